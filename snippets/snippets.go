@@ -1,0 +1,295 @@
+// Package snippets finds, runs, checks and caches the Go equivalents of a
+// notebook's code blocks.
+//
+// # Snippets
+//
+// A snippet is a folder below snippets/ that holds a main.go. Its id is the
+// folder's slash-separated path below snippets/, made of lower case letters,
+// digits and hyphens: "subprocess/parallel-sleep". The id "none" is reserved
+// (a note's fence says {snippet=none} to opt out), and so are folders named
+// testdata or starting with "." or "_".
+//
+// main.go is package main, a complete program a reader could copy and go run.
+// Its package doc comment (the comment directly above "package main") is the
+// Go-side explanation shown beside the code on the site.
+//
+// # Expected output
+//
+// expected.txt holds what the program prints: standard output and standard
+// error as one stream, in the order written, as on a terminal. It is compared
+// line by line. A line may instead describe what varies between runs:
+//
+//	Finished in 0.1\d\d seconds (re)
+//	working (+)
+//	elapsed: \d+ms (re) (+)
+//
+// A line ending in " (re)" is a regular expression (RE2 syntax) that must
+// match the whole output line. A line ending in " (+)" stands for one or more
+// consecutive output lines, each equal to (or, with " (re)", matching) it.
+// "go test ./snippets/... -update" rewrites expected.txt from a real run and
+// keeps the pattern lines that still match.
+//
+// # Options
+//
+// snippet.yaml, optional, holds what belongs to the program rather than to the
+// page:
+//
+//	engine: native        # native (default) or yaegi
+//	engine_reason: ...    # why this engine; shown to the author by check --engines
+//	timeout: 10s          # the run is killed after this long (default 10s)
+//	exit: 0               # the exit status the program must end with
+//	stdin: "text"         # its standard input (default: empty, EOF at once)
+//	args: [a, b]          # its command-line arguments
+//	env: [KEY=value]      # added to its environment
+//	unordered: true       # the output's lines may come in any order
+//	alone: true           # run with no other snippet running (timing-sensitive)
+//
+// # Runs
+//
+// Every run has a timeout, a fresh temporary working directory that is
+// removed afterwards, an empty standard input unless one is given, output
+// capped at MaxOutput bytes (the rest is counted, not kept), and its own
+// process group, killed when the run ends so no child outlives it. The
+// environment is minimal: PATH, HOME and TMPDIR (both the working
+// directory), LANG=C.UTF-8, and the snippet's env option.
+//
+// Results are cached under a key made of everything that can change them (the
+// snippet's files except expected.txt, its options, the engine, the Go
+// version, GOOS and GOARCH); see Cache.
+package snippets
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// File names inside a snippet folder.
+const (
+	MainFile     = "main.go"
+	ExpectFile   = "expected.txt"
+	OptionsFile  = "snippet.yaml"
+	DefaultLimit = 10 * time.Second
+)
+
+// Engines.
+const (
+	Native = "native"
+	Yaegi  = "yaegi"
+)
+
+// None is the reserved id with which a fence opts out of having a snippet.
+const None = "none"
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$`)
+
+// ValidID reports whether id is well formed: slash-separated parts of lower
+// case letters, digits and single hyphens. It does not say whether the
+// snippet exists.
+func ValidID(id string) bool { return idPattern.MatchString(id) && id != None }
+
+// Options are the settings of a snippet's run, read from snippet.yaml.
+type Options struct {
+	Engine       string   `yaml:"engine" json:"engine"`
+	EngineReason string   `yaml:"engine_reason" json:"-"`
+	Timeout      Duration `yaml:"timeout" json:"timeout"`
+	Exit         int      `yaml:"exit" json:"exit"`
+	Stdin        string   `yaml:"stdin" json:"stdin"`
+	Args         []string `yaml:"args" json:"args"`
+	Env          []string `yaml:"env" json:"env"`
+	Unordered    bool     `yaml:"unordered" json:"-"`
+	Alone        bool     `yaml:"alone" json:"-"`
+}
+
+// Duration is a time.Duration written as "10s" or "1m30s" in snippet.yaml.
+type Duration time.Duration
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || v <= 0 {
+		return fmt.Errorf("line %d: timeout %q: want a positive duration such as 10s or 1m", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// A Snippet is one Go equivalent: its folder, program, options and expected
+// output.
+type Snippet struct {
+	// ID is the snippet's path below snippets/.
+	ID string
+	// Dir is the snippet's folder on disk.
+	Dir string
+	// Source is main.go.
+	Source []byte
+	// Doc is main.go's package doc comment as plain text.
+	Doc string
+	// Code is main.go without its package doc comment: what the page shows
+	// below the explanation.
+	Code string
+	// Options are read from snippet.yaml, with defaults filled in.
+	Options Options
+	// Expect is the expected output, or nil when expected.txt is missing.
+	Expect *Expectation
+	// Files are the names of every regular file in Dir, sorted.
+	Files []string
+}
+
+// ExpectPath is the path of the snippet's expected output file.
+func (s *Snippet) ExpectPath() string { return filepath.Join(s.Dir, ExpectFile) }
+
+// Load reads the snippet with the given id from root, the snippets folder.
+func Load(root, id string) (*Snippet, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("snippet id %q: want lower case letters, digits and hyphens, parts separated by /", id)
+	}
+	dir := filepath.Join(root, filepath.FromSlash(id))
+	src, err := os.ReadFile(filepath.Join(dir, MainFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &NotFoundError{ID: id, Dir: dir}
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Snippet{ID: id, Dir: dir, Source: src, Options: Options{Engine: Native, Timeout: Duration(DefaultLimit)}}
+	if err := s.parseSource(); err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			s.Files = append(s.Files, e.Name())
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, OptionsFile)); err == nil {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&s.Options); err != nil && err.Error() != "EOF" {
+			return nil, fmt.Errorf("%s: %v", filepath.Join(dir, OptionsFile), err)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	switch s.Options.Engine {
+	case Native, Yaegi:
+	case "":
+		s.Options.Engine = Native
+	default:
+		return nil, fmt.Errorf("%s: engine %q: want native or yaegi", filepath.Join(dir, OptionsFile), s.Options.Engine)
+	}
+	if s.Options.Timeout <= 0 {
+		s.Options.Timeout = Duration(DefaultLimit)
+	}
+	for _, kv := range s.Options.Env {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			return nil, fmt.Errorf("%s: env entry %q: want KEY=value", filepath.Join(dir, OptionsFile), kv)
+		}
+	}
+	data, err := os.ReadFile(s.ExpectPath())
+	switch {
+	case err == nil:
+		if s.Expect, err = ParseExpectation(s.ExpectPath(), data); err != nil {
+			return nil, err
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	}
+	return s, nil
+}
+
+// parseSource checks that main.go is package main and splits off its doc
+// comment.
+func (s *Snippet) parseSource() error {
+	name := filepath.Join(s.Dir, MainFile)
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, s.Source, parser.PackageClauseOnly|parser.ParseComments)
+	if err != nil {
+		return err
+	}
+	if f.Name.Name != "main" {
+		return fmt.Errorf("%s:%d: a snippet is package main, not package %s", name, fset.Position(f.Package).Line, f.Name.Name)
+	}
+	s.Code = string(s.Source)
+	if f.Doc != nil {
+		s.Doc = f.Doc.Text()
+		end := fset.Position(f.Doc.End()).Offset
+		start := fset.Position(f.Doc.Pos()).Offset
+		s.Code = string(s.Source[:start]) + strings.TrimLeft(string(s.Source[end:]), "\n")
+	}
+	return nil
+}
+
+// A NotFoundError says that no snippet folder exists for an id.
+type NotFoundError struct {
+	ID, Dir string
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("no snippet %q: %s has no %s", e.ID, e.Dir, MainFile)
+}
+
+// Find returns the ids of every snippet below root, sorted.
+func Find(root string) ([]string, error) {
+	var ids []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			name := d.Name()
+			if p != root && (name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Name() != MainFile || filepath.Dir(p) == filepath.Clean(root) {
+			return nil
+		}
+		rel, err := filepath.Rel(root, filepath.Dir(p))
+		if err != nil {
+			return err
+		}
+		id := filepath.ToSlash(rel)
+		if !ValidID(id) {
+			return fmt.Errorf("%s: folder name is not a valid snippet id (lower case letters, digits, hyphens)", p)
+		}
+		ids = append(ids, id)
+		return nil
+	})
+	slices.Sort(ids)
+	return ids, err
+}
+
+// LoadAll reads every snippet below root.
+func LoadAll(root string) ([]*Snippet, error) {
+	ids, err := Find(root)
+	if err != nil {
+		return nil, err
+	}
+	var list []*Snippet
+	var errs []error
+	for _, id := range ids {
+		s, err := Load(root, id)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		list = append(list, s)
+	}
+	return list, errors.Join(errs...)
+}
