@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gonotebook/notebook/site"
+	"github.com/gonotebook/notebook/snippets"
+)
+
+// runner returns the snippet runner the flags ask for.
+func (e *env) runner() (*snippets.Runner, error) {
+	r := &snippets.Runner{}
+	if e.noCache {
+		return r, nil
+	}
+	dir := e.cacheDir
+	if dir == "" {
+		var err error
+		if dir, err = snippets.DefaultCacheDir(); err != nil {
+			return nil, fmt.Errorf("no cache folder (%v); pass -cache DIR or -no-cache", err)
+		}
+	}
+	r.Cache = &snippets.Cache{Dir: dir}
+	return r, nil
+}
+
+func (e *env) config() (*site.Config, error) {
+	r, err := e.runner()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(e.root, "notes")); err != nil {
+		return nil, fmt.Errorf("%s has no notes/ folder: run notebook from the notebook's folder or pass -root", e.root)
+	}
+	return &site.Config{Root: e.root, Runner: r, Progress: e.stderr}, nil
+}
+
+func buildCmd() *command {
+	var out, baseURL string
+	var drafts bool
+	return &command{
+		name:    "build",
+		summary: "build the site into public/",
+		detail: `Build runs every snippet a note links to (or takes its cached result), checks
+each against its expected output, and writes the site. If any snippet fails,
+the build names the note file and line, the snippet and a diff, writes
+nothing, and leaves the previous site in place.`,
+		flags: func(fs *flag.FlagSet, e *env) {
+			fs.StringVar(&out, "o", "", "write the site to `dir` (default ROOT/public)")
+			fs.StringVar(&baseURL, "base-url", os.Getenv("URL"), "the site's absolute `address`, for the feed and sitemap (default $URL, which Netlify sets)")
+			fs.BoolVar(&drafts, "drafts", false, "include notes marked draft")
+		},
+		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+			if len(args) > 0 {
+				return errUsage
+			}
+			cfg, err := e.config()
+			if err != nil {
+				return err
+			}
+			cfg.Out, cfg.BaseURL, cfg.Drafts = out, baseURL, drafts
+			start := time.Now()
+			nb, err := site.Build(ctx, cfg)
+			if err != nil {
+				return fmt.Errorf("%v\nbuild failed: nothing was written; %s is unchanged", err, cfg.OutDir())
+			}
+			fmt.Fprintf(e.stderr, "built %d notes, %d snippets into %s in %v\n",
+				len(nb.Notes), len(nb.Results), cfg.OutDir(), time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+}
+
+func checkCmd() *command {
+	var strict bool
+	return &command{
+		name:    "check",
+		summary: "check links, snippets and expected output",
+		detail: `Check reads every note and snippet, reports fences that link to a missing
+snippet, runs every linked snippet and compares its output with what it
+expects. It also lists blocks with no snippet attribute (unlinked) and
+snippets no note links to. With -strict, unlinked blocks are errors.`,
+		flags: func(fs *flag.FlagSet, e *env) {
+			fs.BoolVar(&strict, "strict", false, "treat unlinked blocks as errors")
+		},
+		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+			if len(args) > 0 {
+				return errUsage
+			}
+			cfg, err := e.config()
+			if err != nil {
+				return err
+			}
+			nb, err := site.Load(cfg)
+			if err != nil {
+				return err
+			}
+			var errs []error
+			for _, u := range nb.Unlinked {
+				msg := u + ": block has no snippet: add {snippet=ID} to its fence, or {snippet=none}"
+				if strict {
+					errs = append(errs, errors.New(msg))
+				} else {
+					fmt.Fprintln(e.stdout, "warning: "+msg)
+				}
+			}
+			for _, id := range nb.Orphans {
+				fmt.Fprintf(e.stdout, "note: snippet %s is linked from no note\n", id)
+			}
+			if err := nb.Run(ctx, cfg, nb.Linked()); err != nil {
+				errs = append(errs, err)
+			}
+			if len(errs) > 0 {
+				return errors.Join(errs...)
+			}
+			fmt.Fprintf(e.stdout, "ok: %d notes, %d snippets checked, %d unlinked blocks\n", len(nb.Notes), len(nb.Results), len(nb.Unlinked))
+			return nil
+		},
+	}
+}
+
+func runCmd() *command {
+	var engine string
+	return &command{
+		name:    "run",
+		args:    "ID",
+		summary: "run one snippet and show its output",
+		detail: `Run runs the snippet snippets/ID (afresh, without the cache), prints what it
+printed, then how it ended and whether that meets its expected output.`,
+		flags: func(fs *flag.FlagSet, e *env) {
+			fs.StringVar(&engine, "engine", "", "run with this engine (native or yaegi) instead of the snippet's own")
+		},
+		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+			if len(args) != 1 {
+				return errUsage
+			}
+			id := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(args[0]), "snippets/"), "/")
+			s, err := snippets.Load(filepath.Join(e.root, "snippets"), id)
+			if err != nil {
+				return err
+			}
+			r := &snippets.Runner{Engine: engine}
+			res, err := r.Run(ctx, s)
+			if err != nil {
+				return err
+			}
+			e.stdout.Write(res.Output)
+			if res.Cut > 0 {
+				fmt.Fprintf(e.stdout, "\n[%d more bytes of output were cut]\n", res.Cut)
+			}
+			status := fmt.Sprintf("exit %d", res.Exit)
+			if res.Problem != "" {
+				status = res.Problem
+			}
+			fmt.Fprintf(e.stderr, "--- %s: %s, %v, %s engine, %s\n", s.ID, status, res.Duration.Round(time.Millisecond), res.Engine, res.GoVersion)
+			if err := s.Verdict(res); err != nil {
+				return fmt.Errorf("%s: %v", s.ID, err)
+			}
+			fmt.Fprintf(e.stderr, "--- meets %s\n", s.ExpectPath())
+			return nil
+		},
+	}
+}

@@ -1,0 +1,147 @@
+// Command notebook builds a literate notebook: dated Markdown notes whose
+// code blocks each sit beside a tested Go equivalent and the output it
+// really printed.
+//
+// Usage:
+//
+//	notebook build [flags]     build the site into public/
+//	notebook check [flags]     check links, snippets and expectations
+//	notebook run [flags] ID    run one snippet and show its output
+//
+// Run "notebook help COMMAND" for a command's flags.
+//
+// Exit status: 0 on success, 1 when the notebook has problems (a snippet
+// fails its expectation, a link is broken), 2 for a usage error.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitProblems = 1
+	exitUsage    = 2
+)
+
+// errUsage marks errors in how the command was called.
+var errUsage = errors.New("usage")
+
+// A command is one subcommand.
+type command struct {
+	name    string
+	args    string // what follows the flags, for the usage line
+	summary string
+	detail  string
+	run     func(ctx context.Context, env *env, fs *flag.FlagSet, args []string) error
+	flags   func(fs *flag.FlagSet, env *env)
+}
+
+// env is what every command shares: where the notebook is and where to
+// write.
+type env struct {
+	root     string
+	cacheDir string
+	noCache  bool
+	stdout   io.Writer
+	stderr   io.Writer
+}
+
+func commands() []*command {
+	return []*command{buildCmd(), checkCmd(), runCmd()}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Main runs the command line args and returns the exit status.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	name := args[0]
+	if name == "help" {
+		if len(args) < 2 {
+			usage(stdout)
+			return exitOK
+		}
+		name, args = args[1], []string{args[1], "-h"}
+	}
+	for _, c := range commands() {
+		if c.name != name {
+			continue
+		}
+		e := &env{stdout: stdout, stderr: stderr}
+		fs := flag.NewFlagSet("notebook "+c.name, flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		fs.StringVar(&e.root, "root", ".", "the notebook's `folder` (holding notes/ and snippets/)")
+		fs.StringVar(&e.cacheDir, "cache", "", "cache run results in `dir` (default $NOTEBOOK_CACHE, or the user cache folder)")
+		fs.BoolVar(&e.noCache, "no-cache", false, "run every snippet afresh and store nothing")
+		if c.flags != nil {
+			c.flags(fs, e)
+		}
+		fs.Usage = func() {
+			fmt.Fprintf(fs.Output(), "usage: notebook %s [flags] %s\n\n%s\n\nFlags:\n", c.name, c.args, c.detail)
+			fs.PrintDefaults()
+		}
+		if err := fs.Parse(args[1:]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			return exitUsage
+		}
+		err := c.run(ctx, e, fs, fs.Args())
+		switch {
+		case err == nil:
+			return exitOK
+		case errors.Is(err, errUsage):
+			fs.Usage()
+			return exitUsage
+		default:
+			fmt.Fprintf(stderr, "%v\n", err)
+			return exitProblems
+		}
+	}
+	fmt.Fprintf(stderr, "notebook: unknown command %q\n\n", name)
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `notebook builds a literate notebook: dated Markdown notes in notes/ whose
+code blocks each sit beside a tested Go equivalent in snippets/ and the
+output that program really printed.
+
+Usage:
+
+  notebook <command> [flags] [arguments]
+
+Commands:
+
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Run "notebook help <command>" for its flags.
+
+Exit status: 0 success; 1 the notebook has problems (each printed as
+file:line: message); 2 the command was called wrongly.
+`)
+}

@@ -1,0 +1,309 @@
+// Package site builds a notebook's static web site.
+//
+// # Layout
+//
+// A notebook is a folder with notes/ (the dated notes, see package notes)
+// and snippets/ (their Go equivalents, see package snippets). Build writes
+// the site into an output folder, public/ by default:
+//
+//	index.html             the notes by date, newest first, with their entries
+//	YYYY-MM-DD[-slug]/     one page per note
+//	tags/TAG/              one page per tag
+//	feed.xml, sitemap.xml  an Atom feed and a sitemap
+//	search.json            the index client-side search reads
+//	404.html               the page for missing addresses
+//	assets/                style sheet and script, fingerprinted
+//
+// # Verified output
+//
+// Before anything is written, every snippet a note links to is run (or its
+// cached result taken) and checked against its expectation. A block that
+// links to a missing snippet, a snippet that fails to compile, times out or
+// prints something other than what it expects, fails the build with the
+// note's file and line, the snippet's id and a diff, after every snippet has
+// been run, so one build reports every failure.
+//
+// # Writing
+//
+// The site is written into a temporary folder beside the output folder and
+// put in place only when the whole build succeeded: a failed build leaves
+// the previous site as it was.
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gonotebook/notebook/notes"
+	"github.com/gonotebook/notebook/render"
+	"github.com/gonotebook/notebook/snippets"
+)
+
+// Config says where a notebook is and how to build it.
+type Config struct {
+	// Root is the notebook's folder, holding notes/ and snippets/.
+	Root string
+	// Out is the output folder; Root/public if empty.
+	Out string
+	// Runner runs the snippets; a zero Runner (no cache) if nil.
+	Runner *snippets.Runner
+	// Progress receives a line per snippet run; nothing is written if nil.
+	Progress io.Writer
+	// Drafts includes notes marked draft in the site.
+	Drafts bool
+	// BaseURL is the site's absolute address, for the feed and sitemap
+	// ("https://example.org"). Links inside the site are relative to the
+	// site root and do not need it.
+	BaseURL string
+	// Now is the build time shown in the feed; time.Now if zero.
+	Now time.Time
+}
+
+func (c *Config) notesDir() string    { return "notes" }
+func (c *Config) snippetsDir() string { return filepath.Join(c.Root, "snippets") }
+
+// OutDir returns the folder the site is written to.
+func (c *Config) OutDir() string {
+	if c.Out != "" {
+		return c.Out
+	}
+	return filepath.Join(c.Root, "public")
+}
+
+// A Note is a note with its parsed body.
+type Note struct {
+	*notes.Note
+	Doc *render.Doc
+}
+
+// A Notebook is every note, the snippets they link to, and the snippets'
+// results.
+type Notebook struct {
+	Notes    []*Note
+	Snippets map[string]*snippets.Snippet // by id, every snippet below snippets/
+	Results  map[string]*snippets.Result  // by id, for the snippets that ran
+	// Unlinked lists the fenced blocks that name no snippet, as "file:line".
+	Unlinked []string
+	// Orphans lists the snippets no note links to.
+	Orphans []string
+}
+
+// Load reads every note and snippet and checks that every link resolves. It
+// runs nothing.
+func Load(cfg *Config) (*Notebook, error) {
+	nb := &Notebook{Snippets: map[string]*snippets.Snippet{}}
+	list, err := notes.Load(os.DirFS(cfg.Root), cfg.notesDir())
+	if err != nil {
+		return nil, err
+	}
+	all, err := snippets.LoadAll(cfg.snippetsDir())
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, s := range all {
+		nb.Snippets[s.ID] = s
+	}
+	used := map[string]bool{}
+	for _, n := range list {
+		doc, err := render.Parse(n.Path, n.Body, n.BodyLine)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if doc == nil {
+			continue
+		}
+		nb.Notes = append(nb.Notes, &Note{Note: n, Doc: doc})
+		for _, b := range doc.Blocks {
+			switch {
+			case b.Snippet == "":
+				nb.Unlinked = append(nb.Unlinked, fmt.Sprintf("%s:%d", n.Path, b.Line))
+			case b.Linked():
+				used[b.Snippet] = true
+				if nb.Snippets[b.Snippet] == nil {
+					errs = append(errs, fmt.Errorf("%s:%d: block links to snippet %q, but %s has no %s",
+						n.Path, b.Line, b.Snippet, filepath.Join("snippets", filepath.FromSlash(b.Snippet)), snippets.MainFile))
+				}
+			}
+		}
+	}
+	for _, s := range all {
+		if !used[s.ID] {
+			nb.Orphans = append(nb.Orphans, s.ID)
+		}
+	}
+	return nb, errors.Join(errs...)
+}
+
+// Linked returns the ids of the snippets the notes link to, sorted.
+func (nb *Notebook) Linked() []string {
+	var ids []string
+	for _, n := range nb.Notes {
+		for _, b := range n.Doc.Blocks {
+			if b.Linked() && nb.Snippets[b.Snippet] != nil && !slices.Contains(ids, b.Snippet) {
+				ids = append(ids, b.Snippet)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Run runs the given snippets (in parallel, "alone" ones by themselves) and
+// checks each result. It returns an error naming, for every failing snippet,
+// each note file and line that links to it, with the reason and diff.
+func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
+	r := cfg.Runner
+	if r == nil {
+		r = &snippets.Runner{}
+	}
+	if _, err := r.GoVersion(); err != nil {
+		return err
+	}
+	nb.Results = map[string]*snippets.Result{}
+	jobs := r.Jobs
+	if jobs <= 0 {
+		jobs = max(2, runtimeProcs())
+	}
+	type outcome struct {
+		id  string
+		res *snippets.Result
+		err error
+	}
+	work := make(chan string)
+	done := make(chan outcome)
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Go(func() {
+			for id := range work {
+				res, err := r.Run(ctx, nb.Snippets[id])
+				done <- outcome{id, res, err}
+			}
+		})
+	}
+	go func() {
+		defer close(work)
+		for _, id := range ids {
+			select {
+			case work <- id:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(done) }()
+
+	var errs []error
+	n := 0
+	for o := range done {
+		n++
+		if o.err != nil {
+			errs = append(errs, fmt.Errorf("snippet %s: %w", o.id, o.err))
+			progress(cfg.Progress, n, len(ids), o.id, "error", nil)
+			continue
+		}
+		nb.Results[o.id] = o.res
+		verdict := nb.Snippets[o.id].Verdict(o.res)
+		status := "ok"
+		if verdict != nil {
+			status = "FAIL"
+			errs = append(errs, nb.failure(o.id, verdict))
+		}
+		progress(cfg.Progress, n, len(ids), o.id, status, o.res)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	slices.SortFunc(errs, func(a, b error) int { return compareStrings(a.Error(), b.Error()) })
+	return errors.Join(errs...)
+}
+
+// failure names every block that links to id, then why the snippet failed.
+func (nb *Notebook) failure(id string, verdict error) error {
+	var where string
+	for _, n := range nb.Notes {
+		for _, b := range n.Doc.Blocks {
+			if b.Snippet == id {
+				where += fmt.Sprintf("%s:%d: ", n.Path, b.Line)
+			}
+		}
+	}
+	if where == "" {
+		where = "(linked from no note) "
+	}
+	return fmt.Errorf("%ssnippet %s: %v", where, id, verdict)
+}
+
+func progress(w io.Writer, n, total int, id, status string, res *snippets.Result) {
+	if w == nil {
+		return
+	}
+	detail := ""
+	if res != nil {
+		detail = fmt.Sprintf(" %s %v", res.Engine, res.Duration.Round(time.Millisecond))
+		if res.Cached {
+			detail += " (cached)"
+		}
+	}
+	fmt.Fprintf(w, "[%d/%d] %-4s %s%s\n", n, total, status, id, detail)
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Build loads the notebook, runs every linked snippet, and writes the site.
+// Nothing is written unless everything succeeded.
+func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
+	nb, err := Load(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := nb.Run(ctx, cfg, nb.Linked()); err != nil {
+		return nb, err
+	}
+	return nb, write(cfg, nb)
+}
+
+// write renders the site into a fresh folder beside the output folder and
+// swaps it into place.
+func write(cfg *Config, nb *Notebook) error {
+	out := filepath.Clean(cfg.OutDir())
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".new-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	if err := renderSite(cfg, nb, tmp); err != nil {
+		return err
+	}
+	old := tmp + ".old"
+	if err := os.Rename(out, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		os.Rename(old, out)
+		return err
+	}
+	return os.RemoveAll(old)
+}

@@ -1,0 +1,46 @@
+// asyncio's loop.call_later(delay, callback, *args) runs a callback once a
+// delay has passed, and call_soon runs one on the loop's next turn. The
+// coroutine then sleeps so that the loop stays alive long enough for the
+// callbacks to fire.
+//
+// In Go the standard library already has the piece that matters:
+// time.AfterFunc(d, f) calls f on its own goroutine after d. "Soon" needs no
+// timer at all, just a goroutine. Arguments are bound with a closure instead
+// of being passed along after the callback.
+//
+// Rather than sleeping for a guessed 0.4 seconds, main waits for exactly the
+// callbacks it started, with a sync.WaitGroup. Unlike asyncio's callbacks,
+// which take turns on one thread, these run on separate goroutines and could
+// overlap; callbacks that share data would need a mutex or a channel.
+package main
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+func callback(n int) {
+	fmt.Printf("callback %d invoked\n", n)
+}
+
+func main() {
+	fmt.Println("entering event loop")
+	defer fmt.Println("closing event loop")
+
+	var wg sync.WaitGroup
+	callLater := func(delay time.Duration, n int) {
+		wg.Add(1)
+		time.AfterFunc(delay, func() {
+			defer wg.Done()
+			callback(n)
+		})
+	}
+
+	fmt.Println("registering callbacks")
+	callLater(200*time.Millisecond, 1)
+	callLater(100*time.Millisecond, 2)
+	wg.Go(func() { callback(3) }) // call_soon
+
+	wg.Wait()
+}

@@ -1,0 +1,54 @@
+// Two ways to compute Fibonacci numbers: fib follows the definition and calls
+// itself twice per step, fibi walks forward keeping only the last two values.
+// Both translate line for line. Python's tuple assignment
+// old, new = new, old+new is Go's parallel assignment, which likewise
+// evaluates the whole right-hand side before assigning. (The variables are
+// renamed prev and cur: new is a builtin function in Go.)
+//
+// One difference is the numbers themselves. Python's int grows without
+// limit; Go's int is 64 bits, which holds Fibonacci numbers up to fib(92).
+// Past that the sum silently wraps around; math/big is the way to go
+// further.
+//
+// The program prints the first values from both functions and checks that
+// they agree.
+package main
+
+import "fmt"
+
+func fib(n int) int {
+	switch n {
+	case 0:
+		return 0
+	case 1:
+		return 1
+	default:
+		return fib(n-1) + fib(n-2)
+	}
+}
+
+func fibi(n int) int {
+	if n == 0 {
+		return 0
+	}
+	prev, cur := 0, 1
+	for range n - 1 {
+		prev, cur = cur, prev+cur
+	}
+	return cur
+}
+
+func main() {
+	fmt.Println(" n  fib  fibi")
+	for n := range 13 {
+		fmt.Printf("%2d %4d %5d\n", n, fib(n), fibi(n))
+	}
+
+	agree := true
+	for n := range 26 {
+		agree = agree && fib(n) == fibi(n)
+	}
+	fmt.Println("fib and fibi agree for n = 0..25:", agree)
+	fmt.Println("fibi(92) =", fibi(92))
+	fmt.Println("fibi(93) =", fibi(93), "(wrapped around)")
+}

@@ -1,0 +1,46 @@
+// The Python class memoises Fibonacci-like sequences: the instance keeps a
+// dict of known values, __call__ fills in the missing ones by calling itself
+// through self, and the two starting values are constructor arguments, so
+// the same class gives the Fibonacci numbers (0, 1) and the Lucas numbers
+// (2, 1).
+//
+// In Go the memo is a map in a struct, and the recursion goes through the
+// receiver, f.Nth(n-1), the counterpart of self.__call__(n-1). Go values are
+// not callable, but a method value such as newFibonacci(0, 1).Nth is a plain
+// func(int) int bound to its memo, so the loop can call fib(i) and lucas(i)
+// as the Python does.
+//
+// The comma-ok lookup (v, ok := f.memo[n]) does the work of "n not in
+// self.memo" and the fetch in one step.
+package main
+
+import "fmt"
+
+// fibonacci computes the sequence that starts with two given values, each
+// term the sum of the two before it, remembering every term it computes.
+type fibonacci struct {
+	memo map[int]int
+}
+
+func newFibonacci(i1, i2 int) *fibonacci {
+	return &fibonacci{memo: map[int]int{0: i1, 1: i2}}
+}
+
+// Nth returns the n-th term, counting from 0.
+func (f *fibonacci) Nth(n int) int {
+	if v, ok := f.memo[n]; ok {
+		return v
+	}
+	v := f.Nth(n-1) + f.Nth(n-2)
+	f.memo[n] = v
+	return v
+}
+
+func main() {
+	fib := newFibonacci(0, 1).Nth
+	lucas := newFibonacci(2, 1).Nth
+
+	for i := 1; i < 16; i++ {
+		fmt.Println(i, fib(i), lucas(i))
+	}
+}
