@@ -33,38 +33,53 @@ import (
 	"time"
 )
 
-// handoffs lets two goroutines pass the turn back and forth for the given
-// time and returns how many times it changed hands.
-func handoffs(d time.Duration) int64 {
+// play lets two goroutines pass the turn back and forth until it has
+// changed hands goal times or limit has passed. It returns how many
+// hand-offs were made and how long they took.
+func play(goal int64, limit time.Duration) (int64, time.Duration) {
 	var turn atomic.Int64 // even: player 0 to play; odd: player 1
 	var stop atomic.Bool
 	var wg sync.WaitGroup
+	start := time.Now()
 	for player := range int64(2) {
 		wg.Go(func() {
 			for !stop.Load() {
-				if turn.Load()%2 == player {
+				t := turn.Load()
+				if t == goal {
+					return
+				}
+				if t%2 == player {
 					turn.Add(1) // pass the turn to the other player
 				}
 			}
 		})
 	}
-	time.Sleep(d)
-	stop.Store(true)
-	wg.Wait()
-	return turn.Load()
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(limit):
+		stop.Store(true)
+		<-done
+	}
+	return turn.Load(), time.Since(start)
 }
 
 func main() {
-	const window = 200 * time.Millisecond
+	const goal = 10_000
 
 	procs := runtime.GOMAXPROCS(1)
-	oneThread := handoffs(window)
-	fmt.Printf("one thread at a time: %d hand-offs in %v\n", oneThread, window)
+	n, took := play(goal, 200*time.Millisecond)
+	fmt.Printf("GOMAXPROCS=1: %d hand-offs in %dms\n", n, took.Milliseconds())
 
 	runtime.GOMAXPROCS(procs)
-	parallel := handoffs(window)
-	fmt.Printf("%d threads: %d hand-offs in %v\n", procs, parallel, window)
-	fmt.Println("ran in parallel:", parallel > 100*max(oneThread, 10))
+	n, took = play(goal, 5*time.Second)
+	fmt.Printf("GOMAXPROCS=%d: %d hand-offs in %dms\n", procs, n, took.Milliseconds())
+	// At one thread's pace, the goal would take several minutes.
+	fmt.Println("ran in parallel:", n == goal)
 
 	const workers, increments = 8, 10_000
 

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// notebookFiles is a small notebook: one note with three fences (a linked
+// one, an opted-out one and an unlinked one) and one snippet whose output
+// contains markup.
+var notebookFiles = map[string]string{
+	"notes/2020-01-02.md": "---\ntitle: First note\ntags: [go]\n---\n# Day one\n\n### 1 - hello\n\nSome prose.\n\n```python {snippet=hello}\nprint('<b>hi</b>')\n```\n\n```text {snippet=none}\nnothing to run\n```\n\n```sh\necho unlinked\n```\n",
+	"snippets/hello/main.go": "// Hello prints markup, which the page must show as text.\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"<script>alert(1)</script>\")\n\tfmt.Println(\"took 12ms\")\n}\n",
+	"snippets/hello/expected.txt": "<script>alert(1)</script>\ntook \\d+ms (re)\n",
+}
+
+// newNotebook writes files into a fresh folder and returns it.
+func newNotebook(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// notebook runs the command line in root and returns its exit status and
+// what it wrote.
+func notebook(t *testing.T, root string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errw bytes.Buffer
+	args = append(args[:1:1], append([]string{"-root", root, "-cache", filepath.Join(root, ".cache")}, args[1:]...)...)
+	code = Main(context.Background(), args, &out, &errw)
+	return code, out.String(), errw.String()
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestBuildShowsRealOutputEscaped(t *testing.T) {
+	root := newNotebook(t, notebookFiles)
+	code, _, stderr := notebook(t, root, "build")
+	if code != exitOK {
+		t.Fatalf("build: exit %d\n%s", code, stderr)
+	}
+	page := readFile(t, filepath.Join(root, "public", "2020-01-02", "index.html"))
+	if strings.Contains(page, "<script>alert(1)</script>") {
+		t.Error("the snippet's output reached the page unescaped")
+	}
+	if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("the page does not show the snippet's output as text")
+	}
+	if !regexp.MustCompile(`took \d+ms`).MatchString(page) {
+		t.Error("the page does not show the output's second line")
+	}
+	if !strings.Contains(page, "Hello prints markup") {
+		t.Error("the page does not show the snippet's leading comment")
+	}
+	if !strings.Contains(readFile(t, filepath.Join(root, "public", "index.html")), "First note") {
+		t.Error("the index does not list the note")
+	}
+}
+
+func TestBuildFailureNamesNoteLineAndKeepsSite(t *testing.T) {
+	root := newNotebook(t, notebookFiles)
+	if code, _, stderr := notebook(t, root, "build"); code != exitOK {
+		t.Fatalf("first build: exit %d\n%s", code, stderr)
+	}
+	good := readFile(t, filepath.Join(root, "public", "2020-01-02", "index.html"))
+
+	// The snippet now prints something else.
+	main := filepath.Join(root, "snippets", "hello", "main.go")
+	src := strings.Replace(readFile(t, main), `"<script>alert(1)</script>"`, `"something else"`, 1)
+	if err := os.WriteFile(main, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := notebook(t, root, "build")
+	if code != exitProblems {
+		t.Fatalf("build with a changed snippet: exit %d, want %d\n%s", code, exitProblems, stderr)
+	}
+	for _, want := range []string{
+		"notes/2020-01-02.md:11: snippet hello:",
+		"- <script>alert(1)</script>",
+		"+ something else",
+		"build failed: nothing was written",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if now := readFile(t, filepath.Join(root, "public", "2020-01-02", "index.html")); now != good {
+		t.Error("a failed build changed the published site")
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "public.") {
+			t.Errorf("a failed build left %s behind", e.Name())
+		}
+	}
+}
+
+func TestMissingSnippetIsAnErrorAtFileLine(t *testing.T) {
+	files := map[string]string{
+		"notes/2020-01-03.md": "# Two\n\ntext\n\n```go {snippet=no/such-thing}\nx\n```\n",
+	}
+	root := newNotebook(t, files)
+	for _, cmd := range []string{"build", "check"} {
+		code, _, stderr := notebook(t, root, cmd)
+		if code != exitProblems {
+			t.Errorf("%s: exit %d, want %d", cmd, code, exitProblems)
+		}
+		want := `notes/2020-01-03.md:5: block links to snippet "no/such-thing", but snippets/no/such-thing has no main.go`
+		if !strings.Contains(stderr, want) {
+			t.Errorf("%s: stderr lacks %q:\n%s", cmd, want, stderr)
+		}
+	}
+}
+
+func TestCheckReportsUnlinkedBlocks(t *testing.T) {
+	root := newNotebook(t, notebookFiles)
+	code, stdout, stderr := notebook(t, root, "check")
+	if code != exitOK {
+		t.Fatalf("check: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "warning: notes/2020-01-02.md:19: block has no snippet") {
+		t.Errorf("check does not report the unlinked block:\n%s", stdout)
+	}
+	code, _, stderr = notebook(t, root, "check", "-strict")
+	if code != exitProblems || !strings.Contains(stderr, "notes/2020-01-02.md:19: block has no snippet") {
+		t.Errorf("check -strict: exit %d, want %d, naming the unlinked block:\n%s", code, exitProblems, stderr)
+	}
+}
+
+func TestRunPrintsOutput(t *testing.T) {
+	root := newNotebook(t, notebookFiles)
+	code, stdout, stderr := notebook(t, root, "run", "hello")
+	if code != exitOK {
+		t.Fatalf("run: exit %d\n%s", code, stderr)
+	}
+	if !strings.HasPrefix(stdout, "<script>alert(1)</script>\ntook 12ms\n") {
+		t.Errorf("run printed %q", stdout)
+	}
+	if code, _, _ := notebook(t, root, "run"); code != exitUsage {
+		t.Errorf("run without an id: exit %d, want %d", code, exitUsage)
+	}
+	if code, _, stderr := notebook(t, root, "run", "nope"); code != exitProblems || !strings.Contains(stderr, `no snippet "nope"`) {
+		t.Errorf("run of a missing snippet: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	var out, errw bytes.Buffer
+	if code := Main(context.Background(), []string{"frobnicate"}, &out, &errw); code != exitUsage {
+		t.Errorf("unknown command: exit %d, want %d", code, exitUsage)
+	}
+	if code := Main(context.Background(), []string{"build", "-h"}, &out, &errw); code != exitOK || !strings.Contains(errw.String(), "usage: notebook build") {
+		t.Errorf("build -h: exit %d\n%s", code, errw.String())
+	}
+}
