@@ -125,7 +125,9 @@ func Parse(path string, body []byte, firstLine int) (*Doc, error) {
 	d.root = md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
 
 	lines := lineStarts(body)
-	lineOf := func(off int) int { return sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1 + firstLine }
+	lineOf := func(off int) int {
+		return sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1 + firstLine
+	}
 
 	var errs []error
 	err := ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -201,7 +203,7 @@ func joinErrors(errs []error) error {
 
 var (
 	attrBlock = regexp.MustCompile(`\{([^{}]*)\}\s*$`)
-	attrPair  = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_-]*)=("[^"]*"|[^\s"]+)$`)
+	attrPair  = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_-]*)=("[^"]*"|[^\s"]+)(?:\s|$)`)
 	snippetID = regexp.MustCompile(`^(none|[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*)$`)
 )
 
@@ -215,12 +217,13 @@ func ParseInfo(info string) (lang string, attrs map[string]string, err error) {
 	if m := attrBlock.FindStringSubmatchIndex(info); m != nil {
 		inner := info[m[2]:m[3]]
 		info = strings.TrimSpace(info[:m[0]])
-		for _, f := range strings.Fields(inner) {
-			kv := attrPair.FindStringSubmatch(f)
+		for rest := strings.TrimSpace(inner); rest != ""; {
+			kv := attrPair.FindStringSubmatch(rest)
 			if kv == nil {
-				return firstWord(info), attrs, fmt.Errorf("fence attribute %q: want key=value, as in {snippet=subprocess/parallel-sleep}", f)
+				return firstWord(info), attrs, fmt.Errorf("fence attribute %q: want key=value, as in {snippet=subprocess/parallel-sleep}", firstWord(rest))
 			}
 			attrs[kv[1]] = strings.Trim(kv[2], `"`)
+			rest = strings.TrimSpace(rest[len(kv[0]):])
 		}
 	} else if strings.Contains(info, "{") {
 		return firstWord(info), attrs, fmt.Errorf("fence info %q: attributes go in one {...} at the end, as in ```python {snippet=subprocess/parallel-sleep}", info)

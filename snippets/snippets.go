@@ -26,6 +26,8 @@
 // A line ending in " (re)" is a regular expression (RE2 syntax) that must
 // match the whole output line. A line ending in " (+)" stands for one or more
 // consecutive output lines, each equal to (or, with " (re)", matching) it.
+// A pattern must say what the line looks like: one that would match any
+// line at all (".*", ".+") is rejected.
 // "go test ./snippets/... -update" rewrites expected.txt from a real run and
 // keeps the pattern lines that still match.
 //

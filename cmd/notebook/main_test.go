@@ -14,8 +14,8 @@ import (
 // one, an opted-out one and an unlinked one) and one snippet whose output
 // contains markup.
 var notebookFiles = map[string]string{
-	"notes/2020-01-02.md": "---\ntitle: First note\ntags: [go]\n---\n# Day one\n\n### 1 - hello\n\nSome prose.\n\n```python {snippet=hello}\nprint('<b>hi</b>')\n```\n\n```text {snippet=none}\nnothing to run\n```\n\n```sh\necho unlinked\n```\n",
-	"snippets/hello/main.go": "// Hello prints markup, which the page must show as text.\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"<script>alert(1)</script>\")\n\tfmt.Println(\"took 12ms\")\n}\n",
+	"notes/2020-01-02.md":         "---\ntitle: First note\ntags: [go]\n---\n# Day one\n\n### 1 - hello\n\nSome prose.\n\n```python {snippet=hello}\nprint('<b>hi</b>')\n```\n\n```text {snippet=none}\nnothing to run\n```\n\n```sh\necho unlinked\n```\n",
+	"snippets/hello/main.go":      "// Hello prints markup, which the page must show as text.\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"<script>alert(1)</script>\")\n\tfmt.Println(\"took 12ms\")\n}\n",
 	"snippets/hello/expected.txt": "<script>alert(1)</script>\ntook \\d+ms (re)\n",
 }
 

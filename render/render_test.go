@@ -1,0 +1,139 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestParseInfo(t *testing.T) {
+	tests := []struct {
+		info, lang, snippet string
+		bad                 bool
+	}{
+		{"python", "python", "", false},
+		{"python {snippet=subprocess/parallel-sleep}", "python", "subprocess/parallel-sleep", false},
+		{"C {snippet=gil/lock}", "C", "gil/lock", false},
+		{"python {snippet=none}", "python", "none", false},
+		{"{snippet=a}", "", "a", false},
+		{`go {title="two words" snippet=x-1}`, "go", "x-1", false},
+		{"python {snippet=Bad/ID}", "python", "", true},
+		{"python {snippet}", "python", "", true},
+		{"python {snippet=a", "python", "", true},
+	}
+	for _, tt := range tests {
+		lang, attrs, err := ParseInfo(tt.info)
+		if (err != nil) != tt.bad {
+			t.Errorf("ParseInfo(%q) error = %v, want error %v", tt.info, err, tt.bad)
+			continue
+		}
+		if lang != tt.lang || (!tt.bad && attrs["snippet"] != tt.snippet) {
+			t.Errorf("ParseInfo(%q) = %q, %v; want %q, snippet %q", tt.info, lang, attrs, tt.lang, tt.snippet)
+		}
+	}
+}
+
+const note = `# 30-oct-2018
+
+### 10 - various ways to use subprocess
+
+` + "```python {snippet=subprocess/parallel-sleep}\nprint('hi')\n```" + `
+
+### 9 - dict comprehension, shortcut!
+
+<script>alert(1)</script> and <b>bold</b>
+
+` + "```C\nint x;\n```\n\n```\nplain\n```\n\n### 9 - dict comprehension, shortcut!\n"
+
+func TestParse(t *testing.T) {
+	d, err := Parse("notes/x.md", []byte(note), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var heads []string
+	for _, h := range d.Headings {
+		heads = append(heads, fmt.Sprintf("%d:%d:%s:%s", h.Line, h.Level, h.ID, h.Text))
+	}
+	want := []string{
+		"4:1:30-oct-2018:30-oct-2018",
+		"6:3:10-various-ways-to-use-subprocess:10 - various ways to use subprocess",
+		"12:3:9-dict-comprehension-shortcut:9 - dict comprehension, shortcut!",
+		"24:3:9-dict-comprehension-shortcut-2:9 - dict comprehension, shortcut!",
+	}
+	if strings.Join(heads, "\n") != strings.Join(want, "\n") {
+		t.Errorf("headings:\n%s\nwant:\n%s", strings.Join(heads, "\n"), strings.Join(want, "\n"))
+	}
+	var blocks []string
+	for _, b := range d.Blocks {
+		blocks = append(blocks, fmt.Sprintf("%d:%s:%s:%q", b.Line, b.Lang, b.Snippet, b.Code))
+	}
+	wantBlocks := []string{
+		`8:python:subprocess/parallel-sleep:"print('hi')\n"`,
+		`16:C::"int x;\n"`,
+		`20:::"plain\n"`,
+	}
+	if strings.Join(blocks, "\n") != strings.Join(wantBlocks, "\n") {
+		t.Errorf("blocks:\n%s\nwant:\n%s", strings.Join(blocks, "\n"), strings.Join(wantBlocks, "\n"))
+	}
+}
+
+func TestParseBadAttribute(t *testing.T) {
+	_, err := Parse("notes/x.md", []byte("text\n\n```python {snippet=Nope}\nx\n```\n"), 1)
+	if err == nil || !strings.HasPrefix(err.Error(), `notes/x.md:3: snippet id "Nope"`) {
+		t.Errorf("err = %v, want one at notes/x.md:3", err)
+	}
+}
+
+func TestHTML(t *testing.T) {
+	d, err := Parse("notes/x.md", []byte(note), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	err = d.HTML(&buf, func(w io.Writer, b *Block) error {
+		_, err := fmt.Fprintf(w, "<figure data-line=%d>%s</figure>\n", b.Line, Code(b.Lang, b.Code))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, want := range []string{
+		`<h3 id="10-various-ways-to-use-subprocess">10 - various ways to use subprocess</h3>`,
+		`&lt;script&gt;alert(1)&lt;/script&gt;`,
+		`&lt;b&gt;bold&lt;/b&gt;`,
+		`<figure data-line=5>`,
+		`<span class="hl-nb">print</span>`,
+		`<span class="hl-kt">int</span>`,
+		"plain\n",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, "<script>") || strings.Contains(html, "<b>") {
+		t.Errorf("raw HTML from the note reached the page:\n%s", html)
+	}
+}
+
+func TestCodeUnknownLanguage(t *testing.T) {
+	got := string(Code("no-such-language", "a < b\n"))
+	if !strings.Contains(got, "a &lt; b") {
+		t.Errorf("Code for an unknown language = %q, want the text escaped", got)
+	}
+}
+
+func TestCSS(t *testing.T) {
+	css, err := CSS("github-dark", `[data-theme="dark"]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(css, `[data-theme="dark"] .hl-chroma .hl-k `) {
+		t.Errorf("scoped CSS lacks the scoped keyword rule:\n%.400s", css)
+	}
+	if _, err := CSS("no-such-style", ""); err == nil {
+		t.Error("CSS of a missing style: no error")
+	}
+}

@@ -1,0 +1,89 @@
+package snippets
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name      string
+		expect    string
+		output    string
+		unordered bool
+		ok        bool
+	}{
+		{"exact", "a\nb\n", "a\nb\n", false, true},
+		{"no final newline", "a\nb\n", "a\nb", false, true},
+		{"empty", "", "", false, true},
+		{"missing line", "a\nb\n", "a\n", false, false},
+		{"extra line", "a\n", "a\nb\n", false, false},
+		{"changed line", "a\nb\n", "a\nc\n", false, false},
+		{"order matters", "a\nb\n", "b\na\n", false, false},
+		{"pattern", "took \\d+ms (re)\n", "took 12ms\n", false, true},
+		{"pattern is anchored", "took \\d+ms (re)\n", "it took 12ms\n", false, false},
+		{"pattern mismatch", "took \\d+ms (re)\n", "took 1.5s\n", false, false},
+		{"repeat one", "working (+)\ndone\n", "working\ndone\n", false, true},
+		{"repeat many", "working (+)\ndone\n", "working\nworking\nworking\ndone\n", false, true},
+		{"repeat needs one", "start\nworking (+)\ndone\n", "start\ndone\n", false, false},
+		{"repeat pattern", "tick \\d (re) (+)\nend\n", "tick 1\ntick 2\nend\n", false, true},
+		{"repeat then same literal", "a (+)\na\n", "a\na\na\n", false, true},
+		{"unordered", "a\nb\nc\n", "c\na\nb\n", true, true},
+		{"unordered with pattern", "x \\d (re)\nx 1\n", "x 2\nx 1\n", true, true},
+		{"unordered missing", "a\nb\n", "a\n", true, false},
+		{"unordered duplicate", "a\nb\n", "a\na\n", true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := ParseExpectation("expected.txt", []byte(tt.expect))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = e.Check([]byte(tt.output), tt.unordered)
+			if (err == nil) != tt.ok {
+				t.Errorf("Check(%q) against %q = %v, want ok=%v", tt.output, tt.expect, err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestCheckDiff(t *testing.T) {
+	e, err := ParseExpectation("x/expected.txt", []byte("one\ntwo \\d (re)\nthree\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = e.Check([]byte("one\ntwo 2\nfour\n"), false)
+	want := "--- x/expected.txt (expected)\n+++ output\n  one\n  two 2\n- three\n+ four\n"
+	if err == nil || err.(*Mismatch).Diff != want {
+		t.Errorf("diff:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+func TestParseExpectationRejects(t *testing.T) {
+	for _, text := range []string{"a\n.* (re)\n", "(unclosed (re)\n", ".+ (re)\n", "\\S*.* (re) (+)\n"} {
+		_, err := ParseExpectation("e.txt", []byte(text))
+		if err == nil || !strings.HasPrefix(err.Error(), "e.txt:") {
+			t.Errorf("ParseExpectation(%q) = %v, want an error at e.txt:line", text, err)
+		}
+	}
+}
+
+func TestUpdateKeepsPatterns(t *testing.T) {
+	e, err := ParseExpectation("e.txt", []byte("start\ntook \\d+ms (re)\nworking (+)\nold line\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := "start\ntook 99ms\nworking\nworking\nnew line\nends in (re)\n"
+	got := string(e.Update([]byte(out), false))
+	want := "start\ntook \\d+ms (re)\nworking (+)\nnew line\nends in \\(re\\) (re)\n"
+	if got != want {
+		t.Errorf("Update:\n%s\nwant:\n%s", got, want)
+	}
+	updated, err := ParseExpectation("e.txt", []byte(got))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := updated.Check([]byte(out), false); err != nil {
+		t.Errorf("the updated expectation does not match the output it came from: %v", err)
+	}
+}
