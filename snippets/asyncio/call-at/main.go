@@ -1,25 +1,35 @@
 // asyncio's loop.call_at schedules a callback for an absolute time on the
-// loop's own clock, and call_soon queues one for the next turn of the loop.
-// The loop runs every callback on a single thread, in the order their times
-// come due.
+// loop's own clock, and call_soon queues one to run as soon as possible. The
+// loop keeps its timed callbacks ordered by due time and runs them one at a
+// time on a single thread, so they come out in the order their times fall
+// due, not the order they were registered.
 //
-// Go has no event loop. A time.Timer does the scheduling: time.AfterFunc
-// runs a function once a duration has passed, and time.Until turns an
-// absolute deadline into that duration. Each timer fires on a goroutine of
-// its own, so to keep asyncio's "one callback at a time" the timers here only
-// send the callback's number down a channel, and main runs the callbacks as
-// it receives them: a small loop over a channel. "Soon" is a deadline of now.
+// Go has no event loop, and for a fixed schedule it needs none: a slice of
+// callbacks with their due times, sorted once, and a plain loop that sleeps
+// until each one is due. time.Until turns an absolute time into the duration
+// to wait, and a time already past means no wait at all, which is what "soon"
+// amounts to. If callbacks could schedule further callbacks, the slice would
+// become a priority queue (container/heap), much as in asyncio. To fire
+// callbacks concurrently instead, each on its own goroutine, Go has
+// time.AfterFunc.
 //
 // Python's loop.time() is a monotonic clock with a number you can print. Go
 // keeps its monotonic reading inside time.Time and only exposes differences,
 // so the program prints each callback's time as an offset from the start.
-// Those offsets vary from run to run; the order 3, 2, 1 does not.
+// Those offsets vary a little from run to run; the order 3, 2, 1 does not.
 package main
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
+
+// A handle is a callback waiting for its time, like asyncio's TimerHandle.
+type handle struct {
+	when time.Time
+	n    int
+}
 
 func callback(n int, start time.Time) {
 	fmt.Printf("callback %d invoked at %.3fs\n", n, time.Since(start).Seconds())
@@ -32,16 +42,22 @@ func main() {
 	start := time.Now()
 	fmt.Println("clock time:", start.Format("2006-01-02 15:04:05.000000"))
 
-	fmt.Println("registering callbacks")
-	due := make(chan int)
+	var scheduled []handle
 	callAt := func(when time.Time, n int) {
-		time.AfterFunc(time.Until(when), func() { due <- n })
+		scheduled = append(scheduled, handle{when: when, n: n})
 	}
+
+	fmt.Println("registering callbacks")
 	callAt(start.Add(200*time.Millisecond), 1)
 	callAt(start.Add(100*time.Millisecond), 2)
 	callAt(time.Now(), 3) // call_soon: due at once
 
-	for range 3 {
-		callback(<-due, start)
+	// The loop: earliest first, each when its time comes.
+	slices.SortStableFunc(scheduled, func(a, b handle) int {
+		return a.when.Compare(b.when)
+	})
+	for _, h := range scheduled {
+		time.Sleep(time.Until(h.when))
+		callback(h.n, start)
 	}
 }
