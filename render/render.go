@@ -393,3 +393,43 @@ func (r *nodeRenderer) rawHTML(w util.BufWriter, src []byte, n ast.Node, enterin
 	}
 	return ast.WalkSkipChildren, nil
 }
+
+// LinkFence returns src with the fence that opens on line (1-based) linked
+// to the snippet id: " {snippet=id}" is added to its info string, or
+// snippet=id to the attributes it has. Nothing else changes. It is an error
+// if that line opens no fence or the fence already has a snippet.
+func LinkFence(src []byte, line int, id string) ([]byte, error) {
+	starts := lineStarts(src)
+	if line < 1 || line > len(starts) {
+		return nil, fmt.Errorf("line %d: the file has %d lines", line, len(starts))
+	}
+	start := starts[line-1]
+	end := len(src)
+	if line < len(starts) {
+		end = starts[line] - 1
+	}
+	text := strings.TrimRight(string(src[start:end]), "\r")
+	trimmed := strings.TrimLeft(text, " ")
+	if len(text)-len(trimmed) > 3 || !(strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~")) {
+		return nil, fmt.Errorf("line %d does not open a fenced code block: %q", line, text)
+	}
+	_, attrs, err := ParseInfo(strings.TrimLeft(trimmed, "`~"))
+	if err != nil {
+		return nil, fmt.Errorf("line %d: %v", line, err)
+	}
+	if s, ok := attrs["snippet"]; ok {
+		return nil, fmt.Errorf("line %d: the block is linked to %q already", line, s)
+	}
+	var linked string
+	if strings.HasSuffix(strings.TrimSpace(text), "}") {
+		i := strings.LastIndex(text, "}")
+		linked = text[:i] + " snippet=" + id + text[i:]
+	} else {
+		linked = strings.TrimRight(text, " ") + " {snippet=" + id + "}"
+	}
+	out := make([]byte, 0, len(src)+len(id)+12)
+	out = append(out, src[:start]...)
+	out = append(out, linked...)
+	out = append(out, src[start+len(text):]...)
+	return out, nil
+}

@@ -248,6 +248,9 @@ func (e *NotFoundError) Error() string {
 // Find returns the ids of every snippet below root, sorted.
 func Find(root string) ([]string, error) {
 	var ids []string
+	if _, err := os.Stat(root); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // a notebook with no snippets yet
+	}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

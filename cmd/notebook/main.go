@@ -4,9 +4,12 @@
 //
 // Usage:
 //
-//	notebook build [flags]     build the site into public/
-//	notebook check [flags]     check links, snippets and expectations
-//	notebook run [flags] ID    run one snippet and show its output
+//	notebook build [flags]              build the site into public/
+//	notebook serve [flags]              serve it on localhost, rebuilding on change
+//	notebook check [flags]              check links, snippets and expectations
+//	notebook run [flags] ID             run one snippet and show its output
+//	notebook new [flags]                start today's note
+//	notebook scaffold NOTE:LINE ID      start the snippet for a block and link it
 //
 // Run "notebook help COMMAND" for a command's flags.
 //
@@ -56,7 +59,7 @@ type env struct {
 }
 
 func commands() []*command {
-	return []*command{buildCmd(), checkCmd(), runCmd()}
+	return []*command{buildCmd(), serveCmd(), checkCmd(), runCmd(), newCmd(), scaffoldCmd()}
 }
 
 func main() {
@@ -136,7 +139,7 @@ Commands:
 
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Run "notebook help <command>" for its flags.

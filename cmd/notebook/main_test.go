@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -175,5 +176,48 @@ func TestUsage(t *testing.T) {
 	}
 	if code := Main(context.Background(), []string{"build", "-h"}, &out, &errw); code != exitOK || !strings.Contains(errw.String(), "usage: notebook build") {
 		t.Errorf("build -h: exit %d\n%s", code, errw.String())
+	}
+}
+
+func TestNewAndScaffold(t *testing.T) {
+	root := newNotebook(t, map[string]string{"snippets/.keep": ""})
+	code, stdout, stderr := notebook(t, root, "new", "-date", "2021-03-04", "-title", "A day")
+	if code != exitOK {
+		t.Fatalf("new: exit %d\n%s", code, stderr)
+	}
+	notePath := filepath.Join(root, "notes", "2021-03-04.md")
+	if strings.TrimSpace(stdout) != notePath {
+		t.Errorf("new printed %q, want %q", stdout, notePath)
+	}
+	if code, _, stderr := notebook(t, root, "new", "-date", "2021-03-04"); code != exitProblems || !strings.Contains(stderr, "exists already") {
+		t.Errorf("new over an existing note: exit %d, %q", code, stderr)
+	}
+	text := readFile(t, notePath) + "Some words.\n\n```python\nprint('x')\n```\n"
+	if err := os.WriteFile(notePath, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Count(text[:strings.Index(text, "```python")], "\n") + 1
+	where := "notes/2021-03-04.md:" + strconv.Itoa(line)
+
+	if code, _, stderr := notebook(t, root, "scaffold", "notes/2021-03-04.md:2", "py/x"); code != exitProblems || !strings.Contains(stderr, "notes/2021-03-04.md:2: no fenced code block") {
+		t.Errorf("scaffold at a line with no fence: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := notebook(t, root, "scaffold", where, "py/x"); code != exitOK {
+		t.Fatalf("scaffold: exit %d\n%s", code, stderr)
+	}
+	want := strings.Replace(text, "```python\n", "```python {snippet=py/x}\n", 1)
+	if got := readFile(t, notePath); got != want {
+		t.Errorf("scaffold changed the note to:\n%s\nwant:\n%s", got, want)
+	}
+	if src := readFile(t, filepath.Join(root, "snippets", "py", "x", "main.go")); !strings.Contains(src, "//\tprint('x')\npackage main") {
+		t.Errorf("the new main.go does not quote the block:\n%s", src)
+	}
+	// The scaffolded program runs; only its expectation is missing.
+	code, stdout, stderr = notebook(t, root, "run", "py/x")
+	if code != exitProblems || stdout != "TODO\n" || !strings.Contains(stderr, "expected.txt is missing") {
+		t.Errorf("run of the new snippet: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if code, _, stderr := notebook(t, root, "scaffold", where, "py/y"); code != exitProblems || !strings.Contains(stderr, `linked to "py/x" already`) {
+		t.Errorf("scaffold of a linked block: exit %d, %q", code, stderr)
 	}
 }

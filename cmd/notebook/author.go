@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gonotebook/notebook/notes"
+	"github.com/gonotebook/notebook/render"
+	"github.com/gonotebook/notebook/site"
+	"github.com/gonotebook/notebook/snippets"
+)
+
+func serveCmd() *command {
+	var addr, out string
+	var drafts bool
+	return &command{
+		name:    "serve",
+		summary: "build, serve on localhost, rebuild and reload on change",
+		detail: `Serve builds the site, serves it on localhost and watches notes/ and
+snippets/: when a file changes it rebuilds (re-running only the snippets
+that changed) and open pages reload. A failed rebuild is shown over the
+page and in the terminal; the last good site stays served. Stop with
+Ctrl-C.`,
+		flags: func(fs *flag.FlagSet, e *env) {
+			fs.StringVar(&addr, "addr", "localhost:8080", "listen on `host:port`")
+			fs.StringVar(&out, "o", "", "write the site to `dir` (default: a temporary folder)")
+			fs.BoolVar(&drafts, "drafts", true, "include notes marked draft")
+		},
+		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+			if len(args) > 0 {
+				return errUsage
+			}
+			cfg, err := e.config()
+			if err != nil {
+				return err
+			}
+			cfg.Drafts = drafts
+			if cfg.Out = out; out == "" {
+				tmp, err := os.MkdirTemp("", "notebook-serve-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(tmp)
+				cfg.Out = filepath.Join(tmp, "public")
+			}
+			srv := site.NewServer(cfg)
+			if err := srv.Rebuild(ctx); err != nil {
+				fmt.Fprintf(e.stderr, "%v\nbuild failed; fix it and save: serve rebuilds on change\n", err)
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "serving http://%s/ (Ctrl-C to stop)\n", ln.Addr())
+			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+			go srv.Watch(ctx, 300*time.Millisecond, func(err error) {
+				if err != nil {
+					fmt.Fprintf(e.stderr, "%v\nrebuild failed; still serving the last good build\n", err)
+				} else {
+					fmt.Fprintf(e.stderr, "rebuilt at %s\n", time.Now().Format(time.TimeOnly))
+				}
+			})
+			go func() {
+				<-ctx.Done()
+				shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				defer cancel()
+				hs.Shutdown(shut)
+			}()
+			if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+}
+
+func newCmd() *command {
+	var date, slug, title string
+	return &command{
+		name:    "new",
+		summary: "start today's note from a template",
+		detail: `New creates notes/YYYY-MM-DD.md (or YYYY-MM-DD-SLUG.md) for today, or the
+day given, from a short template, and prints its path. It never overwrites
+a note that exists.`,
+		flags: func(fs *flag.FlagSet, e *env) {
+			fs.StringVar(&date, "date", "", "the note's day as `YYYY-MM-DD` (default today)")
+			fs.StringVar(&slug, "slug", "", "add `slug` to the file name (a-z, 0-9, hyphens)")
+			fs.StringVar(&title, "title", "", "the note's `title`")
+		},
+		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+			if len(args) > 0 {
+				return errUsage
+			}
+			day := time.Now()
+			if date != "" {
+				var err error
+				if day, err = time.Parse(time.DateOnly, date); err != nil {
+					return fmt.Errorf("-date %q: want YYYY-MM-DD", date)
+				}
+			}
+			name := day.Format(time.DateOnly)
+			if slug != "" {
+				name += "-" + slug
+			}
+			p := filepath.Join(e.root, "notes", name+".md")
+			text := noteTemplate(day, title)
+			if _, err := notes.Parse(filepath.ToSlash(filepath.Join("notes", name+".md")), []byte(text)); err != nil {
+				return err
+			}
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return err
+			}
+			f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if errors.Is(err, os.ErrExist) {
+				return fmt.Errorf("%s exists already; edit it, or pass -slug to start another note that day", p)
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := f.WriteString(text); err != nil {
+				f.Close()
+				return err
+			}
+			if err := f.Close(); err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, p)
+			return nil
+		},
+	}
+}
+
+// noteTemplate is the text of a new note.
+func noteTemplate(day time.Time, title string) string {
+	var b strings.Builder
+	b.WriteString("---\n")
+	if title != "" {
+		fmt.Fprintf(&b, "title: %s\n", strconv.Quote(title))
+	}
+	b.WriteString("tags: []\n---\n")
+	fmt.Fprintf(&b, "# %s\n\n### 1 - \n\n", strings.ToLower(day.Format("2-Jan-2006")))
+	return b.String()
+}
+
+func scaffoldCmd() *command {
+	return &command{
+		name:    "scaffold",
+		args:    "NOTE:LINE ID",
+		summary: "start a snippet for a block and link the block to it",
+		detail: `Scaffold starts the Go equivalent of the fenced block that opens at
+NOTE:LINE (as check reports unlinked blocks): it creates snippets/ID/main.go,
+a complete program to fill in, with the original block quoted in its
+leading comment, and adds {snippet=ID} to the block's fence. Nothing else
+in the note changes. Then write the program and record its output with
+
+  go test ./snippets/ -run 'TestSnippets/ID$' -update`,
+		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+			if len(args) != 2 {
+				return errUsage
+			}
+			file, lineText, ok := strings.Cut(args[0], ":")
+			line, err := strconv.Atoi(lineText)
+			if !ok || err != nil || line < 1 {
+				return fmt.Errorf("%q: want the note and the fence's line, as in notes/2018-10-30.md:37", args[0])
+			}
+			id := args[1]
+			if !snippets.ValidID(id) {
+				return fmt.Errorf("snippet id %q: want lower case letters, digits and hyphens, parts separated by /", id)
+			}
+			notePath := file
+			if !filepath.IsAbs(notePath) {
+				notePath = filepath.Join(e.root, file)
+			}
+			src, err := os.ReadFile(notePath)
+			if err != nil {
+				return err
+			}
+			note, err := notes.Parse(filepath.ToSlash(file), src)
+			if err != nil {
+				return err
+			}
+			doc, err := render.Parse(note.Path, note.Body, note.BodyLine)
+			if err != nil {
+				return err
+			}
+			var block *render.Block
+			for _, b := range doc.Blocks {
+				if b.Line == line {
+					block = b
+				}
+			}
+			if block == nil {
+				return fmt.Errorf("%s:%d: no fenced code block opens on this line (check lists the unlinked ones)", file, line)
+			}
+			linked, err := render.LinkFence(src, line, id)
+			if err != nil {
+				return fmt.Errorf("%s:%v", file, strings.TrimPrefix(err.Error(), "line "))
+			}
+			dir, err := snippets.Scaffold(filepath.Join(e.root, "snippets"), id, block.Lang, block.Code)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(notePath, linked, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "created %s\nlinked %s:%d to it\n", filepath.Join(dir, snippets.MainFile), file, line)
+			return nil
+		},
+	}
+}

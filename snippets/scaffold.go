@@ -1,0 +1,42 @@
+package snippets
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Scaffold creates the folder of a new snippet below root with a main.go to
+// fill in: a complete program whose leading comment quotes the original
+// block (in lang) and asks for the Go-side explanation. It returns the
+// folder. It never overwrites a snippet that exists.
+func Scaffold(root, id, lang, original string) (string, error) {
+	if !ValidID(id) {
+		return "", fmt.Errorf("snippet id %q: want lower case letters, digits and hyphens, parts separated by /", id)
+	}
+	dir := filepath.Join(root, filepath.FromSlash(id))
+	if _, err := os.Stat(filepath.Join(dir, MainFile)); err == nil {
+		return "", fmt.Errorf("%s exists already", filepath.Join(dir, MainFile))
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if lang == "" {
+		lang = "the original"
+	}
+	var b strings.Builder
+	b.WriteString("// TODO: say what this program shows and how Go's approach differs from\n")
+	fmt.Fprintf(&b, "// %s's. This comment is shown beside the code; the block it answers:\n//\n", lang)
+	for l := range strings.SplitSeq(strings.TrimRight(original, "\n"), "\n") {
+		b.WriteString(strings.TrimRight("//\t"+l, " \t") + "\n")
+	}
+	b.WriteString("package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"TODO\")\n}\n")
+	if err := os.WriteFile(filepath.Join(dir, MainFile), []byte(b.String()), 0o644); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
