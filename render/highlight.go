@@ -24,6 +24,16 @@ func lexer(lang string) chroma.Lexer {
 	return chroma.Coalesce(l)
 }
 
+// LanguageName returns the name readers know a fence language by, as
+// chroma spells it ("python" gives "Python", "sh" gives "Bash"), or "Text"
+// for an unknown or empty language.
+func LanguageName(lang string) string {
+	if l := lexers.Get(strings.ToLower(lang)); l != nil && lang != "" {
+		return l.Config().Name
+	}
+	return "Text"
+}
+
 // Code returns code highlighted as lang, as a <pre> element with chroma's
 // CSS classes. An unknown or empty language gives plain, escaped text;
 // highlighting never fails a build.

@@ -14,7 +14,8 @@
 // "### 10 - various ways to use subprocess" becomes
 // "10-various-ways-to-use-subprocess". A repeated id gets "-2", "-3", in
 // order. The ids depend only on the headings, so they stay stable as prose
-// around them changes.
+// around them changes. Each heading ends with a link to itself (an element
+// <a class="anchor">), so a reader can copy the address of an entry.
 //
 // # Fenced code blocks
 //
@@ -50,6 +51,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -89,9 +91,10 @@ type Doc struct {
 	Blocks   []*Block
 	Headings []*Heading
 
-	source []byte
-	root   ast.Node
-	blocks map[ast.Node]*Block
+	source   []byte
+	root     ast.Node
+	blocks   map[ast.Node]*Block
+	headings map[ast.Node]*Heading
 }
 
 // An Error is a problem in a note at a line.
@@ -119,7 +122,7 @@ func newMarkdown(fence renderer.NodeRenderer) goldmark.Markdown {
 // the line of the file on which body starts (after any front matter), so
 // that every line number refers to the file.
 func Parse(path string, body []byte, firstLine int) (*Doc, error) {
-	d := &Doc{Path: path, source: body, blocks: map[ast.Node]*Block{}}
+	d := &Doc{Path: path, source: body, blocks: map[ast.Node]*Block{}, headings: map[ast.Node]*Heading{}}
 	md := newMarkdown(&nodeRenderer{})
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
 	d.root = md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
@@ -144,6 +147,7 @@ func Parse(path string, body []byte, firstLine int) (*Doc, error) {
 				h.Line = lineOf(n.Lines().At(0).Start)
 			}
 			d.Headings = append(d.Headings, h)
+			d.headings[n] = h
 		case *ast.FencedCodeBlock:
 			b := &Block{Index: len(d.Blocks), Attrs: map[string]string{}}
 			var buf bytes.Buffer
@@ -267,6 +271,13 @@ func plainText(n ast.Node, src []byte) string {
 			}
 		case *ast.String:
 			b.Write(c.Value)
+		case *ast.RawHTML:
+			// Shown as text on the page, so part of the heading's text.
+			for i := 0; i < c.Segments.Len(); i++ {
+				seg := c.Segments.At(i)
+				b.Write(seg.Value(src))
+			}
+			return ast.WalkSkipChildren, nil
 		case *ast.CodeSpan:
 			for x := c.FirstChild(); x != nil; x = x.NextSibling() {
 				if t, ok := x.(*ast.Text); ok {
@@ -345,6 +356,7 @@ type nodeRenderer struct {
 
 func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindFencedCodeBlock, r.fence)
+	reg.Register(ast.KindHeading, r.heading)
 	reg.Register(ast.KindHTMLBlock, r.htmlBlock)
 	reg.Register(ast.KindRawHTML, r.rawHTML)
 }
@@ -361,6 +373,25 @@ func (r *nodeRenderer) fence(w util.BufWriter, src []byte, n ast.Node, entering 
 		return ast.WalkStop, err
 	}
 	return ast.WalkSkipChildren, nil
+}
+
+// heading writes a heading with its id and, at its end, a link to itself.
+func (r *nodeRenderer) heading(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	h := n.(*ast.Heading)
+	if entering {
+		fmt.Fprintf(w, "<h%d", h.Level)
+		if h.Attributes() != nil {
+			gmhtml.RenderAttributes(w, h, gmhtml.HeadingAttributeFilter)
+		}
+		w.WriteByte('>')
+		return ast.WalkContinue, nil
+	}
+	if hd := r.doc.headings[n]; hd != nil && hd.ID != "" {
+		fmt.Fprintf(w, ` <a class="anchor" href="#%s" aria-label="Link to %s">#</a>`,
+			html.EscapeString(hd.ID), html.EscapeString(hd.Text))
+	}
+	fmt.Fprintf(w, "</h%d>\n", h.Level)
+	return ast.WalkContinue, nil
 }
 
 func (r *nodeRenderer) htmlBlock(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {

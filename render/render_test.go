@@ -101,7 +101,7 @@ func TestHTML(t *testing.T) {
 	}
 	html := buf.String()
 	for _, want := range []string{
-		`<h3 id="10-various-ways-to-use-subprocess">10 - various ways to use subprocess</h3>`,
+		`<h3 id="10-various-ways-to-use-subprocess">10 - various ways to use subprocess <a class="anchor" href="#10-various-ways-to-use-subprocess" aria-label="Link to 10 - various ways to use subprocess">#</a></h3>`,
 		`&lt;script&gt;alert(1)&lt;/script&gt;`,
 		`&lt;b&gt;bold&lt;/b&gt;`,
 		`<figure data-line=5>`,
