@@ -337,21 +337,45 @@ type FigureFunc func(w io.Writer, b *Block) error
 // HTML writes the note's HTML to w. fig writes each fenced block; if it is
 // nil, blocks are written as highlighted code (see Code).
 func (d *Doc) HTML(w io.Writer, fig FigureFunc) error {
+	return d.render(w, fig, nil)
+}
+
+// Title returns the level-one heading that opens the note, before any
+// other content, or nil if the note does not start with one.
+func (d *Doc) Title() *Heading {
+	if h, ok := d.root.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+		return d.headings[h]
+	}
+	return nil
+}
+
+// BodyHTML is HTML without the title heading (see Title), for pages that
+// show the title themselves.
+func (d *Doc) BodyHTML(w io.Writer, fig FigureFunc) error {
+	var skip ast.Node
+	if h, ok := d.root.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+		skip = h
+	}
+	return d.render(w, fig, skip)
+}
+
+func (d *Doc) render(w io.Writer, fig FigureFunc, skip ast.Node) error {
 	if fig == nil {
 		fig = func(w io.Writer, b *Block) error {
 			_, err := io.WriteString(w, string(Code(b.Lang, b.Code)))
 			return err
 		}
 	}
-	md := newMarkdown(&nodeRenderer{doc: d, fig: fig})
+	md := newMarkdown(&nodeRenderer{doc: d, fig: fig, skip: skip})
 	return md.Renderer().Render(w, d.source, d.root)
 }
 
 // nodeRenderer renders fenced code blocks through a FigureFunc and raw HTML
 // as escaped text.
 type nodeRenderer struct {
-	doc *Doc
-	fig FigureFunc
+	doc  *Doc
+	fig  FigureFunc
+	skip ast.Node // a node not to render
 }
 
 func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
@@ -378,6 +402,9 @@ func (r *nodeRenderer) fence(w util.BufWriter, src []byte, n ast.Node, entering 
 // heading writes a heading with its id and, at its end, a link to itself.
 func (r *nodeRenderer) heading(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 	h := n.(*ast.Heading)
+	if n == r.skip {
+		return ast.WalkSkipChildren, nil
+	}
 	if entering {
 		fmt.Fprintf(w, "<h%d", h.Level)
 		if h.Attributes() != nil {
