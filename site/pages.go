@@ -2,14 +2,12 @@ package site
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"go/doc/comment"
 	"html/template"
 	"io"
-	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,98 +22,236 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-//go:embed assets
-var assetFS embed.FS
-
-// Chroma styles for the two themes.
-const (
-	lightStyle = "github"
-	darkStyle  = "github-dark"
-)
+// siteName names the site in titles, the header and the feed.
+const siteName = "Notebook"
 
 func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
 
-// A page is what every template receives.
+// A page is what every page template receives.
 type page struct {
-	Title     string
-	Path      string // the page's path from the site root, "" for the index
-	Root      string // the relative path from the page to the site root
-	CSS       string // the style sheet's path from the site root
-	Notebook  *Notebook
-	Note      *Note
-	Prev      *Note
-	Next      *Note
-	Content   template.HTML
-	Published []*Note
+	Title       string // the page's own title; the site's name is added
+	Description string
+	Section     string // "notes", "tags" or "search": marks the current site link
+	Path        string // the page's path from the site root, "" for the index
+	Root        string // the path from the page to the site root: "", "../", or "/" for 404.html
+	Assets      map[string]string
+	Site        *siteData
+
+	Note    *Note
+	Prev    *Note
+	Next    *Note
+	Content template.HTML
+
+	Tag   string
+	Notes []*Note // the notes a list page shows, newest first
 }
+
+// Asset returns the path from the page to an asset by its plain name.
+func (p *page) Asset(name string) (string, error) {
+	a, ok := p.Assets[name]
+	if !ok {
+		return "", fmt.Errorf("no asset %q", name)
+	}
+	return p.Root + a, nil
+}
+
+// A card is a note as a list shows it, with the page it is on.
+type card struct {
+	P *page
+	N *Note
+}
+
+// Card pairs n with the page, for the note-card template.
+func (p *page) Card(n *Note) card { return card{p, n} }
+
+// URL returns the path from the page to n's page.
+func (p *page) URL(n *Note) string { return p.Root + n.URL() }
+
+// TagURL returns the path from the page to a tag's page.
+func (p *page) TagURL(tag string) string { return p.Root + tagPath(tag) }
+
+// siteData is what every page may list: the published notes and tags.
+type siteData struct {
+	Notes []*Note // published, oldest first
+	Tags  []tagInfo
+}
+
+// A tagInfo is a tag with the published notes that carry it, newest first.
+type tagInfo struct {
+	Name  string
+	Notes []*Note
+}
+
+// A yearGroup is one year of notes on the index, newest first.
+type yearGroup struct {
+	Year  int
+	Notes []*Note
+}
+
+// URL returns the path of n's page from the site root: "2018-10-30/".
+func (n *Note) URL() string { return n.Name() + "/" }
+
+// Entries returns the note's entry headings: every heading but level one.
+func (n *Note) Entries() []*render.Heading {
+	var out []*render.Heading
+	for _, h := range n.Doc.Headings {
+		if h.Level > 1 {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// titleHeading returns the level-one heading that opens the note's body
+// when it is the note's title, or nil.
+func (n *Note) titleHeading() *render.Heading {
+	if h := n.Doc.Title(); h != nil && h.Text == n.Title {
+		return h
+	}
+	return nil
+}
+
+// TitleID is the id of the note page's h1.
+func (n *Note) TitleID() string {
+	if h := n.titleHeading(); h != nil {
+		return h.ID
+	}
+	return "title"
+}
+
+// Programs counts the note's blocks that link to a Go program.
+func (n *Note) Programs() int {
+	c := 0
+	for _, b := range n.Doc.Blocks {
+		if b.Linked() {
+			c++
+		}
+	}
+	return c
+}
+
+// tagPath is the URL path of a tag's page from the site root; tagDir is
+// its folder. They differ for tags such as "c#".
+func tagPath(tag string) string { return "tags/" + url.PathEscape(tag) + "/" }
+func tagDir(tag string) string  { return "tags/" + tag + "/" }
 
 // builder holds what one build renders with.
 type builder struct {
-	cfg       *Config
-	nb        *Notebook
-	dir       string
-	tmpl      *template.Template
-	css       string
-	published []*Note
+	cfg    *Config
+	nb     *Notebook
+	dir    string
+	base   *url.URL // the site's absolute address, ending in "/"
+	tmpl   *template.Template
+	assets map[string]string
+	site   *siteData
+	files  []string // every file written, from the site root
 }
 
 // renderSite writes every page of the site into dir.
 func renderSite(cfg *Config, nb *Notebook, dir string) error {
-	b := &builder{cfg: cfg, nb: nb, dir: dir}
-	for _, n := range nb.Notes {
-		if !n.Draft || cfg.Drafts {
-			b.published = append(b.published, n)
-		}
-	}
-	var err error
-	if b.css, err = b.writeCSS(); err != nil {
-		return err
-	}
-	b.tmpl, err = template.New("").Funcs(template.FuncMap{
-		"reverse": func(ns []*Note) []*Note { r := slices.Clone(ns); slices.Reverse(r); return r },
-		"date":    func(t time.Time) string { return t.Format("2 January 2006") },
-		"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
-		"url":     func(n *Note) string { return n.Name() + "/" },
-	}).ParseFS(templateFS, "templates/*.html")
+	base, err := cfg.baseURL()
 	if err != nil {
 		return err
 	}
-	if err := b.page("index.html", "index", page{Title: "Notebook"}); err != nil {
+	b := &builder{cfg: cfg, nb: nb, dir: dir, base: base, site: &siteData{}}
+	tags := map[string][]*Note{}
+	for _, n := range nb.Notes {
+		if !n.Draft || cfg.Drafts {
+			b.site.Notes = append(b.site.Notes, n)
+			for _, t := range n.Tags {
+				tags[t] = append([]*Note{n}, tags[t]...)
+			}
+		}
+	}
+	for name, ns := range tags {
+		b.site.Tags = append(b.site.Tags, tagInfo{name, ns})
+	}
+	slices.SortFunc(b.site.Tags, func(a, b tagInfo) int { return strings.Compare(a.Name, b.Name) })
+
+	if b.assets, err = b.writeAssets(); err != nil {
+		return err
+	}
+	if b.tmpl, err = template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"); err != nil {
+		return err
+	}
+	newest := reversed(b.site.Notes)
+	if err := b.page("index.html", "index", page{Section: "notes", Notes: newest,
+		Description: "Dated notes; beside each code block, a Go program that does the same and the output it printed."}); err != nil {
 		return err
 	}
 	if err := b.page("404.html", "404", page{Title: "Not found"}); err != nil {
 		return err
 	}
-	for i, n := range b.published {
-		p := page{Title: n.Title, Note: n}
-		if i > 0 {
-			p.Prev = b.published[i-1]
-		}
-		if i+1 < len(b.published) {
-			p.Next = b.published[i+1]
-		}
-		var body bytes.Buffer
-		if err := n.Doc.HTML(&body, b.figure(n)); err != nil {
-			return fmt.Errorf("%s: %v", n.Path, err)
-		}
-		p.Content = template.HTML(body.String())
-		if err := b.page(n.Name()+"/index.html", "note", p); err != nil {
+	if err := b.page("search/index.html", "search", page{Title: "Search", Section: "search", Notes: newest}); err != nil {
+		return err
+	}
+	if err := b.page("tags/index.html", "tags", page{Title: "Tags", Section: "tags"}); err != nil {
+		return err
+	}
+	for _, t := range b.site.Tags {
+		p := page{Title: "Tagged " + t.Name, Section: "tags", Tag: t.Name, Notes: t.Notes}
+		if err := b.page(tagDir(t.Name)+"index.html", "tag", p); err != nil {
 			return err
 		}
 	}
-	return nil
+	for i, n := range b.site.Notes {
+		p := page{Title: n.Title, Note: n, Description: describe(n)}
+		if i > 0 {
+			p.Prev = b.site.Notes[i-1]
+		}
+		if i+1 < len(b.site.Notes) {
+			p.Next = b.site.Notes[i+1]
+		}
+		var body bytes.Buffer
+		write := n.Doc.HTML
+		if n.titleHeading() != nil {
+			write = n.Doc.BodyHTML
+		}
+		if err := write(&body, b.figure(n, "figure")); err != nil {
+			return fmt.Errorf("%s: %v", n.Path, err)
+		}
+		p.Content = template.HTML(body.String())
+		if err := b.page(n.URL()+"index.html", "note", p); err != nil {
+			return err
+		}
+	}
+	if err := b.writeSearchIndex(); err != nil {
+		return err
+	}
+	if err := b.writeFeed(); err != nil {
+		return err
+	}
+	return b.writeSitemap()
+}
+
+var funcs = template.FuncMap{
+	"date":     func(t time.Time) string { return t.Format("2 January 2006") },
+	"isodate":  func(t time.Time) string { return t.Format(time.DateOnly) },
+	"byYear":   byYear,
+	"duration": formatDuration,
+	"language": render.LanguageName,
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	},
+	"output": func(b []byte) string { return string(b) },
 }
 
 // page executes the named template into the file at rel.
 func (b *builder) page(rel, name string, p page) error {
 	p.Path = strings.TrimSuffix(rel, "index.html")
 	p.Root = strings.Repeat("../", strings.Count(rel, "/"))
-	p.CSS = b.css
-	p.Notebook = b.nb
-	p.Published = b.published
+	if rel == "404.html" {
+		// Served in place of any missing page, at any depth.
+		p.Root = b.base.Path
+	}
+	p.Assets = b.assets
+	p.Site = b.site
 	var buf bytes.Buffer
-	if err := b.tmpl.ExecuteTemplate(&buf, name, p); err != nil {
-		return err
+	if err := b.tmpl.ExecuteTemplate(&buf, name, &p); err != nil {
+		return fmt.Errorf("%s: %v", rel, err)
 	}
 	return b.writeFile(rel, buf.Bytes())
 }
@@ -125,31 +261,11 @@ func (b *builder) writeFile(rel string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
+	b.files = append(b.files, rel)
 	return os.WriteFile(p, data, 0o644)
 }
 
-// writeCSS writes the style sheet with both chroma themes under a name
-// fingerprinted by its contents, and returns that name.
-func (b *builder) writeCSS() (string, error) {
-	base, err := fs.ReadFile(assetFS, "assets/style.css")
-	if err != nil {
-		return "", err
-	}
-	light, err := render.CSS(lightStyle, ":root")
-	if err != nil {
-		return "", err
-	}
-	dark, err := render.CSS(darkStyle, `:root[data-theme="dark"]`)
-	if err != nil {
-		return "", err
-	}
-	css := string(base) + "\n/* chroma: " + lightStyle + " */\n" + light + "\n/* chroma: " + darkStyle + " */\n" + dark
-	sum := sha256.Sum256([]byte(css))
-	name := "assets/style." + hex.EncodeToString(sum[:5]) + ".css"
-	return name, b.writeFile(name, []byte(css))
-}
-
-// A figure is one fenced block as the note page shows it.
+// A figure is one fenced block as a page shows it.
 type figure struct {
 	Note     *Note
 	Block    *render.Block
@@ -160,8 +276,9 @@ type figure struct {
 	Go       template.HTML
 }
 
-// figure returns the function that writes each fenced block of n.
-func (b *builder) figure(n *Note) render.FigureFunc {
+// figure returns the function that writes each fenced block of n with the
+// named template.
+func (b *builder) figure(n *Note, tmpl string) render.FigureFunc {
 	return func(w io.Writer, blk *render.Block) error {
 		f := figure{Note: n, Block: blk, Original: render.Code(blk.Lang, blk.Code)}
 		if blk.Linked() {
@@ -173,7 +290,7 @@ func (b *builder) figure(n *Note) render.FigureFunc {
 			f.Go = render.Code("go", f.Snippet.Code)
 			f.Doc = docHTML(f.Snippet.Doc)
 		}
-		return b.tmpl.ExecuteTemplate(w, "figure", f)
+		return b.tmpl.ExecuteTemplate(w, tmpl, f)
 	}
 }
 
@@ -183,4 +300,53 @@ func docHTML(text string) template.HTML {
 	var pr comment.Printer
 	pr.HeadingLevel = 4
 	return template.HTML(pr.HTML(p.Parse(text)))
+}
+
+// describe is a note's one-line description: its entries.
+func describe(n *Note) string {
+	var titles []string
+	for _, h := range n.Entries() {
+		titles = append(titles, h.Text)
+	}
+	d := n.Title
+	if len(titles) > 0 {
+		d += ": " + strings.Join(titles, "; ")
+	}
+	if r := []rune(d); len(r) > 200 {
+		d = string(r[:199]) + "…"
+	}
+	return d
+}
+
+// byYear groups notes, given newest first, by year.
+func byYear(ns []*Note) []yearGroup {
+	var out []yearGroup
+	for _, n := range ns {
+		if len(out) == 0 || out[len(out)-1].Year != n.Date.Year() {
+			out = append(out, yearGroup{Year: n.Date.Year()})
+		}
+		g := &out[len(out)-1]
+		g.Notes = append(g.Notes, n)
+	}
+	return out
+}
+
+func reversed(ns []*Note) []*Note {
+	r := slices.Clone(ns)
+	slices.Reverse(r)
+	return r
+}
+
+// formatDuration shows how long a run took, to a sensible precision.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return "under 1 ms"
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	default:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
 }

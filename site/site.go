@@ -8,11 +8,31 @@
 //
 //	index.html             the notes by date, newest first, with their entries
 //	YYYY-MM-DD[-slug]/     one page per note
-//	tags/TAG/              one page per tag
-//	feed.xml, sitemap.xml  an Atom feed and a sitemap
-//	search.json            the index client-side search reads
+//	tags/, tags/TAG/       every tag, and one page per tag
+//	search/                search over notes, entries and code
+//	search.json            the index that search reads
+//	feed.xml, sitemap.xml  an Atom feed and a sitemap, with absolute addresses
+//	robots.txt             where the sitemap is
 //	404.html               the page for missing addresses
-//	assets/                style sheet and script, fingerprinted
+//	assets/                style sheet, scripts and icon, fingerprinted
+//
+// Only assets/ holds fingerprinted files: their names change whenever their
+// contents do, so they may be cached for ever; nothing else may.
+//
+// # Pages
+//
+// A note page shows the note's prose as written, a table of contents of
+// its entries (its headings below level one, each with a stable anchor and
+// a link to itself), and for each block that links to a snippet: the
+// original, the Go program and the output it printed, with its exit status,
+// duration, engine and Go version; then links to the previous (older) and
+// next (newer) note. Every page works without JavaScript. The scripts add
+// what needs it: copy buttons on code, a theme toggle that persists (the
+// system's colour scheme is followed until the reader chooses), arrow keys
+// for the previous and next note, "/" to search, and search itself, which
+// runs in the browser over search.json; without JavaScript the search page
+// lists every entry. Pages load nothing from other hosts and use no inline
+// scripts or styles, so a strict Content-Security-Policy holds.
 //
 // # Verified output
 //
@@ -35,9 +55,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,12 +80,35 @@ type Config struct {
 	Progress io.Writer
 	// Drafts includes notes marked draft in the site.
 	Drafts bool
-	// BaseURL is the site's absolute address, for the feed and sitemap
-	// ("https://example.org"). Links inside the site are relative to the
-	// site root and do not need it.
+	// BaseURL is the site's absolute address ("https://example.org" or
+	// "https://example.org/notes/"), for the feed, the sitemap and the
+	// links of 404.html, which is served at any depth. Links between other
+	// pages are relative and do not need it. If empty, DefaultBaseURL is
+	// used: right for a local preview, wrong for a deployed site.
 	BaseURL string
-	// Now is the build time shown in the feed; time.Now if zero.
+	// Now is the feed's time stamp; the newest note's date if zero, so
+	// that building the same notes twice gives the same files.
 	Now time.Time
+}
+
+// DefaultBaseURL is the site's address when Config.BaseURL is empty.
+const DefaultBaseURL = "http://localhost:8080/"
+
+// baseURL parses BaseURL into an absolute http(s) address ending in "/".
+func (c *Config) baseURL() (*url.URL, error) {
+	s := c.BaseURL
+	if s == "" {
+		s = DefaultBaseURL
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q: want an absolute http or https address such as https://example.org/", c.BaseURL)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	u.RawPath = ""
+	return u, nil
 }
 
 func (c *Config) notesDir() string    { return "notes" }

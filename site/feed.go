@@ -1,0 +1,150 @@
+package site
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"net/url"
+	"regexp"
+	"time"
+)
+
+// The Atom feed (RFC 4287): one entry per published note, newest first,
+// whose content is the note with each block's Go program and output as
+// plain preformatted text, since feed readers drop style sheets.
+
+type atomFeed struct {
+	XMLName xml.Name   `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string     `xml:"title"`
+	ID      string     `xml:"id"`
+	Updated string     `xml:"updated"`
+	Links   []atomLink `xml:"link"`
+	Author  atomAuthor `xml:"author"`
+	Entries []atomEntry
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomEntry struct {
+	XMLName    xml.Name       `xml:"entry"`
+	Title      string         `xml:"title"`
+	ID         string         `xml:"id"`
+	Updated    string         `xml:"updated"`
+	Link       atomLink       `xml:"link"`
+	Categories []atomCategory `xml:"category"`
+	Summary    string         `xml:"summary"`
+	Content    atomContent    `xml:"content"`
+}
+
+type atomCategory struct {
+	Term string `xml:"term,attr"`
+}
+
+type atomContent struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+// abs returns the absolute address of a URL path from the site root.
+func (b *builder) abs(rel string) string {
+	u, err := url.Parse(rel)
+	if err != nil {
+		panic(fmt.Sprintf("site: bad internal path %q", rel)) // paths come from this package
+	}
+	return b.base.ResolveReference(u).String()
+}
+
+// headingAnchor matches the link render puts at the end of each heading,
+// which a feed reader would show as a stray "#".
+var headingAnchor = regexp.MustCompile(` <a class="anchor" href="#[^"]*" aria-label="[^"]*">#</a>`)
+
+func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func (b *builder) writeFeed() error {
+	updated := b.cfg.Now
+	if updated.IsZero() && len(b.site.Notes) > 0 {
+		updated = b.site.Notes[len(b.site.Notes)-1].Date
+	}
+	if updated.IsZero() {
+		updated = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	f := atomFeed{
+		Title:   siteName,
+		ID:      b.base.String(),
+		Updated: atomTime(updated),
+		Links: []atomLink{
+			{Rel: "self", Type: "application/atom+xml", Href: b.abs("feed.xml")},
+			{Rel: "alternate", Type: "text/html", Href: b.base.String()},
+		},
+		Author: atomAuthor{Name: siteName},
+	}
+	for _, n := range reversed(b.site.Notes) {
+		var body bytes.Buffer
+		if err := n.Doc.HTML(&body, b.figure(n, "feed-figure")); err != nil {
+			return fmt.Errorf("%s: %v", n.Path, err)
+		}
+		e := atomEntry{
+			Title:   n.Title,
+			ID:      b.abs(n.URL()),
+			Updated: atomTime(n.Date),
+			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: b.abs(n.URL())},
+			Summary: describe(n),
+			Content: atomContent{Type: "html", Body: headingAnchor.ReplaceAllString(body.String(), "")},
+		}
+		for _, t := range n.Tags {
+			e.Categories = append(e.Categories, atomCategory{Term: t})
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	return b.writeXML("feed.xml", f)
+}
+
+type sitemap struct {
+	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+// writeSitemap lists every page a search engine should know: the index,
+// the notes and the tag pages (not search or 404), and robots.txt, which
+// points to it.
+func (b *builder) writeSitemap() error {
+	sm := sitemap{URLs: []sitemapURL{{Loc: b.base.String()}}}
+	for _, n := range reversed(b.site.Notes) {
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs(n.URL()), LastMod: n.DateString()})
+	}
+	if len(b.site.Tags) > 0 {
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs("tags/")})
+	}
+	for _, t := range b.site.Tags {
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs(tagPath(t.Name))})
+	}
+	if err := b.writeXML("sitemap.xml", sm); err != nil {
+		return err
+	}
+	return b.writeFile("robots.txt", []byte("User-agent: *\nAllow: /\n\nSitemap: "+b.abs("sitemap.xml")+"\n"))
+}
+
+func (b *builder) writeXML(rel string, v any) error {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("%s: %v", rel, err)
+	}
+	buf.WriteByte('\n')
+	return b.writeFile(rel, buf.Bytes())
+}
