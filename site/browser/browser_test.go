@@ -1,0 +1,545 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/gonotebook/notebook/site"
+	"github.com/gonotebook/notebook/site/internal/linkcheck"
+	"github.com/gonotebook/notebook/site/internal/netlify"
+	"github.com/gonotebook/notebook/snippets"
+)
+
+// chromium returns the browser to drive, or skips the test (fails it on CI)
+// when there is none.
+func chromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if ci := os.Getenv("CI"); ci != "" && ci != "false" && ci != "0" {
+		t.Fatal("CI is set but no Chromium was found: .ci/run installs it (apt-get install -y chromium), or set $CHROMIUM")
+	}
+	t.Skip("skipping the browser tests: no Chromium found (apt-get install chromium, or set $CHROMIUM to its path)")
+	return ""
+}
+
+// artifacts returns the folder for screenshots.
+func artifacts(t *testing.T) string {
+	dir := os.Getenv("NOTEBOOK_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "testdata", "artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// A builtSite is a notebook built and served on loopback.
+type builtSite struct {
+	dir   string
+	url   string // ends in "/"
+	nb    *site.Notebook
+	pages []string // every HTML page, from the site root ("", "2018-10-30/", "404.html")
+}
+
+// build builds the notebook at root and serves it as Netlify would.
+func build(t *testing.T, root string, cfg *netlify.Config) *builtSite {
+	t.Helper()
+	tmp := t.TempDir()
+	c := &site.Config{
+		Root:    root,
+		Out:     filepath.Join(tmp, "public"),
+		Runner:  &snippets.Runner{Cache: &snippets.Cache{Dir: filepath.Join(tmp, "cache")}},
+		BaseURL: "http://127.0.0.1/",
+	}
+	start := time.Now()
+	nb, err := site.Build(context.Background(), c)
+	if err != nil {
+		t.Fatalf("building %s: %v", root, err)
+	}
+	t.Logf("built %s in %v", root, time.Since(start).Round(time.Millisecond))
+	probs, err := linkcheck.Check(os.DirFS(c.OutDir()), linkcheck.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range probs {
+		t.Errorf("%s: %s", root, p)
+	}
+	srv := httptest.NewServer(serve(c.OutDir(), cfg))
+	t.Cleanup(srv.Close)
+	s := &builtSite{dir: c.OutDir(), url: srv.URL + "/", nb: nb}
+	err = fs.WalkDir(os.DirFS(s.dir), ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".html") {
+			u := &url.URL{Path: strings.TrimSuffix(p, "index.html")}
+			s.pages = append(s.pages, u.EscapedPath())
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// serve serves a built site as Netlify does: folders by their index.html,
+// missing files by the 404 page with status 404, and every response with
+// the headers netlify.toml gives its path.
+func serve(dir string, cfg *netlify.Config) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := path.Clean("/" + r.URL.Path)
+		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
+			p += "/"
+		}
+		file := filepath.Join(dir, filepath.FromSlash(p))
+		status := http.StatusOK
+		if info, err := os.Stat(file); err == nil && info.IsDir() {
+			if !strings.HasSuffix(p, "/") {
+				http.Redirect(w, r, p+"/", http.StatusMovedPermanently)
+				return
+			}
+			file = filepath.Join(file, "index.html")
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			nf := cfg.NotFound(p)
+			if nf == "" {
+				http.NotFound(w, r)
+				return
+			}
+			if data, err = os.ReadFile(filepath.Join(dir, filepath.FromSlash(nf))); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			file, status = nf, http.StatusNotFound
+		}
+		for k, v := range cfg.HeadersFor(p) {
+			w.Header()[k] = v
+		}
+		ct := mime.TypeByExtension(filepath.Ext(file))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(status)
+		w.Write(data)
+	})
+}
+
+// A tab is one browser tab that records what its pages write to the console.
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+
+	mu       sync.Mutex
+	messages []chromedp.ConsoleMessage
+	barrier  int
+	seen     chan int
+	navs     int
+}
+
+func newTab(t *testing.T, browserCtx context.Context) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browserCtx)
+	t.Cleanup(cancel)
+	tb := &tab{t: t, ctx: ctx, seen: make(chan int, 100)}
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
+	requested := chromedp.Events(ctx, page.FrameRequestedNavigation)
+	go func() {
+		for _, err := range requested {
+			if err != nil {
+				return
+			}
+			tb.mu.Lock()
+			tb.navs++
+			tb.mu.Unlock()
+		}
+	}()
+	console := chromedp.Console(ctx)
+	go func() {
+		for m, err := range console {
+			if err != nil {
+				return
+			}
+			var n int
+			if m.Type == chromedp.ConsoleDebug {
+				if _, err := fmt.Sscanf(m.Text, "notebook-test-barrier %d", &n); err == nil {
+					tb.seen <- n
+					continue
+				}
+			}
+			tb.mu.Lock()
+			tb.messages = append(tb.messages, m)
+			tb.mu.Unlock()
+		}
+	}()
+	return tb
+}
+
+func (tb *tab) do(steps ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+func eval[T any](tb *tab, expr string) T {
+	tb.t.Helper()
+	v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		tb.t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return v
+}
+
+// waitFor polls a JavaScript condition until it holds, across page loads.
+func (tb *tab) waitFor(cond string) {
+	tb.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ctx, cancel := context.WithDeadline(tb.ctx, deadline)
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond))
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) || tb.ctx.Err() != nil {
+			tb.t.Fatalf("waiting for %s: %v", cond, err)
+		}
+		// The page navigated while the condition was polled: poll the new one.
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// navigations returns how many navigations the page has asked for.
+func (tb *tab) navigations() int {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return tb.navs
+}
+
+// console returns what the pages wrote to the console since the last call:
+// a message logged through the page after every earlier one marks the end.
+func (tb *tab) console() []chromedp.ConsoleMessage {
+	tb.t.Helper()
+	tb.barrier++
+	eval[chromedp.Void](tb, fmt.Sprintf("console.debug('notebook-test-barrier %d')", tb.barrier))
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case n := <-tb.seen:
+			if n != tb.barrier {
+				continue
+			}
+			tb.mu.Lock()
+			defer tb.mu.Unlock()
+			m := tb.messages
+			tb.messages = nil
+			return m
+		case <-timeout:
+			tb.t.Fatal("the console barrier never arrived")
+		}
+	}
+}
+
+// media emulates a colour scheme preference ("" for none).
+func (tb *tab) media(scheme string) {
+	tb.t.Helper()
+	var features []*emulation.MediaFeature
+	if scheme != "" {
+		features = []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}
+	}
+	if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: features}); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+func (tb *tab) screenshot(name string, full bool) {
+	tb.t.Helper()
+	shot := chromedp.CaptureScreenshot()
+	if full {
+		shot = chromedp.FullScreenshot(100)
+	}
+	png, err := chromedp.Run(tb.ctx, shot)
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	p := filepath.Join(artifacts(tb.t), name)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
+	tb.t.Logf("screenshot %s", p)
+}
+
+func TestBrowser(t *testing.T) {
+	exe := chromium(t)
+	cfg, err := netlify.Load(filepath.Join("..", "..", "netlify.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := build(t, filepath.Join("..", ".."), cfg)
+	fixture := build(t, filepath.Join("..", "testdata", "notebook"), cfg)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+	if err := chromedp.Do(browserCtx); err != nil {
+		t.Fatalf("starting %s: %v", exe, err)
+	}
+
+	t.Run("no console errors", func(t *testing.T) {
+		tb := newTab(t, browserCtx)
+		for _, s := range []*builtSite{real, fixture} {
+			for _, p := range append(slices.Clone(s.pages), "no/such/page/") {
+				tb.do(chromedp.Navigate(s.url + p))
+				// The search page fetches its index: wait until it has it.
+				if p == "search/" {
+					tb.waitFor(`document.getElementById("search-status").textContent === "" && !document.getElementById("all-entries").hidden`)
+				}
+				for _, m := range tb.console() {
+					if m.Type != chromedp.ConsoleError && m.Type != chromedp.ConsoleException && m.Type != chromedp.ConsoleWarning {
+						continue
+					}
+					if p == "no/such/page/" && m.Source == "network" && strings.Contains(m.Text, "404") && m.URL == s.url+p {
+						continue // the missing page itself
+					}
+					t.Errorf("%s%s: console %s: %s (%s:%d)", s.url, p, m.Type, m.Text, m.URL, m.Line+1)
+				}
+				blocks := eval[[2]int](tb, `[document.querySelectorAll(".codeblock").length, document.querySelectorAll(".codeblock .copy").length]`)
+				if blocks[0] != blocks[1] {
+					t.Errorf("%s%s: %d code blocks but %d copy buttons", s.url, p, blocks[0], blocks[1])
+				}
+			}
+		}
+		// The pages were served under netlify.toml's Content-Security-Policy:
+		// an inline script is blocked, and the console says so.
+		tb.do(chromedp.Navigate(fixture.url))
+		ran := eval[bool](tb, `(() => {
+			const s = document.createElement("script");
+			s.textContent = "window.inlineRan = true";
+			document.head.appendChild(s);
+			return window.inlineRan === true;
+		})()`)
+		msgs := tb.console()
+		if ran || !slices.ContainsFunc(msgs, func(m chromedp.ConsoleMessage) bool {
+			return m.Type == chromedp.ConsoleError && strings.Contains(m.Text, "Content Security Policy")
+		}) {
+			t.Errorf("an inline script ran (%v) or was blocked silently (%q): is the policy applied?", ran, msgs)
+		}
+	})
+
+	t.Run("search finds an entry of the seed note", func(t *testing.T) {
+		var entry struct{ text, id string }
+		for _, n := range real.nb.Notes {
+			if n.Path == "notes/2018-10-30.md" && len(n.Entries()) > 0 {
+				entry.text, entry.id = n.Entries()[0].Text, n.Entries()[0].ID
+			}
+		}
+		if entry.id == "" {
+			t.Fatal("the seed note notes/2018-10-30.md has no entries")
+		}
+		tb := newTab(t, browserCtx)
+		// Typed into the header's search box on the index, as a reader would.
+		tb.do(chromedp.Navigate(real.url))
+		tb.do(chromedp.SendKeys(chromedp.ID("site-search-q"), entry.text+kb.Enter))
+		want := fmt.Sprintf(`document.querySelector('#search-results a[href$="2018-10-30/#%s"]')`, entry.id)
+		tb.waitFor(want + ` !== null`)
+		if first := eval[string](tb, `document.querySelector("#search-results a").getAttribute("href")`); !strings.HasSuffix(first, "#"+entry.id) {
+			t.Errorf("searching for %q: first result %s, want the entry #%s", entry.text, first, entry.id)
+		}
+		// Code is searched too, and the matching line shown.
+		tb.do(chromedp.Navigate(fixture.url + "search/?q=" + url.QueryEscape("os.Args")))
+		tb.waitFor(`document.querySelectorAll("#search-results li").length > 0`)
+		if got := eval[string](tb, `(document.querySelector("#search-results pre.result-code") || {}).textContent`); got != "fmt.Println(os.Args[1:])" {
+			t.Errorf("searching for os.Args shows the code line %q", got)
+		}
+		tb.do(chromedp.Navigate(fixture.url + "search/?q=quokka"))
+		tb.waitFor(`document.querySelectorAll("#search-results li").length === 1`)
+		tb.do(chromedp.Navigate(fixture.url + "search/?q=no-such-word-anywhere"))
+		tb.waitFor(`/Nothing matches/.test(document.getElementById("search-status").textContent)`)
+	})
+
+	t.Run("copy button copies", func(t *testing.T) {
+		tb := newTab(t, browserCtx)
+		origin := strings.TrimSuffix(fixture.url, "/")
+		for _, name := range []string{"clipboard-read", "clipboard-write"} {
+			if _, err := chromedp.CallBrowser(tb.ctx, browser.SetPermission, browser.SetPermissionParams{
+				Permission: &browser.PermissionDescriptor{Name: name, AllowWithoutSanitization: true},
+				Setting:    browser.PermissionSettingGranted,
+				Origin:     origin,
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tb.do(chromedp.Navigate(fixture.url + "2020-01-01-first/"))
+		for i, want := range []string{"print(\"hello, world\")\n", "// Hello prints"} {
+			sel := fmt.Sprintf(`document.querySelectorAll("figure .copy")[%d]`, i)
+			eval[chromedp.Void](tb, sel+".click()")
+			tb.waitFor(sel + `.textContent === "Copied"`)
+			got := eval[string](tb, `navigator.clipboard.readText()`)
+			if i == 0 && got != want || i == 1 && (strings.Contains(got, want) || !strings.Contains(got, "package main")) {
+				t.Errorf("copy button %d copied %q", i, got)
+			}
+		}
+	})
+
+	t.Run("arrow keys navigate", func(t *testing.T) {
+		tb := newTab(t, browserCtx)
+		tb.do(chromedp.Navigate(fixture.url + "2020-02-02/"))
+		for _, step := range []struct{ key, want string }{
+			{kb.ArrowRight, "2020-04-04-last/"},
+			{kb.ArrowLeft, "2020-02-02/"},
+			{kb.ArrowLeft, "2020-01-01-first/"},
+		} {
+			tb.do(chromedp.KeyEvent(step.key))
+			tb.waitFor(fmt.Sprintf(`location.pathname === "/%s" && document.readyState === "complete"`, step.want))
+		}
+		// No previous note before the oldest; no arrows while typing in the
+		// search box. The console barrier comes after any navigation the
+		// key would have asked for.
+		stays := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+			before := tb.navigations()
+			tb.do(steps...)
+			tb.console()
+			if tb.navigations() != before {
+				t.Errorf("%s asked for a navigation", what)
+			}
+		}
+		stays("left arrow on the oldest note", chromedp.KeyEvent(kb.ArrowLeft))
+		stays("right arrow in the search box", chromedp.Focus(chromedp.ID("site-search-q")), chromedp.KeyEvent(kb.ArrowRight))
+		stays("right arrow with Alt", chromedp.Blur(chromedp.ID("site-search-q")), chromedp.KeyEvent(kb.ArrowRight, chromedp.KeyModifiers(chromedp.ModifierAlt)))
+		if tb.navigations() == 0 {
+			t.Errorf("no navigation was seen at all: the check above proves nothing")
+		}
+	})
+
+	t.Run("theme toggle switches and persists", func(t *testing.T) {
+		tb := newTab(t, browserCtx)
+		tb.media("light")
+		tb.do(chromedp.Navigate(fixture.url))
+		eval[chromedp.Void](tb, `localStorage.clear()`)
+		tb.do(chromedp.Reload())
+		bg := func() string { return eval[string](tb, `getComputedStyle(document.body).backgroundColor`) }
+		const light, dark = "rgb(255, 255, 255)", "rgb(13, 17, 23)"
+		if got := bg(); got != light {
+			t.Fatalf("light system, no choice: background %s, want %s", got, light)
+		}
+		tb.do(chromedp.Click(chromedp.CSS(".theme-toggle")))
+		if got := bg(); got != dark || eval[string](tb, `document.querySelector(".theme-toggle").getAttribute("aria-pressed")`) != "true" {
+			t.Errorf("after the toggle: background %s, want %s, pressed", got, dark)
+		}
+		// The choice holds on another page and after a reload, before any
+		// script but theme.js has run.
+		tb.do(chromedp.Navigate(fixture.url + "2020-02-02/"))
+		if got := bg(); got != dark {
+			t.Errorf("the next page: background %s, want %s", got, dark)
+		}
+		if got := eval[string](tb, `getComputedStyle(document.querySelector(".hl-k, .hl-kn, .hl-nb")).color`); got == "" {
+			t.Errorf("no highlighted code")
+		}
+		tb.do(chromedp.Click(chromedp.CSS(".theme-toggle")), chromedp.Reload())
+		if got := bg(); got != light {
+			t.Errorf("toggled back and reloaded: background %s, want %s", got, light)
+		}
+		// With no choice, the system's preference applies, through CSS alone.
+		eval[chromedp.Void](tb, `localStorage.clear()`)
+		tb.media("dark")
+		tb.do(chromedp.Reload())
+		if got := bg(); got != dark {
+			t.Errorf("dark system, no choice: background %s, want %s", got, dark)
+		}
+		tb.media("")
+	})
+
+	t.Run("nothing overflows at 375 px", func(t *testing.T) {
+		tb := newTab(t, browserCtx)
+		tb.do(chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile))
+		const check = `(() => {
+			const w = document.documentElement.clientWidth, bad = [];
+			for (const el of document.body.querySelectorAll("*")) {
+				const r = el.getBoundingClientRect();
+				if (r.width === 0 || (r.right <= w + 0.5 && r.left >= -0.5)) continue;
+				let clipped = false;
+				for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+					if (getComputedStyle(p).overflowX !== "visible") { clipped = true; break; }
+				}
+				if (!clipped) bad.push(el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : "") + " right " + Math.round(r.right));
+			}
+			return {scroll: document.documentElement.scrollWidth, width: w, bad: bad.slice(0, 5)};
+		})()`
+		type result struct {
+			Scroll, Width int
+			Bad           []string
+		}
+		for _, s := range []*builtSite{real, fixture} {
+			for _, p := range s.pages {
+				tb.do(chromedp.Navigate(s.url + p))
+				r := eval[result](tb, check)
+				if r.Scroll > r.Width || len(r.Bad) > 0 {
+					t.Errorf("%s%s at 375 px: page %d px wide; overflowing: %s", s.url, p, r.Scroll, strings.Join(r.Bad, ", "))
+				}
+			}
+		}
+		tb.do(chromedp.Navigate(real.url + "2018-10-30/"))
+		tb.screenshot("note-375.png", false)
+		tb.screenshot("note-375-full.png", true)
+	})
+
+	t.Run("screenshots", func(t *testing.T) {
+		tb := newTab(t, browserCtx)
+		tb.media("light")
+		tb.do(chromedp.Navigate(real.url))
+		tb.screenshot("index-light.png", true)
+		tb.do(chromedp.Navigate(real.url + "2018-10-30/"))
+		tb.screenshot("note-light.png", false)
+		tb.screenshot("note-light-full.png", true)
+		tb.media("dark")
+		tb.do(chromedp.Reload())
+		tb.screenshot("note-dark.png", false)
+		tb.screenshot("note-dark-full.png", true)
+		tb.do(chromedp.Navigate(real.url + "search/?q=subprocess"))
+		tb.waitFor(`document.querySelectorAll("#search-results li").length > 0`)
+		tb.screenshot("search-dark.png", false)
+		tb.media("")
+	})
+}
