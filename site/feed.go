@@ -35,6 +35,7 @@ type atomAuthor struct {
 
 type atomEntry struct {
 	XMLName    xml.Name       `xml:"entry"`
+	Base       string         `xml:"http://www.w3.org/XML/1998/namespace base,attr"` // relative links in the content are relative to the note's page
 	Title      string         `xml:"title"`
 	ID         string         `xml:"id"`
 	Updated    string         `xml:"updated"`
@@ -92,6 +93,7 @@ func (b *builder) writeFeed() error {
 			return fmt.Errorf("%s: %v", n.Path, err)
 		}
 		e := atomEntry{
+			Base:    b.abs(n.URL()),
 			Title:   n.Title,
 			ID:      b.abs(n.URL()),
 			Updated: atomTime(n.Date),

@@ -365,6 +365,7 @@ func TestFeedAndSitemap(t *testing.T) {
 		ID      string `xml:"id"`
 		Updated string `xml:"updated"`
 		Entries []struct {
+			Base    string `xml:"http://www.w3.org/XML/1998/namespace base,attr"`
 			Title   string `xml:"title"`
 			ID      string `xml:"id"`
 			Updated string `xml:"updated"`
@@ -380,7 +381,7 @@ func TestFeedAndSitemap(t *testing.T) {
 	if feed.ID != fixtureBase || feed.Updated != "2020-04-04T00:00:00Z" || len(feed.Entries) != 3 {
 		t.Fatalf("feed id %q updated %q with %d entries", feed.ID, feed.Updated, len(feed.Entries))
 	}
-	if e := feed.Entries[1]; e.ID != fixtureBase+"2020-02-02/" || e.Title != "Escaping" || e.Content.Type != "html" ||
+	if e := feed.Entries[1]; e.ID != fixtureBase+"2020-02-02/" || e.Base != e.ID || e.Title != "Escaping" || e.Content.Type != "html" ||
 		!strings.Contains(e.Content.Body, `&lt;script&gt;alert(&#34;output&#34;)&lt;/script&gt;`) || strings.Contains(e.Content.Body, "<script") {
 		t.Errorf("feed entry: %+v", e)
 	}
