@@ -525,6 +525,37 @@ func TestBrowser(t *testing.T) {
 		tb.screenshot("note-375-full.png", true)
 	})
 
+	t.Run("pages work without JavaScript", func(t *testing.T) {
+		tb := newTab(t, browserCtx)
+		if _, err := chromedp.Call(tb.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatal(err)
+		}
+		tb.do(chromedp.Navigate(fixture.url + "2020-02-02/"))
+		type state struct {
+			Output, Toggle, Copies, Prev, Next bool
+		}
+		got := eval[state](tb, `({
+			Output: document.querySelector(".output-text").offsetHeight > 0,
+			Toggle: document.querySelector(".theme-toggle").offsetHeight > 0,
+			Copies: document.querySelectorAll(".copy").length > 0,
+			Prev: document.querySelector("a[rel=prev]").offsetHeight > 0,
+			Next: document.querySelector("a[rel=next]").offsetHeight > 0,
+		})`)
+		if want := (state{Output: true, Prev: true, Next: true}); got != want {
+			t.Errorf("note page without JavaScript: %+v, want %+v (a toggle or copy button that cannot work is hidden)", got, want)
+		}
+		// The header's search box leads to the search page, which lists
+		// every entry instead.
+		tb.do(chromedp.Navigate(fixture.url), chromedp.SendKeys(chromedp.ID("site-search-q"), "quokka"+kb.Enter))
+		tb.waitFor(`location.pathname === "/search/" && location.search === "?q=quokka" && document.readyState === "complete"`)
+		if n := eval[int](tb, `[...document.querySelectorAll("#all-entries a")].filter(a => a.offsetHeight > 0).length`); n < 5 {
+			t.Errorf("the search page without JavaScript lists %d visible entries", n)
+		}
+		if !eval[bool](tb, `document.querySelector("#all-entries noscript") !== null`) {
+			t.Errorf("the search page does not say why it lists entries")
+		}
+	})
+
 	t.Run("screenshots", func(t *testing.T) {
 		tb := newTab(t, browserCtx)
 		tb.media("light")
