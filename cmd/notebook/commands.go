@@ -54,7 +54,7 @@ the build names the note file and line, the snippet and a diff, writes
 nothing, and leaves the previous site in place.`,
 		flags: func(fs *flag.FlagSet, e *env) {
 			fs.StringVar(&out, "o", "", "write the site to `dir` (default ROOT/public)")
-			fs.StringVar(&baseURL, "base-url", os.Getenv("URL"), "the site's absolute `address`, for the feed and sitemap (default $URL, which Netlify sets)")
+			fs.StringVar(&baseURL, "base-url", os.Getenv("URL"), "the site's absolute `address`, for the feed, sitemap and 404 page (default $URL, which Netlify sets; "+site.DefaultBaseURL+" if that is empty too)")
 			fs.BoolVar(&drafts, "drafts", false, "include notes marked draft")
 		},
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
