@@ -88,7 +88,7 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	go srv.Watch(watchCtx, 20*time.Millisecond, func(err error) { rebuilt <- err })
 
 	note := filepath.Join(root, "notes", "2020-01-02.md")
-	if err := os.WriteFile(note, []byte("# Day\n\nsecond words\n\n```go {snippet=hi}\n```\n"), 0o644); err != nil {
+	if err := writeAtomically(note, "# Day\n\nsecond words\n\n```go {snippet=hi}\n```\n"); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-rebuilt; err != nil {
@@ -102,7 +102,7 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	}
 
 	// A broken link fails the rebuild: pages are told, the last good site stays.
-	if err := os.WriteFile(note, []byte("# Day\n\nthird words\n\n```go {snippet=gone}\n```\n"), 0o644); err != nil {
+	if err := writeAtomically(note, "# Day\n\nthird words\n\n```go {snippet=gone}\n```\n"); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-rebuilt; err == nil {
@@ -117,6 +117,18 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	if _, page := get(t, ts.URL+"/2020-01-02/"); !strings.Contains(page, "second words") {
 		t.Error("a failed rebuild replaced the last good page")
 	}
+}
+
+// writeAtomically replaces a note in one step, from a file written beside
+// notes/, where the watcher does not look. os.WriteFile truncates first,
+// and a watcher that looks between the two steps rebuilds twice, once from
+// an empty file; the test counts rebuilds, so it must not.
+func writeAtomically(name, text string) error {
+	tmp := filepath.Join(filepath.Dir(filepath.Dir(name)), ".note.tmp")
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
 }
 
 // readEvent returns the next "event:" line of a server-sent event stream.
