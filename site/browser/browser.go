@@ -1,6 +1,7 @@
 // Package browser holds the site's browser tests: they build the notebook
 // and a fixture notebook, serve them on loopback with the headers of
-// netlify.toml, and drive headless Chromium through chromedp.
+// netlify.toml, and drive headless Chromium through chromedp. TestLinks
+// checks the links of both sites and needs no browser.
 //
 // The tests look for Chromium as $CHROMIUM, then chromium, chromium-browser,
 // google-chrome and google-chrome-stable on $PATH. Without it they skip,

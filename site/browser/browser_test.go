@@ -69,10 +69,53 @@ type builtSite struct {
 	pages []string // every HTML page, from the site root ("", "2018-10-30/", "404.html")
 }
 
-// build builds the notebook at root and serves it as Netlify would.
-func build(t *testing.T, root string, cfg *netlify.Config) *builtSite {
+// The two sites, built once for every test of the package, on first use.
+var sites struct {
+	once    sync.Once
+	tmp     string
+	real    *builtSite // the repository's own notebook
+	fixture *builtSite // site/testdata/notebook
+	servers []*httptest.Server
+	err     error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, srv := range sites.servers {
+		srv.Close()
+	}
+	if sites.tmp != "" {
+		os.RemoveAll(sites.tmp)
+	}
+	os.Exit(code)
+}
+
+// builtSites builds the notebook and the fixture notebook and serves each
+// on loopback as Netlify would.
+func builtSites(t *testing.T) (real, fixture *builtSite) {
 	t.Helper()
-	tmp := t.TempDir()
+	sites.once.Do(func() {
+		cfg, err := netlify.Load(filepath.Join("..", "..", "netlify.toml"))
+		if err != nil {
+			sites.err = err
+			return
+		}
+		if sites.tmp, sites.err = os.MkdirTemp("", "notebook-browser-test-"); sites.err != nil {
+			return
+		}
+		if sites.real, sites.err = build(t, filepath.Join("..", ".."), filepath.Join(sites.tmp, "real"), cfg); sites.err != nil {
+			return
+		}
+		sites.fixture, sites.err = build(t, filepath.Join("..", "testdata", "notebook"), filepath.Join(sites.tmp, "fixture"), cfg)
+	})
+	if sites.err != nil {
+		t.Fatal(sites.err)
+	}
+	return sites.real, sites.fixture
+}
+
+// build builds the notebook at root into tmp and serves it.
+func build(t *testing.T, root, tmp string, cfg *netlify.Config) (*builtSite, error) {
 	c := &site.Config{
 		Root:    root,
 		Out:     filepath.Join(tmp, "public"),
@@ -82,18 +125,11 @@ func build(t *testing.T, root string, cfg *netlify.Config) *builtSite {
 	start := time.Now()
 	nb, err := site.Build(context.Background(), c)
 	if err != nil {
-		t.Fatalf("building %s: %v", root, err)
+		return nil, fmt.Errorf("building %s: %v", root, err)
 	}
 	t.Logf("built %s in %v", root, time.Since(start).Round(time.Millisecond))
-	probs, err := linkcheck.Check(os.DirFS(c.OutDir()), linkcheck.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range probs {
-		t.Errorf("%s: %s", root, p)
-	}
 	srv := httptest.NewServer(serve(c.OutDir(), cfg))
-	t.Cleanup(srv.Close)
+	sites.servers = append(sites.servers, srv)
 	s := &builtSite{dir: c.OutDir(), url: srv.URL + "/", nb: nb}
 	err = fs.WalkDir(os.DirFS(s.dir), ".", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && strings.HasSuffix(p, ".html") {
@@ -102,10 +138,26 @@ func build(t *testing.T, root string, cfg *netlify.Config) *builtSite {
 		}
 		return err
 	})
-	if err != nil {
-		t.Fatal(err)
+	return s, err
+}
+
+// TestLinks checks the built sites, the repository's notebook among them,
+// without a browser: every page is well-formed HTML, every internal link
+// and #anchor resolves, nothing is inline or from another host.
+func TestLinks(t *testing.T) {
+	real, fixture := builtSites(t)
+	for _, s := range []*builtSite{real, fixture} {
+		probs, err := linkcheck.Check(os.DirFS(s.dir), linkcheck.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range probs {
+			t.Error(p)
+		}
+		if len(s.pages) < 5 {
+			t.Errorf("only %d pages: %q", len(s.pages), s.pages)
+		}
 	}
-	return s
 }
 
 // serve serves a built site as Netlify does: folders by their index.html,
@@ -303,12 +355,7 @@ func (tb *tab) screenshot(name string, full bool) {
 
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
-	cfg, err := netlify.Load(filepath.Join("..", "..", "netlify.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	real := build(t, filepath.Join("..", ".."), cfg)
-	fixture := build(t, filepath.Join("..", "testdata", "notebook"), cfg)
+	real, fixture := builtSites(t)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
