@@ -32,7 +32,6 @@ type page struct {
 	Title       string // the page's own title; the site's name is added
 	Description string
 	Section     string // "notes", "tags" or "search": marks the current site link
-	Path        string // the page's path from the site root, "" for the index
 	Root        string // the path from the page to the site root: "", "../", or "/" for 404.html
 	Assets      map[string]string
 	Site        *siteData
@@ -241,7 +240,6 @@ var funcs = template.FuncMap{
 
 // page executes the named template into the file at rel.
 func (b *builder) page(rel, name string, p page) error {
-	p.Path = strings.TrimSuffix(rel, "index.html")
 	p.Root = strings.Repeat("../", strings.Count(rel, "/"))
 	if rel == "404.html" {
 		// Served in place of any missing page, at any depth.
