@@ -29,7 +29,7 @@ type Result struct {
 	Cut       int64         `json:"cut"`       // bytes of output not kept
 	Exit      int           `json:"exit"`      // exit status; -1 when killed by a signal or never started
 	Problem   string        `json:"problem"`   // why the run did not end normally: compile error, timeout, signal; "" if it did
-	Duration  time.Duration `json:"duration"`  // wall-clock time of the program alone, without compiling
+	Duration  time.Duration `json:"duration"`  // wall-clock time of the program, without go build (under yaegi, with the interpreter's start)
 	Finished  time.Time     `json:"finished"`  // when the run ended
 	Cached    bool          `json:"-"`         // the result came from the cache
 	Key       string        `json:"key"`       // the cache key of the run
@@ -75,11 +75,20 @@ type Runner struct {
 	Jobs int
 	// Engine, if set, overrides every snippet's engine.
 	Engine string
+	// Yaegi is the program that interprets yaegi snippets, a copy of which
+	// runs each: any program that imports this package. If empty, it is
+	// the running program.
+	Yaegi string
 
 	once      sync.Once
 	goVersion string
 	goErr     error
-	alone     sync.RWMutex // held for reading by every run, for writing by an "alone" one
+
+	yaegiOnce    sync.Once
+	yaegiVersion string
+	yaegiErr     error
+
+	alone sync.RWMutex // held for reading by every run, for writing by an "alone" one
 }
 
 // GoVersion returns the version of the go command that compiles snippets.
@@ -110,13 +119,30 @@ func (r *Runner) engineFor(s *Snippet) string {
 	return s.Options.Engine
 }
 
-// Run runs one snippet, or returns its cached result. The error is for
-// failures of the runner itself (no go command, no temporary directory); a
-// program that fails to compile, panics or times out yields a Result whose
-// Problem says so.
+// version returns what compiles or interprets snippets with the given
+// engine, for Result.GoVersion and the cache key.
+func (r *Runner) version(engine string) (string, error) {
+	if engine == Yaegi {
+		return r.YaegiVersion()
+	}
+	return r.GoVersion()
+}
+
+// Run runs one snippet with its engine (or the Runner's), or returns its
+// cached result. The error is for failures of the runner itself (no go
+// command, no temporary directory); a program that fails to compile, panics
+// or times out yields a Result whose Problem says so.
 func (r *Runner) Run(ctx context.Context, s *Snippet) (*Result, error) {
-	engine := r.engineFor(s)
-	gov, err := r.GoVersion()
+	return r.RunEngine(ctx, s, r.engineFor(s))
+}
+
+// RunEngine is Run with the given engine, whatever the snippet's options
+// and the Runner's Engine say.
+func (r *Runner) RunEngine(ctx context.Context, s *Snippet, engine string) (*Result, error) {
+	if engine != Native && engine != Yaegi {
+		return nil, fmt.Errorf("snippet %s: unknown engine %q: want native or yaegi", s.ID, engine)
+	}
+	gov, err := r.version(engine)
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +174,9 @@ func (r *Runner) Run(ctx context.Context, s *Snippet) (*Result, error) {
 	if err := execute(ctx, prog, s.Options, res); err != nil {
 		return nil, err
 	}
+	if prog.finish != nil {
+		prog.finish(res)
+	}
 	if s.Verdict(res) == nil {
 		r.Cache.Put(res)
 	}
@@ -159,6 +188,8 @@ type program struct {
 	path string   // the executable
 	args []string // its arguments after argv[0]
 	env  []string // added to the run's environment
+	// finish, if set, completes the result once the program has ended.
+	finish func(*Result)
 }
 
 // prepare readies s to run with the given engine. A compile error is not an
@@ -169,7 +200,7 @@ func (r *Runner) prepare(ctx context.Context, s *Snippet, engine string) (prog p
 	case Native:
 		return r.build(ctx, s)
 	case Yaegi:
-		return yaegiProgram(s)
+		return r.yaegiProgram(s)
 	}
 	return program{}, nil, "", fmt.Errorf("snippet %s: unknown engine %q", s.ID, engine)
 }

@@ -46,6 +46,19 @@
 //	unordered: true       # the output's lines may come in any order
 //	alone: true           # run with no other snippet running (timing-sensitive)
 //
+// # Engines
+//
+// A snippet runs natively unless its options say engine: yaegi. Native runs
+// compile the program with go build and run the binary. yaegi runs
+// interpret it with github.com/traefik/yaegi v0.16.1, which knows the Go
+// 1.22 language and standard library (though not range over an integer),
+// with no compile step, in a copy of the running program started for the
+// run, where this package's init interprets the snippet. Both engines run
+// the program in the same isolation, below. go test ./snippets/... runs a
+// yaegi snippet under both engines, and both runs must meet its
+// expectation; notebook check -engines tells which snippets yaegi runs
+// correctly, and engine_reason says why a snippet keeps the native engine.
+//
 // # Runs
 //
 // Every run has a timeout, a fresh temporary working directory that is
@@ -57,7 +70,8 @@
 //
 // Results are cached under a key made of everything that can change them (the
 // snippet's files except expected.txt, its options, the engine, the Go
-// version, GOOS and GOARCH); see Cache.
+// version or, for yaegi, the yaegi and host Go versions, GOOS and GOARCH);
+// see Cache.
 package snippets
 
 import (

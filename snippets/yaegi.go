@@ -1,8 +1,357 @@
 package snippets
 
-import "fmt"
+import (
+	"debug/buildinfo"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
 
-// yaegiProgram readies s to run under the yaegi interpreter.
-func yaegiProgram(s *Snippet) (program, func(), string, error) {
-	return program{}, nil, "", fmt.Errorf("snippet %s: the yaegi engine is not built yet", s.ID)
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/syscall"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
+)
+
+// The yaegi engine interprets a snippet in a child process, so that a run
+// under yaegi is isolated exactly as a native one is: the same process
+// group, timeout, working directory, standard input, environment and
+// capped output. The child is a copy of the running program (or
+// Runner.Yaegi) started with the environment variables below, which this
+// package's init sees: it interprets the snippet and exits.
+const (
+	// yaegiMainEnv names the snippet folder the child interprets.
+	yaegiMainEnv = "NOTEBOOK_YAEGI_MAIN"
+	// yaegiReportEnv names the file in which the child writes why the
+	// program could not be compiled, if it could not.
+	yaegiReportEnv = "NOTEBOOK_YAEGI_REPORT"
+	// yaegiModule is the module path of the interpreter.
+	yaegiModule = "github.com/traefik/yaegi"
+	// yaegiRelease is the version of yaegiModule that go.mod requires,
+	// for programs whose build information lists no dependencies (test
+	// binaries of packages other than main). TestYaegiRelease keeps the two
+	// equal.
+	yaegiRelease = "v0.16.1"
+)
+
+// init makes every program that imports this package able to interpret a
+// snippet for the yaegi engine: when a Runner starts it to do so, with
+// NOTEBOOK_YAEGI_MAIN set, init runs the snippet and exits with its
+// status, before main, or a test binary's tests, could start. The notebook
+// command and the test binary of any package that runs snippets are thus
+// their own yaegi child, with no hook for their main to call. Otherwise
+// init does nothing.
+//
+// The snippet's program is the .go files of its folder, as go build picks
+// them (tests left out), interpreted by yaegi with the standard library,
+// including os.Exit, os/exec and syscall. It runs with the process's own
+// standard input, output and error, arguments, environment and working
+// directory. Where Go and yaegi differ, the child behaves like a compiled
+// program:
+//
+//   - a panic on the main goroutine that ends the program prints "panic: "
+//     and the value as Go prints it, then a goroutine trace of the
+//     interpreted functions it left, and exits with status 2;
+//   - a recovered panic prints nothing (yaegi would print a line for every
+//     interpreted function the panic left);
+//   - the log package writes to standard error with the standard logger,
+//     whose flags and prefix the program can set;
+//   - a program yaegi cannot compile exits without running, and the runner
+//     reports a compile error, as it does for the go command's, saying
+//     first where the program uses what yaegi is known to lack.
+//
+// Differences that remain: a panic on another goroutine prints its value
+// with " [recovered, repanicked]" and the interpreter's own trace (the
+// exit status is 2, as in Go); a deadlock is not detected, so the run ends
+// at its timeout; %T and reflection name the program's own types
+// differently; the builtins print and println write to standard output.
+func init() {
+	dir, ok := os.LookupEnv(yaegiMainEnv)
+	if !ok {
+		return
+	}
+	report := os.Getenv(yaegiReportEnv)
+	// The program sees the environment a native run would.
+	os.Unsetenv(yaegiMainEnv)
+	os.Unsetenv(yaegiReportEnv)
+	os.Exit(interpret(dir, report, os.Stderr))
+}
+
+// interpret runs the program in dir under yaegi and returns its exit
+// status. Why it could not be compiled goes to the file report, or to
+// stderr if report is empty.
+func interpret(dir, report string, stderr *os.File) (code int) {
+	src := os.DirFS(dir)
+	compileFailed := func(err error) int {
+		// Say first where the program uses what yaegi is known to lack.
+		msg := strings.Join(append(yaegiGaps(src), strings.TrimSpace(err.Error())), "\n") + "\n"
+		if report == "" || os.WriteFile(report, []byte(msg), 0o644) != nil {
+			io.WriteString(stderr, msg)
+		}
+		return 2
+	}
+	filter := &frameFilter{w: stderr}
+	i, err := newInterpreter(src, filter)
+	if err != nil {
+		return compileFailed(err)
+	}
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if v, ok := r.(reflect.Value); ok && v.IsValid() && v.CanInterface() {
+			r = v.Interface()
+		}
+		traceback := filter.trace()
+		if traceback == "" {
+			// No interpreted frame unwound: the panic came from yaegi
+			// itself, while it was compiling the program.
+			code = compileFailed(fmt.Errorf("yaegi stopped with an internal error: %v", r))
+			return
+		}
+		io.WriteString(stderr, "panic: "+panicValue(r)+"\n\n"+traceback)
+		code = 2
+	}()
+	// "./" makes yaegi read the program from the root of the source file
+	// system, as the main package.
+	if _, err := i.EvalPath("./"); err != nil {
+		return compileFailed(err)
+	}
+	return 0
+}
+
+// newInterpreter returns an interpreter of the program in src, with the
+// standard library, including what yaegi calls unrestricted (os.Exit,
+// os/exec and the like) and syscall, and with stderr as yaegi's own
+// standard error.
+func newInterpreter(src fs.FS, stderr io.Writer) (*interp.Interpreter, error) {
+	i := interp.New(interp.Options{
+		SourcecodeFilesystem: src,
+		Stderr:               stderr,
+		Args:                 os.Args,
+		Env:                  os.Environ(),
+		Unrestricted:         true,
+	})
+	for _, syms := range []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestricted.Symbols, nativeLog()} {
+		if err := i.Use(syms); err != nil {
+			return nil, err
+		}
+	}
+	return i, nil
+}
+
+// nativeLog returns the log package's own functions. yaegi replaces them
+// with a logger of its own, which the program cannot configure with
+// log.SetFlags; the real ones write to standard error exactly as a compiled
+// program's do.
+func nativeLog() interp.Exports {
+	syms := map[string]reflect.Value{}
+	for name, v := range stdlib.Symbols["log/log"] {
+		syms[name] = v
+	}
+	for name, v := range unrestricted.Symbols["log/log"] {
+		syms[name] = v
+	}
+	return interp.Exports{"log/log": syms}
+}
+
+// frameLine is the line yaegi writes to its standard error for every
+// interpreted function a panic leaves: "main.go:5:12: panic: ./.f(...)".
+// The position is where the function's body starts, not the line that
+// panicked, so only the function's name is kept.
+var frameLine = regexp.MustCompile(`^\S+:\d+:\d+: panic: (\S*)\(\.\.\.\)\n$`)
+
+// A frameFilter is yaegi's standard error. It keeps the frame lines of
+// panics, to print them as a Go traceback if a panic ends the program, and
+// passes everything else on.
+//
+// yaegi gives no sign when a panic is recovered. One that left some
+// functions before it was recovered leaves their lines too, and they come
+// first in the trace of a later panic. Like Go's, the trace keeps at most
+// maxFrames lines.
+type frameFilter struct {
+	w io.Writer
+
+	mu     sync.Mutex
+	frames []string // functions panics left, innermost first
+	elided bool     // older frames were dropped
+}
+
+// maxFrames is how many frames a traceback shows, as in Go.
+const maxFrames = 100
+
+func (f *frameFilter) Write(p []byte) (int, error) {
+	m := frameLine.FindSubmatch(p)
+	if m == nil {
+		return f.w.Write(p)
+	}
+	// yaegi names the main package after its path, "./".
+	fn := string(m[1])
+	if rest, ok := strings.CutPrefix(fn, "./."); ok {
+		fn = "main." + rest
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.frames) == maxFrames {
+		f.frames, f.elided = f.frames[1:], true
+	}
+	f.frames = append(f.frames, fn+"(...)\n")
+	return len(p), nil
+}
+
+// trace returns a Go traceback of the main goroutine, or "" if no panic
+// left an interpreted function.
+func (f *frameFilter) trace() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.frames) == 0 {
+		return ""
+	}
+	t := "goroutine 1 [running]:\n" + strings.Join(f.frames, "")
+	if f.elided {
+		t += "...additional frames elided...\n"
+	}
+	return t
+}
+
+// panicValue formats a panic's value as the Go runtime does when the panic
+// ends the program: an error's Error, a Stringer's String, a value of a
+// basic kind as the builtin print writes it, wrapped in its type's name if
+// the type is a named one.
+func panicValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "nil"
+	case error:
+		v = x.Error()
+	case fmt.Stringer:
+		v = x.String()
+	}
+	rv := reflect.ValueOf(v)
+	var s string
+	switch rv.Kind() {
+	case reflect.String:
+		// The runtime indents continuation lines.
+		s = strings.ReplaceAll(rv.String(), "\n", "\n\t")
+		if rv.Type().PkgPath() != "" {
+			return rv.Type().String() + `("` + s + `")`
+		}
+		return s
+	case reflect.Bool:
+		s = strconv.FormatBool(rv.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		s = strconv.FormatInt(rv.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		s = strconv.FormatUint(rv.Uint(), 10)
+	case reflect.Float32, reflect.Float64:
+		s = runtimeFloat(rv.Float())
+	case reflect.Complex64, reflect.Complex128:
+		c := rv.Complex()
+		s = "(" + runtimeFloat(real(c)) + runtimeFloat(imag(c)) + "i)"
+		if rv.Type().PkgPath() != "" {
+			return rv.Type().String() + s
+		}
+		return s
+	default:
+		return fmt.Sprintf("(%s) %v", rv.Type(), v)
+	}
+	if rv.Type().PkgPath() != "" {
+		return rv.Type().String() + "(" + s + ")"
+	}
+	return s
+}
+
+// runtimeFloat formats f as the runtime's print does: +1.500000e+000.
+func runtimeFloat(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "+Inf"
+	case math.IsInf(f, -1):
+		return "-Inf"
+	}
+	s := strconv.FormatFloat(f, 'e', 6, 64) // 1.500000e+00
+	mant, exp, _ := strings.Cut(s, "e")
+	if !strings.HasPrefix(mant, "-") {
+		mant = "+" + mant
+	}
+	return fmt.Sprintf("%se%c%03s", mant, exp[0], exp[1:])
+}
+
+// yaegiExecutable returns the program that interprets yaegi snippets.
+func (r *Runner) yaegiExecutable() (string, error) {
+	if r.Yaegi != "" {
+		return r.Yaegi, nil
+	}
+	return os.Executable()
+}
+
+// YaegiVersion describes the interpreter that runs yaegi snippets, as
+// "yaegi v0.16.1 (go1.26.8 host)": the yaegi module and the Go release of
+// the program that embeds it, read from that program's build information.
+func (r *Runner) YaegiVersion() (string, error) {
+	r.yaegiOnce.Do(func() {
+		exe, err := r.yaegiExecutable()
+		if err != nil {
+			r.yaegiErr = err
+			return
+		}
+		info, err := buildinfo.ReadFile(exe)
+		if err != nil {
+			r.yaegiErr = fmt.Errorf("reading the yaegi version from %s: %v", exe, err)
+			return
+		}
+		version := yaegiRelease
+		for _, m := range info.Deps {
+			if m.Path == yaegiModule {
+				version = m.Version
+				if m.Replace != nil {
+					version = m.Replace.Path + " " + m.Replace.Version
+				}
+			}
+		}
+		r.yaegiVersion = fmt.Sprintf("yaegi %s (%s host)", version, info.GoVersion)
+	})
+	return r.yaegiVersion, r.yaegiErr
+}
+
+// yaegiProgram readies s to run under the yaegi interpreter: nothing is
+// compiled ahead; the child reads the snippet's folder when it starts.
+func (r *Runner) yaegiProgram(s *Snippet) (program, func(), string, error) {
+	exe, err := r.yaegiExecutable()
+	if err != nil {
+		return program{}, nil, "", err
+	}
+	dir, err := filepath.Abs(s.Dir)
+	if err != nil {
+		return program{}, nil, "", err
+	}
+	tmp, err := os.MkdirTemp("", "notebook-yaegi-")
+	if err != nil {
+		return program{}, nil, "", err
+	}
+	report := filepath.Join(tmp, "compile-error")
+	prog := program{
+		path: exe,
+		env:  []string{yaegiMainEnv + "=" + dir, yaegiReportEnv + "=" + report},
+		finish: func(res *Result) {
+			msg, err := os.ReadFile(report)
+			if err != nil || len(msg) == 0 {
+				return
+			}
+			// Like a native compile error: no output, no exit status.
+			res.Problem = "compile error (yaegi):\n" + strings.TrimSpace(string(msg))
+			res.Output, res.Cut, res.Truncated, res.Exit = nil, 0, false, -1
+		},
+	}
+	return prog, func() { os.RemoveAll(tmp) }, "", nil
 }
