@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"text/tabwriter"
 	"time"
 
 	"github.com/gonotebook/notebook/site"
@@ -79,20 +82,30 @@ nothing, and leaves the previous site in place.`,
 }
 
 func checkCmd() *command {
-	var strict bool
+	var strict, engines bool
 	return &command{
 		name:    "check",
 		summary: "check links, snippets and expected output",
 		detail: `Check reads every note and snippet, reports fences that link to a missing
 snippet, runs every linked snippet and compares its output with what it
 expects. It also lists blocks with no snippet attribute (unlinked) and
-snippets no note links to. With -strict, unlinked blocks are errors.`,
+snippets no note links to. With -strict, unlinked blocks are errors.
+
+With -engines, check instead runs every snippet under the yaegi interpreter
+and tells, for each, whether it meets its expectation there: which native
+snippets could switch to "engine: yaegi" in their snippet.yaml, and why the
+others cannot (their engine_reason). It fails if a snippet that uses yaegi
+does not run correctly under it.`,
 		flags: func(fs *flag.FlagSet, e *env) {
 			fs.BoolVar(&strict, "strict", false, "treat unlinked blocks as errors")
+			fs.BoolVar(&engines, "engines", false, "report which snippets run correctly under yaegi")
 		},
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 			if len(args) > 0 {
 				return errUsage
+			}
+			if engines {
+				return checkEngines(ctx, e)
 			}
 			cfg, err := e.config()
 			if err != nil {
@@ -124,6 +137,88 @@ snippets no note links to. With -strict, unlinked blocks are errors.`,
 			return nil
 		},
 	}
+}
+
+// checkEngines runs every snippet under yaegi and prints, for each, its
+// engine and whether it meets its expectation under yaegi.
+func checkEngines(ctx context.Context, e *env) error {
+	r, err := e.runner()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(e.root, "snippets")
+	list, err := snippets.LoadAll(dir)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		return fmt.Errorf("%s holds no snippets: run notebook from the notebook's folder or pass -root", dir)
+	}
+	verdicts := make([]error, len(list))
+	var wg sync.WaitGroup
+	jobs := make(chan int)
+	for range max(2, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range jobs {
+				res, err := r.RunEngine(ctx, list[i], snippets.Yaegi)
+				if err == nil {
+					err = list[i].Verdict(res)
+				}
+				verdicts[i] = err
+			}
+		})
+	}
+	for i := range list {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	tw := tabwriter.NewWriter(e.stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "snippet\tengine\tunder yaegi")
+	var errs []error
+	var ok, canSwitch int
+	for i, s := range list {
+		status := "ok"
+		switch v := verdicts[i]; {
+		case v != nil:
+			status = "fails: " + summary(v)
+			if s.Options.Engine == snippets.Yaegi {
+				errs = append(errs, fmt.Errorf("%s: engine is yaegi, but the snippet fails under yaegi: %v", filepath.Join(s.Dir, snippets.OptionsFile), v))
+			}
+		case s.Options.Engine == snippets.Native:
+			ok++
+			canSwitch++
+			status = "ok: can switch to yaegi"
+		default:
+			ok++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.ID, s.Options.Engine, status)
+		if s.Options.EngineReason != "" {
+			fmt.Fprintf(tw, "\t\treason: %s\n", s.Options.EngineReason)
+		}
+	}
+	tw.Flush()
+	version, _ := r.YaegiVersion()
+	fmt.Fprintf(e.stdout, "%d of %d snippets run correctly under %s; %d of them use native and could switch.\n", ok, len(list), version, canSwitch)
+	if ok < len(list) {
+		fmt.Fprintln(e.stdout, "To see why one fails: notebook run -engine yaegi ID")
+	}
+	return errors.Join(errs...)
+}
+
+// summary returns the first line of err, with the line after it if the
+// first only introduces it ("compile error:").
+func summary(err error) string {
+	first, rest, _ := strings.Cut(err.Error(), "\n")
+	next, _, _ := strings.Cut(rest, "\n")
+	if strings.HasSuffix(first, ":") && next != "" && !strings.HasPrefix(next, "--- ") {
+		return first + " " + next
+	}
+	return strings.TrimSuffix(first, ":")
 }
 
 func runCmd() *command {

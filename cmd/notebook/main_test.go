@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -219,5 +221,40 @@ func TestNewAndScaffold(t *testing.T) {
 	}
 	if code, _, stderr := notebook(t, root, "scaffold", where, "py/y"); code != exitProblems || !strings.Contains(stderr, `linked to "py/x" already`) {
 		t.Errorf("scaffold of a linked block: exit %d, %q", code, stderr)
+	}
+}
+
+func TestCheckEngines(t *testing.T) {
+	files := map[string]string{
+		// hello runs under yaegi and uses native: it could switch.
+		"snippets/hello/main.go":      "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello\")\n}\n",
+		"snippets/hello/expected.txt": "hello\n",
+		// count cannot, and says why.
+		"snippets/count/main.go":      "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfor i := range 2 {\n\t\tfmt.Println(i)\n\t}\n}\n",
+		"snippets/count/expected.txt": "0\n1\n",
+		"snippets/count/snippet.yaml": "engine_reason: range over an integer\n",
+	}
+	root := newNotebook(t, files)
+	code, stdout, stderr := notebook(t, root, "check", "-engines")
+	want := fmt.Sprintf(`snippet  engine  under yaegi
+count    native  fails: compile error (yaegi): main.go:6:2: range over an integer (Go 1.22), which yaegi v0.16.1 cannot compile
+                 reason: range over an integer
+hello    native  ok: can switch to yaegi
+1 of 2 snippets run correctly under yaegi v0.16.1 (%s host); 1 of them use native and could switch.
+To see why one fails: notebook run -engine yaegi ID
+`, runtime.Version())
+	if code != exitOK || stdout != want || stderr != "" {
+		t.Errorf("check -engines: exit %d, stdout:\n%s\nstderr:\n%s\nwant exit 0, stdout:\n%s", code, stdout, stderr, want)
+	}
+
+	// A snippet that uses yaegi and fails under it fails the check.
+	yaml := filepath.Join(root, "snippets", "count", "snippet.yaml")
+	if err := os.WriteFile(yaml, []byte("engine: yaegi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = notebook(t, root, "check", "-engines")
+	wantErr := yaml + ": engine is yaegi, but the snippet fails under yaegi"
+	if code != exitProblems || !strings.Contains(stderr, wantErr) {
+		t.Errorf("check -engines with a failing yaegi snippet: exit %d, stderr:\n%s\nwant exit %d and %q", code, stderr, exitProblems, wantErr)
 	}
 }
