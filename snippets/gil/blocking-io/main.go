@@ -1,0 +1,100 @@
+// CPython's socket methods wrap each blocking system call in
+// Py_BEGIN_ALLOW_THREADS and Py_END_ALLOW_THREADS: the thread lets go of the
+// GIL before it waits in connect() or recv(), so other threads can run
+// Python code meanwhile, and takes the lock back when the call returns.
+//
+// Go code does not have to do anything of the sort. A goroutine that reads
+// from a connection with nothing to read is parked by the runtime, which
+// hands its thread over to other goroutines and wakes the reader once data
+// arrives or the connection is closed. For system calls that really block in
+// the kernel, such as reading a file, the runtime does the Go equivalent of
+// Py_BEGIN_ALLOW_THREADS by itself: the stuck thread gives up its right to
+// run Go code, and another thread takes over.
+//
+// To make the point, the program limits Go to a single thread of Go code
+// with runtime.GOMAXPROCS(1), the nearest thing Go has to a GIL. A goroutine
+// waits for a reply from a local server that never answers; a counting
+// goroutine still gets the CPU to itself and finishes. Closing the
+// connection then ends the reader's wait with net.ErrClosed.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"runtime"
+	"sync"
+)
+
+// silent accepts one connection and reads it to the end without ever
+// answering.
+func silent(ln net.Listener) error {
+	conn, err := ln.Accept()
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_, err = io.Copy(io.Discard, conn)
+	return err
+}
+
+func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run() error {
+	runtime.GOMAXPROCS(1)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	serverErr := make(chan error, 1)
+	go func() { serverErr <- silent(ln) }()
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		return err
+	}
+
+	reading := make(chan struct{})
+	readErr := make(chan error, 1)
+	go func() {
+		fmt.Println("reader: waiting for a reply")
+		close(reading)
+		_, err := conn.Read(make([]byte, 1)) // blocks: no reply ever comes
+		readErr <- err
+	}()
+	<-reading // the reader has announced itself and gone on to Read
+
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		n := 0
+		for range 3 {
+			for range 100_000_000 {
+				n++
+			}
+			fmt.Println("counter:", n)
+		}
+	})
+	wg.Wait()
+
+	select {
+	case err := <-readErr:
+		return fmt.Errorf("the read ended early: %w", err)
+	default:
+		fmt.Println("reader: still waiting")
+	}
+
+	if err := conn.Close(); err != nil {
+		return err
+	}
+	err = <-readErr
+	fmt.Println("reader: Read failed with net.ErrClosed:", errors.Is(err, net.ErrClosed))
+	return <-serverErr
+}

@@ -1,0 +1,60 @@
+// Between two bytecodes, CPython's eval loop checks whether to let another
+// thread have the GIL: in Python 2 every 100 instructions by default, in
+// Python 3 once another thread has waited 5ms for it. The running thread is
+// not asked; it simply loses the lock between two instructions.
+//
+// Go's scheduler does the same to goroutines, without a lock. Since Go 1.14
+// a goroutine that has been running for about 10ms is preempted
+// asynchronously: a background thread of the runtime notices it and
+// interrupts it (on Unix with a signal), even in a tight loop that calls no
+// function and never blocks. Before 1.14 such a loop could keep its thread
+// forever.
+//
+// The program limits Go to a single thread of Go code with
+// runtime.GOMAXPROCS(1) and starts two goroutines that announce themselves
+// and then spin in such a loop until told to stop. Neither ever gives the
+// thread up, yet the main goroutine hears from both and gets to run again to
+// stop them: each time, the scheduler had to take the thread away from a
+// spinning goroutine. Run with GODEBUG=asyncpreemptoff=1, the program hangs.
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	runtime.GOMAXPROCS(1)
+	fmt.Println("GOMAXPROCS:", runtime.GOMAXPROCS(0))
+
+	var stop atomic.Bool
+	started := make(chan struct{})
+	spins := make([]int, 2)
+	var wg sync.WaitGroup
+	for i := range spins {
+		wg.Go(func() {
+			started <- struct{}{}
+			n := 0
+			for !stop.Load() { // a plain memory load: nothing here yields
+				n++
+			}
+			spins[i] = n
+		})
+	}
+
+	for range spins {
+		start := time.Now()
+		<-started
+		fmt.Printf("main: a spinner is spinning; main got the thread back %dms later\n", time.Since(start).Milliseconds())
+	}
+	fmt.Println("main: stopping both")
+	stop.Store(true)
+	wg.Wait()
+
+	for i, n := range spins {
+		fmt.Printf("spinner %d: stopped after %d rounds of its loop\n", i, n)
+	}
+}
