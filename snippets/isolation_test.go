@@ -33,6 +33,15 @@ func TestIsolation(t *testing.T) {
 		{name: "os-exit", check: checkMeets},
 		{name: "panic", check: checkMeets},
 		{name: "stdin", check: checkMeets},
+		{name: "network", check: func(t *testing.T, s *Snippet, res *Result) {
+			if res.Network != NetworkLoopback {
+				if runtime.GOOS == "linux" && os.Getenv("CI") != "" {
+					t.Fatalf("the run had the host's network (%q); CI must check the sandbox", res.Network)
+				}
+				t.Skipf("this system refuses network namespaces, so runs share the host's network")
+			}
+			checkMeets(t, s, res)
+		}},
 		{name: "flood", serial: true, check: func(t *testing.T, s *Snippet, res *Result) {
 			const printed = 100 << 20
 			if len(res.Output) != MaxOutput || res.Cut != printed-MaxOutput || !res.Truncated {

@@ -16,6 +16,13 @@ import (
 	"time"
 )
 
+// What network a run had: only a loopback interface of its own, or, where
+// the system allows no network namespace, the host's.
+const (
+	NetworkLoopback = "loopback only"
+	NetworkHost     = "host"
+)
+
 // MaxOutput is how many bytes of a run's output are kept; the rest is
 // counted and reported, not stored.
 const MaxOutput = 1 << 20
@@ -35,6 +42,7 @@ type Result struct {
 	Key       string        `json:"key"`       // the cache key of the run
 	Platform  string        `json:"platform"`  // GOOS/GOARCH
 	Truncated bool          `json:"truncated"` // Cut > 0
+	Network   string        `json:"network"`   // NetworkLoopback or NetworkHost
 }
 
 // Verdict compares a result with what the snippet expects and returns nil if
@@ -261,19 +269,32 @@ func execute(ctx context.Context, prog program, opts Options, res *Result) error
 	}
 	defer pr.Close()
 
-	cmd := exec.Command(prog.path, append(prog.args, opts.Args...)...)
-	cmd.Dir = work
-	cmd.Env = append(runEnv(work), prog.env...)
-	cmd.Env = append(cmd.Env, opts.Env...)
-	cmd.Stdin = stdin
-	cmd.Stdout = pw
-	cmd.Stderr = pw
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	command := func(sandbox bool) *exec.Cmd {
+		cmd := exec.Command(prog.path, append(prog.args, opts.Args...)...)
+		cmd.Dir = work
+		cmd.Env = append(runEnv(work), prog.env...)
+		cmd.Env = append(cmd.Env, opts.Env...)
+		cmd.Stdin = stdin
+		cmd.Stdout = pw
+		cmd.Stderr = pw
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		res.Network = NetworkHost
+		if sandbox && sandboxed(cmd) {
+			res.Network = NetworkLoopback
+		}
+		return cmd
+	}
 
 	out := &capped{limit: MaxOutput}
 	copied := make(chan struct{})
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	cmd := command(true)
+	err = cmd.Start()
+	if err != nil && res.Network == NetworkLoopback && sandboxRefused(err) {
+		cmd = command(false)
+		err = cmd.Start()
+	}
+	if err != nil {
 		pw.Close()
 		res.Exit, res.Problem, res.Finished = -1, fmt.Sprintf("could not start: %v", err), time.Now()
 		return nil

@@ -41,13 +41,14 @@ const (
 	yaegiRelease = "v0.16.1"
 )
 
-// init makes every program that imports this package able to interpret a
-// snippet for the yaegi engine: when a Runner starts it to do so, with
-// NOTEBOOK_YAEGI_MAIN set, init runs the snippet and exits with its
-// status, before main, or a test binary's tests, could start. The notebook
-// command and the test binary of any package that runs snippets are thus
-// their own yaegi child, with no hook for their main to call. Otherwise
-// init does nothing.
+// serveYaegi makes every program that imports this package able to
+// interpret a snippet for the yaegi engine: when a Runner starts it to do
+// so, with NOTEBOOK_YAEGI_MAIN set, it runs the snippet and exits with its
+// status, before main, or a test binary's tests, could start (it is
+// called from this package's init, see child.go). The notebook command and
+// the test binary of any package that runs snippets are thus their own
+// yaegi child, with no hook for their main to call. Otherwise it does
+// nothing.
 //
 // The snippet's program is the .go files of its folder, as go build picks
 // them (tests left out), interpreted by yaegi with the standard library,
@@ -72,7 +73,7 @@ const (
 // exit status is 2, as in Go); a deadlock is not detected, so the run ends
 // at its timeout; %T and reflection name the program's own types
 // differently; the builtins print and println write to standard output.
-func init() {
+func serveYaegi() {
 	dir, ok := os.LookupEnv(yaegiMainEnv)
 	if !ok {
 		return
