@@ -3,6 +3,7 @@ package snippets
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -269,6 +270,13 @@ func execute(ctx context.Context, prog program, opts Options, res *Result) error
 	}
 	defer pr.Close()
 
+	// The sandbox child writes, on the way, when it executes the program,
+	// so that the duration is the program's alone.
+	clock, err := newExecClock()
+	if err != nil {
+		return err
+	}
+	defer clock.Close()
 	command := func(sandbox bool) *exec.Cmd {
 		cmd := exec.Command(prog.path, append(prog.args, opts.Args...)...)
 		cmd.Dir = work
@@ -281,6 +289,7 @@ func execute(ctx context.Context, prog program, opts Options, res *Result) error
 		res.Network = NetworkHost
 		if sandbox && sandboxed(cmd) {
 			res.Network = NetworkLoopback
+			cmd.ExtraFiles = []*os.File{clock.w} // file descriptor 3 in the sandbox child
 		}
 		return cmd
 	}
@@ -300,6 +309,7 @@ func execute(ctx context.Context, prog program, opts Options, res *Result) error
 		return nil
 	}
 	pw.Close()
+	clock.started()
 	go func() {
 		io.Copy(out, pr)
 		close(copied)
@@ -307,8 +317,13 @@ func execute(ctx context.Context, prog program, opts Options, res *Result) error
 
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
+	// The program's time, and its timeout, start when the sandbox child
+	// executes it.
 	timeout := time.Duration(opts.Timeout)
-	timer := time.NewTimer(timeout)
+	if t, ok := clock.wait(timeout); ok && t.After(start) && !t.After(time.Now()) {
+		start = t
+	}
+	timer := time.NewTimer(timeout - time.Since(start))
 	defer timer.Stop()
 	pgid := cmd.Process.Pid
 	select {
@@ -392,4 +407,51 @@ func (c *capped) Write(p []byte) (int, error) {
 	}
 	c.cut += int64(len(p) - max(room, 0))
 	return len(p), nil
+}
+
+// An execClock carries, from the sandbox child to the runner, the moment
+// the child executed the snippet's program: eight bytes of Unix
+// nanoseconds on a pipe that the child receives as file descriptor 3.
+type execClock struct {
+	r, w *os.File
+	when chan time.Time
+}
+
+func newExecClock() (*execClock, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	return &execClock{r: r, w: w, when: make(chan time.Time, 1)}, nil
+}
+
+// started, called once the child has started, closes the runner's copy of
+// the write end and starts reading.
+func (c *execClock) started() {
+	c.w.Close()
+	go func() {
+		var b [8]byte
+		if _, err := io.ReadFull(c.r, b[:]); err == nil {
+			c.when <- time.Unix(0, int64(binary.BigEndian.Uint64(b[:])))
+		}
+		close(c.when)
+	}()
+}
+
+// wait returns the moment the child said it executed the program. It
+// returns at once, with ok false, when there is no sandbox child (nothing
+// holds the write end), or when the child ended first; it waits at most
+// limit.
+func (c *execClock) wait(limit time.Duration) (t time.Time, ok bool) {
+	select {
+	case t, ok = <-c.when:
+		return t, ok
+	case <-time.After(limit):
+		return time.Time{}, false
+	}
+}
+
+func (c *execClock) Close() {
+	c.w.Close()
+	c.r.Close()
 }
