@@ -60,24 +60,42 @@ func (s *Server) Rebuild(ctx context.Context) error {
 }
 
 // Watch polls the notebook's notes/ and snippets/ every interval and calls
-// Rebuild when a file was added, removed or changed since the last build,
-// until ctx is done.
+// Rebuild when a file was added, removed or changed since the last build
+// and has then stayed unchanged for an interval, until ctx is done.
 // Each result is reported to report.
 func (s *Server) Watch(ctx context.Context, interval time.Duration, report func(error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	for {
+	tick := func() bool {
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-t.C:
+			return true
 		}
+	}
+	for tick() {
 		s.mu.Lock()
 		built := s.built
 		s.mu.Unlock()
-		if s.fingerprint() != built {
-			report(s.Rebuild(ctx))
+		fp := s.fingerprint()
+		if fp == built {
+			continue
 		}
+		// Editors and tools write in steps: wait until the files have
+		// stayed the same for a whole interval, so that a half-written
+		// note is not built.
+		for {
+			if !tick() {
+				return
+			}
+			next := s.fingerprint()
+			if next == fp {
+				break
+			}
+			fp = next
+		}
+		report(s.Rebuild(ctx))
 	}
 }
 
