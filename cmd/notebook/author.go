@@ -36,9 +36,6 @@ Ctrl-C.`,
 			fs.BoolVar(&drafts, "drafts", true, "include notes marked draft")
 		},
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
-			if len(args) > 0 {
-				return errUsage
-			}
 			cfg, err := e.config()
 			if err != nil {
 				return err
@@ -97,9 +94,6 @@ a note that exists.`,
 			fs.StringVar(&title, "title", "", "the note's `title`")
 		},
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
-			if len(args) > 0 {
-				return errUsage
-			}
 			day := time.Now()
 			if date != "" {
 				var err error

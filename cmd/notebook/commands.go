@@ -61,9 +61,6 @@ nothing, and leaves the previous site in place.`,
 			fs.BoolVar(&drafts, "drafts", false, "include notes marked draft")
 		},
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
-			if len(args) > 0 {
-				return errUsage
-			}
 			cfg, err := e.config()
 			if err != nil {
 				return err
@@ -101,9 +98,6 @@ does not run correctly under it.`,
 			fs.BoolVar(&engines, "engines", false, "report which snippets run correctly under yaegi")
 		},
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
-			if len(args) > 0 {
-				return errUsage
-			}
 			if engines {
 				return checkEngines(ctx, e)
 			}

@@ -41,7 +41,7 @@ var errUsage = errors.New("usage")
 // A command is one subcommand.
 type command struct {
 	name    string
-	args    string // what follows the flags, for the usage line
+	args    string // what follows the flags, for the usage line; "" if nothing may
 	summary string
 	detail  string
 	run     func(ctx context.Context, env *env, fs *flag.FlagSet, args []string) error
@@ -109,7 +109,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			return exitUsage
 		}
-		err := c.run(ctx, e, fs, fs.Args())
+		var err error
+		if c.args == "" && fs.NArg() > 0 {
+			err = errUsage // the command takes flags only
+		} else {
+			err = c.run(ctx, e, fs, fs.Args())
+		}
 		switch {
 		case err == nil:
 			return exitOK

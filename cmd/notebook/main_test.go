@@ -176,6 +176,11 @@ func TestUsage(t *testing.T) {
 	if code := Main(context.Background(), []string{"frobnicate"}, &out, &errw); code != exitUsage {
 		t.Errorf("unknown command: exit %d, want %d", code, exitUsage)
 	}
+	for _, cmd := range []string{"build", "serve", "check", "new"} {
+		if code := Main(context.Background(), []string{cmd, "stray"}, &out, &errw); code != exitUsage {
+			t.Errorf("%s with an argument: exit %d, want %d", cmd, code, exitUsage)
+		}
+	}
 	if code := Main(context.Background(), []string{"build", "-h"}, &out, &errw); code != exitOK || !strings.Contains(errw.String(), "usage: notebook build") {
 		t.Errorf("build -h: exit %d\n%s", code, errw.String())
 	}
