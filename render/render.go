@@ -46,6 +46,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/gonotebook/notebook/snippets"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -208,7 +209,6 @@ func joinErrors(errs []error) error {
 var (
 	attrBlock = regexp.MustCompile(`\{([^{}]*)\}\s*$`)
 	attrPair  = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_-]*)=("[^"]*"|[^\s"]+)(?:\s|$)`)
-	snippetID = regexp.MustCompile(`^(none|[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*)$`)
 )
 
 // ParseInfo splits a fence's info string into its language and its
@@ -232,8 +232,10 @@ func ParseInfo(info string) (lang string, attrs map[string]string, err error) {
 	} else if strings.Contains(info, "{") {
 		return firstWord(info), attrs, fmt.Errorf("fence info %q: attributes go in one {...} at the end, as in ```python {snippet=subprocess/parallel-sleep}", info)
 	}
-	if id, ok := attrs["snippet"]; ok && !snippetID.MatchString(id) {
-		return firstWord(info), attrs, fmt.Errorf("snippet id %q: want lower case letters, digits and hyphens, parts separated by / (or none)", id)
+	if id, ok := attrs["snippet"]; ok && id != snippets.None {
+		if err := snippets.CheckID(id); err != nil {
+			return firstWord(info), attrs, err
+		}
 	}
 	return firstWord(info), attrs, nil
 }

@@ -13,8 +13,8 @@ import (
 // block (in lang) and asks for the Go-side explanation. It returns the
 // folder. It never overwrites a snippet that exists.
 func Scaffold(root, id, lang, original string) (string, error) {
-	if !ValidID(id) {
-		return "", fmt.Errorf("snippet id %q: want lower case letters, digits and hyphens, parts separated by /", id)
+	if err := CheckID(id); err != nil {
+		return "", err
 	}
 	dir := filepath.Join(root, filepath.FromSlash(id))
 	if _, err := os.Stat(filepath.Join(dir, MainFile)); err == nil {

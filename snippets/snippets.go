@@ -83,7 +83,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -107,13 +106,6 @@ const (
 
 // None is the reserved id with which a fence opts out of having a snippet.
 const None = "none"
-
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$`)
-
-// ValidID reports whether id is well formed: slash-separated parts of lower
-// case letters, digits and single hyphens. It does not say whether the
-// snippet exists.
-func ValidID(id string) bool { return idPattern.MatchString(id) && id != None }
 
 // Options are the settings of a snippet's run, read from snippet.yaml.
 type Options struct {
@@ -168,8 +160,8 @@ func (s *Snippet) ExpectPath() string { return filepath.Join(s.Dir, ExpectFile) 
 
 // Load reads the snippet with the given id from root, the snippets folder.
 func Load(root, id string) (*Snippet, error) {
-	if !ValidID(id) {
-		return nil, fmt.Errorf("snippet id %q: want lower case letters, digits and hyphens, parts separated by /", id)
+	if err := CheckID(id); err != nil {
+		return nil, err
 	}
 	dir := filepath.Join(root, filepath.FromSlash(id))
 	src, err := os.ReadFile(filepath.Join(dir, MainFile))

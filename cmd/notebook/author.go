@@ -167,8 +167,8 @@ in the note changes. Then write the program and record its output with
 				return fmt.Errorf("%q: want the note and the fence's line, as in notes/2018-10-30.md:37", args[0])
 			}
 			id := args[1]
-			if !snippets.ValidID(id) {
-				return fmt.Errorf("snippet id %q: want lower case letters, digits and hyphens, parts separated by /", id)
+			if err := snippets.CheckID(id); err != nil {
+				return err
 			}
 			notePath := file
 			if !filepath.IsAbs(notePath) {
