@@ -10,12 +10,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gonotebook/notebook/render"
+	"github.com/gonotebook/notebook/runner"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -24,8 +24,6 @@ var templateFS embed.FS
 
 // siteName names the site in titles, the header and the feed.
 const siteName = "Notebook"
-
-func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
 
 // A page is what every page template receives.
 type page struct {
@@ -269,7 +267,7 @@ type figure struct {
 	Block    *render.Block
 	Original template.HTML
 	Snippet  *snippets.Snippet
-	Result   *snippets.Result
+	Result   *runner.Result
 	Doc      template.HTML
 	Go       template.HTML
 }

@@ -12,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonotebook/notebook/snippets"
+	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/runner/cache"
 )
 
 // writeFiles writes a notebook into a fresh folder.
@@ -53,7 +54,7 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 		"snippets/unused/main.go":      "package main\n\nfunc main() {}\n",
 		"snippets/unused/expected.txt": "",
 	})
-	cfg := &Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Runner: &snippets.Runner{Cache: &snippets.Cache{Dir: t.TempDir()}}}
+	cfg := &Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Runner: &runner.Runner{Cache: &cache.Cache{Dir: t.TempDir()}}}
 	srv := NewServer(cfg)
 	if err := srv.Rebuild(context.Background()); err != nil {
 		t.Fatal(err)

@@ -60,11 +60,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gonotebook/notebook/notes"
 	"github.com/gonotebook/notebook/render"
+	"github.com/gonotebook/notebook/runner"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -75,7 +75,7 @@ type Config struct {
 	// Out is the output folder; Root/public if empty.
 	Out string
 	// Runner runs the snippets; a zero Runner (no cache) if nil.
-	Runner *snippets.Runner
+	Runner *runner.Runner
 	// Progress receives a line per snippet run; nothing is written if nil.
 	Progress io.Writer
 	// Drafts includes notes marked draft in the site.
@@ -133,7 +133,7 @@ type Note struct {
 type Notebook struct {
 	Notes    []*Note
 	Snippets map[string]*snippets.Snippet // by id, every snippet below snippets/
-	Results  map[string]*snippets.Result  // by id, for the snippets that ran
+	Results  map[string]*runner.Result    // by id, for the snippets that ran
 	// Unlinked lists the fenced blocks that name no snippet, as "file:line".
 	Unlinked []string
 	// Orphans lists the snippets no note links to.
@@ -207,66 +207,34 @@ func (nb *Notebook) Linked() []string {
 func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 	r := cfg.Runner
 	if r == nil {
-		r = &snippets.Runner{}
+		r = &runner.Runner{}
 	}
-	if _, err := r.GoVersion(); err != nil {
-		return err
+	jobs := make([]runner.Job, len(ids))
+	for i, id := range ids {
+		jobs[i] = runner.Job{Snippet: nb.Snippets[id]}
 	}
-	nb.Results = map[string]*snippets.Result{}
-	jobs := r.Jobs
-	if jobs <= 0 {
-		jobs = max(2, runtimeProcs())
-	}
-	type outcome struct {
-		id  string
-		res *snippets.Result
-		err error
-	}
-	work := make(chan string)
-	done := make(chan outcome)
-	var wg sync.WaitGroup
-	for range jobs {
-		wg.Go(func() {
-			for id := range work {
-				res, err := r.Run(ctx, nb.Snippets[id])
-				done <- outcome{id, res, err}
-			}
-		})
-	}
-	go func() {
-		defer close(work)
-		for _, id := range ids {
-			select {
-			case work <- id:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(done) }()
-
+	nb.Results = map[string]*runner.Result{}
 	var errs []error
-	n := 0
-	for o := range done {
-		n++
-		if o.err != nil {
-			errs = append(errs, fmt.Errorf("snippet %s: %w", o.id, o.err))
-			progress(cfg.Progress, n, len(ids), o.id, "error", nil)
-			continue
-		}
-		nb.Results[o.id] = o.res
-		verdict := nb.Snippets[o.id].Verdict(o.res)
+	_, err := r.RunAll(ctx, jobs, func(rep runner.Report) {
+		id := rep.Job.Snippet.ID
 		status := "ok"
-		if verdict != nil {
-			status = "FAIL"
-			errs = append(errs, nb.failure(o.id, verdict))
+		switch {
+		case rep.Err != nil:
+			status = "error"
+			errs = append(errs, fmt.Errorf("snippet %s: %w", id, rep.Err))
+		default:
+			nb.Results[id] = rep.Result
+			if verdict := runner.Verdict(rep.Job.Snippet, rep.Result); verdict != nil {
+				status = "FAIL"
+				errs = append(errs, nb.failure(id, verdict))
+			}
 		}
-		progress(cfg.Progress, n, len(ids), o.id, status, o.res)
-	}
-	if err := ctx.Err(); err != nil {
+		progress(cfg.Progress, rep, status)
+	})
+	if err != nil {
 		return err
 	}
-	slices.SortFunc(errs, func(a, b error) int { return compareStrings(a.Error(), b.Error()) })
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return errors.Join(errs...)
 }
 
@@ -286,28 +254,20 @@ func (nb *Notebook) failure(id string, verdict error) error {
 	return fmt.Errorf("%ssnippet %s: %v", where, id, verdict)
 }
 
-func progress(w io.Writer, n, total int, id, status string, res *snippets.Result) {
+// progress writes one line for a finished run: "[3/20] ok   gil/connect
+// native 12ms (cached)".
+func progress(w io.Writer, rep runner.Report, status string) {
 	if w == nil {
 		return
 	}
 	detail := ""
-	if res != nil {
+	if res := rep.Result; res != nil {
 		detail = fmt.Sprintf(" %s %v", res.Engine, res.Duration.Round(time.Millisecond))
 		if res.Cached {
 			detail += " (cached)"
 		}
 	}
-	fmt.Fprintf(w, "[%d/%d] %-4s %s%s\n", n, total, status, id, detail)
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	fmt.Fprintf(w, "[%d/%d] %-4s %s%s\n", rep.Done, rep.Total, status, rep.Job.Snippet.ID, detail)
 }
 
 // Build loads the notebook, runs every linked snippet, and writes the site.

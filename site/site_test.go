@@ -17,6 +17,8 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/site/internal/linkcheck"
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -36,6 +38,10 @@ var fixture struct {
 }
 
 func TestMain(m *testing.M) {
+	// This test binary is the box of the snippet runs its tests start.
+	if code, ok := runner.Child(); ok {
+		os.Exit(code)
+	}
 	code := m.Run()
 	if fixture.tmp != "" {
 		os.RemoveAll(fixture.tmp)
@@ -47,7 +53,7 @@ func fixtureConfig(out string) *Config {
 	return &Config{
 		Root:    filepath.Join("testdata", "notebook"),
 		Out:     out,
-		Runner:  &snippets.Runner{Cache: &snippets.Cache{Dir: filepath.Join(fixture.tmp, "cache")}},
+		Runner:  &runner.Runner{Cache: &cache.Cache{Dir: filepath.Join(fixture.tmp, "cache")}},
 		BaseURL: fixtureBase,
 	}
 }
@@ -64,7 +70,7 @@ func built(t *testing.T) string {
 		if fixture.nb, fixture.err = Build(context.Background(), cfg); fixture.err != nil {
 			return
 		}
-		fixture.goVer, fixture.err = cfg.Runner.GoVersion()
+		fixture.goVer, fixture.err = cfg.Runner.Version(context.Background(), snippets.Native)
 	})
 	if fixture.err != nil {
 		t.Fatalf("building the fixture notebook: %v", fixture.err)

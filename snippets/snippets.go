@@ -1,5 +1,5 @@
-// Package snippets finds, runs, checks and caches the Go equivalents of a
-// notebook's code blocks.
+// Package snippets says what a snippet is: the Go equivalent of a note's
+// code block, its folder, its options and its expected output.
 //
 // # Snippets
 //
@@ -48,30 +48,13 @@
 //
 // # Engines
 //
-// A snippet runs natively unless its options say engine: yaegi. Native runs
-// compile the program with go build and run the binary. yaegi runs
-// interpret it with github.com/traefik/yaegi v0.16.1, which knows the Go
-// 1.22 language and standard library (though not range over an integer),
-// with no compile step, in a copy of the running program started for the
-// run, where this package's init interprets the snippet. Both engines run
-// the program in the same isolation, below. go test ./snippets/... runs a
-// yaegi snippet under both engines, and both runs must meet its
-// expectation; notebook check -engines tells which snippets yaegi runs
-// correctly, and engine_reason says why a snippet keeps the native engine.
+// A snippet runs natively unless its options say engine: yaegi: compiled by
+// the go command, or interpreted by github.com/traefik/yaegi v0.16.1, which
+// knows the Go 1.22 language and standard library. engine_reason says why a
+// snippet keeps the native engine.
 //
-// # Runs
-//
-// Every run has a timeout, a fresh temporary working directory that is
-// removed afterwards, an empty standard input unless one is given, output
-// capped at MaxOutput bytes (the rest is counted, not kept), and its own
-// process group, killed when the run ends so no child outlives it. The
-// environment is minimal: PATH, HOME and TMPDIR (both the working
-// directory), LANG=C.UTF-8, and the snippet's env option.
-//
-// Results are cached under a key made of everything that can change them (the
-// snippet's files except expected.txt, its options, the engine, the Go
-// version or, for yaegi, the yaegi and host Go versions, GOOS and GOARCH);
-// see Cache.
+// This package only says what a snippet is. Running one, the box a run lives
+// in, and the cache of results are package runner's.
 package snippets
 
 import (

@@ -1,14 +1,24 @@
-package snippets
+package snippets_test
 
 import (
 	"context"
 	"flag"
-	"fmt"
 	"os"
 	"testing"
+
+	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/snippets"
 )
 
 var update = flag.Bool("update", false, "rewrite each snippet's expected.txt from a real (native) run")
+
+// TestMain lets this test binary be the box of the runs its tests start.
+func TestMain(m *testing.M) {
+	if code, ok := runner.Child(); ok {
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
 
 // TestSnippets runs every snippet below this folder as its own subtest and
 // checks its output against expected.txt. A yaegi snippet runs under both
@@ -16,17 +26,17 @@ var update = flag.Bool("update", false, "rewrite each snippet's expected.txt fro
 // expectation. Pick one with -run 'TestSnippets/subprocess/parallel-sleep$';
 // rewrite expectations with -update, from the native run.
 func TestSnippets(t *testing.T) {
-	ids, err := Find(".")
+	ids, err := snippets.Find(".")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ids) == 0 {
 		t.Fatal("no snippets found below snippets/")
 	}
-	r := &Runner{}
+	r := &runner.Runner{}
 	for _, id := range ids {
 		t.Run(id, func(t *testing.T) {
-			s, err := Load(".", id)
+			s, err := snippets.Load(".", id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -34,13 +44,13 @@ func TestSnippets(t *testing.T) {
 				t.Parallel()
 			}
 			runs := &engineRuns{r: r, s: s}
-			if s.Options.Engine != Yaegi {
-				checkSnippet(t, runs, Native)
+			if s.Options.Engine != snippets.Yaegi {
+				checkSnippet(t, runs, snippets.Native)
 				return
 			}
 			// Native first: under -update it rewrites the expectation the
 			// yaegi run must then meet.
-			for _, engine := range []string{Native, Yaegi} {
+			for _, engine := range []string{snippets.Native, snippets.Yaegi} {
 				t.Run(engine, func(t *testing.T) { checkSnippet(t, runs, engine) })
 			}
 		})
@@ -50,81 +60,68 @@ func TestSnippets(t *testing.T) {
 // engineRuns runs one snippet under each engine at most once, for the
 // subtests of one snippet, which run one after the other.
 type engineRuns struct {
-	r       *Runner
-	s       *Snippet
-	results map[string]*Result
+	r       *runner.Runner
+	s       *snippets.Snippet
+	results map[string]*runner.Result
 }
 
-func (e *engineRuns) result(t *testing.T, engine string) *Result {
+func (e *engineRuns) result(t *testing.T, engine string) *runner.Result {
 	t.Helper()
 	if res, ok := e.results[engine]; ok {
 		return res
 	}
-	res, err := e.r.RunEngine(context.Background(), e.s, engine)
+	reports, err := e.r.RunAll(context.Background(), []runner.Job{{Snippet: e.s, Engine: engine}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.results == nil {
-		e.results = map[string]*Result{}
+	if err := reports[0].Err; err != nil {
+		t.Fatal(err)
 	}
-	e.results[engine] = res
-	return res
+	if e.results == nil {
+		e.results = map[string]*runner.Result{}
+	}
+	e.results[engine] = reports[0].Result
+	return reports[0].Result
 }
 
 // checkSnippet runs the snippet with engine and reports how it failed its
 // expectation, or rewrites the expectation from a native run under
-// -update. For a yaegi snippet, a failure shows what the other engine
-// printed too.
+// -update, saying which file it wrote. For a yaegi snippet, a failure shows
+// what the other engine printed too.
 func checkSnippet(t *testing.T, runs *engineRuns, engine string) {
 	t.Helper()
 	s := runs.s
 	res := runs.result(t, engine)
-	if *update && engine == Native && res.Problem == "" {
+	if *update && engine == snippets.Native && res.Problem == "" {
 		exp := s.Expect
 		if exp == nil {
-			exp = &Expectation{Path: s.ExpectPath()}
+			exp = &snippets.Expectation{Path: s.ExpectPath()}
 		}
 		text := exp.Update(res.Output, s.Options.Unordered)
-		if err := os.WriteFile(s.ExpectPath(), text, 0o644); err != nil {
-			t.Fatal(err)
+		old, _ := os.ReadFile(s.ExpectPath())
+		if string(old) != string(text) {
+			if err := os.WriteFile(s.ExpectPath(), text, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("wrote %s", s.ExpectPath())
 		}
 		var err error
-		if s.Expect, err = ParseExpectation(s.ExpectPath(), text); err != nil {
+		if s.Expect, err = snippets.ParseExpectation(s.ExpectPath(), text); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var other *Result
-	if s.Options.Engine == Yaegi && s.Verdict(res) != nil {
+	var other *runner.Result
+	if s.Options.Engine == snippets.Yaegi && runner.Verdict(s, res) != nil {
 		other = runs.result(t, otherEngine(engine))
 	}
-	if err := engineVerdict(s, res, other); err != nil {
+	if err := runner.EngineVerdict(s, res, other); err != nil {
 		t.Error(err)
 	}
 }
 
 func otherEngine(engine string) string {
-	if engine == Yaegi {
-		return Native
+	if engine == snippets.Yaegi {
+		return snippets.Native
 	}
-	return Yaegi
-}
-
-// engineVerdict says how res failed the expectation of s, with its output,
-// and with what other (the same snippet under the other engine, or nil)
-// printed and whether it met the expectation. It returns nil if res met
-// the expectation.
-func engineVerdict(s *Snippet, res, other *Result) error {
-	verdict := s.Verdict(res)
-	if verdict == nil {
-		return nil
-	}
-	msg := fmt.Sprintf("snippet %s (%s engine, %v):\n%v\n\n%s output:\n%s", s.ID, res.Engine, res.Duration.Round(1e6), verdict, res.Engine, res.Output)
-	if other != nil {
-		how := "meets the expectation: the engines differ"
-		if err := s.Verdict(other); err != nil {
-			how = fmt.Sprintf("fails too:\n%v", err)
-		}
-		msg += fmt.Sprintf("\n\nunder the %s engine, %s, the snippet %s\n\n%s output:\n%s", other.Engine, other.GoVersion, how, other.Engine, other.Output)
-	}
-	return fmt.Errorf("%s", msg)
+	return snippets.Yaegi
 }

@@ -7,30 +7,30 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
+	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/site"
 	"github.com/gonotebook/notebook/snippets"
 )
 
 // runner returns the snippet runner the flags ask for.
-func (e *env) runner() (*snippets.Runner, error) {
-	r := &snippets.Runner{}
+func (e *env) runner() (*runner.Runner, error) {
+	r := &runner.Runner{}
 	if e.noCache {
 		return r, nil
 	}
 	dir := e.cacheDir
 	if dir == "" {
 		var err error
-		if dir, err = snippets.DefaultCacheDir(); err != nil {
+		if dir, err = cache.DefaultDir(); err != nil {
 			return nil, fmt.Errorf("no cache folder (%v); pass -cache DIR or -no-cache", err)
 		}
 	}
-	r.Cache = &snippets.Cache{Dir: dir}
+	r.Cache = &cache.Cache{Dir: dir}
 	return r, nil
 }
 
@@ -148,27 +148,20 @@ func checkEngines(ctx context.Context, e *env) error {
 	if len(list) == 0 {
 		return fmt.Errorf("%s holds no snippets: run notebook from the notebook's folder or pass -root", dir)
 	}
-	verdicts := make([]error, len(list))
-	var wg sync.WaitGroup
-	jobs := make(chan int)
-	for range max(2, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := range jobs {
-				res, err := r.RunEngine(ctx, list[i], snippets.Yaegi)
-				if err == nil {
-					err = list[i].Verdict(res)
-				}
-				verdicts[i] = err
-			}
-		})
+	jobs := make([]runner.Job, len(list))
+	for i, s := range list {
+		jobs[i] = runner.Job{Snippet: s, Engine: snippets.Yaegi}
 	}
-	for i := range list {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	reports, err := r.RunAll(ctx, jobs, nil)
+	if err != nil {
 		return err
+	}
+	verdicts := make([]error, len(list))
+	for i, rep := range reports {
+		verdicts[i] = rep.Err
+		if rep.Err == nil {
+			verdicts[i] = runner.Verdict(rep.Job.Snippet, rep.Result)
+		}
 	}
 
 	tw := tabwriter.NewWriter(e.stdout, 0, 8, 2, ' ', 0)
@@ -196,7 +189,7 @@ func checkEngines(ctx context.Context, e *env) error {
 		}
 	}
 	tw.Flush()
-	version, _ := r.YaegiVersion()
+	version, _ := r.Version(ctx, snippets.Yaegi)
 	fmt.Fprintf(e.stdout, "%d of %d snippets run correctly under %s; %d of them use native and could switch.\n", ok, len(list), version, canSwitch)
 	if ok < len(list) {
 		fmt.Fprintln(e.stdout, "To see why one fails: notebook run -engine yaegi ID")
@@ -235,9 +228,13 @@ printed, then how it ended and whether that meets its expected output.`,
 			if err != nil {
 				return err
 			}
-			r := &snippets.Runner{Engine: engine}
-			res, err := r.Run(ctx, s)
+			r := &runner.Runner{Engine: engine}
+			reports, err := r.RunAll(ctx, []runner.Job{{Snippet: s}}, nil)
 			if err != nil {
+				return err
+			}
+			res := reports[0].Result
+			if err := reports[0].Err; err != nil {
 				return err
 			}
 			e.stdout.Write(res.Output)
@@ -249,7 +246,7 @@ printed, then how it ended and whether that meets its expected output.`,
 				status = res.Problem
 			}
 			fmt.Fprintf(e.stderr, "--- %s: %s, %v, %s engine, %s\n", s.ID, status, res.Duration.Round(time.Millisecond), res.Engine, res.GoVersion)
-			if err := s.Verdict(res); err != nil {
+			if err := runner.Verdict(s, res); err != nil {
 				return fmt.Errorf("%s: %v", s.ID, err)
 			}
 			fmt.Fprintf(e.stderr, "--- meets %s\n", s.ExpectPath())

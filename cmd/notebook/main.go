@@ -26,6 +26,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/gonotebook/notebook/runner"
 )
 
 // Exit statuses.
@@ -63,6 +65,11 @@ func commands() []*command {
 }
 
 func main() {
+	// A snippet's run happens in a copy of this program, its box: there,
+	// Child runs the snippet and main goes no further.
+	if code, ok := runner.Child(); ok {
+		os.Exit(code)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -24,10 +24,11 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/site"
 	"github.com/gonotebook/notebook/site/internal/linkcheck"
 	"github.com/gonotebook/notebook/site/internal/netlify"
-	"github.com/gonotebook/notebook/snippets"
 )
 
 // chromium returns the browser to drive, or skips the test (fails it on CI)
@@ -80,6 +81,10 @@ var sites struct {
 }
 
 func TestMain(m *testing.M) {
+	// This test binary is the box of the snippet runs its tests start.
+	if code, ok := runner.Child(); ok {
+		os.Exit(code)
+	}
 	code := m.Run()
 	for _, srv := range sites.servers {
 		srv.Close()
@@ -119,7 +124,7 @@ func build(t *testing.T, root, tmp string, cfg *netlify.Config) (*builtSite, err
 	c := &site.Config{
 		Root:    root,
 		Out:     filepath.Join(tmp, "public"),
-		Runner:  &snippets.Runner{Cache: &snippets.Cache{Dir: filepath.Join(tmp, "cache")}},
+		Runner:  &runner.Runner{Cache: &cache.Cache{Dir: filepath.Join(tmp, "cache")}},
 		BaseURL: "http://127.0.0.1/",
 	}
 	start := time.Now()

@@ -1,20 +1,23 @@
-package snippets
+package runner
 
 import (
 	"context"
+	"flag"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gonotebook/notebook/snippets"
 )
 
 // BenchmarkEngines measures what one run of a snippet costs under each
 // engine, from the start of Runner.RunEngine to its result, for a trivial
 // program and for a seed snippet, cold and warm. Run it with
 //
-//	go test ./snippets -run '^$' -bench Engines -benchtime 1x
+//	go test ./runner -run '^$' -bench Engines -benchtime 1x [-baseline REV]
 //
 // yaegi snippets are interpreted by the notebook command, as in a build;
 // the benchmark builds it first, untimed.
@@ -27,35 +30,32 @@ import (
 // before; warm figures are the mean of warmRuns runs.
 //
 // It reports each time in milliseconds and, as ratios measured in the same
-// run, how many times longer native takes than yaegi. Two more figures
-// break yaegi's cost down: notebook-exec-ms is a run of the notebook
-// command that does nothing (notebook help: starting the process and
-// initialising its packages), yaegi-start-ms the interpreter's own start
-// (interp.New and loading the standard library's symbols), measured in
-// this process.
+// run, how many times longer native takes than yaegi. notebook-exec-ms is
+// a run of the notebook command that does nothing (notebook help: starting
+// the process and initialising its packages), which a yaegi run pays once,
+// for its box. With -baseline REV it also compares a warm yaegi run with
+// that of the notebook command built from the git revision REV (see
+// compareBaseline).
 func BenchmarkEngines(b *testing.B) {
 	const warmRuns = 5
 	programs := []struct {
 		name, dir, id string
 	}{
 		{"trivial", filepath.Join("testdata", "bench"), "hello"},
-		{"seed", ".", "decorators/function"},
+		{"seed", filepath.Join("..", "snippets"), "decorators/function"},
 	}
 	native := &Runner{}
-	if _, err := native.GoVersion(); err != nil { // once per build, not per snippet
+	if _, err := native.Version(context.Background(), snippets.Native); err != nil { // once per build, not per snippet
 		b.Fatal(err)
 	}
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 	for b.Loop() {
 		notebook := filepath.Join(b.TempDir(), "notebook")
-		build := exec.Command(native.goCmd(), "build", "-o", notebook, "github.com/gonotebook/notebook/cmd/notebook")
-		if out, err := build.CombinedOutput(); err != nil {
-			b.Fatalf("building the notebook command: %v\n%s", err, out)
-		}
+		buildNotebook(b, ".", notebook)
 
 		for _, p := range programs {
-			s, err := Load(p.dir, p.id)
+			s, err := snippets.Load(p.dir, p.id)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -65,7 +65,7 @@ func BenchmarkEngines(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := s.Verdict(res); err != nil {
+				if err := Verdict(s, res); err != nil {
 					b.Fatalf("%s (%s): %v", p.id, engine, err)
 				}
 				return time.Since(start)
@@ -80,19 +80,19 @@ func BenchmarkEngines(b *testing.B) {
 			}
 
 			restore := setenv(b, "GOCACHE", b.TempDir())
-			nativeCold := run(native, Native)
+			nativeCold := run(&Runner{}, snippets.Native) // a new Runner: nothing built before
 			restore()
-			nativeWarm := warm(native, Native)
+			nativeWarm := warm(native, snippets.Native)
 
-			fresh := &Runner{Yaegi: copyExecutable(b, notebook)}
-			yaegi := &Runner{Yaegi: notebook}
-			for _, r := range []*Runner{fresh, yaegi} {
-				if _, err := r.YaegiVersion(); err != nil {
+			fresh := &Runner{Exe: copyExecutable(b, notebook)}
+			interp := &Runner{Exe: notebook}
+			for _, r := range []*Runner{fresh, interp} {
+				if _, err := r.Version(context.Background(), snippets.Yaegi); err != nil {
 					b.Fatal(err)
 				}
 			}
-			yaegiCold := run(fresh, Yaegi)
-			yaegiWarm := warm(yaegi, Yaegi)
+			yaegiCold := run(fresh, snippets.Yaegi)
+			yaegiWarm := warm(interp, snippets.Yaegi)
 
 			b.ReportMetric(ms(nativeCold), p.name+"-native-cold-ms")
 			b.ReportMetric(ms(yaegiCold), p.name+"-yaegi-cold-ms")
@@ -112,16 +112,68 @@ func BenchmarkEngines(b *testing.B) {
 		}
 		b.ReportMetric(ms(idle/warmRuns), "notebook-exec-ms")
 
-		const starts = 20
-		start := time.Now()
-		for range starts {
-			if _, err := newInterpreter(os.DirFS("."), io.Discard); err != nil {
-				b.Fatal(err)
-			}
+		if *baseline != "" {
+			compareBaseline(b, notebook, *baseline)
 		}
-		b.ReportMetric(ms(time.Since(start)/starts), "yaegi-start-ms")
 	}
 	b.ReportMetric(0, "ns/op") // the sum of everything above means nothing
+}
+
+var baseline = flag.String("baseline", "", "also measure the notebook command of this git `revision`, for BenchmarkEngines")
+
+// compareBaseline measures a warm yaegi run of a seed snippet with the
+// notebook command built from this tree (notebook) and from the git
+// revision rev, in the same run: the time of "notebook run -engine yaegi"
+// less that of "notebook help" (the command's own start), the mean of
+// warm runs after one untimed. It reports both and their ratio.
+func compareBaseline(b *testing.B, notebook, rev string) {
+	b.Helper()
+	src := b.TempDir()
+	archive := exec.Command("sh", "-c", "git archive "+rev+" | tar -x -C "+src)
+	archive.Dir = ".."
+	if out, err := archive.CombinedOutput(); err != nil {
+		b.Fatalf("extracting %s: %v\n%s", rev, err, out)
+	}
+	old := filepath.Join(b.TempDir(), "notebook")
+	buildNotebook(b, src, old)
+	root, err := filepath.Abs("..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	const runs = 20
+	cost := func(exe string) time.Duration {
+		mean := func(args ...string) time.Duration {
+			exec.Command(exe, args...).Run() // the first run is not warm
+			var total time.Duration
+			for range runs {
+				start := time.Now()
+				if out, err := exec.Command(exe, args...).CombinedOutput(); err != nil {
+					b.Fatalf("%s %v: %v\n%s", exe, args, err, out)
+				}
+				total += time.Since(start)
+			}
+			return total / runs
+		}
+		return mean("run", "-root", root, "-engine", "yaegi", "decorators/function") - mean("help")
+	}
+	now, then := cost(notebook), cost(old)
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(ms(now), "yaegi-run-ms")
+	b.ReportMetric(ms(then), "baseline-yaegi-run-ms")
+	b.ReportMetric(float64(now)/float64(then), "yaegi-run/baseline")
+}
+
+// buildNotebook builds the notebook command of the module in dir into exe.
+func buildNotebook(b *testing.B, dir, exe string) {
+	b.Helper()
+	build := exec.Command("go", "build", "-o", exe, "./cmd/notebook")
+	build.Dir = dir
+	if dir == "." {
+		build.Dir = ".."
+	}
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("building the notebook command in %s: %v\n%s", dir, err, out)
+	}
 }
 
 // setenv sets the environment variable key to value and returns a function

@@ -1,4 +1,4 @@
-package snippets
+package yaegi
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// yaegiGaps finds, in the Go files of fsys, the constructs the yaegi
+// Gaps finds, in the Go files of fsys, the constructs the yaegi
 // release the notebook uses is known not to compile although they are
 // valid Go, and says where they are: range over an integer (Go 1.22), which
 // stops yaegi v0.16.1 with the bare internal error "nil type", and range
@@ -19,7 +19,7 @@ import (
 //
 // The files are type-checked alone, without the packages they import,
 // which is enough to know the type of most range expressions.
-func yaegiGaps(fsys fs.FS) []string {
+func Gaps(fsys fs.FS) []string {
 	fset := token.NewFileSet()
 	var files []*ast.File
 	entries, err := fs.ReadDir(fsys, ".")
@@ -66,7 +66,7 @@ func yaegiGaps(fsys fs.FS) []string {
 				what = "range over a function (Go 1.23)"
 			}
 			if what != "" {
-				gaps = append(gaps, fmt.Sprintf("%s: %s, which yaegi %s cannot compile", fset.Position(r.For), what, yaegiRelease))
+				gaps = append(gaps, fmt.Sprintf("%s: %s, which yaegi %s cannot compile", fset.Position(r.For), what, Release))
 			}
 			return true
 		})

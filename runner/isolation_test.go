@@ -1,4 +1,4 @@
-package snippets
+package runner
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gonotebook/notebook/snippets"
 )
 
 // TestIsolation runs each program in testdata/isolation under both engines
@@ -26,14 +28,14 @@ func TestIsolation(t *testing.T) {
 		// serial runs the fixture with nothing else running in this
 		// process, for the check of its memory.
 		serial bool
-		check  func(t *testing.T, s *Snippet, res *Result)
+		check  func(t *testing.T, s *snippets.Snippet, res *Result)
 	}{
 		{name: "endless-loop", check: checkTimedOut},
 		{name: "goroutine-loops", check: checkTimedOut},
 		{name: "os-exit", check: checkMeets},
 		{name: "panic", check: checkMeets},
 		{name: "stdin", check: checkMeets},
-		{name: "network", check: func(t *testing.T, s *Snippet, res *Result) {
+		{name: "network", check: func(t *testing.T, s *snippets.Snippet, res *Result) {
 			if res.Network != NetworkLoopback {
 				if runtime.GOOS == "linux" && os.Getenv("CI") != "" {
 					t.Fatalf("the run had the host's network (%q); CI must check the sandbox", res.Network)
@@ -42,7 +44,7 @@ func TestIsolation(t *testing.T) {
 			}
 			checkMeets(t, s, res)
 		}},
-		{name: "flood", serial: true, check: func(t *testing.T, s *Snippet, res *Result) {
+		{name: "flood", serial: true, check: func(t *testing.T, s *snippets.Snippet, res *Result) {
 			const printed = 100 << 20
 			if len(res.Output) != MaxOutput || res.Cut != printed-MaxOutput || !res.Truncated {
 				t.Errorf("kept %d bytes and cut %d (truncated %v), want %d kept and %d cut", len(res.Output), res.Cut, res.Truncated, MaxOutput, printed-MaxOutput)
@@ -53,12 +55,12 @@ func TestIsolation(t *testing.T) {
 			if err := s.Expect.Check(res.Output, false); err != nil {
 				t.Errorf("the kept output is not what the program printed first: %v", err)
 			}
-			err := s.Verdict(res)
+			err := Verdict(s, res)
 			if err == nil || !strings.Contains(err.Error(), "more were cut") {
 				t.Errorf("verdict %v, want a failure that says output was cut", err)
 			}
 		}},
-		{name: "write-files", check: func(t *testing.T, s *Snippet, res *Result) {
+		{name: "write-files", check: func(t *testing.T, s *snippets.Snippet, res *Result) {
 			checkMeets(t, s, res)
 			wd, ok := strings.CutPrefix(firstLine(res.Output), "working directory: ")
 			if !ok {
@@ -79,7 +81,7 @@ func TestIsolation(t *testing.T) {
 				t.Errorf("the snippet's folder changed: it holds %v, it held %v", got, s.Files)
 			}
 		}},
-		{name: "orphan-child", check: func(t *testing.T, s *Snippet, res *Result) {
+		{name: "orphan-child", check: func(t *testing.T, s *snippets.Snippet, res *Result) {
 			checkMeets(t, s, res)
 			m := regexp.MustCompile(`pid (\d+)`).FindSubmatch(res.Output)
 			if m == nil {
@@ -94,7 +96,7 @@ func TestIsolation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := Load(filepath.Join("testdata", "isolation"), tt.name)
+			s, err := snippets.Load(filepath.Join("testdata", "isolation"), tt.name)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,16 +130,16 @@ func TestIsolation(t *testing.T) {
 
 // checkMeets checks that the program ended by itself and met its
 // expectation, exit status included.
-func checkMeets(t *testing.T, s *Snippet, res *Result) {
+func checkMeets(t *testing.T, s *snippets.Snippet, res *Result) {
 	t.Helper()
-	if err := s.Verdict(res); err != nil {
+	if err := Verdict(s, res); err != nil {
 		t.Errorf("%v\n\noutput:\n%s", err, res.Output)
 	}
 }
 
 // checkTimedOut checks that the program was killed at its timeout, and
 // that what it printed before is kept.
-func checkTimedOut(t *testing.T, s *Snippet, res *Result) {
+func checkTimedOut(t *testing.T, s *snippets.Snippet, res *Result) {
 	t.Helper()
 	limit := time.Duration(s.Options.Timeout)
 	want := "timed out after " + limit.String() + " and was killed"
@@ -205,21 +207,21 @@ func TestRunnerReportsEveryResult(t *testing.T) {
 		meets             bool
 	}
 	runs := []run{
-		{"isolation", "endless-loop", Native, "timed out", -1, false},
-		{"isolation", "goroutine-loops", Yaegi, "timed out", -1, false},
-		{"isolation", "panic", Yaegi, "", 2, true},
-		{"isolation", "os-exit", Native, "", 3, true},
-		{"engines", "compile-error", Native, "compile error", -1, false},
-		{"engines", "compile-error", Yaegi, "compile error", -1, false},
-		{"engines", "recover", Native, "", 0, true},
-		{"engines", "recover", Yaegi, "", 0, true},
+		{"isolation", "endless-loop", snippets.Native, "timed out", -1, false},
+		{"isolation", "goroutine-loops", snippets.Yaegi, "timed out", -1, false},
+		{"isolation", "panic", snippets.Yaegi, "", 2, true},
+		{"isolation", "os-exit", snippets.Native, "", 3, true},
+		{"engines", "compile-error", snippets.Native, "compile error", -1, false},
+		{"engines", "compile-error", snippets.Yaegi, "compile error", -1, false},
+		{"engines", "recover", snippets.Native, "", 0, true},
+		{"engines", "recover", snippets.Yaegi, "", 0, true},
 	}
 	r := &Runner{}
 	results := make([]*Result, len(runs))
 	errs := make([]error, len(runs))
 	var wg sync.WaitGroup
 	for i, x := range runs {
-		s, err := Load(filepath.Join("testdata", x.dir), x.name)
+		s, err := snippets.Load(filepath.Join("testdata", x.dir), x.name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -232,7 +234,7 @@ func TestRunnerReportsEveryResult(t *testing.T) {
 			t.Errorf("%s (%s): the runner failed: %v", x.name, x.engine, err)
 			continue
 		}
-		s, _ := Load(filepath.Join("testdata", x.dir), x.name)
+		s, _ := snippets.Load(filepath.Join("testdata", x.dir), x.name)
 		switch {
 		case res.ID != x.name || res.Engine != x.engine:
 			t.Errorf("%s (%s): got the result of %s (%s)", x.name, x.engine, res.ID, res.Engine)
@@ -240,8 +242,8 @@ func TestRunnerReportsEveryResult(t *testing.T) {
 			t.Errorf("%s (%s): problem %q, want %q", x.name, x.engine, res.Problem, x.problem)
 		case res.Exit != x.exit:
 			t.Errorf("%s (%s): exit %d, want %d", x.name, x.engine, res.Exit, x.exit)
-		case (s.Verdict(res) == nil) != x.meets:
-			t.Errorf("%s (%s): verdict %v, want meets=%v", x.name, x.engine, s.Verdict(res), x.meets)
+		case (Verdict(s, res) == nil) != x.meets:
+			t.Errorf("%s (%s): verdict %v, want meets=%v", x.name, x.engine, Verdict(s, res), x.meets)
 		}
 	}
 }

@@ -1,4 +1,31 @@
-package snippets
+// Package yaegi interprets a snippet with github.com/traefik/yaegi, inside
+// a run's box (see package box): Main is the box's entry point for the yaegi
+// engine, so an interpreted run costs one process start, like a native one.
+//
+// The snippet's program is the .go files of its folder, as go build picks
+// them (tests left out), interpreted by yaegi with the standard library,
+// including os.Exit, os/exec and syscall. It runs with the process's own
+// standard input, output and error, arguments, environment and working
+// directory. Where Go and yaegi differ, the interpreter behaves like a
+// compiled program:
+//
+//   - a panic on the main goroutine that ends the program prints "panic: "
+//     and the value as Go prints it, then a goroutine trace of the
+//     interpreted functions it left, and exits with status 2;
+//   - a recovered panic prints nothing (yaegi would print a line for every
+//     interpreted function the panic left);
+//   - the log package writes to standard error with the standard logger,
+//     whose flags and prefix the program can set;
+//   - a program yaegi cannot compile exits without running, and the runner
+//     reports a compile error, as it does for the go command's, saying
+//     first where the program uses what yaegi is known to lack (see Gaps).
+//
+// Differences that remain: a panic on another goroutine prints its value
+// with " [recovered, repanicked]" and the interpreter's own trace (the
+// exit status is 2, as in Go); a deadlock is not detected, so the run ends
+// at its timeout; %T and reflection name the program's own types
+// differently; the builtins print and println write to standard output.
+package yaegi
 
 import (
 	"debug/buildinfo"
@@ -7,7 +34,6 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -20,82 +46,36 @@ import (
 	"github.com/traefik/yaegi/stdlib/unrestricted"
 )
 
-// The yaegi engine interprets a snippet in a child process, so that a run
-// under yaegi is isolated exactly as a native one is: the same process
-// group, timeout, working directory, standard input, environment and
-// capped output. The child is a copy of the running program (or
-// Runner.Yaegi) started with the environment variables below, which this
-// package's init sees: it interprets the snippet and exits.
 const (
-	// yaegiMainEnv names the snippet folder the child interprets.
-	yaegiMainEnv = "NOTEBOOK_YAEGI_MAIN"
-	// yaegiReportEnv names the file in which the child writes why the
-	// program could not be compiled, if it could not.
-	yaegiReportEnv = "NOTEBOOK_YAEGI_REPORT"
-	// yaegiModule is the module path of the interpreter.
-	yaegiModule = "github.com/traefik/yaegi"
-	// yaegiRelease is the version of yaegiModule that go.mod requires,
-	// for programs whose build information lists no dependencies (test
-	// binaries of packages other than main). TestYaegiRelease keeps the two
-	// equal.
-	yaegiRelease = "v0.16.1"
+	// Module is the module path of the interpreter.
+	Module = "github.com/traefik/yaegi"
+	// Release is the version of Module that go.mod requires, for programs
+	// whose build information lists no dependencies (test binaries of
+	// packages other than main). TestRelease keeps the two equal.
+	Release = "v0.16.1"
 )
 
-// serveYaegi makes every program that imports this package able to
-// interpret a snippet for the yaegi engine: when a Runner starts it to do
-// so, with NOTEBOOK_YAEGI_MAIN set, it runs the snippet and exits with its
-// status, before main, or a test binary's tests, could start (it is
-// called from this package's init, see child.go). The notebook command and
-// the test binary of any package that runs snippets are thus their own
-// yaegi child, with no hook for their main to call. Otherwise it does
-// nothing.
-//
-// The snippet's program is the .go files of its folder, as go build picks
-// them (tests left out), interpreted by yaegi with the standard library,
-// including os.Exit, os/exec and syscall. It runs with the process's own
-// standard input, output and error, arguments, environment and working
-// directory. Where Go and yaegi differ, the child behaves like a compiled
-// program:
-//
-//   - a panic on the main goroutine that ends the program prints "panic: "
-//     and the value as Go prints it, then a goroutine trace of the
-//     interpreted functions it left, and exits with status 2;
-//   - a recovered panic prints nothing (yaegi would print a line for every
-//     interpreted function the panic left);
-//   - the log package writes to standard error with the standard logger,
-//     whose flags and prefix the program can set;
-//   - a program yaegi cannot compile exits without running, and the runner
-//     reports a compile error, as it does for the go command's, saying
-//     first where the program uses what yaegi is known to lack.
-//
-// Differences that remain: a panic on another goroutine prints its value
-// with " [recovered, repanicked]" and the interpreter's own trace (the
-// exit status is 2, as in Go); a deadlock is not detected, so the run ends
-// at its timeout; %T and reflection name the program's own types
-// differently; the builtins print and println write to standard output.
-func serveYaegi() {
-	dir, ok := os.LookupEnv(yaegiMainEnv)
-	if !ok {
-		return
+// Main is the box's entry point for the yaegi engine: args are the
+// snippet's folder, then the program's own arguments. It interprets the
+// program and returns its exit status; why the program could not be
+// compiled, if it could not, goes to report.
+func Main(args []string, report io.Writer) int {
+	if len(args) < 1 {
+		fmt.Fprintln(os.Stderr, "notebook: yaegi: want the snippet's folder")
+		return 125
 	}
-	report := os.Getenv(yaegiReportEnv)
-	// The program sees the environment a native run would.
-	os.Unsetenv(yaegiMainEnv)
-	os.Unsetenv(yaegiReportEnv)
-	os.Exit(interpret(dir, report, os.Stderr))
+	os.Args = append([]string{os.Args[0]}, args[1:]...)
+	return interpret(args[0], report, os.Stderr)
 }
 
 // interpret runs the program in dir under yaegi and returns its exit
-// status. Why it could not be compiled goes to the file report, or to
-// stderr if report is empty.
-func interpret(dir, report string, stderr *os.File) (code int) {
+// status. Why it could not be compiled goes to report.
+func interpret(dir string, report, stderr io.Writer) (code int) {
 	src := os.DirFS(dir)
 	compileFailed := func(err error) int {
 		// Say first where the program uses what yaegi is known to lack.
-		msg := strings.Join(append(yaegiGaps(src), strings.TrimSpace(err.Error())), "\n") + "\n"
-		if report == "" || os.WriteFile(report, []byte(msg), 0o644) != nil {
-			io.WriteString(stderr, msg)
-		}
+		msg := strings.Join(append(Gaps(src), strings.TrimSpace(err.Error())), "\n") + "\n"
+		io.WriteString(report, msg)
 		return 2
 	}
 	filter := &frameFilter{w: stderr}
@@ -288,71 +268,22 @@ func runtimeFloat(f float64) string {
 	return fmt.Sprintf("%se%c%03s", mant, exp[0], exp[1:])
 }
 
-// yaegiExecutable returns the program that interprets yaegi snippets.
-func (r *Runner) yaegiExecutable() (string, error) {
-	if r.Yaegi != "" {
-		return r.Yaegi, nil
-	}
-	return os.Executable()
-}
-
-// YaegiVersion describes the interpreter that runs yaegi snippets, as
+// Version describes the interpreter built into the program exe, as
 // "yaegi v0.16.1 (go1.26.8 host)": the yaegi module and the Go release of
-// the program that embeds it, read from that program's build information.
-func (r *Runner) YaegiVersion() (string, error) {
-	r.yaegiOnce.Do(func() {
-		exe, err := r.yaegiExecutable()
-		if err != nil {
-			r.yaegiErr = err
-			return
-		}
-		info, err := buildinfo.ReadFile(exe)
-		if err != nil {
-			r.yaegiErr = fmt.Errorf("reading the yaegi version from %s: %v", exe, err)
-			return
-		}
-		version := yaegiRelease
-		for _, m := range info.Deps {
-			if m.Path == yaegiModule {
-				version = m.Version
-				if m.Replace != nil {
-					version = m.Replace.Path + " " + m.Replace.Version
-				}
+// the program that embeds it, read from exe's build information.
+func Version(exe string) (string, error) {
+	info, err := buildinfo.ReadFile(exe)
+	if err != nil {
+		return "", fmt.Errorf("reading the yaegi version from %s: %v", exe, err)
+	}
+	version := Release
+	for _, m := range info.Deps {
+		if m.Path == Module {
+			version = m.Version
+			if m.Replace != nil {
+				version = m.Replace.Path + " " + m.Replace.Version
 			}
 		}
-		r.yaegiVersion = fmt.Sprintf("yaegi %s (%s host)", version, info.GoVersion)
-	})
-	return r.yaegiVersion, r.yaegiErr
-}
-
-// yaegiProgram readies s to run under the yaegi interpreter: nothing is
-// compiled ahead; the child reads the snippet's folder when it starts.
-func (r *Runner) yaegiProgram(s *Snippet) (program, func(), string, error) {
-	exe, err := r.yaegiExecutable()
-	if err != nil {
-		return program{}, nil, "", err
 	}
-	dir, err := filepath.Abs(s.Dir)
-	if err != nil {
-		return program{}, nil, "", err
-	}
-	tmp, err := os.MkdirTemp("", "notebook-yaegi-")
-	if err != nil {
-		return program{}, nil, "", err
-	}
-	report := filepath.Join(tmp, "compile-error")
-	prog := program{
-		path: exe,
-		env:  []string{yaegiMainEnv + "=" + dir, yaegiReportEnv + "=" + report},
-		finish: func(res *Result) {
-			msg, err := os.ReadFile(report)
-			if err != nil || len(msg) == 0 {
-				return
-			}
-			// Like a native compile error: no output, no exit status.
-			res.Problem = "compile error (yaegi):\n" + strings.TrimSpace(string(msg))
-			res.Output, res.Cut, res.Truncated, res.Exit = nil, 0, false, -1
-		},
-	}
-	return prog, func() { os.RemoveAll(tmp) }, "", nil
+	return fmt.Sprintf("yaegi %s (%s host)", version, info.GoVersion), nil
 }

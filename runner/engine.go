@@ -1,0 +1,140 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/gonotebook/notebook/runner/yaegi"
+	"github.com/gonotebook/notebook/snippets"
+)
+
+// An Engine readies snippets to run in a box.
+type Engine interface {
+	// Version names what compiles or interprets the programs, for results
+	// and cache keys.
+	Version(ctx context.Context) (string, error)
+	// Prepare readies s to run. scratch is a folder the engine may use
+	// until the run has ended. A program that does not compile gives a
+	// *CompileError; any other error is the engine's own failure.
+	Prepare(ctx context.Context, s *snippets.Snippet, scratch string) (*Program, error)
+}
+
+// A Program is a snippet ready to run: what the box executes, or the entry
+// point it runs in-process.
+type Program struct {
+	Path  string   // an executable, or "" when Entry is set
+	Entry string   // an entry point of the box (see Child)
+	Args  []string // arguments before the snippet's own
+}
+
+// A CompileError says that a snippet's program does not compile, with the
+// compiler's messages.
+type CompileError struct {
+	Engine string
+	Msg    string
+}
+
+func (e *CompileError) Error() string {
+	if e.Engine == snippets.Yaegi {
+		return "compile error (yaegi):\n" + strings.TrimSpace(e.Msg)
+	}
+	return "compile error:\n" + strings.TrimSpace(e.Msg)
+}
+
+// native compiles a snippet with the go command.
+type native struct {
+	goCmd string
+
+	once    sync.Once
+	version string
+	err     error
+}
+
+func (n *native) cmd() string {
+	if n.goCmd != "" {
+		return n.goCmd
+	}
+	return "go"
+}
+
+func (n *native) Version(ctx context.Context) (string, error) {
+	n.once.Do(func() {
+		out, err := exec.CommandContext(ctx, n.cmd(), "env", "GOVERSION").Output()
+		if err != nil {
+			n.err = fmt.Errorf("running %s env GOVERSION: %v", n.cmd(), err)
+			return
+		}
+		n.version = strings.TrimSpace(string(out))
+	})
+	return n.version, n.err
+}
+
+// Prepare builds s into scratch. Naming the files rather than the package
+// builds a snippet alike inside a module and in a notebook that is not
+// one; -trimpath keeps this machine's paths out of panics' traces.
+func (n *native) Prepare(ctx context.Context, s *snippets.Snippet, scratch string) (*Program, error) {
+	bin := filepath.Join(scratch, "prog")
+	args := []string{"build", "-trimpath", "-o", bin}
+	for _, name := range s.Files {
+		if strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") {
+			args = append(args, name)
+		}
+	}
+	cmd := exec.CommandContext(ctx, n.cmd(), args...)
+	cmd.Dir = s.Dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false", "GOWORK=off")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			return nil, fmt.Errorf("snippet %s: running %s build: %v", s.ID, n.cmd(), err)
+		}
+		return nil, &CompileError{Engine: snippets.Native, Msg: string(out)}
+	}
+	return &Program{Path: bin}, nil
+}
+
+// yaegiEntry names the box's entry point that interprets a snippet.
+const yaegiEntry = "yaegi"
+
+// interpreted runs a snippet under yaegi, in the box itself: nothing is
+// compiled ahead; the box reads the snippet's folder when it starts.
+type interpreted struct {
+	exe string // the box's program; the running one if empty
+
+	once    sync.Once
+	version string
+	err     error
+}
+
+func (y *interpreted) Version(context.Context) (string, error) {
+	y.once.Do(func() {
+		exe := y.exe
+		if exe == "" {
+			if exe, y.err = os.Executable(); y.err != nil {
+				return
+			}
+		}
+		y.version, y.err = yaegi.Version(exe)
+	})
+	return y.version, y.err
+}
+
+// Prepare names the snippet's folder for the box's yaegi entry point, which
+// says in its report why the program does not compile, if it does not.
+func (y *interpreted) Prepare(_ context.Context, s *snippets.Snippet, _ string) (*Program, error) {
+	dir, err := filepath.Abs(s.Dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Program{Entry: yaegiEntry, Args: []string{dir}}, nil
+}

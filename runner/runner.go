@@ -1,0 +1,365 @@
+// Package runner runs snippets (see package snippets) and judges their
+// output: where a snippet runs, and where its result is cached.
+//
+// # Engines
+//
+// An Engine readies a snippet to run. Two exist. Native compiles the
+// program with the go command (go build -trimpath, so no path of this
+// machine reaches the output) and the box executes the binary; it is the
+// ground truth. Yaegi interprets the program with
+// github.com/traefik/yaegi inside the box, with no compile step (see
+// package yaegi for what it knows and where it differs). A snippet says
+// which it uses in snippet.yaml; a Runner may override it.
+//
+// # Runs
+//
+// Every run happens in a box (package box): a timeout, a fresh working
+// directory removed afterwards, capped output, exactly the environment
+// below, its own process group and, on Linux, its own network namespace.
+// The environment is PATH (the runner's), HOME and TMPDIR (both the
+// working directory), LANG=C.UTF-8 and the snippet's env option.
+//
+// The box is a copy of the running program. A program that runs snippets
+// must therefore call Child first thing in main (the notebook command
+// does), and so must the TestMain of a test binary that runs snippets:
+//
+//	func main() {
+//		if code, ok := runner.Child(); ok {
+//			os.Exit(code)
+//		}
+//		...
+//	}
+//
+// # Results and the cache
+//
+// A Result is what a run printed and how it ended; Verdict compares it
+// with the snippet's expectation. A Runner with a Cache (package cache)
+// stores every result that met its expectation under a key made of
+// everything that can change it: the snippet's files except expected.txt,
+// its options, the engine, the engine's version (the Go release, or the
+// yaegi release and its host's Go release), GOOS and GOARCH. Editing a
+// note's prose re-runs nothing; editing a snippet re-runs that snippet
+// only. A failure is never stored, so a flaky one is retried next time.
+//
+// # Many runs
+//
+// RunAll runs a list of jobs on every core, snippets whose options say
+// alone: true by themselves, and reports each as it finishes through one
+// callback. The notebook's build, check, check -engines and the tests all
+// use it.
+package runner
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/gonotebook/notebook/runner/box"
+	"github.com/gonotebook/notebook/runner/cache"
+	"github.com/gonotebook/notebook/runner/yaegi"
+	"github.com/gonotebook/notebook/snippets"
+)
+
+// Networks a Result may report.
+const (
+	NetworkLoopback = box.NetworkLoopback
+	NetworkHost     = box.NetworkHost
+)
+
+// MaxOutput is how many bytes of a run's output are kept; the rest is
+// counted and reported, not stored.
+const MaxOutput = box.DefaultMaxOutput
+
+// Child makes this process the box of a run, if a Runner started it as
+// one, and returns the program's exit status and true; the caller exits
+// with it. In any other process it returns at once with false. See the
+// package doc.
+func Child() (code int, ok bool) {
+	return box.Main(map[string]box.Entry{yaegiEntry: yaegi.Main})
+}
+
+// A Result is what one run of a snippet printed and how it ended.
+type Result struct {
+	ID        string        `json:"id"`
+	Engine    string        `json:"engine"`
+	GoVersion string        `json:"go_version"`
+	Output    []byte        `json:"output"`    // stdout and stderr as one stream, at most MaxOutput bytes
+	Cut       int64         `json:"cut"`       // bytes of output not kept
+	Exit      int           `json:"exit"`      // exit status; -1 when killed by a signal or never started
+	Problem   string        `json:"problem"`   // why the run did not end normally: compile error, timeout, signal; "" if it did
+	Duration  time.Duration `json:"duration"`  // the program's wall-clock time, without compiling
+	Finished  time.Time     `json:"finished"`  // when the run ended
+	Cached    bool          `json:"-"`         // the result came from the cache
+	Key       string        `json:"key"`       // the cache key of the run
+	Platform  string        `json:"platform"`  // GOOS/GOARCH
+	Truncated bool          `json:"truncated"` // Cut > 0
+	Network   string        `json:"network"`   // NetworkLoopback or NetworkHost
+}
+
+// A Runner runs snippets. Its zero value runs each with its own engine,
+// the go command on PATH and the running program as the box, without a
+// cache. A Runner is safe for concurrent use.
+type Runner struct {
+	// Go is the go command; "go" if empty.
+	Go string
+	// Exe is the program started as each run's box, which must call Child
+	// first thing; the running program if empty.
+	Exe string
+	// Cache stores results; nil runs everything afresh.
+	Cache *cache.Cache
+	// Jobs bounds how many snippets RunAll runs at once; GOMAXPROCS (at
+	// least 2) if zero.
+	Jobs int
+	// Engine, if set, overrides every snippet's engine.
+	Engine string
+
+	init    sync.Once
+	box     *box.Box
+	engines map[string]Engine
+
+	alone sync.RWMutex // held for reading by every run, for writing by an "alone" one
+}
+
+func (r *Runner) setup() {
+	r.init.Do(func() {
+		r.box = &box.Box{Exe: r.Exe}
+		r.engines = map[string]Engine{
+			snippets.Native: &native{goCmd: r.Go},
+			snippets.Yaegi:  &interpreted{exe: r.Exe},
+		}
+	})
+}
+
+// EngineFor returns the engine a run of s uses: the Runner's, or else the
+// snippet's own.
+func (r *Runner) EngineFor(s *snippets.Snippet) string {
+	if r.Engine != "" {
+		return r.Engine
+	}
+	return s.Options.Engine
+}
+
+// Version names what compiles or interprets snippets with the named engine:
+// "go1.26.8", or "yaegi v0.16.1 (go1.26.8 host)".
+func (r *Runner) Version(ctx context.Context, engine string) (string, error) {
+	e, err := r.engine(engine)
+	if err != nil {
+		return "", err
+	}
+	return e.Version(ctx)
+}
+
+func (r *Runner) engine(name string) (Engine, error) {
+	r.setup()
+	e, ok := r.engines[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown engine %q: want %s or %s", name, snippets.Native, snippets.Yaegi)
+	}
+	return e, nil
+}
+
+// Run runs one snippet with its engine (or the Runner's), or returns its
+// cached result. The error is for failures of the runner itself (no go
+// command, no temporary directory); a program that fails to compile,
+// panics or times out yields a Result whose Problem says so.
+func (r *Runner) Run(ctx context.Context, s *snippets.Snippet) (*Result, error) {
+	return r.RunEngine(ctx, s, r.EngineFor(s))
+}
+
+// RunEngine is Run with the named engine, whatever the snippet's options
+// and the Runner's Engine say.
+func (r *Runner) RunEngine(ctx context.Context, s *snippets.Snippet, engine string) (*Result, error) {
+	e, err := r.engine(engine)
+	if err != nil {
+		return nil, fmt.Errorf("snippet %s: %v", s.ID, err)
+	}
+	version, err := e.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key, err := cacheKey(s, engine, version)
+	if err != nil {
+		return nil, err
+	}
+	var cached Result
+	if r.Cache.Get(key, &cached) && cached.Key == key {
+		cached.Cached = true
+		return &cached, nil
+	}
+	res := &Result{ID: s.ID, Engine: engine, GoVersion: version, Key: key, Platform: runtime.GOOS + "/" + runtime.GOARCH}
+
+	scratch, err := os.MkdirTemp("", "notebook-prepare-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(scratch)
+	prog, err := e.Prepare(ctx, s, scratch)
+	var ce *CompileError
+	switch {
+	case errors.As(err, &ce):
+		res.Problem, res.Exit, res.Finished = ce.Error(), -1, time.Now()
+		return res, nil
+	case err != nil:
+		return nil, err
+	}
+
+	if s.Options.Alone {
+		r.alone.Lock()
+		defer r.alone.Unlock()
+	} else {
+		r.alone.RLock()
+		defer r.alone.RUnlock()
+	}
+	if err := r.execute(ctx, s, prog, res); err != nil {
+		return nil, err
+	}
+	if Verdict(s, res) == nil {
+		r.Cache.Put(key, res)
+	}
+	return res, nil
+}
+
+// execute runs prog in a box in a fresh working directory and fills in res.
+func (r *Runner) execute(ctx context.Context, s *snippets.Snippet, prog *Program, res *Result) error {
+	work, err := os.MkdirTemp("", "notebook-run-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	env := append(runEnv(work), s.Options.Env...)
+	out, err := r.box.Run(ctx, &box.Cmd{
+		Path:    prog.Path,
+		Entry:   prog.Entry,
+		Args:    append(prog.Args, s.Options.Args...),
+		Env:     env,
+		Dir:     work,
+		Stdin:   s.Options.Stdin,
+		Timeout: time.Duration(s.Options.Timeout),
+	})
+	if err != nil {
+		return err
+	}
+	res.Output, res.Cut, res.Truncated = out.Output, out.Cut, out.Cut > 0
+	res.Exit, res.Problem = out.Exit, out.Problem
+	res.Duration, res.Finished, res.Network = out.Duration, out.Finished, out.Network
+	if out.Report != "" {
+		// Like a native compile error: no output, no exit status.
+		ce := &CompileError{Engine: res.Engine, Msg: out.Report}
+		res.Problem = ce.Error()
+		res.Output, res.Cut, res.Truncated, res.Exit = nil, 0, false, -1
+	}
+	return nil
+}
+
+// runEnv is the environment every run starts from.
+func runEnv(work string) []string {
+	path := os.Getenv("PATH")
+	if path == "" {
+		path = "/usr/local/bin:/usr/bin:/bin"
+	}
+	return []string{"PATH=" + path, "HOME=" + work, "TMPDIR=" + work, "LANG=C.UTF-8"}
+}
+
+// cacheVersion changes whenever the meaning of a cached result changes, so
+// that old entries are never misread.
+const cacheVersion = "notebook-run-cache-v2"
+
+// cacheKey hashes everything that can change a run of s.
+func cacheKey(s *snippets.Snippet, engine, version string) (string, error) {
+	h := sha256.New()
+	opts := s.Options
+	opts.Engine = engine
+	o, err := json.Marshal(opts)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s/%s\x00%s\x00", cacheVersion, engine, version, runtime.GOOS, runtime.GOARCH, o)
+	for _, name := range s.Files {
+		if name == snippets.ExpectFile {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(s.Dir, name))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// A Job is one run RunAll is asked for.
+type Job struct {
+	Snippet *snippets.Snippet
+	// Engine is the engine to run with; "" for the snippet's own (or the
+	// Runner's).
+	Engine string
+}
+
+// A Report is a finished job: its result, or why the runner itself could
+// not run it.
+type Report struct {
+	Job    Job
+	Result *Result // nil if Err is set
+	Err    error
+	// Done counts the jobs finished so far, this one included, of Total.
+	Done, Total int
+}
+
+// RunAll runs every job, GOMAXPROCS of them at once (Runner.Jobs), and
+// returns their reports in the order of jobs. progress, if not nil, is
+// called with each report as its job finishes, from one goroutine at a
+// time. If ctx ends, jobs not yet started are not run and RunAll returns
+// ctx's error.
+func (r *Runner) RunAll(ctx context.Context, jobs []Job, progress func(Report)) ([]Report, error) {
+	n := r.Jobs
+	if n <= 0 {
+		n = max(2, runtime.GOMAXPROCS(0))
+	}
+	reports := make([]Report, len(jobs))
+	next := make(chan int)
+	done := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, max(1, len(jobs))) {
+		wg.Go(func() {
+			for i := range next {
+				j := jobs[i]
+				engine := j.Engine
+				if engine == "" {
+					engine = r.EngineFor(j.Snippet)
+				}
+				res, err := r.RunEngine(ctx, j.Snippet, engine)
+				reports[i] = Report{Job: j, Result: res, Err: err, Total: len(jobs)}
+				done <- i
+			}
+		})
+	}
+	go func() {
+		defer close(next)
+		for i := range jobs {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(done) }()
+	count := 0
+	for i := range done {
+		count++
+		reports[i].Done = count
+		if progress != nil {
+			progress(reports[i])
+		}
+	}
+	return reports, ctx.Err()
+}

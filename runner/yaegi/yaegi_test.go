@@ -1,0 +1,143 @@
+package yaegi
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestRelease checks that Release is the version go.mod requires.
+func TestRelease(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A requirement is "path version", alone or inside require ( ... ).
+	for line := range strings.Lines(string(data)) {
+		fields := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "require "))
+		if len(fields) >= 2 && fields[0] == Module {
+			if fields[1] != Release {
+				t.Errorf("go.mod requires %s %s; Release says %s", Module, fields[1], Release)
+			}
+			return
+		}
+	}
+	t.Errorf("go.mod does not require %s", Module)
+}
+
+func TestGaps(t *testing.T) {
+	src := `package main
+
+import "fmt"
+
+const three = 3
+
+func each(yield func(int) bool) {}
+
+func main() {
+	for range 3 {
+	}
+	for i := range three {
+		fmt.Println(i)
+	}
+	for range int64(2) {
+	}
+	n := 4
+	for range n - 1 {
+	}
+	for range each {
+	}
+	for range []int{1} {
+	}
+	for range "text" {
+	}
+	for range map[int]int{} {
+	}
+	for range make(chan int) {
+	}
+	for range fmt.Sprint(1) { // of unknown type: not reported
+	}
+}
+`
+	fsys := fstest.MapFS{
+		"main.go":      {Data: []byte(src)},
+		"main_test.go": {Data: []byte("package main\n\nfunc f() {\n\tfor range 1 {\n\t}\n}\n")},
+	}
+	got := Gaps(fsys)
+	var want []string
+	for _, w := range []struct {
+		pos  string
+		what string
+	}{
+		{"main.go:10:2", "an integer (Go 1.22)"},
+		{"main.go:12:2", "an integer (Go 1.22)"},
+		{"main.go:15:2", "an integer (Go 1.22)"},
+		{"main.go:18:2", "an integer (Go 1.22)"},
+		{"main.go:20:2", "a function (Go 1.23)"},
+	} {
+		want = append(want, w.pos+": range over "+w.what+", which yaegi v0.16.1 cannot compile")
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Gaps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestPanicValue(t *testing.T) {
+	type celsius float64
+	tests := []struct {
+		v    any
+		want string
+	}{
+		{"boom", "boom"},
+		{"two\nlines", "two\n\tlines"},
+		{fmt.Errorf("wrapped: %w", context.Canceled), "wrapped: context canceled"},
+		{42, "42"},
+		{uint8(7), "7"},
+		{true, "true"},
+		{1.5, "+1.500000e+000"},
+		{-0.000123, "-1.230000e-004"},
+		{math.Inf(1), "+Inf"},
+		{math.NaN(), "NaN"},
+		{complex(1, -2), "(+1.000000e+000-2.000000e+000i)"},
+		{nil, "nil"},
+		{celsius(3), "yaegi.celsius(+3.000000e+000)"},
+		{struct{ X int }{1}, "(struct { X int }) {1}"},
+	}
+	for _, tt := range tests {
+		if got := panicValue(tt.v); got != tt.want {
+			t.Errorf("panicValue(%#v) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}
+
+func TestFrameFilter(t *testing.T) {
+	var out strings.Builder
+	f := &frameFilter{w: &out}
+	for _, line := range []string{
+		"main.go:8:8: panic: ./.fail(...)\n",
+		"a line of the program's own\n",
+		"main.go:12:8: panic: ./.main(...)\n",
+	} {
+		if n, err := f.Write([]byte(line)); n != len(line) || err != nil {
+			t.Fatalf("Write(%q) = %d, %v", line, n, err)
+		}
+	}
+	if want := "a line of the program's own\n"; out.String() != want {
+		t.Errorf("passed on %q, want %q", out.String(), want)
+	}
+	if got, want := f.trace(), "goroutine 1 [running]:\nmain.fail(...)\nmain.main(...)\n"; got != want {
+		t.Errorf("trace() = %q, want %q", got, want)
+	}
+	for range maxFrames {
+		f.Write([]byte("main.go:3:1: panic: ./.recurse(...)\n"))
+	}
+	if got := f.trace(); strings.Count(got, "(...)") != maxFrames || !strings.HasSuffix(got, "...additional frames elided...\n") {
+		t.Errorf("after %d more frames, trace() = %q", maxFrames, got)
+	}
+}
