@@ -4,7 +4,12 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gonotebook/notebook/internal/fileline"
 )
 
 // Suffixes that turn an expected line into a pattern.
@@ -50,10 +55,10 @@ func ParseExpectation(path string, data []byte) (*Expectation, error) {
 		if t, ok := strings.CutSuffix(it.Text, reSuffix); ok {
 			re, err := regexp.Compile(`^(?:` + t + `)$`)
 			if err != nil {
-				return nil, fmt.Errorf("%s:%d: bad pattern: %v", path, it.Line, err)
+				return nil, fileline.Errorf(path, it.Line, "bad pattern: %v", err)
 			}
 			if matchesAnything(re) {
-				return nil, fmt.Errorf("%s:%d: pattern %q matches any line at all; say what the line must look like", path, it.Line, t)
+				return nil, fileline.Errorf(path, it.Line, "pattern %q matches any line at all; say what the line must look like", t)
 			}
 			it.Text, it.Re = t, re
 		}
@@ -290,6 +295,9 @@ const diffContext = 3
 const maxDiffLines = 80
 
 // diff renders an alignment, showing only the differences and some context.
+// When a changed line holds characters one cannot see (a carriage return, a
+// tab, trailing spaces, other control characters), every line is shown
+// quoted, as Go writes strings, so that the difference shows.
 func (e *Expectation) diff(ops []op, lines []string) string {
 	keep := make([]bool, len(ops))
 	for x, o := range ops {
@@ -299,8 +307,13 @@ func (e *Expectation) diff(ops []op, lines []string) string {
 			}
 		}
 	}
+	show := func(s string) string { return s }
 	var b strings.Builder
 	fmt.Fprintf(&b, "--- %s (expected)\n+++ output\n", e.Path)
+	if invisibleDiff(ops, e, lines) {
+		show = strconv.Quote
+		b.WriteString("(lines quoted: they differ in characters that do not show)\n")
+	}
 	shown, skipped := 0, false
 	for x, o := range ops {
 		if !keep[x] {
@@ -318,13 +331,33 @@ func (e *Expectation) diff(ops []op, lines []string) string {
 		shown++
 		switch o.kind {
 		case '=':
-			b.WriteString("  " + lines[o.line] + "\n")
+			b.WriteString("  " + show(lines[o.line]) + "\n")
 		case '-':
-			it := e.Items[o.item]
-			fmt.Fprintf(&b, "- %s\n", it.Raw)
+			b.WriteString("- " + show(e.Items[o.item].Raw) + "\n")
 		case '+':
-			b.WriteString("+ " + lines[o.line] + "\n")
+			b.WriteString("+ " + show(lines[o.line]) + "\n")
 		}
 	}
 	return b.String()
+}
+
+// invisible reports whether s holds characters a terminal does not show:
+// control characters (a tab or carriage return among them), trailing
+// spaces, or invalid UTF-8.
+func invisible(s string) bool {
+	if strings.TrimRight(s, " ") != s || !utf8.ValidString(s) {
+		return true
+	}
+	return strings.ContainsFunc(s, unicode.IsControl)
+}
+
+// invisibleDiff reports whether some changed line holds invisible
+// characters.
+func invisibleDiff(ops []op, e *Expectation, lines []string) bool {
+	for _, o := range ops {
+		if (o.kind == '-' && invisible(e.Items[o.item].Raw)) || (o.kind == '+' && invisible(lines[o.line])) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,8 +1,11 @@
 package snippets
 
 import (
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/gonotebook/notebook/internal/fileline"
 )
 
 func TestCheck(t *testing.T) {
@@ -86,4 +89,57 @@ func TestUpdateKeepsPatterns(t *testing.T) {
 	if err := updated.Check([]byte(out), false); err != nil {
 		t.Errorf("the updated expectation does not match the output it came from: %v", err)
 	}
+}
+
+// TestCheckDiffInvisible checks that a difference one cannot see (a
+// carriage return, trailing space, a tab for spaces) shows in the diff.
+func TestCheckDiffInvisible(t *testing.T) {
+	for _, c := range []struct{ expect, output, want string }{
+		{"a\nb\n", "a\r\nb\r\n", "(lines quoted: they differ in characters that do not show)\n- \"a\"\n- \"b\"\n+ \"a\\r\"\n+ \"b\\r\"\n"},
+		{"x\n", "x \n", "- \"x\"\n+ \"x \"\n"},
+		{"k  v\n", "k\tv\n", "- \"k  v\"\n+ \"k\\tv\"\n"},
+	} {
+		e, err := ParseExpectation("e.txt", []byte(c.expect))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = e.Check([]byte(c.output), false)
+		var m *Mismatch
+		if !errors.As(err, &m) {
+			t.Fatalf("Check(%q) = %v, want a *Mismatch", c.output, err)
+		}
+		if !strings.HasSuffix(m.Diff, c.want) {
+			t.Errorf("Check(%q) diff:\n%s\nwant it to end:\n%s", c.output, m.Diff, c.want)
+		}
+	}
+}
+
+// FuzzExpectation checks that no expectation text makes parsing or
+// matching panic, that errors name the file and line, and that an
+// expectation made by Update from some output accepts that output.
+func FuzzExpectation(f *testing.F) {
+	f.Add("one\ntwo \\d (re)\n", "one\ntwo 2\n")
+	f.Add("working (+)\ndone\n", "working\nworking\ndone\n")
+	f.Add("x (re) (+)\n", "x\n")
+	f.Add("[ (re)\n", "")
+	f.Add("a\r\n", "a\r\n")
+	f.Fuzz(func(t *testing.T, expect, output string) {
+		e, err := ParseExpectation("e.txt", []byte(expect))
+		if err != nil {
+			var fe *fileline.Error
+			if !errors.As(err, &fe) || fe.Line < 1 {
+				t.Fatalf("error %v does not name a line of e.txt", err)
+			}
+			return
+		}
+		e.Check([]byte(output), false)
+		e.Check([]byte(output), true)
+		updated, err := ParseExpectation("e.txt", e.Update([]byte(output), false))
+		if err != nil {
+			t.Fatalf("Update wrote an expectation that does not parse: %v", err)
+		}
+		if err := updated.Check([]byte(output), false); err != nil && strings.Count(output, "\n") < 200 {
+			t.Fatalf("Update's expectation rejects the output it came from:\n%v", err)
+		}
+	})
 }

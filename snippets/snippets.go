@@ -58,7 +58,6 @@
 package snippets
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"go/parser"
@@ -110,7 +109,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(n.Value)
 	if err != nil || v <= 0 {
-		return fmt.Errorf("line %d: timeout %q: want a positive duration such as 10s or 1m", n.Line, n.Value)
+		return fmt.Errorf("%q: want a positive duration such as 10s or 1m", n.Value)
 	}
 	*d = Duration(v)
 	return nil
@@ -167,29 +166,16 @@ func Load(root, id string) (*Snippet, error) {
 			s.Files = append(s.Files, e.Name())
 		}
 	}
-	if data, err := os.ReadFile(filepath.Join(dir, OptionsFile)); err == nil {
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true)
-		if err := dec.Decode(&s.Options); err != nil && err.Error() != "EOF" {
-			return nil, fmt.Errorf("%s: %v", filepath.Join(dir, OptionsFile), err)
+	optPath := filepath.Join(dir, OptionsFile)
+	if data, err := os.ReadFile(optPath); err == nil {
+		if err := parseOptions(optPath, data, &s.Options); err != nil {
+			return nil, err
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	switch s.Options.Engine {
-	case Native, Yaegi:
-	case "":
-		s.Options.Engine = Native
-	default:
-		return nil, fmt.Errorf("%s: engine %q: want native or yaegi", filepath.Join(dir, OptionsFile), s.Options.Engine)
-	}
 	if s.Options.Timeout <= 0 {
 		s.Options.Timeout = Duration(DefaultLimit)
-	}
-	for _, kv := range s.Options.Env {
-		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
-			return nil, fmt.Errorf("%s: env entry %q: want KEY=value", filepath.Join(dir, OptionsFile), kv)
-		}
 	}
 	data, err := os.ReadFile(s.ExpectPath())
 	switch {
