@@ -207,7 +207,7 @@ func skipped(dir, p string) *fileline.Error {
 		return nil
 	}
 	msg := "not read: a note's file name is YYYY-MM-DD.md or YYYY-MM-DD-slug.md"
-	if stem := strings.TrimSuffix(base, path.Ext(base)); ext != ".md" && datePrefix.MatchString(stem) {
+	if stem := strings.TrimSuffix(base, path.Ext(base)); path.Ext(base) != ".md" && datePrefix.MatchString(stem) {
 		msg += fmt.Sprintf("; rename it %s.md", stem)
 	}
 	return &fileline.Error{Path: p, Msg: msg}

@@ -153,6 +153,7 @@ func TestLoadWarnings(t *testing.T) {
 		"notes/2019-01-01.md":          {Data: []byte("# b\n")},
 		"notes/2019-01-02.md":          {Data: []byte("---\ntitle: Nothing yet\n---\n\n  \n")},
 		"notes/2019-01-03.markdown":    {Data: []byte("# c\n")},
+		"notes/2019-01-05.MD":          {Data: []byte("# e\n")},
 		"notes/hello.md":               {Data: []byte("# hello\n")},
 		"notes/2019/2019-01-04.md":     {Data: []byte("# d\n")},
 		"notes/readme.MD":              {Data: []byte("about\n")},
@@ -174,6 +175,7 @@ func TestLoadWarnings(t *testing.T) {
 		"notes/2019/2019-01-04.md: not read: notes go directly in notes/, not in a folder below it",
 		"notes/2019-01-02.md: the note is empty: its page will show only its title",
 		"notes/2019-01-03.markdown: not read: a note's file name is YYYY-MM-DD.md or YYYY-MM-DD-slug.md; rename it 2019-01-03.md",
+		"notes/2019-01-05.MD: not read: a note's file name is YYYY-MM-DD.md or YYYY-MM-DD-slug.md; rename it 2019-01-05.md",
 		"notes/hello.md: not read: a note's file name is YYYY-MM-DD.md or YYYY-MM-DD-slug.md",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
