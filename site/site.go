@@ -62,6 +62,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/fileline"
 	"github.com/gonotebook/notebook/notes"
 	"github.com/gonotebook/notebook/render"
 	"github.com/gonotebook/notebook/runner"
@@ -138,16 +139,20 @@ type Notebook struct {
 	Unlinked []string
 	// Orphans lists the snippets no note links to.
 	Orphans []string
+	// Warnings are what notes.Load warns about: Markdown files in notes/
+	// that are not read, empty notes.
+	Warnings []*fileline.Error
 }
 
 // Load reads every note and snippet and checks that every link resolves. It
 // runs nothing.
 func Load(cfg *Config) (*Notebook, error) {
 	nb := &Notebook{Snippets: map[string]*snippets.Snippet{}}
-	list, err := notes.Load(os.DirFS(cfg.Root), cfg.notesDir())
+	list, warnings, err := notes.Load(os.DirFS(cfg.Root), cfg.notesDir())
 	if err != nil {
 		return nil, err
 	}
+	nb.Warnings = warnings
 	all, err := snippets.LoadAll(cfg.snippetsDir())
 	var errs []error
 	if err != nil {

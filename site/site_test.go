@@ -120,6 +120,16 @@ func find(n *html.Node, tag, classes string) []*html.Node {
 	return out
 }
 
+// nth returns ns[i], or ends the test saying that fewer than i+1 of what
+// were found.
+func nth(t *testing.T, ns []*html.Node, i int, what string) *html.Node {
+	t.Helper()
+	if i >= len(ns) {
+		t.Fatalf("want at least %d %s, found %d", i+1, what, len(ns))
+	}
+	return ns[i]
+}
+
 func attr(n *html.Node, key string) string {
 	for _, a := range n.Attr {
 		if a.Key == key {
@@ -220,25 +230,27 @@ func TestEscaping(t *testing.T) {
 		}
 	}
 	out := find(parseHTML(t, dir, "2020-02-02/index.html"), "pre", "output-text")
-	if len(out) != 1 || text(out[0]) != "<script>alert(\"output\")</script>\n" {
-		t.Errorf("output pane: got %d panes, first %q", len(out), text(out[0]))
+	if len(out) != 1 {
+		t.Errorf("output pane: got %d panes, want 1", len(out))
+	} else if got := text(out[0]); got != "<script>alert(\"output\")</script>\n" {
+		t.Errorf("output pane: got %q", got)
 	}
 }
 
 func TestNotePage(t *testing.T) {
 	dir := built(t)
 	doc := parseHTML(t, dir, "2020-02-02/index.html")
-	if got := text(find(doc, "title", "")[0]); got != "Escaping · Notebook" {
+	if got := text(nth(t, find(doc, "title", ""), 0, "<title>")); got != "Escaping · Notebook" {
 		t.Errorf("title %q", got)
 	}
 	h1 := find(doc, "h1", "")
 	if len(h1) != 1 || attr(h1[0], "id") != "escaping" || text(h1[0]) != "Escaping" {
 		t.Errorf("want one <h1 id=escaping>Escaping</h1>, got %d", len(h1))
 	}
-	if got := hrefs(find(find(doc, "nav", "toc")[0], "a", "")); !slices.Equal(got, []string{"#output-that-looks-like-html"}) {
+	if got := hrefs(find(nth(t, find(doc, "nav", "toc"), 0, "nav.toc"), "a", "")); !slices.Equal(got, []string{"#output-that-looks-like-html"}) {
 		t.Errorf("table of contents links %q", got)
 	}
-	h2 := find(find(doc, "div", "note-body")[0], "h2", "")
+	h2 := find(nth(t, find(doc, "div", "note-body"), 0, "div.note-body"), "h2", "")
 	if len(h2) != 1 || attr(h2[0], "id") != "output-that-looks-like-html" ||
 		!slices.Equal(hrefs(find(h2[0], "a", "anchor")), []string{"#output-that-looks-like-html"}) {
 		t.Errorf("entry heading without its id and anchor link")
@@ -248,10 +260,10 @@ func TestNotePage(t *testing.T) {
 	if len(pair) != 1 || attr(pair[0], "id") != "block-0" {
 		t.Fatalf("want one figure.pair#block-0, got %d", len(pair))
 	}
-	if got := text(find(pair[0], "div", "pane-original")[0]); !strings.Contains(got, "Python") || !strings.Contains(got, `exit(3)`) {
+	if got := text(nth(t, find(pair[0], "div", "pane-original"), 0, "div.pane-original")); !strings.Contains(got, "Python") || !strings.Contains(got, `exit(3)`) {
 		t.Errorf("original pane: %q", got)
 	}
-	goPane := find(pair[0], "div", "pane-go")[0]
+	goPane := nth(t, find(pair[0], "div", "pane-go"), 0, "div.pane-go")
 	if got := text(goPane); !strings.Contains(got, "snippets/escape") || !strings.Contains(got, "os.Exit(3)") ||
 		!strings.Contains(got, "Escape prints markup") {
 		t.Errorf("Go pane lacks the id, code or doc comment: %q", got)
@@ -259,7 +271,7 @@ func TestNotePage(t *testing.T) {
 	var facts []string
 	for _, d := range find(goPane, "div", "") {
 		if dt := find(d, "dt", ""); len(dt) == 1 {
-			facts = append(facts, text(dt[0])+"="+text(find(d, "dd", "")[0]))
+			facts = append(facts, text(dt[0])+"="+text(nth(t, find(d, "dd", ""), 0, "<dd> after <dt>"+text(dt[0])+"</dt>")))
 		}
 	}
 	res := fixture.nb.Results["escape"]
@@ -305,7 +317,7 @@ func TestIndexAndTags(t *testing.T) {
 	if want := []string{"2020-04-04", "Escaping", "First steps"}; !slices.Equal(titles, want) {
 		t.Errorf("index lists %q, want %q (newest first, no draft)", titles, want)
 	}
-	entries := hrefs(find(find(doc, "ol", "entries")[2], "a", ""))
+	entries := hrefs(find(nth(t, find(doc, "ol", "entries"), 2, "ol.entries"), "a", ""))
 	if want := []string{"2020-01-01-first/#hello-world", "2020-01-01-first/#arguments"}; !slices.Equal(entries, want) {
 		t.Errorf("entries of the first note %q, want %q", entries, want)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/fileline"
 	"github.com/gonotebook/notebook/notes"
 	"github.com/gonotebook/notebook/render"
 	"github.com/gonotebook/notebook/site"
@@ -98,12 +99,15 @@ a note that exists.`,
 			if date != "" {
 				var err error
 				if day, err = time.Parse(time.DateOnly, date); err != nil {
-					return fmt.Errorf("-date %q: want YYYY-MM-DD", date)
+					return usagef("-date %q: want a real day as YYYY-MM-DD", date)
 				}
 			}
 			name := day.Format(time.DateOnly)
 			if slug != "" {
 				name += "-" + slug
+			}
+			if _, _, err := notes.ParseName(name + ".md"); err != nil {
+				return usagef("-slug %q: %v", slug, err)
 			}
 			p := filepath.Join(e.root, "notes", name+".md")
 			text := noteTemplate(day, title)
@@ -159,16 +163,16 @@ in the note changes. Then write the program and record its output with
   go test ./snippets/ -run 'TestSnippets/ID$' -update`,
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 			if len(args) != 2 {
-				return errUsage
+				return usagef("want two arguments, NOTE:LINE and ID; got %d", len(args))
 			}
-			file, lineText, ok := strings.Cut(args[0], ":")
-			line, err := strconv.Atoi(lineText)
-			if !ok || err != nil || line < 1 {
-				return fmt.Errorf("%q: want the note and the fence's line, as in notes/2018-10-30.md:37", args[0])
+			i := strings.LastIndexByte(args[0], ':')
+			line, err := strconv.Atoi(args[0][i+1:])
+			if i < 0 || err != nil || line < 1 {
+				return usagef("%q: want the note and the fence's line, as in notes/2018-10-30.md:37", args[0])
 			}
-			id := args[1]
+			file, id := args[0][:i], args[1]
 			if err := snippets.CheckID(id); err != nil {
-				return err
+				return &usageError{err}
 			}
 			notePath := file
 			if !filepath.IsAbs(notePath) {
@@ -193,11 +197,17 @@ in the note changes. Then write the program and record its output with
 				}
 			}
 			if block == nil {
-				return fmt.Errorf("%s:%d: no fenced code block opens on this line (check lists the unlinked ones)", file, line)
+				return fileline.Errorf(file, line, "no fenced code block opens on this line (check lists the unlinked ones)")
+			}
+			if block.Snippet != "" {
+				return fileline.Errorf(file, line, "the block is linked to %q already", block.Snippet)
 			}
 			linked, err := render.LinkFence(src, line, id)
 			if err != nil {
-				return fmt.Errorf("%s:%v", file, strings.TrimPrefix(err.Error(), "line "))
+				// Not expected: the block was found on this line and is
+				// not linked. LinkFence knows no file name, so its error
+				// is kept whole below this one.
+				return fileline.Errorf(file, line, "cannot add {snippet=%s} to the fence: %v", id, err)
 			}
 			dir, err := snippets.Scaffold(filepath.Join(e.root, "snippets"), id, block.Lang, block.Code)
 			if err != nil {
@@ -210,4 +220,22 @@ in the note changes. Then write the program and record its output with
 			return nil
 		},
 	}
+}
+
+// suggest adds to a *snippets.NotFoundError the existing snippet id that
+// its id most likely misspells, if there is one; root is the snippets
+// folder. Other errors are returned as they are.
+func suggest(root string, err error) error {
+	var nf *snippets.NotFoundError
+	if !errors.As(err, &nf) {
+		return err
+	}
+	ids, ferr := snippets.Find(root)
+	if ferr != nil {
+		return err
+	}
+	if near := snippets.Nearest(nf.ID, ids); near != "" {
+		return fmt.Errorf("%w; did you mean %s?", err, near)
+	}
+	return err
 }

@@ -68,6 +68,9 @@ nothing, and leaves the previous site in place.`,
 			cfg.Out, cfg.BaseURL, cfg.Drafts = out, baseURL, drafts
 			start := time.Now()
 			nb, err := site.Build(ctx, cfg)
+			if nb != nil {
+				warn(e.stderr, nb.Warnings)
+			}
 			if err != nil {
 				return fmt.Errorf("%v\nbuild failed: nothing was written; %s is unchanged", err, cfg.OutDir())
 			}
@@ -106,6 +109,9 @@ does not run correctly under it.`,
 				return err
 			}
 			nb, err := site.Load(cfg)
+			if nb != nil {
+				warn(e.stdout, nb.Warnings)
+			}
 			if err != nil {
 				return err
 			}
@@ -221,12 +227,16 @@ printed, then how it ended and whether that meets its expected output.`,
 		},
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 			if len(args) != 1 {
-				return errUsage
+				return usagef("want one snippet id; got %d arguments", len(args))
 			}
 			id := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(args[0]), "snippets/"), "/")
-			s, err := snippets.Load(filepath.Join(e.root, "snippets"), id)
+			if err := snippets.CheckID(id); err != nil {
+				return &usageError{err}
+			}
+			dir := filepath.Join(e.root, "snippets")
+			s, err := snippets.Load(dir, id)
 			if err != nil {
-				return err
+				return suggest(dir, err)
 			}
 			r := &runner.Runner{Engine: engine}
 			reports, err := r.RunAll(ctx, []runner.Job{{Snippet: s}}, nil)

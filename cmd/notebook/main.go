@@ -27,6 +27,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/gonotebook/notebook/internal/fileline"
 	"github.com/gonotebook/notebook/runner"
 )
 
@@ -37,8 +38,22 @@ const (
 	exitUsage    = 2
 )
 
-// errUsage marks errors in how the command was called.
-var errUsage = errors.New("usage")
+// A usageError is a mistake in how a command was called: a stray or
+// missing argument, a flag value that cannot be right. Main prints it with
+// the command's usage and exits with exitUsage.
+type usageError struct {
+	err error
+}
+
+func (e *usageError) Error() string { return e.err.Error() }
+
+func (e *usageError) Unwrap() error { return e.err }
+
+// usagef returns a *usageError with a formatted message; a %w verb wraps
+// an error as fmt.Errorf does.
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
 
 // A command is one subcommand.
 type command struct {
@@ -118,14 +133,16 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		var err error
 		if c.args == "" && fs.NArg() > 0 {
-			err = errUsage // the command takes flags only
+			err = usagef("unexpected argument %q: %s takes flags only", fs.Arg(0), c.name)
 		} else {
 			err = c.run(ctx, e, fs, fs.Args())
 		}
+		var ue *usageError
 		switch {
 		case err == nil:
 			return exitOK
-		case errors.Is(err, errUsage):
+		case errors.As(err, &ue):
+			fmt.Fprintf(stderr, "notebook %s: %v\n\n", c.name, ue)
 			fs.Usage()
 			return exitUsage
 		default:
@@ -136,6 +153,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "notebook: unknown command %q\n\n", name)
 	usage(stderr)
 	return exitUsage
+}
+
+// warn prints each warning as "warning: file:line: message".
+func warn(w io.Writer, warnings []*fileline.Error) {
+	for _, x := range warnings {
+		fmt.Fprintf(w, "warning: %v\n", x)
+	}
 }
 
 func usage(w io.Writer) {

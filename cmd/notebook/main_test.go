@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -261,5 +262,77 @@ To see why one fails: notebook run -engine yaegi ID
 	wantErr := yaml + ": engine is yaegi, but the snippet fails under yaegi"
 	if code != exitProblems || !strings.Contains(stderr, wantErr) {
 		t.Errorf("check -engines with a failing yaegi snippet: exit %d, stderr:\n%s\nwant exit %d and %q", code, stderr, exitProblems, wantErr)
+	}
+}
+
+// TestUsageErrorsExit2 checks that every mistake in how a command is
+// called exits 2 and says what is wrong.
+func TestUsageErrorsExit2(t *testing.T) {
+	root := newNotebook(t, notebookFiles)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"build", "extra"}, `notebook build: unexpected argument "extra": build takes flags only`},
+		{[]string{"check", "-strict", "extra", "more"}, `unexpected argument "extra"`},
+		{[]string{"scaffold", "note.md", "foo"}, `"note.md": want the note and the fence's line, as in notes/2018-10-30.md:37`},
+		{[]string{"scaffold", "notes/2020-01-02.md:x", "foo"}, `"notes/2020-01-02.md:x": want the note and the fence's line`},
+		{[]string{"scaffold", "notes/2020-01-02.md:19"}, "want two arguments, NOTE:LINE and ID; got 1"},
+		{[]string{"scaffold", "notes/2020-01-02.md:19", "Bad_ID"}, `snippet id "Bad_ID": want lower case letters`},
+		{[]string{"new", "-date", "2026-13-45"}, `-date "2026-13-45": want a real day as YYYY-MM-DD`},
+		{[]string{"new", "-date", "2026-01-02", "-slug", "Not_A_Slug"}, `-slug "Not_A_Slug": a note's file name must be`},
+		{[]string{"run"}, "want one snippet id; got 0 arguments"},
+		{[]string{"run", "hello", "again"}, "want one snippet id; got 2 arguments"},
+		{[]string{"run", "Hello"}, `snippet id "Hello": want lower case letters`},
+	} {
+		code, _, stderr := notebook(t, root, tt.args...)
+		if code != exitUsage || !strings.Contains(stderr, tt.want) || !strings.Contains(stderr, "usage: notebook "+tt.args[0]) {
+			t.Errorf("notebook %s: exit %d, stderr:\n%s\nwant exit %d, the usage and %q", strings.Join(tt.args, " "), code, stderr, exitUsage, tt.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "notes", "2026-01-02-Not_A_Slug.md")); err == nil {
+		t.Error("new wrote a note with a bad slug")
+	}
+	if got := readFile(t, filepath.Join(root, "notes", "2020-01-02.md")); got != notebookFiles["notes/2020-01-02.md"] {
+		t.Error("a scaffold with a bad id changed the note")
+	}
+}
+
+func TestRunSuggestsNearestID(t *testing.T) {
+	root := newNotebook(t, notebookFiles)
+	code, stdout, stderr := notebook(t, root, "run", "helo")
+	if code != exitProblems || stdout != "" || !strings.Contains(stderr, `no snippet "helo"`) || !strings.HasSuffix(stderr, "; did you mean hello?\n") {
+		t.Errorf("run helo: exit %d, stdout %q, stderr %q; want exit %d suggesting hello", code, stdout, stderr, exitProblems)
+	}
+	if _, _, stderr := notebook(t, root, "run", "nope"); strings.Contains(stderr, "did you mean") {
+		t.Errorf("run nope suggests an id that is not close: %q", stderr)
+	}
+}
+
+func TestBuildAndCheckPrintWarnings(t *testing.T) {
+	files := maps.Clone(notebookFiles)
+	files["notes/hello.md"] = "# Hello\n"
+	files["notes/2020-01-03.md"] = "---\ntitle: Soon\n---\n"
+	root := newNotebook(t, files)
+	want := "warning: notes/2020-01-03.md: the note is empty: its page will show only its title\n" +
+		"warning: notes/hello.md: not read: a note's file name is YYYY-MM-DD.md or YYYY-MM-DD-slug.md\n"
+	code, _, stderr := notebook(t, root, "build")
+	if code != exitOK || !strings.Contains(stderr, want) {
+		t.Errorf("build: exit %d, stderr:\n%s\nwant exit 0 and:\n%s", code, stderr, want)
+	}
+	code, stdout, _ := notebook(t, root, "check")
+	if code != exitOK || !strings.HasPrefix(stdout, want) {
+		t.Errorf("check: exit %d, stdout:\n%s\nwant exit 0, starting:\n%s", code, stdout, want)
+	}
+}
+
+func TestNoteErrorsNameTheirLine(t *testing.T) {
+	files := maps.Clone(notebookFiles)
+	files["notes/2020-01-02.md"] = "---\ntitle: First note\ntags:\n  - go\n  - Not A Tag\n---\n# Day one\n"
+	root := newNotebook(t, files)
+	code, _, stderr := notebook(t, root, "build")
+	want := `notes/2020-01-02.md:5: tag "not a tag": a tag is lower case letters, digits and - + # .`
+	if code != exitProblems || !strings.HasPrefix(stderr, want+"\n") {
+		t.Errorf("build: exit %d, stderr:\n%s\nwant exit %d, starting %q", code, stderr, exitProblems, want)
 	}
 }
