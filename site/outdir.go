@@ -328,15 +328,12 @@ func running(pid int) bool {
 	return !errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone)
 }
 
-// replace puts the site rendered in tmp at out, moving the previous site
-// aside first and removing it once the new one is in place. If anything
-// but the previous site turns up in what was moved aside (a file written
-// into the output folder during the build), that folder is kept, and the
-// error names it.
+// replace puts the site rendered in tmp at out, which checkOut accepted,
+// moving the previous site aside first and removing it once the new one is
+// in place. If anything but the previous site turns up in what was moved
+// aside (a file written into the output folder since the check), that
+// folder is kept, and the error names it.
 func replace(tmp, out string) error {
-	if err := replaceable(out); err != nil {
-		return fmt.Errorf("%s: not replacing this folder with the site: %v", out, err)
-	}
 	old := tmp + ".old"
 	moved := true
 	if err := os.Rename(out, old); errors.Is(err, fs.ErrNotExist) {
