@@ -233,7 +233,7 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%d %s", n, many)
 	},
-	"output": func(b []byte) string { return string(b) },
+	"output": visible,
 }
 
 // page executes the named template into the file at rel.

@@ -7,7 +7,9 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -19,8 +21,9 @@ import (
 const reloadPath = "/_notebook/"
 
 // A Server serves a built site for previewing and rebuilds it when the
-// notebook's files change, telling open pages to reload. It is for
-// localhost: nothing it serves is fingerprinted or cached.
+// notebook's files change, telling open pages to reload. It is meant for
+// the author's own machine: nothing it serves is cached, and it serves
+// nothing outside the output folder (see ServeHTTP).
 type Server struct {
 	cfg *Config
 
@@ -119,6 +122,12 @@ func (s *Server) fingerprint() string {
 
 // ServeHTTP serves the built site, with a small script added to every page
 // that reloads it after a rebuild.
+//
+// It serves only what is inside the output folder: a request path is a
+// slash-separated name inside it (no "." or ".." element, once decoded, so
+// neither "/../x" nor "/%2e%2e/x" nor "/..%2fx" leads out), opened through
+// an os.Root, which follows no symbolic link out of the folder. Anything
+// else is answered with the site's 404 page.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case reloadPath + "reload.js":
@@ -129,42 +138,67 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.events(w, r)
 		return
 	}
-	dir := s.cfg.OutDir()
-	p := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(r.URL.Path, "/")))
-	if info, err := os.Stat(p); err == nil && info.IsDir() {
-		if !strings.HasSuffix(r.URL.Path, "/") {
-			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
-			return
-		}
-		p = filepath.Join(p, "index.html")
+	// Opened afresh for every request: each build puts a new folder in
+	// place of the last.
+	root, err := os.OpenRoot(s.cfg.OutDir())
+	if err != nil {
+		http.NotFound(w, r)
+		return
 	}
-	data, err := os.ReadFile(p)
+	defer root.Close()
+	serveSite(w, r, root.FS())
+}
+
+// serveSite serves the file of site that r names, or the site's 404.html.
+func serveSite(w http.ResponseWriter, r *http.Request, site fs.FS) {
+	name, ok := strings.CutPrefix(r.URL.Path, "/")
+	folder := name == "" || strings.HasSuffix(name, "/")
+	if name = strings.TrimSuffix(name, "/"); name == "" {
+		name = "."
+	}
+	var data []byte
+	err := fs.ErrNotExist
+	if ok && fs.ValidPath(name) {
+		info, statErr := fs.Stat(site, name)
+		switch {
+		case statErr != nil:
+		case info.IsDir() && !folder:
+			u := url.URL{Path: "/" + name + "/"}
+			http.Redirect(w, r, u.EscapedPath(), http.StatusMovedPermanently)
+			return
+		case info.IsDir():
+			name = path.Join(name, "index.html")
+			data, err = fs.ReadFile(site, name)
+		case !folder:
+			data, err = fs.ReadFile(site, name)
+		}
+	}
 	status := http.StatusOK
 	if err != nil {
-		p = filepath.Join(dir, "404.html")
-		if data, err = os.ReadFile(p); err != nil {
+		name = "404.html"
+		if data, err = fs.ReadFile(site, name); err != nil {
 			http.NotFound(w, r)
 			return
 		}
 		status = http.StatusNotFound
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	if strings.HasSuffix(p, ".html") {
+	if strings.HasSuffix(name, ".html") {
 		tag := []byte(`<script src="` + reloadPath + `reload.js" defer></script>`)
 		if i := bytes.LastIndex(data, []byte("</body>")); i >= 0 {
 			data = append(data[:i:i], append(tag, data[i:]...)...)
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	}
-	if ct := contentType(p); ct != "" && w.Header().Get("Content-Type") == "" {
+	if ct := contentType(name); ct != "" && w.Header().Get("Content-Type") == "" {
 		w.Header().Set("Content-Type", ct)
 	}
 	w.WriteHeader(status)
 	w.Write(data)
 }
 
-func contentType(p string) string {
-	switch filepath.Ext(p) {
+func contentType(name string) string {
+	switch path.Ext(name) {
 	case ".css":
 		return "text/css; charset=utf-8"
 	case ".js":

@@ -3,7 +3,9 @@ package site
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -32,9 +34,16 @@ func writeFiles(t *testing.T, files map[string]string) string {
 	return root
 }
 
+// patience bounds every wait in these tests: generous, since a loaded
+// machine may take long to build a snippet, but finite, so that a server
+// that never answers fails the test instead of hanging it.
+const patience = 2 * time.Minute
+
+var client = &http.Client{Timeout: patience}
+
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(url)
+	resp, err := client.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +80,7 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	}
 
 	// Listen for events, then change the note.
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/_notebook/events", nil)
 	resp, err := http.DefaultClient.Do(req)
@@ -92,7 +101,7 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	if err := writeAtomically(note, "# Day\n\nsecond words\n\n```go {snippet=hi}\n```\n"); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-rebuilt; err != nil {
+	if err := receive(t, rebuilt); err != nil {
 		t.Fatalf("rebuild: %v", err)
 	}
 	if l := readEvent(t, events); l != "event: reload" {
@@ -106,7 +115,7 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	if err := writeAtomically(note, "# Day\n\nthird words\n\n```go {snippet=gone}\n```\n"); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-rebuilt; err == nil {
+	if err := receive(t, rebuilt); err == nil {
 		t.Fatal("a rebuild with a broken link succeeded")
 	}
 	if l := readEvent(t, events); l != "event: failed" {
@@ -132,6 +141,20 @@ func writeAtomically(name, text string) error {
 	return os.Rename(tmp, name)
 }
 
+// receive returns the next value from c, or fails the test if none comes
+// within patience.
+func receive[T any](t *testing.T, c <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-c:
+		return v
+	case <-time.After(patience):
+		t.Fatalf("nothing received in %v", patience)
+		var zero T
+		return zero
+	}
+}
+
 // readEvent returns the next "event:" line of a server-sent event stream.
 func readEvent(t *testing.T, r *bufio.Reader) string {
 	t.Helper()
@@ -144,4 +167,127 @@ func readEvent(t *testing.T, r *bufio.Reader) string {
 			return strings.TrimSpace(l)
 		}
 	}
+}
+
+// TestServerServesOnlyItsFolder sends requests, as raw as a client can
+// write them, for files outside the output folder: none is served.
+func TestServerServesOnlyItsFolder(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		"notes/2020-01-02.md": "# Day\n\nfirst words\n",
+		"secret.txt":          "SECRET in the notebook\n",
+	})
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("SECRET beside the site\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &Config{Root: root, Out: filepath.Join(dir, "public"), Runner: &snippets.Runner{}}
+	srv := NewServer(cfg)
+	if err := srv.Rebuild(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Links inside the folder that lead out of it.
+	for name, target := range map[string]string{
+		"leak.txt":            filepath.Join(dir, "secret.txt"),
+		"up.txt":              filepath.Join("..", "secret.txt"),
+		"leak":                root,
+		"2020-01-02/leak.txt": filepath.Join(root, "secret.txt"),
+	} {
+		if err := os.Symlink(target, filepath.Join(cfg.OutDir(), filepath.FromSlash(name))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	addr := ts.Listener.Addr().String()
+
+	for _, target := range []string{
+		"/../secret.txt",
+		"/%2e%2e/secret.txt",
+		"/%2E%2E/secret.txt",
+		"/..%2fsecret.txt",
+		"/%2e%2e%2fsecret.txt",
+		"/./../secret.txt",
+		"/2020-01-02/../../secret.txt",
+		"/2020-01-02/%2e%2e/%2e%2e/secret.txt",
+		"/../public/../secret.txt",
+		"//" + strings.TrimPrefix(filepath.ToSlash(dir), "/") + "/secret.txt",
+		"/leak.txt",
+		"/up.txt",
+		"/leak/secret.txt",
+		"/leak/notes/2020-01-02.md",
+		"/2020-01-02/leak.txt",
+	} {
+		code, body := rawGet(t, addr, target)
+		if code != http.StatusNotFound && code != http.StatusBadRequest {
+			t.Errorf("GET %s: status %d, want 404 or 400", target, code)
+		}
+		if strings.Contains(body, "SECRET") || strings.Contains(body, "first words") {
+			t.Errorf("GET %s served a file from outside the site:\n%s", target, body)
+		}
+	}
+
+	// The site itself is still served, and so is the live reload.
+	for _, c := range []struct {
+		target string
+		code   int
+		shows  string
+	}{
+		{"/", http.StatusOK, "Day"},
+		{"/2020-01-02/", http.StatusOK, "first words"},
+		{"/2020-01-02/index.html", http.StatusOK, "first words"},
+		{"/index.html/", http.StatusNotFound, "Not found"},
+		{"/2020-01-02", http.StatusMovedPermanently, ""},
+		{"/no/such/page", http.StatusNotFound, "Not found"},
+		{"/_notebook/reload.js", http.StatusOK, "EventSource"},
+	} {
+		code, body := rawGet(t, addr, c.target)
+		if code != c.code || !strings.Contains(body, c.shows) {
+			t.Errorf("GET %s: status %d, want %d showing %q; body:\n%s", c.target, code, c.code, c.shows, body)
+		}
+	}
+	resp, err := client.Get(ts.URL + "/2020-01-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/2020-01-02/" || resp.StatusCode != http.StatusOK {
+		t.Errorf("a folder without its slash led to %s, status %d", resp.Request.URL.Path, resp.StatusCode)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/_notebook/events", nil)
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if l, err := bufio.NewReader(resp.Body).ReadString('\n'); err != nil || l != ": connected\n" {
+		t.Errorf("events: first line %q, %v", l, err)
+	}
+}
+
+// rawGet sends a GET request for target exactly as written, with no
+// cleaning or escaping, and returns the status and body of the answer.
+func rawGet(t *testing.T, addr, target string) (int, string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(patience)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", target, addr); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("GET %s: %v", target, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", target, err)
+	}
+	return resp.StatusCode, string(body)
 }

@@ -48,6 +48,22 @@
 // The site is written into a temporary folder beside the output folder and
 // put in place only when the whole build succeeded: a failed build leaves
 // the previous site as it was.
+//
+// A build never destroys what it did not make. It writes a mark, the file
+// .notebook-site (see MarkFile), into every site it makes, listing each
+// file with its SHA-256, and replaces only an output folder that is
+// missing, empty, or marked and holding nothing but the files its mark
+// lists, unchanged. It refuses, before running anything and naming the
+// folder and why, any other folder: the notebook's own, one that holds it,
+// one inside its notes/ or snippets/, a symbolic link, a file, a folder
+// holding notes/, snippets/, .git or go.mod, and one holding anything no
+// build wrote.
+//
+// The temporary folder is named .OUT.notebook-build-PID-N beside the
+// output folder OUT, and the previous site is moved aside to that name
+// with .old added before it is removed. A build that was killed leaves at
+// most these; the next build into the same folder removes those whose
+// process is gone.
 package site
 
 import (
@@ -276,8 +292,15 @@ func progress(w io.Writer, rep runner.Report, status string) {
 }
 
 // Build loads the notebook, runs every linked snippet, and writes the site.
-// Nothing is written unless everything succeeded.
+// Nothing is written unless everything succeeded, and nothing is written
+// to an output folder a build may not replace (see Writing, above).
 func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
+	// Refuse an output folder before running anything; write checks again.
+	out, err := checkOut(cfg)
+	if err != nil {
+		return nil, err
+	}
+	removeStale(out)
 	nb, err := Load(cfg)
 	if err != nil {
 		return nil, err
@@ -288,15 +311,18 @@ func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
 	return nb, write(cfg, nb)
 }
 
-// write renders the site into a fresh folder beside the output folder and
-// swaps it into place.
+// write renders the site into a fresh folder beside the output folder,
+// marks it, and swaps it into place, if the output folder is one a build
+// may replace.
 func write(cfg *Config, nb *Notebook) error {
-	out := filepath.Clean(cfg.OutDir())
-	parent := filepath.Dir(out)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	out, err := checkOut(cfg)
+	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".new-")
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(out), tempPattern(out))
 	if err != nil {
 		return err
 	}
@@ -307,13 +333,8 @@ func write(cfg *Config, nb *Notebook) error {
 	if err := renderSite(cfg, nb, tmp); err != nil {
 		return err
 	}
-	old := tmp + ".old"
-	if err := os.Rename(out, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := writeMark(tmp); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, out); err != nil {
-		os.Rename(old, out)
-		return err
-	}
-	return os.RemoveAll(old)
+	return replace(tmp, out)
 }

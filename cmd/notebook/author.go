@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -32,7 +33,7 @@ that changed) and open pages reload. A failed rebuild is shown over the
 page and in the terminal; the last good site stays served. Stop with
 Ctrl-C.`,
 		flags: func(fs *flag.FlagSet, e *env) {
-			fs.StringVar(&addr, "addr", "localhost:8080", "listen on `host:port`")
+			fs.StringVar(&addr, "addr", "127.0.0.1:8080", "listen on `host:port`: the default answers this machine only; 0.0.0.0:8080 answers the network")
 			fs.StringVar(&out, "o", "", "write the site to `dir` (default: a temporary folder)")
 			fs.BoolVar(&drafts, "drafts", true, "include notes marked draft")
 		},
@@ -59,6 +60,9 @@ Ctrl-C.`,
 				return err
 			}
 			fmt.Fprintf(e.stderr, "serving http://%s/ (Ctrl-C to stop)\n", ln.Addr())
+			if ap, err := netip.ParseAddrPort(ln.Addr().String()); err == nil && !ap.Addr().IsLoopback() {
+				fmt.Fprintf(e.stderr, "warning: %s is not a loopback address: anyone who can reach it can read the site\n", ap.Addr())
+			}
 			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 			go srv.Watch(ctx, 300*time.Millisecond, func(err error) {
 				if err != nil {
