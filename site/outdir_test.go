@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gonotebook/notebook/snippets"
+	"github.com/gonotebook/notebook/runner"
 )
 
 // proseNotebook writes a notebook whose one note links to no snippet, so
@@ -25,7 +25,7 @@ func proseNotebook(t *testing.T) string {
 }
 
 func buildInto(root, out string) error {
-	cfg := &Config{Root: root, Out: out, Runner: &snippets.Runner{}}
+	cfg := &Config{Root: root, Out: out, Runner: &runner.Runner{}}
 	_, err := Build(context.Background(), cfg)
 	return err
 }

@@ -180,7 +180,7 @@ func TestServerServesOnlyItsFolder(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("SECRET beside the site\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg := &Config{Root: root, Out: filepath.Join(dir, "public"), Runner: &snippets.Runner{}}
+	cfg := &Config{Root: root, Out: filepath.Join(dir, "public"), Runner: &runner.Runner{}}
 	srv := NewServer(cfg)
 	if err := srv.Rebuild(context.Background()); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/gonotebook/notebook/snippets"
+	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/runner/cache"
 )
 
 func TestVisible(t *testing.T) {
@@ -64,7 +65,7 @@ func main() {
 `,
 		"snippets/bytes/expected.txt": printed,
 	})
-	cfg := &Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Runner: &snippets.Runner{Cache: &snippets.Cache{Dir: t.TempDir()}}}
+	cfg := &Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Runner: &runner.Runner{Cache: &cache.Cache{Dir: t.TempDir()}}}
 	nb, err := Build(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
