@@ -169,13 +169,24 @@ func Load(cfg *Config) (*Notebook, error) {
 		return nil, err
 	}
 	nb.Warnings = warnings
-	all, err := snippets.LoadAll(cfg.snippetsDir())
+	// A snippet that exists but does not load (a bad snippet.yaml, say)
+	// is reported once, by its own error, and not again as missing.
+	ids, err := snippets.Find(cfg.snippetsDir())
 	var errs []error
 	if err != nil {
 		errs = append(errs, err)
 	}
-	for _, s := range all {
+	var all []*snippets.Snippet
+	broken := map[string]bool{}
+	for _, id := range ids {
+		s, err := snippets.Load(cfg.snippetsDir(), id)
+		if err != nil {
+			errs = append(errs, err)
+			broken[id] = true
+			continue
+		}
 		nb.Snippets[s.ID] = s
+		all = append(all, s)
 	}
 	used := map[string]bool{}
 	for _, n := range list {
@@ -193,9 +204,13 @@ func Load(cfg *Config) (*Notebook, error) {
 				nb.Unlinked = append(nb.Unlinked, fmt.Sprintf("%s:%d", n.Path, b.Line))
 			case b.Linked():
 				used[b.Snippet] = true
-				if nb.Snippets[b.Snippet] == nil {
-					errs = append(errs, fmt.Errorf("%s:%d: block links to snippet %q, but %s has no %s",
-						n.Path, b.Line, b.Snippet, filepath.Join("snippets", filepath.FromSlash(b.Snippet)), snippets.MainFile))
+				if nb.Snippets[b.Snippet] == nil && !broken[b.Snippet] {
+					hint := ""
+					if near := snippets.Nearest(b.Snippet, ids); near != "" {
+						hint = fmt.Sprintf("; did you mean %s?", near)
+					}
+					errs = append(errs, fileline.Errorf(n.Path, b.Line, "block links to snippet %q, but %s has no %s%s",
+						b.Snippet, filepath.Join("snippets", filepath.FromSlash(b.Snippet)), snippets.MainFile, hint))
 				}
 			}
 		}

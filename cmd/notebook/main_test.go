@@ -140,6 +140,35 @@ func TestMissingSnippetIsAnErrorAtFileLine(t *testing.T) {
 	}
 }
 
+// TestLinkErrors checks what a link to a snippet that cannot be used says:
+// a misspelt id suggests the nearest, and a snippet whose snippet.yaml is
+// wrong is reported by that mistake alone, not also as missing.
+func TestLinkErrors(t *testing.T) {
+	files := map[string]string{
+		"notes/2020-01-03.md":          "# Two\n\n```go {snippet=helo}\nx\n```\n\n```go {snippet=broken}\ny\n```\n",
+		"snippets/hello/main.go":       notebookFiles["snippets/hello/main.go"],
+		"snippets/hello/expected.txt":  notebookFiles["snippets/hello/expected.txt"],
+		"snippets/broken/main.go":      "package main\n\nfunc main() {}\n",
+		"snippets/broken/snippet.yaml": "engine: native\ntimout: 3s\n",
+	}
+	root := newNotebook(t, files)
+	code, _, stderr := notebook(t, root, "check")
+	if code != exitProblems {
+		t.Errorf("check: exit %d, want %d", code, exitProblems)
+	}
+	for _, want := range []string{
+		`notes/2020-01-03.md:3: block links to snippet "helo", but snippets/helo has no main.go; did you mean hello?`,
+		filepath.Join("snippets", "broken", "snippet.yaml") + `:2: unknown key "timout" (did you mean "timeout"?)`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, `snippet "broken"`) {
+		t.Errorf("the broken snippet is also reported as missing:\n%s", stderr)
+	}
+}
+
 func TestCheckReportsUnlinkedBlocks(t *testing.T) {
 	root := newNotebook(t, notebookFiles)
 	code, stdout, stderr := notebook(t, root, "check")
