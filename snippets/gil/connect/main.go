@@ -1,8 +1,10 @@
 // In CPython a thread that waits on the network first lets go of the GIL, so
 // two threads that each connect to a server wait at the same time, not one
 // after the other. Go has no lock to let go of. A goroutine that waits on a
-// connection is parked by the runtime, which watches the socket with the
-// operating system's readiness mechanism (epoll, kqueue, IOCP) and wakes the
+// connection is parked by the runtime's network poller, which leaves the
+// waiting to the operating system (epoll on Linux and kqueue on the BSDs and
+// macOS, which report that a socket is ready; I/O completion ports on
+// Windows, which report that an operation has finished) and wakes the
 // goroutine once data arrives; it does not even keep a thread busy meanwhile.
 // Ordinary blocking code, one goroutine per connection, is all it takes.
 //
