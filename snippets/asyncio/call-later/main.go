@@ -12,6 +12,15 @@
 // callbacks it started, with a sync.WaitGroup. Unlike asyncio's callbacks,
 // which take turns on one thread, these run on separate goroutines and could
 // overlap; callbacks that share data would need a mutex or a channel.
+//
+// The order 3, 2, 1 has a margin of 100 ms: callback 3 needs only a
+// goroutine to start, and the two timers fall due 100 ms apart; a busy
+// machine delays a goroutine by milliseconds.
+//
+// The note's asyncio.get_event_loop(), outside a running loop, is out of
+// date: deprecated since Python 3.12 and an error since 3.14; today's Python
+// writes asyncio.run(main()). Its last line also prints "closing event
+// loopp", a typo this program does not copy.
 package main
 
 import (

@@ -16,6 +16,10 @@
 // funcs, run in order. Nothing is waiting on a timer, so unlike the Python,
 // which sleeps five seconds before the loop closes, the program ends as soon
 // as the queue is empty.
+//
+// The note's asyncio.get_event_loop(), outside a running loop, is out of
+// date: deprecated since Python 3.12 and an error since 3.14; today's Python
+// writes asyncio.run(main()).
 package main
 
 import (
