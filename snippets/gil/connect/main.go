@@ -14,6 +14,10 @@
 // connect and wait for their answers together, and both are done in about
 // one delay rather than two: a whole second apart, which no load on the
 // machine can blur.
+//
+// The note's block is a fragment: it needs import socket and threading, and
+// the internet, to run. Its threads are never joined, so the program may end
+// before they have connected.
 package main
 
 import (

@@ -23,6 +23,13 @@
 // thread up, yet the main goroutine hears from both and gets to run again to
 // stop them: each time, the scheduler had to take the thread away from a
 // spinning goroutine. Run with GODEBUG=asyncpreemptoff=1, the program hangs.
+//
+// The note adds that sort() is atomic. list.sort() on built-in values runs as
+// one C call while holding the GIL, so no other thread sees a half-sorted
+// list; but a key function or an __lt__ written in Python runs bytecode, and
+// other threads can run in the middle of the sort. In Go nothing shared is
+// atomic unless made so: a slice that one goroutine sorts must not be read
+// or written by another without a lock or a channel between them.
 package main
 
 import (

@@ -16,10 +16,12 @@
 // reads nothing. To prove it, the program checks that no digest it printed
 // is the MD5 of empty input.
 //
-// The note runs md5, the macOS tool; Linux has md5sum instead, which adds
-// "  -" after the hash. The program uses whichever exec.LookPath finds and
-// prints only the hash. openssl runs as in the previous example, with
-// -pbkdf2 added to silence the warning about the old key derivation.
+// The note's block is not complete on its own: it uses os, subprocess,
+// run_openssl and run_sleep from the blocks before it. It runs md5, the
+// macOS tool; Linux has md5sum instead, which adds "  -" after the hash. The
+// program uses whichever exec.LookPath finds and prints only the hash.
+// openssl runs as in the previous example, with -pbkdf2 added to silence
+// the warning about the old key derivation.
 //
 // Python's communicate(timeout=0.1) raises TimeoutExpired and leaves the
 // child running until terminate() sends it SIGTERM. In Go the deadline is a
