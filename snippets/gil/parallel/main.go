@@ -11,12 +11,14 @@
 // First it counts the primes below half a million, by trial division split
 // among one goroutine per core, and times it. On an idle machine the run on
 // two cores takes about half as long. The times are shown, not checked: on a
-// busy machine Linux shares the CPU between sessions and control groups
-// before it shares it between threads, so a program may get one core's worth
-// of time however many threads it runs, and the speed-up vanishes.
+// busy machine they prove nothing either way. Two threads may get a bigger
+// share of a crowded core than one, and finish sooner without ever running
+// at the same moment; or the program may get one core's worth of time
+// however many threads it runs, since Linux shares the CPU between sessions
+// and control groups before it shares it between threads.
 //
 // Then comes the check, which load cannot fake. Two goroutines take small
-// steps of work side by side for a fifth of a second; after each step each
+// steps of work side by side for half a second; after each step each
 // publishes its count and reads the other's, and the clock. A step counts
 // if the other goroutine moved during it while this one ran on without a
 // break: then both were running at the same moment. On one thread that
@@ -200,7 +202,7 @@ func main() {
 	fmt.Printf("  on %d cores: %.3fs (%.2f of the one-core time)\n",
 		all, many.Seconds(), many.Seconds()/one.Seconds())
 
-	const window = 200 * time.Millisecond
+	const window = 500 * time.Millisecond
 	fmt.Println("two goroutines taking steps side by side for", window)
 	fmt.Println("(a step counts when the other moved while this one ran on):")
 	steps, overlapped := sideBySide(1, window)
