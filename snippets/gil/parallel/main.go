@@ -212,7 +212,7 @@ func main() {
 		all, many.Seconds(), many.Seconds()/one.Seconds())
 
 	fmt.Println("two goroutines taking steps side by side for", window)
-	fmt.Println("(a step counts when the other moved while this one ran on):")
+	fmt.Println("(a step counts when the other moved between two looks less than", maxGap, "apart):")
 	steps, overlapped := sideBySide(1, window)
 	fmt.Printf("  on 1 core:  %d of %d steps\n", overlapped, steps)
 	for try := 1; try <= tries; try++ {
