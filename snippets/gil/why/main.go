@@ -84,7 +84,6 @@ func count() (locked int, atomically int64) {
 // node is one link in a chain of references, as in a doubly linked list.
 type node struct {
 	other *node
-	data  [64]byte
 }
 
 // cycleCollected builds two nodes that refer to each other, drops every
