@@ -17,6 +17,15 @@
 // keeps its monotonic reading inside time.Time and only exposes differences,
 // so the program prints each callback's time as an offset from the start.
 // Those offsets vary a little from run to run; the order 3, 2, 1 does not.
+// The margins: a callback never runs before its time (time.Sleep never
+// returns early), and the expected output allows each to be late by 99 ms
+// (callback 3) or 299 ms (callbacks 2 and 1); a busy machine wakes a
+// sleeping program within a few milliseconds.
+//
+// The note's event_loop = asyncio.get_event_loop(), outside a running loop,
+// is out of date: it is deprecated since Python 3.12 and an error since
+// 3.14. Today's Python writes asyncio.run(main()) and, inside main, gets the
+// loop with asyncio.get_running_loop().
 package main
 
 import (

@@ -12,6 +12,17 @@
 // callbacks it started, with a sync.WaitGroup. Unlike asyncio's callbacks,
 // which take turns on one thread, these run on separate goroutines and could
 // overlap; callbacks that share data would need a mutex or a channel.
+//
+// The note's delays are 0.1 and 0.2 seconds; these are 0.5 and 1, so that
+// the order 3, 2, 1 has a margin of half a second: callback 3 needs only a
+// goroutine to start, and the two timers fall due half a second apart,
+// where a busy machine delays a goroutine by milliseconds, or at worst by
+// tens of them.
+//
+// The note's asyncio.get_event_loop(), outside a running loop, is out of
+// date: deprecated since Python 3.12 and an error since 3.14; today's Python
+// writes asyncio.run(main()). Its last line also prints "closing event
+// loopp", a typo this program does not copy.
 package main
 
 import (
@@ -38,8 +49,8 @@ func main() {
 	}
 
 	fmt.Println("registering callbacks")
-	callLater(200*time.Millisecond, 1)
-	callLater(100*time.Millisecond, 2)
+	callLater(time.Second, 1)
+	callLater(500*time.Millisecond, 2)
 	wg.Go(func() { callback(3) }) // call_soon
 
 	wg.Wait()

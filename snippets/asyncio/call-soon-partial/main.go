@@ -4,15 +4,22 @@
 //
 // Go has neither keyword arguments nor default values. The usual substitute
 // is a small options struct whose zero value means "use the defaults";
-// cmp.Or picks the first non-empty value, so an empty Kwargs falls back to
-// "default". functools.partial becomes a closure: a func literal that calls
-// callback with the option already set.
+// cmp.Or picks the first non-empty value, so an empty Label falls back to
+// "default". (The Python calls its keyword argument kwargs, a name that
+// usually means the dict of a **kwargs parameter; here it is one plain
+// string, so the Go field is named for what it holds.) functools.partial
+// becomes a closure: a func literal that calls callback with the option
+// already set.
 //
 // call_soon only puts a callback on the loop's queue of ready work, run in
 // the order queued once the coroutine yields. Here that queue is a slice of
 // funcs, run in order. Nothing is waiting on a timer, so unlike the Python,
 // which sleeps five seconds before the loop closes, the program ends as soon
 // as the queue is empty.
+//
+// The note's asyncio.get_event_loop(), outside a running loop, is out of
+// date: deprecated since Python 3.12 and an error since 3.14; today's Python
+// writes asyncio.run(main()).
 package main
 
 import (
@@ -23,12 +30,12 @@ import (
 // callbackOptions are callback's optional settings; the zero value gives the
 // defaults.
 type callbackOptions struct {
-	Kwargs string
+	Label string
 }
 
 func callback(arg int, opts callbackOptions) {
-	kwargs := cmp.Or(opts.Kwargs, "default")
-	fmt.Printf("callback invoked with %d and %s\n", arg, kwargs)
+	label := cmp.Or(opts.Label, "default")
+	fmt.Printf("callback invoked with %d and %s\n", arg, label)
 }
 
 func main() {
@@ -41,7 +48,7 @@ func main() {
 	ready = append(ready, func() { callback(1, callbackOptions{}) })
 
 	// functools.partial(callback, kwargs='not default')
-	wrapped := func(arg int) { callback(arg, callbackOptions{Kwargs: "not default"}) }
+	wrapped := func(arg int) { callback(arg, callbackOptions{Label: "not default"}) }
 	ready = append(ready, func() { wrapped(2) })
 
 	for _, f := range ready {

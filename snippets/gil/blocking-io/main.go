@@ -16,6 +16,14 @@
 // waits for a reply from a local server that never answers; a counting
 // goroutine still gets the CPU to itself and finishes. Closing the
 // connection then ends the reader's wait with net.ErrClosed.
+//
+// The note simplifies the macros. Py_BEGIN_ALLOW_THREADS is not just
+// PyThread_release_lock(interpreter_lock): it opens a block and calls
+// PyEval_SaveThread(), which sets the thread's state aside and then releases
+// the GIL; Py_END_ALLOW_THREADS calls PyEval_RestoreThread(), which takes the
+// GIL back and restores that state. The sock_connect it quotes is a sketch
+// too: today's socketmodule.c connects through internal_connect and
+// sock_call, with the same macros around the system call.
 package main
 
 import (

@@ -3,12 +3,44 @@
 // CPU-bound threads take turns on one core. Go has no such lock. Goroutines
 // are spread over operating system threads, and up to runtime.GOMAXPROCS of
 // them (by default one per available CPU) run Go code at the same moment.
-// Splitting CPU-bound work among that many goroutines, as this program does
-// to count the primes below a million, keeps every core busy. The program
-// reports how much CPU time it used per second of wall-clock time: more
-// than one core's worth is what a GIL rules out. How much more depends on
-// how many cores were free while the page was built, so the figure is
-// shown, not checked.
+//
+// The program shows it rather than saying it, in two ways, each run first
+// with runtime.GOMAXPROCS(1), which lets only one thread run Go code at a
+// time, as a GIL would, and then with every core.
+//
+// First it counts the primes below half a million, by trial division split
+// among one goroutine per core, and times it. On an idle machine the run on
+// two cores takes about half as long. The times are shown, not checked: on a
+// busy machine they prove nothing either way. Two threads may get a bigger
+// share of a crowded core than one, and finish sooner without ever running
+// at the same moment; or the program may get one core's worth of time
+// however many threads it runs, since Linux shares the CPU between sessions
+// and control groups before it shares it between threads.
+//
+// Then comes the check, which load cannot fake. Two goroutines take small
+// steps of work side by side for half a second; after each step each
+// publishes its count and looks at the other's. A step counts if the other
+// goroutine moved between two looks less than 1ms apart: then both were
+// running at the same moment. On one thread that cannot happen. The other
+// goroutine gets the thread only when the scheduler takes it away from this
+// one, and keeps it for a time slice of 10ms, ten times longer.
+//
+// The margin: they ran at the same moment if, on all cores, at least 10
+// steps count within half a second. On one core none does (the expectation
+// checks that too). On two idle cores most steps count, tens of thousands.
+// When other programs keep both cores busy, only the moments when both
+// threads held a core at once count, and the operating system may grant
+// none for a while, so the program watches up to four half seconds. On a
+// machine so busy that the two threads never run at once, there is no
+// parallelism to show, and the program says false. A program that may use
+// only one core (GOMAXPROCS=1, or a single CPU) cannot show it at all, and
+// says so instead of passing.
+//
+// The note's C block is Python 2's. Since Python 3.2 the GIL is a mutex and
+// a condition variable (Python/ceval_gil.c), not a bare PyThread_type_lock
+// (which was an opaque pointer to the platform's lock, not a mutex_t), and
+// since 3.7 the interpreter creates it at startup: PyEval_InitThreads does
+// nothing and is deprecated since 3.9.
 //
 // The note also says that += is not atomic. It belongs here, because
 // without a global lock it matters even more. In CPython the GIL makes each
@@ -17,11 +49,10 @@
 // load, add and store, and goroutines on different CPUs really do run them
 // at the same moment, losing each other's updates. An unguarded update of
 // shared memory is a data race, a bug that go run -race reports, so the
-// program does not contain one.
-//
-// Instead of one lock for everything, Go gives you the lock to put exactly
-// where it is needed: a sync.Mutex around the shared update, or a single
-// indivisible operation from sync/atomic. Both give the exact total.
+// program does not contain one. Instead of one lock for everything, Go gives
+// you the lock to put exactly where it is needed: a sync.Mutex around the
+// shared update, or a single indivisible operation from sync/atomic. Both
+// give the exact total.
 package main
 
 import (
@@ -29,8 +60,22 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
+)
+
+const limit, chunk = 500_000, 10_000
+
+// The check's margins: a step counts only if the other goroutine moved
+// between two of this one's looks less than maxGap apart, where a switch
+// between goroutines on one thread gives the other a 10ms time slice. On
+// all cores at least sameMomentSteps steps must count within one window;
+// on one core none can. The program watches up to tries windows, since a
+// busy machine may not run both threads at once for a whole window.
+const (
+	window          = 500 * time.Millisecond
+	tries           = 4
+	maxGap          = time.Millisecond
+	sameMomentSteps = 10
 )
 
 // isPrime reports whether n is prime, by trial division: plain CPU work.
@@ -46,13 +91,9 @@ func isPrime(n int) bool {
 	return true
 }
 
-func main() {
-	const limit, chunk = 1_000_000, 10_000
-
-	wallStart, cpuStart := time.Now(), cpuTime()
-	workers := runtime.GOMAXPROCS(0)
-	fmt.Printf("%d workers: GOMAXPROCS, the number of threads that may run Go code at once\n", workers)
-
+// countPrimes counts the primes below limit with the given number of
+// goroutines, twice over: under a sync.Mutex and with sync/atomic.
+func countPrimes(workers int) (locked int, atomically int64) {
 	// Hand out the numbers in chunks, so that no worker sits idle while
 	// another still has a long way to go.
 	starts := make(chan int)
@@ -86,21 +127,105 @@ func main() {
 		})
 	}
 	wg.Wait()
-	wall, cpu := time.Since(wallStart), cpuTime()-cpuStart
-
-	fmt.Println("primes below", limit)
-	fmt.Println("  counted under a sync.Mutex:", total)
-	fmt.Println("  counted with sync/atomic:  ", count.Load())
-	fmt.Printf("%.2fs of CPU time in %.2fs: %.1f cores busy on average\n",
-		cpu.Seconds(), wall.Seconds(), cpu.Seconds()/wall.Seconds())
+	return total, count.Load()
 }
 
-// cpuTime returns the CPU time the process has used so far, in user and
-// kernel mode, counting every thread.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		panic(err)
+// timed counts the primes with the given number of goroutines while at most
+// procs threads run Go code, and reports the counts and how long it took.
+func timed(procs, goroutines int) (locked int, atomically int64, elapsed time.Duration) {
+	runtime.GOMAXPROCS(procs)
+	start := time.Now()
+	locked, atomically = countPrimes(goroutines)
+	return locked, atomically, time.Since(start)
+}
+
+// sideBySide runs two goroutines side by side for the given time while at
+// most procs threads run Go code. Each takes steps of work; after each step
+// it publishes how many it has taken and looks at the other's count. It
+// returns how many steps both took in all, and after how many of them the
+// other had moved between two looks less than maxGap apart, too short a
+// time for the scheduler to have run the other on this one's thread: proof
+// that both ran at once.
+func sideBySide(procs int, window time.Duration) (steps, overlapped int) {
+	runtime.GOMAXPROCS(procs)
+	// Collect the garbage now: the steps allocate nothing, so no collection
+	// runs meanwhile and stops the goroutines to scan their stacks, which
+	// would switch them on one thread faster than any time slice does.
+	runtime.GC()
+	var (
+		counts [2]atomic.Int64
+		ready  atomic.Int32
+		stop   atomic.Bool
+	)
+	taken, seen := make([]int, 2), make([]int, 2)
+	var wg sync.WaitGroup
+	for me := range 2 {
+		wg.Go(func() {
+			other := &counts[1-me]
+			// Start together: wait, without blocking, for the other.
+			ready.Add(1)
+			for ready.Load() < 2 {
+			}
+			// Each look at the other's count is bracketed by the clock, so
+			// that two looks less than maxGap apart are known to be so.
+			lookedAt := time.Now()
+			last := other.Load()
+			for !stop.Load() {
+				// One step: about a thousand divisions. 999983 is prime, so
+				// every step is taken; using the answer keeps the compiler
+				// from dropping the work.
+				if isPrime(999_983) {
+					taken[me]++
+				}
+				counts[me].Store(int64(taken[me]))
+
+				before := time.Now()
+				now := other.Load()
+				after := time.Now()
+				if now != last && after.Sub(lookedAt) < maxGap && !stop.Load() {
+					seen[me]++
+				}
+				last, lookedAt = now, before
+			}
+		})
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	for ready.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(window)
+	stop.Store(true)
+	wg.Wait()
+	return taken[0] + taken[1], seen[0] + seen[1]
+}
+
+func main() {
+	all := runtime.GOMAXPROCS(0)
+	fmt.Println("GOMAXPROCS:", all)
+	if all < 2 {
+		fmt.Println("only one thread may run Go code here: parallelism cannot be shown")
+		return
+	}
+
+	fmt.Printf("primes below %d, counted by %d goroutines:\n", limit, all)
+	_, _, one := timed(1, all)
+	locked, atomically, many := timed(all, all)
+	fmt.Println("  under a sync.Mutex:", locked)
+	fmt.Println("  with sync/atomic:  ", atomically)
+	fmt.Printf("  on 1 core:  %.3fs\n", one.Seconds())
+	fmt.Printf("  on %d cores: %.3fs (%.2f of the one-core time)\n",
+		all, many.Seconds(), many.Seconds()/one.Seconds())
+
+	fmt.Println("two goroutines taking steps side by side for", window)
+	fmt.Println("(a step counts when the other moved between two looks less than", maxGap, "apart):")
+	steps, overlapped := sideBySide(1, window)
+	fmt.Printf("  on 1 core:  %d of %d steps\n", overlapped, steps)
+	for try := 1; try <= tries; try++ {
+		steps, overlapped = sideBySide(all, window)
+		if overlapped >= sameMomentSteps || try == tries {
+			fmt.Printf("  on %d cores: %d of %d steps (window %d of at most %d)\n",
+				all, overlapped, steps, try, tries)
+			break
+		}
+	}
+	fmt.Println("ran at the same moment:", overlapped >= sameMomentSteps)
 }

@@ -3,6 +3,13 @@
 // Python 3 once another thread has waited 5ms for it. The running thread is
 // not asked; it simply loses the lock between two instructions.
 //
+// The note's figures are wrong on both counts. Python 2's check interval was
+// 100 "ticks", not 1000 bytecodes (sys.getcheckinterval() returns 100), and
+// Python 3.2 and later use a switch interval of 5 milliseconds, not 15
+// (sys.getswitchinterval() returns 0.005). The C loop it quotes is Python 2's;
+// in Python 3 a thread that has waited the whole interval for the GIL asks
+// for it, and the running thread gives it up at its next check.
+//
 // Go's scheduler does the same to goroutines, without a lock. Since Go 1.14
 // a goroutine that has been running for about 10ms is preempted
 // asynchronously: a background thread of the runtime notices it and
@@ -16,6 +23,13 @@
 // thread up, yet the main goroutine hears from both and gets to run again to
 // stop them: each time, the scheduler had to take the thread away from a
 // spinning goroutine. Run with GODEBUG=asyncpreemptoff=1, the program hangs.
+//
+// The note adds that sort() is atomic. list.sort() on built-in values runs as
+// one C call while holding the GIL, so no other thread sees a half-sorted
+// list; but a key function or an __lt__ written in Python runs bytecode, and
+// other threads can run in the middle of the sort. In Go nothing shared is
+// atomic unless made so: a slice that one goroutine sorts must not be read
+// or written by another without a lock or a channel between them.
 package main
 
 import (

@@ -4,10 +4,24 @@
 // child as it is, so openssl writes straight into md5 and the Go program
 // never touches the bytes in between. It only collects md5's output.
 //
-// The note runs md5, the macOS tool; Linux has md5sum instead, which adds
-// "  -" after the hash. The program uses whichever exec.LookPath finds and
-// prints only the hash. openssl runs as in the previous example, with
-// -pbkdf2 added to silence the warning about the old key derivation.
+// The note's Python has a race here. Each openssl's stdout pipe is also the
+// pipe its md5 reads, and the loop over input_procs calls communicate() on
+// the openssl processes, which reads that same pipe to the end: whichever
+// of the two readers gets there first takes openssl's bytes. Python often
+// wins, and md5 then hashes nothing and prints
+// d41d8cd98f00b204e9800998ecf8427e, the MD5 of empty input. (To fix the
+// Python, leave the pipe to md5: close proc.stdin and call proc.wait(), not
+// communicate().) The Go program has no such race, because md5 is the only
+// reader of the pipe: Wait on the openssl command waits for it to exit and
+// reads nothing. To prove it, the program checks that no digest it printed
+// is the MD5 of empty input.
+//
+// The note's block is not complete on its own: it uses os, subprocess,
+// run_openssl and run_sleep from the blocks before it. It runs md5, the
+// macOS tool; Linux has md5sum instead, which adds "  -" after the hash. The
+// program uses whichever exec.LookPath finds and prints only the hash.
+// openssl runs as in the previous example, with -pbkdf2 added to silence
+// the warning about the old key derivation.
 //
 // Python's communicate(timeout=0.1) raises TimeoutExpired and leaves the
 // child running until terminate() sends it SIGTERM. In Go the deadline is a
@@ -20,6 +34,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -97,13 +112,18 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+	empty := fmt.Sprintf("%x", md5.Sum(nil))
+	hashedSomething := true
 	for i, cmd := range hashCmds {
 		if err := cmd.Wait(); err != nil {
 			log.Fatal(err)
 		}
 		// md5 prints the hash; md5sum adds "  -" for standard input.
-		fmt.Println(strings.Fields(hashes[i].String())[0])
+		sum := strings.Fields(hashes[i].String())[0]
+		fmt.Println(sum)
+		hashedSomething = hashedSomething && sum != empty
 	}
+	fmt.Printf("none is %s, the MD5 of empty input: %v\n", empty, hashedSomething)
 
 	// A timeout can be set too.
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -128,6 +148,8 @@ func main() {
 	}
 	fmt.Println("Exit status", status)
 	fmt.Println("timed out:", errors.Is(ctx.Err(), context.DeadlineExceeded))
-	// Left alone, the sleep would have lasted ten seconds.
+	// Left alone, the sleep would have lasted ten seconds; stopped by the
+	// 0.1 s deadline, it ends in a fraction of one. The margin is the five
+	// seconds in between.
 	fmt.Println("stopped within 5 seconds:", elapsed < 5*time.Second)
 }

@@ -9,6 +9,11 @@
 // prints and sleeps briefly, so it says "working" a few times rather than
 // spinning as fast as it can. Once Wait has returned, cmd.ProcessState holds
 // the exit status that Python's poll() returns.
+//
+// How many times it says "working" depends on timing, so the expected output
+// only asks for one or more. The margin: the first check comes
+// microseconds after the start, and the child sleeps 0.3 seconds, so "at
+// least once" holds unless starting the loop takes 0.3 seconds.
 package main
 
 import (

@@ -6,9 +6,10 @@
 // renamed prev and cur: new is a builtin function in Go.)
 //
 // One difference is the numbers themselves. Python's int grows without
-// limit; Go's int is 64 bits, which holds Fibonacci numbers up to fib(92).
-// Past that the sum silently wraps around; math/big is the way to go
-// further.
+// limit. Go's int is 32 or 64 bits wide depending on the platform, so the
+// functions use int64, which holds Fibonacci numbers up to fib(92) on every
+// platform. Past that the sum silently wraps around; math/big is the way to
+// go further.
 //
 // The program prints the first values from both functions and checks that
 // they agree.
@@ -16,7 +17,7 @@ package main
 
 import "fmt"
 
-func fib(n int) int {
+func fib(n int) int64 {
 	switch n {
 	case 0:
 		return 0
@@ -27,11 +28,11 @@ func fib(n int) int {
 	}
 }
 
-func fibi(n int) int {
+func fibi(n int) int64 {
 	if n == 0 {
 		return 0
 	}
-	prev, cur := 0, 1
+	var prev, cur int64 = 0, 1
 	for range n - 1 {
 		prev, cur = cur, prev+cur
 	}

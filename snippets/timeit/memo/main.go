@@ -5,10 +5,11 @@
 // (2, 1).
 //
 // In Go the memo is a map in a struct, and the recursion goes through the
-// receiver, f.Nth(n-1), the counterpart of self.__call__(n-1). Go values are
-// not callable, but a method value such as newFibonacci(0, 1).Nth is a plain
-// func(int) int bound to its memo, so the loop can call fib(i) and lucas(i)
-// as the Python does.
+// receiver, f.Nth(n-1), the counterpart of self.__call__(n-1). Go has no
+// __call__: only func values can be called, and a struct cannot make itself
+// one. But a method value such as newFibonacci(0, 1).Nth is a func(int) int
+// bound to its memo, so the loop can call fib(i) and lucas(i) as the Python
+// does.
 //
 // The comma-ok lookup (v, ok := f.memo[n]) does the work of "n not in
 // self.memo" and the fetch in one step.

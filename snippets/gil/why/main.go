@@ -1,0 +1,125 @@
+// Why does CPython have a GIL, and why does Go need none?
+//
+// CPython keeps every object alive by reference counting: each object holds
+// a count of the references to it, every copy of a reference adds one
+// (Py_INCREF) and every dropped reference takes one away (Py_DECREF), and
+// the object is freed when the count reaches zero. Those counts change all
+// the time, from every thread. A plain increment is a load, an add and a
+// store, so two threads changing the same count at once can lose an update
+// and free an object still in use, or leak it. Making every count atomic, or
+// guarding each with its own lock, slows down every program, threaded or
+// not; one global lock around the whole interpreter makes them all safe for
+// the price of running one thread at a time. That lock is the GIL, and C
+// extensions came to rely on it too.
+//
+// Go manages memory with a tracing garbage collector instead. There are no
+// counts: copying a pointer writes the pointer and nothing else, so
+// goroutines on different cores can share objects without any bookkeeping
+// for a global lock to protect. From time to time the collector, which runs
+// alongside the program, finds everything still reachable from the
+// goroutines' stacks and the globals and frees the rest. That also frees
+// objects that refer to each other in a cycle, which reference counts alone
+// never can (CPython has a separate cycle collector for them). The program
+// shows it: it builds two nodes that point at each other, drops them, and
+// asks runtime.AddCleanup to say when the collector frees one.
+//
+// Go does not make your data safe for you, though. Two goroutines that
+// access the same variable at the same time, at least one of them writing,
+// without synchronisation, are a data race: a bug whose results the Go
+// memory model (go.dev/ref/mem) does not promise, and which the race
+// detector (go run -race, go test -race) reports when it sees one happen.
+// The tools are yours to place where they are needed: a sync.Mutex around
+// the update, an operation from sync/atomic, or a channel that hands the
+// data from one goroutine to the next. The program has a thousand
+// goroutines add to two counters, one under a mutex and one atomic, and
+// both come out exact. It has no unguarded counter on purpose: whatever
+// that printed would be a bug, not a lesson.
+//
+// The note's entry is dated 2018 and is now out of date. The GIL can be
+// removed without ending reference counting: PEP 703 keeps the counts but
+// makes most of them cheap, with biased reference counting (the thread that
+// owns an object counts without atomics, the others atomically) and
+// immortal objects whose counts never change, and adds per-object locks to
+// the built-in types. Since Python 3.13 CPython has an optional
+// free-threaded build without the GIL (python3.13t), experimental in 3.13
+// and supported since 3.14, at some cost to single-threaded speed. The
+// slowdown the note reports belongs to Larry Hastings's "Gilectomy", an
+// experiment begun in 2016 that made every count atomic and was later
+// abandoned.
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const goroutines, adds = 1000, 1000
+
+// count has many goroutines add to two shared counters, one guarded by a
+// mutex and one atomic, and returns both totals.
+func count() (locked int, atomically int64) {
+	var (
+		mu    sync.Mutex
+		total int // guarded by mu
+		n     atomic.Int64
+	)
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for range adds {
+				mu.Lock()
+				total++
+				mu.Unlock()
+				n.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	return total, n.Load()
+}
+
+// node is one link in a chain of references, as in a doubly linked list.
+type node struct {
+	other *node
+}
+
+// cycleCollected builds two nodes that refer to each other, drops every
+// reference to them from outside, and reports whether the garbage collector
+// frees them before the deadline. Reference counts would keep both alive
+// forever, each holding the other's count at one.
+func cycleCollected(deadline time.Duration) bool {
+	freed := make(chan struct{})
+	func() {
+		a, b := new(node), new(node)
+		a.other, b.other = b, a
+		runtime.AddCleanup(a, func(ch chan struct{}) { close(ch) }, freed)
+	}()
+
+	timeout := time.After(deadline)
+	for {
+		runtime.GC()
+		select {
+		case <-freed:
+			return true
+		case <-timeout:
+			return false
+		case <-time.After(10 * time.Millisecond):
+			// The cleanup runs on a goroutine of its own after the
+			// collection; give it a moment, then collect again.
+		}
+	}
+}
+
+func main() {
+	locked, atomically := count()
+	fmt.Printf("%d goroutines each add %d to two shared counters (%d in all):\n",
+		goroutines, adds, goroutines*adds)
+	fmt.Println("  under a sync.Mutex:", locked)
+	fmt.Println("  with sync/atomic:  ", atomically)
+
+	fmt.Println("a cycle of two nodes, no longer reachable, freed by the garbage collector:",
+		cycleCollected(5*time.Second))
+}
