@@ -22,15 +22,25 @@ func TestParseInfo(t *testing.T) {
 		{"python {snippet=Bad/ID}", "python", "", true},
 		{"python {snippet}", "python", "", true},
 		{"python {snippet=a", "python", "", true},
+		{"css {{ title: 'globals.css' }}", "css", "", false},
+		{"js {.numberLines}", "js", "", false},
+		{"rust,ignore", "rust", "", false},
+		{"go {linenos=table}", "go", "", false},
+		{"python3", "python3", "", false},
+		{"nosuchlang", "nosuchlang", "", false},
+		{"{.python}", "python", "", false},
+		{"css {{ title: 'globals.css' }} {snippet=a/b}", "css", "a/b", false},
+		{"python {snippet=a} {snippet=b}", "python", "", true},
+		{"python {snippet=none .x}", "python", "none", false},
 	}
 	for _, tt := range tests {
-		lang, attrs, err := ParseInfo(tt.info)
+		in, err := ParseInfo(tt.info)
 		if (err != nil) != tt.bad {
 			t.Errorf("ParseInfo(%q) error = %v, want error %v", tt.info, err, tt.bad)
 			continue
 		}
-		if lang != tt.lang || (!tt.bad && attrs["snippet"] != tt.snippet) {
-			t.Errorf("ParseInfo(%q) = %q, %v; want %q, snippet %q", tt.info, lang, attrs, tt.lang, tt.snippet)
+		if in.Lang != tt.lang || (!tt.bad && in.Snippet != tt.snippet) {
+			t.Errorf("ParseInfo(%q) = %+v; want %q, snippet %q", tt.info, in, tt.lang, tt.snippet)
 		}
 	}
 }
@@ -87,15 +97,16 @@ func TestParseBadAttribute(t *testing.T) {
 }
 
 func TestHTML(t *testing.T) {
-	d, err := Parse("notes/x.md", []byte(note), 1)
+	md := New()
+	d, err := md.Parse("notes/x.md", []byte(note), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	err = d.HTML(&buf, func(w io.Writer, b *Block) error {
-		_, err := fmt.Fprintf(w, "<figure data-line=%d>%s</figure>\n", b.Line, Code(b.Lang, b.Code))
+	err = d.Render(&buf, Options{Figure: func(w io.Writer, b *Block) error {
+		_, err := fmt.Fprintf(w, "<figure data-line=%d>%s</figure>\n", b.Line, md.Code(b.Lang, b.Code))
 		return err
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +130,7 @@ func TestHTML(t *testing.T) {
 }
 
 func TestCodeUnknownLanguage(t *testing.T) {
-	got := string(Code("no-such-language", "a < b\n"))
+	got := string(New().Code("no-such-language", "a < b\n"))
 	if !strings.Contains(got, "a &lt; b") {
 		t.Errorf("Code for an unknown language = %q, want the text escaped", got)
 	}

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"go/doc/comment"
 	"html/template"
@@ -13,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gonotebook/notebook/render"
@@ -138,12 +140,16 @@ func tagDir(tag string) string  { return "tags/" + tag + "/" }
 type builder struct {
 	cfg    *Config
 	nb     *Notebook
+	md     *render.Markdown
 	dir    string
 	base   *url.URL // the site's absolute address, ending in "/"
 	tmpl   *template.Template
 	assets map[string]string
 	site   *siteData
 	files  []string // every file written, from the site root
+
+	bodies []template.HTML // each published note's body, as site.Notes
+	feed   []string        // the feed's notes' bodies, newest first
 }
 
 // renderSite writes every page of the site into dir.
@@ -152,7 +158,11 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 	if err != nil {
 		return err
 	}
-	b := &builder{cfg: cfg, nb: nb, dir: dir, base: base, site: &siteData{}}
+	md := nb.md
+	if md == nil {
+		md = render.New()
+	}
+	b := &builder{cfg: cfg, nb: nb, md: md, dir: dir, base: base, site: &siteData{}}
 	tags := map[string][]*Note{}
 	for _, n := range nb.Notes {
 		if !n.Draft || cfg.Drafts {
@@ -170,7 +180,12 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 	if b.assets, err = b.writeAssets(); err != nil {
 		return err
 	}
-	if b.tmpl, err = template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"); err != nil {
+	b.tmpl, err = template.New("").Funcs(funcs).Funcs(template.FuncMap{"language": md.LanguageName}).
+		ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	if err := b.renderNotes(); err != nil {
 		return err
 	}
 	newest := reversed(b.site.Notes)
@@ -201,15 +216,7 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 		if i+1 < len(b.site.Notes) {
 			p.Next = b.site.Notes[i+1]
 		}
-		var body bytes.Buffer
-		write := n.Doc.HTML
-		if n.titleHeading() != nil {
-			write = n.Doc.BodyHTML
-		}
-		if err := write(&body, b.figure(n, "figure")); err != nil {
-			return fmt.Errorf("%s: %v", n.Path, err)
-		}
-		p.Content = template.HTML(body.String())
+		p.Content = b.bodies[i]
 		if err := b.page(n.URL()+"index.html", "note", p); err != nil {
 			return err
 		}
@@ -223,12 +230,63 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 	return b.writeSitemap()
 }
 
+// renderNotes renders each published note once, for its page, and the
+// newest feedSize notes once more, without heading anchors and with the
+// feed's figures, for the feed; on every core.
+func (b *builder) renderNotes() error {
+	notes := b.site.Notes
+	feed := reversed(notes)[:min(feedSize, len(notes))]
+	b.bodies = make([]template.HTML, len(notes))
+	b.feed = make([]string, len(feed))
+	// Job i renders notes[i] for its page, or, past them, feed[i-len(notes)].
+	job := func(i int) (n *Note, opts render.Options, out func(string)) {
+		if i < len(notes) {
+			n = notes[i]
+			opts = render.Options{Figure: b.figure(n, "figure"), NoTitle: n.titleHeading() != nil}
+			return n, opts, func(s string) { b.bodies[i] = template.HTML(s) }
+		}
+		n = feed[i-len(notes)]
+		opts = render.Options{Figure: b.figure(n, "feed-figure"), NoAnchors: true}
+		return n, opts, func(s string) { b.feed[i-len(notes)] = s }
+	}
+	errs := make([]error, len(notes)+len(feed))
+	parallel(len(errs), func(i int) {
+		n, opts, out := job(i)
+		var body bytes.Buffer
+		if err := n.Doc.Render(&body, opts); err != nil {
+			errs[i] = fmt.Errorf("%s: %v", n.Path, err)
+			return
+		}
+		out(body.String())
+	})
+	return errors.Join(errs...)
+}
+
+// parallel calls f(0), ..., f(n-1), on as many goroutines at once as
+// there are cores for Go to use, and returns when every call has.
+func parallel(n int, f func(i int)) {
+	workers := min(n, runtimeProcs())
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
 var funcs = template.FuncMap{
 	"date":     func(t time.Time) string { return t.Format("2 January 2006") },
 	"isodate":  func(t time.Time) string { return t.Format(time.DateOnly) },
 	"byYear":   byYear,
 	"duration": formatDuration,
-	"language": render.LanguageName,
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
 			return "1 " + one
@@ -278,14 +336,14 @@ type figure struct {
 // named template.
 func (b *builder) figure(n *Note, tmpl string) render.FigureFunc {
 	return func(w io.Writer, blk *render.Block) error {
-		f := figure{Note: n, Block: blk, Original: render.Code(blk.Lang, blk.Code)}
+		f := figure{Note: n, Block: blk, Original: b.md.Code(blk.Lang, blk.Code)}
 		if blk.Linked() {
 			f.Snippet = b.nb.Snippets[blk.Snippet]
 			f.Result = b.nb.Results[blk.Snippet]
 			if f.Snippet == nil || f.Result == nil {
 				return fmt.Errorf("%s:%d: snippet %s has no result", n.Path, blk.Line, blk.Snippet)
 			}
-			f.Go = render.Code("go", f.Snippet.Code)
+			f.Go = b.md.Code("go", f.Snippet.Code)
 			f.Doc = docHTML(f.Snippet.Doc)
 		}
 		return b.tmpl.ExecuteTemplate(w, tmpl, f)

@@ -63,6 +63,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/fileline"
 	"github.com/gonotebook/notebook/notes"
 	"github.com/gonotebook/notebook/render"
 	"github.com/gonotebook/notebook/snippets"
@@ -131,13 +132,18 @@ type Note struct {
 // A Notebook is every note, the snippets they link to, and the snippets'
 // results.
 type Notebook struct {
-	Notes    []*Note
+	Notes []*Note
+	// Warnings are problems in the notes that do not stop a build, each
+	// at its file and line.
+	Warnings []*fileline.Error
 	Snippets map[string]*snippets.Snippet // by id, every snippet below snippets/
 	Results  map[string]*snippets.Result  // by id, for the snippets that ran
 	// Unlinked lists the fenced blocks that name no snippet, as "file:line".
 	Unlinked []string
 	// Orphans lists the snippets no note links to.
 	Orphans []string
+
+	md *render.Markdown // parsed the notes; renders them
 }
 
 // Load reads every note and snippet and checks that every link resolves. It
@@ -157,15 +163,22 @@ func Load(cfg *Config) (*Notebook, error) {
 		nb.Snippets[s.ID] = s
 	}
 	used := map[string]bool{}
-	for _, n := range list {
-		doc, err := render.Parse(n.Path, n.Body, n.BodyLine)
-		if err != nil {
-			errs = append(errs, err)
+	nb.md = render.New()
+	docs := make([]*render.Doc, len(list))
+	parseErrs := make([]error, len(list))
+	parallel(len(list), func(i int) {
+		docs[i], parseErrs[i] = nb.md.Parse(list[i].Path, list[i].Body, list[i].BodyLine)
+	})
+	for i, n := range list {
+		doc := docs[i]
+		if parseErrs[i] != nil {
+			errs = append(errs, parseErrs[i])
 		}
 		if doc == nil {
 			continue
 		}
 		nb.Notes = append(nb.Notes, &Note{Note: n, Doc: doc})
+		nb.Warnings = append(nb.Warnings, doc.Warnings...)
 		for _, b := range doc.Blocks {
 			switch {
 			case b.Snippet == "":
