@@ -16,6 +16,9 @@
 //	404.html               the page for missing addresses
 //	assets/                style sheet, scripts and icon, fingerprinted
 //
+// The feed holds the newest 20 published notes (feedSize), without the
+// links headings carry on their pages.
+//
 // Only assets/ holds fingerprinted files: their names change whenever their
 // contents do, so they may be cached for ever; nothing else may.
 //
