@@ -333,18 +333,25 @@ type figure struct {
 }
 
 // figure returns the function that writes each fenced block of n with the
-// named template.
+// named template: "figure" for its page, or "feed-figure", which shows
+// code as plain text, so that nothing is highlighted for it.
 func (b *builder) figure(n *Note, tmpl string) render.FigureFunc {
+	highlight := tmpl != "feed-figure"
 	return func(w io.Writer, blk *render.Block) error {
-		f := figure{Note: n, Block: blk, Original: b.md.Code(blk.Lang, blk.Code)}
+		f := figure{Note: n, Block: blk}
 		if blk.Linked() {
 			f.Snippet = b.nb.Snippets[blk.Snippet]
 			f.Result = b.nb.Results[blk.Snippet]
 			if f.Snippet == nil || f.Result == nil {
 				return fmt.Errorf("%s:%d: snippet %s has no result", n.Path, blk.Line, blk.Snippet)
 			}
-			f.Go = b.md.Code("go", f.Snippet.Code)
-			f.Doc = docHTML(f.Snippet.Doc)
+		}
+		if highlight {
+			f.Original = b.md.Code(blk.Lang, blk.Code)
+			if f.Snippet != nil {
+				f.Go = b.md.Code("go", f.Snippet.Code)
+				f.Doc = docHTML(f.Snippet.Doc)
+			}
 		}
 		return b.tmpl.ExecuteTemplate(w, tmpl, f)
 	}
