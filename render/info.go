@@ -30,9 +30,9 @@ type Info struct {
 // ParseInfo reads a fence's info string (see the package documentation
 // for its grammar). Only an attribute block that names snippet can make it
 // fail: such a block must be well formed, and its id must pass
-// snippets.CheckID or be "none". The error then wraps a
-// *snippets.IDError when the id is at fault. Anything else is read where
-// it can be and otherwise ignored.
+// snippets.CheckID or be "none"; when the id is at fault, the error is
+// CheckID's *snippets.IDError. Anything else is read where it can be and
+// otherwise ignored.
 func ParseInfo(info string) (Info, error) {
 	var in Info
 	rest := strings.TrimSpace(info)

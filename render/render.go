@@ -35,17 +35,19 @@
 //
 // A fence's info string is read once, by ParseInfo, as
 //
-//	info  = [word] [other] [attrs] [other]
-//	word  = the first run of characters up to a space, "{" or the end
+//	info  = [word] { other | attrs }
+//	word  = the first run of characters up to white space, "{" or the end
 //	lang  = word up to its first ",", so "rust,ignore" is Rust
 //	attrs = "{" ... "}", braces balanced: Pandoc attributes, separated by
-//	        spaces: key=value, key="quoted value", .class or #id
+//	        white space: key=value, key="quoted value", .class or #id
 //
 // so that ```python {snippet=subprocess/parallel-sleep} is a Python block
 // linked to the snippet subprocess/parallel-sleep. The snippet attribute
 // links the block to its Go equivalent; snippet=none says that the block
 // has none on purpose. A block without the attribute is unlinked. With no
-// word, the first class is the language: ```{.python}.
+// word, the first class is the language: ```{.python}. A "{" that never
+// closes is other text, unless no "{" follows it: then the attribute block
+// runs to the end of the info string.
 //
 // Only an attribute block that names snippet is held to this grammar. Such
 // a block must close, hold nothing but well-formed attributes, and give a
