@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -146,5 +147,40 @@ func TestCSS(t *testing.T) {
 	}
 	if _, err := CSS("no-such-style", ""); err == nil {
 		t.Error("CSS of a missing style: no error")
+	}
+}
+
+// TestRenderConcurrent renders one Doc from many goroutines, with
+// different options, through one Markdown, as a build does; run it with
+// -race.
+func TestRenderConcurrent(t *testing.T) {
+	md := New()
+	d, err := md.Parse("notes/x.md", []byte(note), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want [2]bytes.Buffer
+	for i := range want {
+		if err := d.Render(&want[i], Options{NoAnchors: i == 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if bytes.Equal(want[0].Bytes(), want[1].Bytes()) {
+		t.Fatal("NoAnchors changed nothing")
+	}
+	got := make([]bytes.Buffer, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			if err := d.Render(&got[i], Options{NoAnchors: i%2 == 1}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range got {
+		if !bytes.Equal(got[i].Bytes(), want[i%2].Bytes()) {
+			t.Errorf("render %d differs from the same render done alone:\n%s", i, got[i].String())
+		}
 	}
 }
