@@ -168,11 +168,12 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 		if !n.Draft || cfg.Drafts {
 			b.site.Notes = append(b.site.Notes, n)
 			for _, t := range n.Tags {
-				tags[t] = append([]*Note{n}, tags[t]...)
+				tags[t] = append(tags[t], n)
 			}
 		}
 	}
 	for name, ns := range tags {
+		slices.Reverse(ns) // newest first
 		b.site.Tags = append(b.site.Tags, tagInfo{name, ns})
 	}
 	slices.SortFunc(b.site.Tags, func(a, b tagInfo) int { return strings.Compare(a.Name, b.Name) })
