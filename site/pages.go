@@ -146,10 +146,10 @@ type builder struct {
 	tmpl   *template.Template
 	assets map[string]string
 	site   *siteData
-	files  []string // every file written, from the site root
+	feed   []string // the feed's notes' bodies, newest first
 
-	bodies []template.HTML // each published note's body, as site.Notes
-	feed   []string        // the feed's notes' bodies, newest first
+	mu    sync.Mutex // guards files, as pages are written concurrently
+	files []string   // every file written, from the site root
 }
 
 // renderSite writes every page of the site into dir.
@@ -186,9 +186,6 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := b.renderNotes(); err != nil {
-		return err
-	}
 	newest := reversed(b.site.Notes)
 	if err := b.page("index.html", "index", page{Section: "notes", Notes: newest,
 		Description: "Dated notes; beside each code block, a Go program that does the same and the output it printed."}); err != nil {
@@ -209,18 +206,8 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 			return err
 		}
 	}
-	for i, n := range b.site.Notes {
-		p := page{Title: n.Title, Note: n, Description: describe(n)}
-		if i > 0 {
-			p.Prev = b.site.Notes[i-1]
-		}
-		if i+1 < len(b.site.Notes) {
-			p.Next = b.site.Notes[i+1]
-		}
-		p.Content = b.bodies[i]
-		if err := b.page(n.URL()+"index.html", "note", p); err != nil {
-			return err
-		}
+	if err := b.writeNotes(); err != nil {
+		return err
 	}
 	if err := b.writeSearchIndex(); err != nil {
 		return err
@@ -231,36 +218,47 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 	return b.writeSitemap()
 }
 
-// renderNotes renders each published note once, for its page, and the
-// newest feedSize notes once more, without heading anchors and with the
-// feed's figures, for the feed; on every core.
-func (b *builder) renderNotes() error {
+// writeNotes renders each published note once and writes its page, and
+// renders the newest feedSize notes once more, without heading anchors and
+// with the feed's figures, for the feed; on every core.
+func (b *builder) writeNotes() error {
 	notes := b.site.Notes
 	feed := reversed(notes)[:min(feedSize, len(notes))]
-	b.bodies = make([]template.HTML, len(notes))
 	b.feed = make([]string, len(feed))
-	// Job i renders notes[i] for its page, or, past them, feed[i-len(notes)].
-	job := func(i int) (n *Note, opts render.Options, out func(string)) {
-		if i < len(notes) {
-			n = notes[i]
-			opts = render.Options{Figure: b.figure(n, "figure"), NoTitle: n.titleHeading() != nil}
-			return n, opts, func(s string) { b.bodies[i] = template.HTML(s) }
-		}
-		n = feed[i-len(notes)]
-		opts = render.Options{Figure: b.figure(n, "feed-figure"), NoAnchors: true}
-		return n, opts, func(s string) { b.feed[i-len(notes)] = s }
-	}
 	errs := make([]error, len(notes)+len(feed))
 	parallel(len(errs), func(i int) {
-		n, opts, out := job(i)
+		if i < len(notes) {
+			errs[i] = b.writeNote(i)
+			return
+		}
+		n := feed[i-len(notes)]
 		var body bytes.Buffer
-		if err := n.Doc.Render(&body, opts); err != nil {
+		if err := n.Doc.Render(&body, render.Options{Figure: b.figure(n, "feed-figure"), NoAnchors: true}); err != nil {
 			errs[i] = fmt.Errorf("%s: %v", n.Path, err)
 			return
 		}
-		out(body.String())
+		b.feed[i-len(notes)] = body.String()
 	})
 	return errors.Join(errs...)
+}
+
+// writeNote renders the i-th published note and writes its page.
+func (b *builder) writeNote(i int) error {
+	n := b.site.Notes[i]
+	p := page{Title: n.Title, Note: n, Description: describe(n)}
+	if i > 0 {
+		p.Prev = b.site.Notes[i-1]
+	}
+	if i+1 < len(b.site.Notes) {
+		p.Next = b.site.Notes[i+1]
+	}
+	var body bytes.Buffer
+	opts := render.Options{Figure: b.figure(n, "figure"), NoTitle: n.titleHeading() != nil}
+	if err := n.Doc.Render(&body, opts); err != nil {
+		return fmt.Errorf("%s: %v", n.Path, err)
+	}
+	p.Content = template.HTML(body.String())
+	return b.page(n.URL()+"index.html", "note", p)
 }
 
 // parallel calls f(0), ..., f(n-1), on as many goroutines at once as
@@ -318,7 +316,9 @@ func (b *builder) writeFile(rel string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
+	b.mu.Lock()
 	b.files = append(b.files, rel)
+	b.mu.Unlock()
 	return os.WriteFile(p, data, 0o644)
 }
 
