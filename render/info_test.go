@@ -62,3 +62,42 @@ func FuzzParseInfo(f *testing.F) {
 		}
 	})
 }
+
+func TestLinkFence(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{"```python", "```python {snippet=a/b}"},
+		{"```python  ", "```python {snippet=a/b}"},
+		{"```", "``` {snippet=a/b}"},
+		{"~~~ sh", "~~~ sh {snippet=a/b}"},
+		{"```js {.numberLines}", "```js {.numberLines snippet=a/b}"},
+		{"```go {linenos=table}", "```go {linenos=table snippet=a/b}"},
+		{"```css {{ title: 'globals.css' }}", "```css {{ title: 'globals.css' }} {snippet=a/b}"},
+		{"```rust,ignore", "```rust,ignore {snippet=a/b}"},
+		{"```sh {", "```sh { {snippet=a/b}"},
+		{"  ```python {}", "  ```python { snippet=a/b}"},
+	}
+	for _, tt := range tests {
+		src := "text\n" + tt.line + "\ncode\n```\n"
+		got, err := LinkFence([]byte(src), 2, "a/b")
+		if err != nil {
+			t.Errorf("LinkFence(%q): %v", tt.line, err)
+			continue
+		}
+		if want := "text\n" + tt.want + "\ncode\n```\n"; string(got) != want {
+			t.Errorf("LinkFence(%q) = %q, want %q", tt.line, got, want)
+		}
+	}
+	for _, tt := range []struct{ src, err string }{
+		{"text\n```python {snippet=x}\n```\n", `line 2: the block is linked to "x" already`},
+		{"text\n```python\n```\n", "line 1 does not open a fenced code block"},
+		{"```python {snippet=Bad}\n```\n", `line 1: snippet id "Bad"`},
+	} {
+		line := 2
+		if strings.HasPrefix(tt.err, "line 1") {
+			line = 1
+		}
+		if _, err := LinkFence([]byte(tt.src), line, "a/b"); err == nil || !strings.HasPrefix(err.Error(), tt.err) {
+			t.Errorf("LinkFence(%q, %d) error = %v, want %q...", tt.src, line, err, tt.err)
+		}
+	}
+}
