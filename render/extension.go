@@ -37,8 +37,8 @@ func (e *extender) Extend(m goldmark.Markdown) {
 // kindFigure is a fenced block read by the transformer.
 var kindFigure = ast.NewNodeKind("NotebookFigure")
 
-// kindEntry is a heading read by the transformer.
-var kindEntry = ast.NewNodeKind("NotebookHeading")
+// kindHeading is a heading read by the transformer.
+var kindHeading = ast.NewNodeKind("NotebookHeading")
 
 // A figureNode stands in the tree for a fenced code block.
 type figureNode struct {
@@ -59,7 +59,7 @@ type headingNode struct {
 	title   bool // the note's title (Doc.Title)
 }
 
-func (n *headingNode) Kind() ast.NodeKind { return kindEntry }
+func (n *headingNode) Kind() ast.NodeKind { return kindHeading }
 func (n *headingNode) Dump(src []byte, level int) {
 	ast.DumpHelper(n, src, level, map[string]string{"Level": fmt.Sprint(n.Level), "ID": n.heading.ID}, nil)
 }
@@ -290,7 +290,7 @@ type nodeRenderer struct{}
 
 func (r nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kindFigure, r.figure)
-	reg.Register(kindEntry, r.heading)
+	reg.Register(kindHeading, r.heading)
 	reg.Register(ast.KindHTMLBlock, r.htmlBlock)
 	reg.Register(ast.KindRawHTML, r.rawHTML)
 }
