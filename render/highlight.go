@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -11,24 +12,50 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 )
 
-// formatter writes chroma's HTML with CSS classes rather than inline
-// styles, so that one page serves light and dark themes.
-var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-"))
+// newFormatter returns chroma's HTML formatter with CSS classes rather
+// than inline styles, so that one page serves light and dark themes.
+func newFormatter() *chromahtml.Formatter {
+	return chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-"))
+}
 
-// lexer returns chroma's lexer for a fence language, or plain text.
-func lexer(lang string) chroma.Lexer {
-	l := lexers.Get(strings.ToLower(lang))
-	if l == nil {
-		l = lexers.Fallback
+// A lexerCache resolves each fence language to a chroma lexer once:
+// chroma's lookup of a name it does not know tries every lexer's file
+// name patterns, far dearer than highlighting the block. Misses are
+// cached too. It is safe for concurrent use.
+type lexerCache struct {
+	mu sync.Mutex
+	m  map[string]chroma.Lexer // by lower-case language; nil for unknown
+}
+
+// get returns the lexer for lang, or nil if chroma knows no such language.
+func (c *lexerCache) get(lang string) chroma.Lexer {
+	lang = strings.ToLower(lang)
+	if lang == "" {
+		return nil
 	}
-	return chroma.Coalesce(l)
+	c.mu.Lock()
+	l, ok := c.m[lang]
+	c.mu.Unlock()
+	if ok {
+		return l
+	}
+	if l = lexers.Get(lang); l != nil {
+		l = chroma.Coalesce(l)
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]chroma.Lexer{}
+	}
+	c.m[lang] = l
+	c.mu.Unlock()
+	return l
 }
 
 // LanguageName returns the name readers know a fence language by, as
 // chroma spells it ("python" gives "Python", "sh" gives "Bash"), or "Text"
 // for an unknown or empty language.
-func LanguageName(lang string) string {
-	if l := lexers.Get(strings.ToLower(lang)); l != nil && lang != "" {
+func (m *Markdown) LanguageName(lang string) string {
+	if l := m.lexers.get(lang); l != nil {
 		return l.Config().Name
 	}
 	return "Text"
@@ -37,11 +64,15 @@ func LanguageName(lang string) string {
 // Code returns code highlighted as lang, as a <pre> element with chroma's
 // CSS classes. An unknown or empty language gives plain, escaped text;
 // highlighting never fails a build.
-func Code(lang, code string) template.HTML {
+func (m *Markdown) Code(lang, code string) template.HTML {
+	l := m.lexers.get(lang)
+	if l == nil {
+		l = m.plain
+	}
 	var b strings.Builder
-	it, err := lexer(lang).Tokenise(nil, code)
+	it, err := l.Tokenise(nil, code)
 	if err == nil {
-		err = formatter.Format(&b, styles.Fallback, it)
+		err = m.formatter.Format(&b, styles.Fallback, it)
 	}
 	if err != nil {
 		return template.HTML(`<pre class="hl-chroma"><code>` + template.HTMLEscapeString(code) + `</code></pre>`)
@@ -57,7 +88,7 @@ func CSS(style, scope string) (string, error) {
 		return "", fmt.Errorf("no chroma style %q", style)
 	}
 	var b strings.Builder
-	if err := formatter.WriteCSS(&b, st); err != nil {
+	if err := newFormatter().WriteCSS(&b, st); err != nil {
 		return "", err
 	}
 	if scope == "" {

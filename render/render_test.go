@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -22,15 +23,25 @@ func TestParseInfo(t *testing.T) {
 		{"python {snippet=Bad/ID}", "python", "", true},
 		{"python {snippet}", "python", "", true},
 		{"python {snippet=a", "python", "", true},
+		{"css {{ title: 'globals.css' }}", "css", "", false},
+		{"js {.numberLines}", "js", "", false},
+		{"rust,ignore", "rust", "", false},
+		{"go {linenos=table}", "go", "", false},
+		{"python3", "python3", "", false},
+		{"nosuchlang", "nosuchlang", "", false},
+		{"{.python}", "python", "", false},
+		{"css {{ title: 'globals.css' }} {snippet=a/b}", "css", "a/b", false},
+		{"python {snippet=a} {snippet=b}", "python", "", true},
+		{"python {snippet=none .x}", "python", "none", false},
 	}
 	for _, tt := range tests {
-		lang, attrs, err := ParseInfo(tt.info)
+		in, err := ParseInfo(tt.info)
 		if (err != nil) != tt.bad {
 			t.Errorf("ParseInfo(%q) error = %v, want error %v", tt.info, err, tt.bad)
 			continue
 		}
-		if lang != tt.lang || (!tt.bad && attrs["snippet"] != tt.snippet) {
-			t.Errorf("ParseInfo(%q) = %q, %v; want %q, snippet %q", tt.info, lang, attrs, tt.lang, tt.snippet)
+		if in.Lang != tt.lang || (!tt.bad && in.Snippet != tt.snippet) {
+			t.Errorf("ParseInfo(%q) = %+v; want %q, snippet %q", tt.info, in, tt.lang, tt.snippet)
 		}
 	}
 }
@@ -87,15 +98,16 @@ func TestParseBadAttribute(t *testing.T) {
 }
 
 func TestHTML(t *testing.T) {
-	d, err := Parse("notes/x.md", []byte(note), 1)
+	md := New()
+	d, err := md.Parse("notes/x.md", []byte(note), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	err = d.HTML(&buf, func(w io.Writer, b *Block) error {
-		_, err := fmt.Fprintf(w, "<figure data-line=%d>%s</figure>\n", b.Line, Code(b.Lang, b.Code))
+	err = d.Render(&buf, Options{Figure: func(w io.Writer, b *Block) error {
+		_, err := fmt.Fprintf(w, "<figure data-line=%d>%s</figure>\n", b.Line, md.Code(b.Lang, b.Code))
 		return err
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +131,7 @@ func TestHTML(t *testing.T) {
 }
 
 func TestCodeUnknownLanguage(t *testing.T) {
-	got := string(Code("no-such-language", "a < b\n"))
+	got := string(New().Code("no-such-language", "a < b\n"))
 	if !strings.Contains(got, "a &lt; b") {
 		t.Errorf("Code for an unknown language = %q, want the text escaped", got)
 	}
@@ -135,5 +147,40 @@ func TestCSS(t *testing.T) {
 	}
 	if _, err := CSS("no-such-style", ""); err == nil {
 		t.Error("CSS of a missing style: no error")
+	}
+}
+
+// TestRenderConcurrent renders one Doc from many goroutines, with
+// different options, through one Markdown, as a build does; run it with
+// -race.
+func TestRenderConcurrent(t *testing.T) {
+	md := New()
+	d, err := md.Parse("notes/x.md", []byte(note), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want [2]bytes.Buffer
+	for i := range want {
+		if err := d.Render(&want[i], Options{NoAnchors: i == 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if bytes.Equal(want[0].Bytes(), want[1].Bytes()) {
+		t.Fatal("NoAnchors changed nothing")
+	}
+	got := make([]bytes.Buffer, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			if err := d.Render(&got[i], Options{NoAnchors: i%2 == 1}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range got {
+		if !bytes.Equal(got[i].Bytes(), want[i%2].Bytes()) {
+			t.Errorf("render %d differs from the same render done alone:\n%s", i, got[i].String())
+		}
 	}
 }

@@ -16,7 +16,7 @@ func TestHeadingAnchors(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	if err := d.HTML(&b, nil); err != nil {
+	if err := d.Render(&b, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	html := b.String()
@@ -41,7 +41,7 @@ func TestSections(t *testing.T) {
 		Blocks        []string
 	}
 	var got []sec
-	for _, s := range d.Sections() {
+	for _, s := range d.Sections {
 		g := sec{Text: s.Text}
 		if s.Heading != nil {
 			g.Heading = s.Heading.ID
@@ -63,7 +63,7 @@ func TestSections(t *testing.T) {
 
 func TestLanguageName(t *testing.T) {
 	for lang, want := range map[string]string{"python": "Python", "Go": "Go", "": "Text", "no-such-language": "Text"} {
-		if got := LanguageName(lang); got != want {
+		if got := New().LanguageName(lang); got != want {
 			t.Errorf("LanguageName(%q) = %q, want %q", lang, got, want)
 		}
 	}

@@ -5,11 +5,11 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/url"
-	"regexp"
 	"time"
 )
 
-// The Atom feed (RFC 4287): one entry per published note, newest first,
+// The Atom feed (RFC 4287): one entry per published note, the newest
+// feedSize, newest first,
 // whose content is the note with each block's Go program and output as
 // plain preformatted text, since feed readers drop style sheets.
 
@@ -63,9 +63,8 @@ func (b *builder) abs(rel string) string {
 	return b.base.ResolveReference(u).String()
 }
 
-// headingAnchor matches the link render puts at the end of each heading,
-// which a feed reader would show as a stray "#".
-var headingAnchor = regexp.MustCompile(` <a class="anchor" href="#[^"]*" aria-label="[^"]*">#</a>`)
+// feedSize is how many notes the feed holds, the newest.
+const feedSize = 20
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
@@ -87,11 +86,7 @@ func (b *builder) writeFeed() error {
 		},
 		Author: atomAuthor{Name: siteName},
 	}
-	for _, n := range reversed(b.site.Notes) {
-		var body bytes.Buffer
-		if err := n.Doc.HTML(&body, b.figure(n, "feed-figure")); err != nil {
-			return fmt.Errorf("%s: %v", n.Path, err)
-		}
+	for i, n := range reversed(b.site.Notes)[:len(b.feed)] {
 		e := atomEntry{
 			Base:    b.abs(n.URL()),
 			Title:   n.Title,
@@ -99,7 +94,7 @@ func (b *builder) writeFeed() error {
 			Updated: atomTime(n.Date),
 			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: b.abs(n.URL())},
 			Summary: describe(n),
-			Content: atomContent{Type: "html", Body: headingAnchor.ReplaceAllString(body.String(), "")},
+			Content: atomContent{Type: "html", Body: b.feed[i]},
 		}
 		for _, t := range n.Tags {
 			e.Categories = append(e.Categories, atomCategory{Term: t})

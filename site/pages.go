@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"go/doc/comment"
 	"html/template"
@@ -10,8 +11,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gonotebook/notebook/render"
@@ -136,12 +139,16 @@ func tagDir(tag string) string  { return "tags/" + tag + "/" }
 type builder struct {
 	cfg    *Config
 	nb     *Notebook
+	md     *render.Markdown
 	dir    string
 	base   *url.URL // the site's absolute address, ending in "/"
 	tmpl   *template.Template
 	assets map[string]string
 	site   *siteData
-	files  []string // every file written, from the site root
+	feed   []string // the feed's notes' bodies, newest first
+
+	mu    sync.Mutex // guards files, as pages are written concurrently
+	files []string   // every file written, from the site root
 }
 
 // renderSite writes every page of the site into dir.
@@ -150,17 +157,22 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 	if err != nil {
 		return err
 	}
-	b := &builder{cfg: cfg, nb: nb, dir: dir, base: base, site: &siteData{}}
+	md := nb.md
+	if md == nil {
+		md = render.New()
+	}
+	b := &builder{cfg: cfg, nb: nb, md: md, dir: dir, base: base, site: &siteData{}}
 	tags := map[string][]*Note{}
 	for _, n := range nb.Notes {
 		if !n.Draft || cfg.Drafts {
 			b.site.Notes = append(b.site.Notes, n)
 			for _, t := range n.Tags {
-				tags[t] = append([]*Note{n}, tags[t]...)
+				tags[t] = append(tags[t], n)
 			}
 		}
 	}
 	for name, ns := range tags {
+		slices.Reverse(ns) // newest first
 		b.site.Tags = append(b.site.Tags, tagInfo{name, ns})
 	}
 	slices.SortFunc(b.site.Tags, func(a, b tagInfo) int { return strings.Compare(a.Name, b.Name) })
@@ -168,7 +180,9 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 	if b.assets, err = b.writeAssets(); err != nil {
 		return err
 	}
-	if b.tmpl, err = template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"); err != nil {
+	b.tmpl, err = template.New("").Funcs(funcs).Funcs(template.FuncMap{"language": md.LanguageName}).
+		ParseFS(templateFS, "templates/*.html")
+	if err != nil {
 		return err
 	}
 	newest := reversed(b.site.Notes)
@@ -191,26 +205,8 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 			return err
 		}
 	}
-	for i, n := range b.site.Notes {
-		p := page{Title: n.Title, Note: n, Description: describe(n)}
-		if i > 0 {
-			p.Prev = b.site.Notes[i-1]
-		}
-		if i+1 < len(b.site.Notes) {
-			p.Next = b.site.Notes[i+1]
-		}
-		var body bytes.Buffer
-		write := n.Doc.HTML
-		if n.titleHeading() != nil {
-			write = n.Doc.BodyHTML
-		}
-		if err := write(&body, b.figure(n, "figure")); err != nil {
-			return fmt.Errorf("%s: %v", n.Path, err)
-		}
-		p.Content = template.HTML(body.String())
-		if err := b.page(n.URL()+"index.html", "note", p); err != nil {
-			return err
-		}
+	if err := b.writeNotes(); err != nil {
+		return err
 	}
 	if err := b.writeSearchIndex(); err != nil {
 		return err
@@ -221,12 +217,74 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 	return b.writeSitemap()
 }
 
+// writeNotes renders each published note once and writes its page, and
+// renders the newest feedSize notes once more, without heading anchors and
+// with the feed's figures, for the feed; on every core.
+func (b *builder) writeNotes() error {
+	notes := b.site.Notes
+	feed := reversed(notes)[:min(feedSize, len(notes))]
+	b.feed = make([]string, len(feed))
+	errs := make([]error, len(notes)+len(feed))
+	parallel(len(errs), func(i int) {
+		if i < len(notes) {
+			errs[i] = b.writeNote(i)
+			return
+		}
+		n := feed[i-len(notes)]
+		var body bytes.Buffer
+		if err := n.Doc.Render(&body, render.Options{Figure: b.figure(n, "feed-figure"), NoAnchors: true}); err != nil {
+			errs[i] = fmt.Errorf("%s: %v", n.Path, err)
+			return
+		}
+		b.feed[i-len(notes)] = body.String()
+	})
+	return errors.Join(errs...)
+}
+
+// writeNote renders the i-th published note and writes its page.
+func (b *builder) writeNote(i int) error {
+	n := b.site.Notes[i]
+	p := page{Title: n.Title, Note: n, Description: describe(n)}
+	if i > 0 {
+		p.Prev = b.site.Notes[i-1]
+	}
+	if i+1 < len(b.site.Notes) {
+		p.Next = b.site.Notes[i+1]
+	}
+	var body bytes.Buffer
+	opts := render.Options{Figure: b.figure(n, "figure"), NoTitle: n.titleHeading() != nil}
+	if err := n.Doc.Render(&body, opts); err != nil {
+		return fmt.Errorf("%s: %v", n.Path, err)
+	}
+	p.Content = template.HTML(body.String())
+	return b.page(n.URL()+"index.html", "note", p)
+}
+
+// parallel calls f(0), ..., f(n-1), on as many goroutines at once as
+// there are cores for Go to use, and returns when every call has.
+func parallel(n int, f func(i int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
 var funcs = template.FuncMap{
 	"date":     func(t time.Time) string { return t.Format("2 January 2006") },
 	"isodate":  func(t time.Time) string { return t.Format(time.DateOnly) },
 	"byYear":   byYear,
 	"duration": formatDuration,
-	"language": render.LanguageName,
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
 			return "1 " + one
@@ -257,7 +315,9 @@ func (b *builder) writeFile(rel string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
+	b.mu.Lock()
 	b.files = append(b.files, rel)
+	b.mu.Unlock()
 	return os.WriteFile(p, data, 0o644)
 }
 
@@ -273,18 +333,25 @@ type figure struct {
 }
 
 // figure returns the function that writes each fenced block of n with the
-// named template.
+// named template: "figure" for its page, or "feed-figure", which shows
+// code as plain text, so that nothing is highlighted for it.
 func (b *builder) figure(n *Note, tmpl string) render.FigureFunc {
+	highlight := tmpl != "feed-figure"
 	return func(w io.Writer, blk *render.Block) error {
-		f := figure{Note: n, Block: blk, Original: render.Code(blk.Lang, blk.Code)}
+		f := figure{Note: n, Block: blk}
 		if blk.Linked() {
 			f.Snippet = b.nb.Snippets[blk.Snippet]
 			f.Result = b.nb.Results[blk.Snippet]
 			if f.Snippet == nil || f.Result == nil {
 				return fmt.Errorf("%s:%d: snippet %s has no result", n.Path, blk.Line, blk.Snippet)
 			}
-			f.Go = render.Code("go", f.Snippet.Code)
-			f.Doc = docHTML(f.Snippet.Doc)
+		}
+		if highlight {
+			f.Original = b.md.Code(blk.Lang, blk.Code)
+			if f.Snippet != nil {
+				f.Go = b.md.Code("go", f.Snippet.Code)
+				f.Doc = docHTML(f.Snippet.Doc)
+			}
 		}
 		return b.tmpl.ExecuteTemplate(w, tmpl, f)
 	}

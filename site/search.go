@@ -30,7 +30,7 @@ func (b *builder) writeSearchIndex() error {
 	idx := searchIndex{Version: searchVersion, Entries: []searchEntry{}}
 	for _, n := range reversed(b.site.Notes) {
 		title := n.titleHeading()
-		for _, s := range n.Doc.Sections() {
+		for _, s := range n.Doc.Sections {
 			e := searchEntry{Title: n.Title, Note: n.Title, Date: n.DateString(), URL: n.URL(), Tags: n.Tags}
 			if s.Heading != nil && s.Heading != title {
 				e.Title = s.Heading.Text

@@ -16,6 +16,9 @@
 //	404.html               the page for missing addresses
 //	assets/                style sheet, scripts and icon, fingerprinted
 //
+// The feed holds the newest 20 published notes (feedSize), without the
+// links headings carry on their pages.
+//
 // Only assets/ holds fingerprinted files: their names change whenever their
 // contents do, so they may be cached for ever; nothing else may.
 //
@@ -155,9 +158,12 @@ type Notebook struct {
 	Unlinked []string
 	// Orphans lists the snippets no note links to.
 	Orphans []string
-	// Warnings are what notes.Load warns about: Markdown files in notes/
-	// that are not read, empty notes.
+	// Warnings are problems in the notes that do not stop a build, each
+	// at its file (and line): Markdown files in notes/ that are not read,
+	// empty notes, fence languages chroma does not know.
 	Warnings []*fileline.Error
+
+	md *render.Markdown // parsed the notes; renders them
 }
 
 // Load reads every note and snippet and checks that every link resolves. It
@@ -189,15 +195,22 @@ func Load(cfg *Config) (*Notebook, error) {
 		all = append(all, s)
 	}
 	used := map[string]bool{}
-	for _, n := range list {
-		doc, err := render.Parse(n.Path, n.Body, n.BodyLine)
-		if err != nil {
-			errs = append(errs, err)
+	nb.md = render.New()
+	docs := make([]*render.Doc, len(list))
+	parseErrs := make([]error, len(list))
+	parallel(len(list), func(i int) {
+		docs[i], parseErrs[i] = nb.md.Parse(list[i].Path, list[i].Body, list[i].BodyLine)
+	})
+	for i, n := range list {
+		doc := docs[i]
+		if parseErrs[i] != nil {
+			errs = append(errs, parseErrs[i])
 		}
 		if doc == nil {
 			continue
 		}
 		nb.Notes = append(nb.Notes, &Note{Note: n, Doc: doc})
+		nb.Warnings = append(nb.Warnings, doc.Warnings...)
 		for _, b := range doc.Blocks {
 			switch {
 			case b.Snippet == "":
