@@ -269,7 +269,8 @@ func segmentsText(segs *text.Segments, src []byte) string {
 // instance holds nothing of one call.
 type writer struct {
 	*bufio.Writer
-	opts *Options
+	opts    *Options
+	section *Heading // the heading of the section being written, for SectionEnd
 }
 
 func newWriter(w io.Writer, opts *Options) *writer {
@@ -317,6 +318,14 @@ func (nodeRenderer) heading(w util.BufWriter, src []byte, n ast.Node, entering b
 		return ast.WalkSkipChildren, nil
 	}
 	if entering {
+		if bw, ok := w.(*writer); ok && opts.SectionEnd != nil {
+			if bw.section != nil {
+				if err := opts.SectionEnd(w, bw.section); err != nil {
+					return ast.WalkStop, err
+				}
+			}
+			bw.section = h.heading
+		}
 		fmt.Fprintf(w, "<h%d", h.Level)
 		if h.Attributes() != nil {
 			gmhtml.RenderAttributes(w, h, gmhtml.HeadingAttributeFilter)

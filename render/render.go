@@ -197,6 +197,10 @@ type Options struct {
 	// NoAnchors leaves out the link to itself at the end of each heading,
 	// for readers, such as feed readers, that would show it as a stray "#".
 	NoAnchors bool
+	// SectionEnd, if set, is called at the end of each section that a
+	// heading opens (before the next heading, or at the end of the note),
+	// to write what belongs at the end of that entry.
+	SectionEnd func(w io.Writer, h *Heading) error
 }
 
 // Render writes the note's HTML to w as opts say.
@@ -207,7 +211,17 @@ func (d *Doc) Render(w io.Writer, opts Options) error {
 			return err
 		}
 	}
-	return d.md.gm.Renderer().Render(newWriter(w, &opts), d.source, d.root)
+	bw := newWriter(w, &opts)
+	if err := d.md.gm.Renderer().Render(bw, d.source, d.root); err != nil {
+		return err
+	}
+	if opts.SectionEnd != nil && bw.section != nil {
+		if err := opts.SectionEnd(bw, bw.section); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	return nil
 }
 
 // Slug makes an anchor from heading text: lower case letters and digits

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -182,5 +184,35 @@ func TestRenderConcurrent(t *testing.T) {
 		if !bytes.Equal(got[i].Bytes(), want[i%2].Bytes()) {
 			t.Errorf("render %d differs from the same render done alone:\n%s", i, got[i].String())
 		}
+	}
+}
+
+// TestSectionEnd checks that SectionEnd is called at the end of every
+// section a heading opens, the last one included, in order.
+func TestSectionEnd(t *testing.T) {
+	src := "# Title\n\nintro\n\n### 2 - two\n\ntext\n\n### 1 - one\n\n```go\nx\n```\n"
+	d, err := New().Parse("notes/2020-01-01.md", []byte(src), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	err = d.Render(&b, Options{SectionEnd: func(w io.Writer, h *Heading) error {
+		_, err := fmt.Fprintf(w, "<end of %s>\n", h.ID)
+		return err
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	ends := regexp.MustCompile(`<end of [^>]*>`).FindAllString(got, -1)
+	want := []string{"<end of title>", "<end of 2-two>", "<end of 1-one>"}
+	if !slices.Equal(ends, want) {
+		t.Fatalf("section ends %q, want %q in:\n%s", ends, want, got)
+	}
+	if i, j := strings.Index(got, "<end of 2-two>"), strings.Index(got, `<h3 id="1-one"`); i < 0 || j < i {
+		t.Errorf("the end of 2-two is not before the next heading:\n%s", got)
+	}
+	if !strings.HasSuffix(got, "<end of 1-one>\n") {
+		t.Errorf("the last section's end is not at the end:\n%s", got)
 	}
 }
