@@ -124,6 +124,7 @@ type Runner struct {
 	init    sync.Once
 	box     *box.Box
 	engines map[string]Engine
+	python  python
 
 	alone sync.RWMutex // held for reading by every run, for writing by an "alone" one
 }
@@ -296,9 +297,12 @@ func cacheKey(s *snippets.Snippet, engine, version string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// A Job is one run RunAll is asked for.
+// A Job is one run RunAll is asked for: a snippet's, or its original's.
 type Job struct {
-	Snippet *snippets.Snippet
+	// Original, if set, is the block to run as written (see RunOriginal);
+	// Snippet is then its snippet.
+	Original *Original
+	Snippet  *snippets.Snippet
 	// Engine is the engine to run with; "" for the snippet's own (or the
 	// Runner's).
 	Engine string
@@ -332,11 +336,17 @@ func (r *Runner) RunAll(ctx context.Context, jobs []Job, progress func(Report)) 
 		wg.Go(func() {
 			for i := range next {
 				j := jobs[i]
-				engine := j.Engine
-				if engine == "" {
-					engine = r.EngineFor(j.Snippet)
+				var res *Result
+				var err error
+				if j.Original != nil {
+					res, err = r.RunOriginal(ctx, *j.Original)
+				} else {
+					engine := j.Engine
+					if engine == "" {
+						engine = r.EngineFor(j.Snippet)
+					}
+					res, err = r.RunEngine(ctx, j.Snippet, engine)
 				}
-				res, err := r.RunEngine(ctx, j.Snippet, engine)
 				reports[i] = Report{Job: j, Result: res, Err: err, Total: len(jobs)}
 				done <- i
 			}

@@ -50,6 +50,28 @@ func parseOptions(path string, data []byte, o *Options) error {
 			return fileline.Errorf(path, line("env"), "env entry %q: want KEY=value", kv)
 		}
 	}
+	switch orig := &o.Original; orig.Relation {
+	case "":
+		if orig.Reason != "" || orig.Timeout != 0 {
+			return fileline.Errorf(path, line("original"), "original: say its relation: %s, %s or %s", Same, Differs, NotRun)
+		}
+	case Same:
+	case Differs, NotRun:
+		if strings.TrimSpace(orig.Reason) == "" {
+			return fileline.Errorf(path, line("original"), "original: relation %s needs a reason, in one line", orig.Relation)
+		}
+	default:
+		return fileline.Errorf(path, line("original"), "original: relation %q: want %s, %s or %s", orig.Relation, Same, Differs, NotRun)
+	}
+	if o.Original.Timeout == 0 {
+		o.Original.Timeout = Duration(DefaultOriginalTimeout)
+	}
+	if o.Entry != "" {
+		note, anchor, ok := strings.Cut(o.Entry, "#")
+		if !ok || note == "" || anchor == "" || strings.ContainsAny(o.Entry, " \t") {
+			return fileline.Errorf(path, line("entry"), "entry %q: want a note and a heading's anchor, as in notes/2018-10-30.md#7-why-gil", o.Entry)
+		}
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package snippets
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,10 @@ func TestParseOptions(t *testing.T) {
 	}{
 		{"empty", "", func(o Options) bool { return o.Engine == Native }},
 		{"comments only", "# nothing\n", func(o Options) bool { return o.Engine == Native }},
+		{"original", "original:\n  relation: not-run\n  reason: a C fragment\nentry: notes/a.md#b\n", func(o Options) bool {
+			return o.Original.Relation == NotRun && o.Original.Reason == "a C fragment" && !o.Original.Runs() &&
+				time.Duration(o.Original.Timeout) == DefaultOriginalTimeout && o.Entry == "notes/a.md#b"
+		}},
 		{"all", "engine: yaegi\nengine_reason: fast\ntimeout: 3s\nexit: 2\nstdin: hi\nargs: [a, b]\nenv: [K=v]\nunordered: true\nalone: true\n",
 			func(o Options) bool {
 				return o.Engine == Yaegi && time.Duration(o.Timeout) == 3*time.Second && o.Exit == 2 && o.Stdin == "hi" &&
@@ -46,6 +51,11 @@ func TestParseOptions(t *testing.T) {
 		{"bad env", "env:\n  - novalue\n", 2, `env entry "novalue": want KEY=value`},
 		{"syntax", "engine: native\n  timeout: [\n", 2, ""},
 		{"not a mapping", "- a\n- b\n", 1, "want keys and values, as in timeout: 10s"},
+		{"original without relation", "original:\n  reason: x\n", 2, "original: say its relation: same, differs or not-run"},
+		{"original bad relation", "original:\n  relation: alike\n", 2, `original: relation "alike": want same, differs or not-run`},
+		{"differs without reason", "exit: 0\noriginal: {relation: differs}\n", 2, "original: relation differs needs a reason"},
+		{"original unknown key", "original:\n  relation: same\n  why: x\n", 3, `unknown key "original.why"`},
+		{"bad entry", "entry: notes/a.md\n", 1, `entry "notes/a.md": want a note and a heading's anchor`},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
@@ -58,7 +68,7 @@ func TestParseOptions(t *testing.T) {
 			if fe.Path != path || fe.Line != c.line {
 				t.Errorf("error at %s:%d, want %s:%d (%v)", fe.Path, fe.Line, path, c.line, err)
 			}
-			if c.want != "" && fe.Msg != c.want {
+			if !strings.HasPrefix(fe.Msg, c.want) {
 				t.Errorf("message %q\nwant    %q", fe.Msg, c.want)
 			}
 		})

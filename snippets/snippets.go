@@ -100,7 +100,47 @@ type Options struct {
 	Env          []string `yaml:"env" json:"env"`
 	Unordered    bool     `yaml:"unordered" json:"-"`
 	Alone        bool     `yaml:"alone" json:"-"`
+	// Original says how the program relates to the block it answers,
+	// which the build runs too where it can (see Original).
+	Original Original `yaml:"original" json:"-"`
+	// Entry, for a snippet that answers an entry of a note with no block
+	// to link from, names that entry: "notes/2018-10-30.md#7-why-gil".
+	Entry string `yaml:"entry" json:"-"`
 }
+
+// How a snippet's output relates to its original's.
+const (
+	// Same: the original's output meets expected.txt too, patterns and
+	// all; the build runs the original and fails when it does not.
+	Same = "same"
+	// Differs: both outputs are shown, with the reason they differ.
+	Differs = "differs"
+	// NotRun: the original is not run, for the reason given.
+	NotRun = "not-run"
+)
+
+// Original is the snippet's relation to the block it answers, the
+// original, as written in snippet.yaml:
+//
+//	original:
+//	  relation: differs    # same, differs or not-run
+//	  reason: Python prints bytes as b'...' literals, Go as hex
+//	  timeout: 30s         # the original's own run (default 30s)
+//
+// With same or differs, the build runs a Python block as written, with
+// python3, in a box like a snippet's, and shows its output beside the Go
+// output. A reason is required for differs and not-run.
+type Original struct {
+	Relation string   `yaml:"relation"`
+	Reason   string   `yaml:"reason"`
+	Timeout  Duration `yaml:"timeout"`
+}
+
+// Runs reports whether the original is to be run.
+func (o *Original) Runs() bool { return o.Relation == Same || o.Relation == Differs }
+
+// DefaultOriginalTimeout bounds an original's run unless it says otherwise.
+const DefaultOriginalTimeout = 30 * time.Second
 
 // Duration is a time.Duration written as "10s" or "1m30s" in snippet.yaml.
 type Duration time.Duration
