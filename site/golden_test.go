@@ -116,6 +116,7 @@ func newNormaliser(results map[string]*runner.Result, goVersion string) *normali
 		}
 		if !r.Finished.IsZero() {
 			n.with[r.Finished.UTC().Format(time.RFC3339)] = "FINISHED"
+			n.with[captured(r.Finished)] = "FINISHED"
 			n.with[r.Finished.Format(time.RFC3339)] = "FINISHED"
 		}
 	}

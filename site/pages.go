@@ -232,7 +232,7 @@ func (b *builder) writeNotes() error {
 		}
 		n := feed[i-len(notes)]
 		var body bytes.Buffer
-		if err := n.Doc.Render(&body, render.Options{Figure: b.figure(n, "feed-figure"), NoAnchors: true}); err != nil {
+		if err := n.Doc.Render(&body, render.Options{Figure: b.figure(n, "feed-figure"), SectionEnd: b.entryFigures(n, "feed-figure"), NoAnchors: true}); err != nil {
 			errs[i] = fmt.Errorf("%s: %v", n.Path, err)
 			return
 		}
@@ -252,7 +252,7 @@ func (b *builder) writeNote(i int) error {
 		p.Next = b.site.Notes[i+1]
 	}
 	var body bytes.Buffer
-	opts := render.Options{Figure: b.figure(n, "figure"), NoTitle: n.titleHeading() != nil}
+	opts := render.Options{Figure: b.figure(n, "figure"), SectionEnd: b.entryFigures(n, "figure"), NoTitle: n.titleHeading() != nil}
 	if err := n.Doc.Render(&body, opts); err != nil {
 		return fmt.Errorf("%s: %v", n.Path, err)
 	}
@@ -291,7 +291,9 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%d %s", n, many)
 	},
-	"output": visible,
+	"output":  visible,
+	"isotime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"utc":     captured,
 }
 
 // page executes the named template into the file at rel.
@@ -324,13 +326,23 @@ func (b *builder) writeFile(rel string, data []byte) error {
 // A figure is one fenced block as a page shows it.
 type figure struct {
 	Note     *Note
-	Block    *render.Block
+	Block    *render.Block // nil for a snippet that answers an entry
 	Original template.HTML
 	Snippet  *snippets.Snippet
 	Result   *runner.Result
 	Doc      template.HTML
 	Go       template.HTML
+	// Run is how the original ran, if it was to be run.
+	Run *OriginalRun
+	// Entry is the heading a snippet with no block answers.
+	Entry *render.Heading
+	// ID is the figure's element id.
+	ID string
 }
+
+// Relation says how the snippet's output relates to its original's:
+// snippets.Same, Differs or NotRun, or "" if the snippet does not say.
+func (f figure) Relation() string { return f.Snippet.Options.Original.Relation }
 
 // figure returns the function that writes each fenced block of n with the
 // named template: "figure" for its page, or "feed-figure", which shows
@@ -338,13 +350,14 @@ type figure struct {
 func (b *builder) figure(n *Note, tmpl string) render.FigureFunc {
 	highlight := tmpl != "feed-figure"
 	return func(w io.Writer, blk *render.Block) error {
-		f := figure{Note: n, Block: blk}
+		f := figure{Note: n, Block: blk, ID: fmt.Sprintf("block-%d", blk.Index)}
 		if blk.Linked() {
 			f.Snippet = b.nb.Snippets[blk.Snippet]
 			f.Result = b.nb.Results[blk.Snippet]
 			if f.Snippet == nil || f.Result == nil {
 				return fmt.Errorf("%s:%d: snippet %s has no result", n.Path, blk.Line, blk.Snippet)
 			}
+			f.Run = b.nb.Originals[blk]
 		}
 		if highlight {
 			f.Original = b.md.Code(blk.Lang, blk.Code)
@@ -354,6 +367,28 @@ func (b *builder) figure(n *Note, tmpl string) render.FigureFunc {
 			}
 		}
 		return b.tmpl.ExecuteTemplate(w, tmpl, f)
+	}
+}
+
+// entryFigures returns the function that writes, at the end of each entry
+// of n, the snippets that answer it with no block to link from.
+func (b *builder) entryFigures(n *Note, tmpl string) func(io.Writer, *render.Heading) error {
+	highlight := tmpl != "feed-figure"
+	return func(w io.Writer, h *render.Heading) error {
+		for _, s := range b.nb.Entries[n.Path+"#"+h.ID] {
+			f := figure{Note: n, Snippet: s, Result: b.nb.Results[s.ID], Entry: h, ID: "entry-" + h.ID}
+			if f.Result == nil {
+				return fmt.Errorf("%s: snippet %s has no result", n.Path, s.ID)
+			}
+			if highlight {
+				f.Go = b.md.Code("go", s.Code)
+				f.Doc = docHTML(s.Doc)
+			}
+			if err := b.tmpl.ExecuteTemplate(w, tmpl, f); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 }
 
@@ -399,6 +434,10 @@ func reversed(ns []*Note) []*Note {
 	slices.Reverse(r)
 	return r
 }
+
+// captured shows when a run ended, in UTC, to the second: "2026-11-25
+// 23:01:02 UTC".
+func captured(t time.Time) string { return t.UTC().Format(time.DateTime) + " UTC" }
 
 // formatDuration shows how long a run took, to a sensible precision.
 func formatDuration(d time.Duration) string {

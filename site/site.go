@@ -158,6 +158,13 @@ type Notebook struct {
 	Unlinked []string
 	// Orphans lists the snippets no note links to.
 	Orphans []string
+	// Entries lists, by note path and heading anchor
+	// ("notes/2018-10-30.md#7-why-gil"), the snippets that answer an entry
+	// with no block to link from (a snippet's entry option).
+	Entries map[string][]*snippets.Snippet
+	// Originals holds the runs of the blocks that were run as written,
+	// beside their snippets (a snippet's original option).
+	Originals map[*render.Block]*OriginalRun
 	// Warnings are problems in the notes that do not stop a build, each
 	// at its file (and line): Markdown files in notes/ that are not read,
 	// empty notes, fence languages chroma does not know.
@@ -228,12 +235,62 @@ func Load(cfg *Config) (*Notebook, error) {
 			}
 		}
 	}
+	errs = append(errs, nb.linkEntries(all, used)...)
+	errs = append(errs, nb.checkOriginals()...)
 	for _, s := range all {
 		if !used[s.ID] {
 			nb.Orphans = append(nb.Orphans, s.ID)
 		}
 	}
 	return nb, errors.Join(errs...)
+}
+
+// linkEntries reads the entry option of every snippet: the note must exist
+// and have a heading with that anchor.
+func (nb *Notebook) linkEntries(all []*snippets.Snippet, used map[string]bool) []error {
+	var errs []error
+	nb.Entries = map[string][]*snippets.Snippet{}
+	for _, s := range all {
+		if s.Options.Entry == "" {
+			continue
+		}
+		path, anchor, _ := strings.Cut(s.Options.Entry, "#")
+		var found bool
+		for _, n := range nb.Notes {
+			if n.Path != path {
+				continue
+			}
+			for _, h := range n.Doc.Headings {
+				found = found || h.ID == anchor
+			}
+		}
+		if !found {
+			errs = append(errs, fileline.Errorf(filepath.Join(s.Dir, snippets.OptionsFile), 0,
+				"entry %s: no note %s with a heading whose anchor is %q", s.Options.Entry, path, anchor))
+			continue
+		}
+		used[s.ID] = true
+		nb.Entries[s.Options.Entry] = append(nb.Entries[s.Options.Entry], s)
+	}
+	return errs
+}
+
+// checkOriginals checks that every block whose snippet says its original
+// runs is one the runner can run.
+func (nb *Notebook) checkOriginals() []error {
+	var errs []error
+	for _, n := range nb.Notes {
+		for _, b := range n.Doc.Blocks {
+			s := nb.Snippets[b.Snippet]
+			if !b.Linked() || s == nil || !s.Options.Original.Runs() || runner.Runnable(b.Lang) {
+				continue
+			}
+			errs = append(errs, fileline.Errorf(n.Path, b.Line,
+				"snippet %s says its original is %s, but the block is %s, which the build cannot run: say relation: not-run, with a reason, in %s",
+				s.ID, s.Options.Original.Relation, b.Lang, filepath.Join(s.Dir, snippets.OptionsFile)))
+		}
+	}
+	return errs
 }
 
 // Linked returns the ids of the snippets the notes link to, sorted.
@@ -246,8 +303,23 @@ func (nb *Notebook) Linked() []string {
 			}
 		}
 	}
+	for _, list := range nb.Entries {
+		for _, s := range list {
+			if !slices.Contains(ids, s.ID) {
+				ids = append(ids, s.ID)
+			}
+		}
+	}
 	slices.Sort(ids)
 	return ids
+}
+
+// An OriginalRun is how a block that a snippet answers ran as written.
+type OriginalRun struct {
+	// Result is the run's; nil when Missing.
+	Result *runner.Result
+	// Missing says that no python3 was installed to run it.
+	Missing bool
 }
 
 // Run runs the given snippets (in parallel, "alone" ones by themselves) and
@@ -262,11 +334,53 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 	for i, id := range ids {
 		jobs[i] = runner.Job{Snippet: nb.Snippets[id]}
 	}
+	// The originals of the blocks that link to those snippets, where they
+	// say so, run too.
+	blocks := map[*runner.Original]*render.Block{}
+	where := map[*render.Block]string{}
+	for _, n := range nb.Notes {
+		for _, b := range n.Doc.Blocks {
+			s := nb.Snippets[b.Snippet]
+			if !b.Linked() || s == nil || !slices.Contains(ids, s.ID) || !s.Options.Original.Runs() {
+				continue
+			}
+			o := &runner.Original{Snippet: s, Lang: b.Lang, Code: b.Code}
+			blocks[o] = b
+			where[b] = fmt.Sprintf("%s:%d", n.Path, b.Line)
+			jobs = append(jobs, runner.Job{Original: o, Snippet: s})
+		}
+	}
 	nb.Results = map[string]*runner.Result{}
+	nb.Originals = map[*render.Block]*OriginalRun{}
 	var errs []error
+	noPython := false
 	_, err := r.RunAll(ctx, jobs, func(rep runner.Report) {
 		id := rep.Job.Snippet.ID
 		status := "ok"
+		if o := rep.Job.Original; o != nil {
+			b := blocks[o]
+			id += " (original)"
+			switch {
+			case errors.Is(rep.Err, runner.ErrNoPython):
+				nb.Originals[b] = &OriginalRun{Missing: true}
+				status = "skip"
+				noPython = true
+			case rep.Err != nil:
+				status = "error"
+				errs = append(errs, fmt.Errorf("%s: snippet %s: running the original: %w", where[b], o.Snippet.ID, rep.Err))
+			default:
+				nb.Originals[b] = &OriginalRun{Result: rep.Result}
+				if o.Snippet.Options.Original.Relation == snippets.Same {
+					if verdict := runner.Verdict(o.Snippet, rep.Result); verdict != nil {
+						status = "FAIL"
+						errs = append(errs, fmt.Errorf("%s: snippet %s is declared the same as its original, but the original's run does not meet %s either:\n%v",
+							where[b], o.Snippet.ID, o.Snippet.ExpectPath(), verdict))
+					}
+				}
+			}
+			progressLine(cfg.Progress, rep, status, id)
+			return
+		}
 		switch {
 		case rep.Err != nil:
 			status = "error"
@@ -278,10 +392,13 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 				errs = append(errs, nb.failure(id, verdict))
 			}
 		}
-		progress(cfg.Progress, rep, status)
+		progressLine(cfg.Progress, rep, status, id)
 	})
 	if err != nil {
 		return err
+	}
+	if noPython {
+		nb.Warnings = append(nb.Warnings, &fileline.Error{Path: "python3", Msg: "not installed: the originals were not run, and their pages say so"})
 	}
 	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return errors.Join(errs...)
@@ -303,9 +420,9 @@ func (nb *Notebook) failure(id string, verdict error) error {
 	return fmt.Errorf("%ssnippet %s: %v", where, id, verdict)
 }
 
-// progress writes one line for a finished run: "[3/20] ok   gil/connect
+// progressLine writes one line for a finished run: "[3/20] ok   gil/connect
 // native 12ms (cached)".
-func progress(w io.Writer, rep runner.Report, status string) {
+func progressLine(w io.Writer, rep runner.Report, status, id string) {
 	if w == nil {
 		return
 	}
@@ -316,7 +433,7 @@ func progress(w io.Writer, rep runner.Report, status string) {
 			detail += " (cached)"
 		}
 	}
-	fmt.Fprintf(w, "[%d/%d] %-4s %s%s\n", rep.Done, rep.Total, status, rep.Job.Snippet.ID, detail)
+	fmt.Fprintf(w, "[%d/%d] %-4s %s%s\n", rep.Done, rep.Total, status, id, detail)
 }
 
 // Build loads the notebook, runs every linked snippet, and writes the site.
