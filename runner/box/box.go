@@ -136,6 +136,10 @@ type Outcome struct {
 	Signal syscall.Signal
 	// Duration is the program's own time, from when the box executed it.
 	Duration time.Duration
+	// MaxRSS is the most memory the box's process (the program, or the
+	// interpreter of an entry point) had resident at once, in bytes; 0
+	// where the system does not say.
+	MaxRSS int64
 	// Finished is when the run ended.
 	Finished time.Time
 	// Network is NetworkLoopback or NetworkHost.
@@ -387,6 +391,7 @@ func (b *Box) run(ctx context.Context, c *Cmd, exe string, sandboxed bool) (*Out
 	out.Finished = time.Now()
 	st := cmd.ProcessState
 	out.Exit = st.ExitCode()
+	out.MaxRSS = maxRSS(st)
 	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		out.Signal = ws.Signal()
 		if out.Problem == "" {

@@ -346,6 +346,10 @@ func setLimits(l Limits, sandboxed bool) error {
 // such that neither it nor anything it starts can gain privileges again.
 func execDropping(path string, argv []string) error {
 	runtime.LockOSThread()
+	// A change of user cleared the parent-death signal: set it again.
+	if _, _, e := syscall.RawSyscall6(syscall.SYS_PRCTL, syscall.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL), 0, 0, 0, 0); e != 0 {
+		return fmt.Errorf("asking to die with the build: %v", e)
+	}
 	if _, _, e := syscall.RawSyscall6(syscall.SYS_PRCTL, prSetNoNewPrivs, 1, 0, 0, 0, 0); e != 0 {
 		return fmt.Errorf("forbidding new privileges: %v", e)
 	}
@@ -376,4 +380,13 @@ func loopbackUp() error {
 	flags := binary.NativeEndian.Uint16(ifr[16:]) | syscall.IFF_UP
 	binary.NativeEndian.PutUint16(ifr[16:], flags)
 	return ioctl(syscall.SIOCSIFFLAGS)
+}
+
+// maxRSS is the peak resident memory of the process st describes, in
+// bytes (Linux counts it in KiB).
+func maxRSS(st *os.ProcessState) int64 {
+	if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss << 10
+	}
+	return 0
 }
