@@ -15,9 +15,24 @@
 //
 // Every run happens in a box (package box): a timeout, a fresh working
 // directory removed afterwards, capped output, exactly the environment
-// below, its own process group and, on Linux, its own network namespace.
-// The environment is PATH (the runner's), HOME and TMPDIR (both the
-// working directory), LANG=C.UTF-8 and the snippet's env option.
+// below, the limits of the snippet's options (memory, processes, open
+// files, file size; see package snippets) and, on Linux, a sandbox: its
+// own PID, mount and network namespaces, a file system in which only the
+// working directory is writable, and no privilege. The environment is
+// PATH (the runner's), HOME and TMPDIR (both the working directory),
+// LANG=C.UTF-8 and the snippet's env option. A run that fails having hit
+// a limit says which (Verdict: "hit the memory limit (1 GiB)").
+//
+// Where the kernel refuses the sandbox, runs go without it, and the
+// Runner's Warn is told once, in one line, which protections are off.
+// NOTEBOOK_NO_SANDBOX=1 in the environment turns the sandbox off, for
+// tests of that path.
+//
+// A Runner keeps its runs' temporary folders (working directories,
+// compiled programs) in one folder of its own in the system's temporary
+// folder, which it holds locked while it lives; a new Runner removes the
+// folders of Runners whose process died, killed or not. Close removes the
+// Runner's own.
 //
 // The box is a copy of the running program. A program that runs snippets
 // must therefore call Child first thing in main (the notebook command
@@ -43,9 +58,13 @@
 //
 // # Many runs
 //
-// RunAll runs a list of jobs on every core, snippets whose options say
-// alone: true by themselves, and reports each as it finishes through one
-// callback. The notebook's build, check, check -engines and the tests all
+// RunAll runs a list of jobs on every core, and reports each as it
+// finishes through one callback. A snippet whose options say alone: true
+// runs by itself, with no other run on the machine: every run takes a
+// lock in the system's temporary folder that all notebook processes and
+// test binaries share, shared for an ordinary run and exclusive for an
+// alone one, and an alone run that waits for it holds back runs that
+// would start after it. The notebook's build, check, check -engines and the tests all
 // use it.
 package runner
 
@@ -147,9 +166,9 @@ func (r *Runner) setup() error {
 	return r.setupErr
 }
 
-// Close removes the Runner's temporary folders. A Runner that is never
-// closed leaves them until the process ends; the next Runner to start
-// then removes them.
+// Close removes the Runner's temporary folders; the Runner must not run
+// anything after. A Runner that is never closed leaves them until its
+// process ends; the next Runner to start then removes them.
 func (r *Runner) Close() error {
 	if r.setup() != nil || r.temp == nil {
 		return nil
@@ -263,8 +282,8 @@ func (r *Runner) execute(ctx context.Context, s *snippets.Snippet, prog *Program
 	defer os.RemoveAll(work)
 	env := append(runEnv(work), s.Options.Env...)
 	out, err := r.box.Run(ctx, &box.Cmd{
-		Path:    prog.Path,
-		Entry:   prog.Entry,
+		Path:     prog.Path,
+		Entry:    prog.Entry,
 		Args:     append(prog.Args, s.Options.Args...),
 		Env:      env,
 		Dir:      work,
