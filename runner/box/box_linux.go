@@ -334,7 +334,7 @@ func setLimits(l Limits, sandboxed bool) error {
 			return err
 		}
 	}
-	if l.Processes > 0 && sandboxed {
+	if l.Processes > 0 && sandboxed && perNamespaceNproc() {
 		if err := set("process", rlimitNproc, uint64(l.Processes)); err != nil {
 			return err
 		}
@@ -389,4 +389,26 @@ func maxRSS(st *os.ProcessState) int64 {
 		return ru.Maxrss << 10
 	}
 	return 0
+}
+
+// perNamespaceNproc reports whether the kernel counts processes against
+// RLIMIT_NPROC per user namespace (Linux 5.14 and later), so that a run's
+// limit counts the run's processes only, not all of its user's.
+func perNamespaceNproc() bool {
+	var u syscall.Utsname
+	if syscall.Uname(&u) != nil {
+		return false
+	}
+	var release []byte
+	for _, c := range u.Release {
+		if c == 0 {
+			break
+		}
+		release = append(release, byte(c))
+	}
+	var major, minor int
+	if _, err := fmt.Sscanf(string(release), "%d.%d", &major, &minor); err != nil {
+		return false
+	}
+	return major > 5 || major == 5 && minor >= 14
 }
