@@ -46,8 +46,9 @@
 //     there. Nothing bound can be a set-user-ID program or a device.
 //   - Network: a loopback interface of its own, and nothing else.
 //   - Privilege: none. The program runs as the build's user (as nobody if
-//     the build runs as root), without capabilities and unable to gain any
-//     (no_new_privs).
+//     the build runs as root), without capabilities; set-user-ID programs
+//     and file capabilities have no effect (nosuid, and owners unknown in
+//     the namespace), and no_new_privs is set on the program's process.
 //
 // If the kernel refuses the sandbox (no user namespaces, as in some
 // containers), or NOTEBOOK_NO_SANDBOX is set, runs go without it: Box.Warn
@@ -55,9 +56,10 @@
 //
 // In the box, Main either executes the program (Cmd.Path), or runs one of
 // the entry points it was given in-process (Cmd.Entry), so that an
-// interpreter needs no compile step. In a sandbox the first stage then
-// executes the box's program again, without privilege, to run the entry
-// point.
+// interpreter needs no compile step. In a sandbox it first drops its
+// privileges on every thread: at once when the build runs as root (a
+// change of user does it) or the program is not linked with cgo (capset
+// on every thread); else by executing the box's program again.
 package box
 
 import (
@@ -476,10 +478,16 @@ func Main(entries map[string]Entry) (code int, ok bool) {
 		if err := setLimits(*sp.Limits, true); err != nil {
 			return setupFailed(err), true
 		}
-		if err := becomeRunner(); err != nil {
-			return setupFailed(err), true
-		}
 		if sp.Entry != "" {
+			// Run the entry point here if every thread can lose its
+			// privileges at once; else in this program executed again.
+			dropped, err := dropPrivileges()
+			if err != nil {
+				return setupFailed(err), true
+			}
+			if dropped {
+				return runEntry(entries, &sp), true
+			}
 			next := spec{Entry: sp.Entry, Args: sp.Args}
 			arg, err := json.Marshal(next)
 			if err != nil {
@@ -487,6 +495,9 @@ func Main(entries map[string]Entry) (code int, ok bool) {
 			}
 			err = execDropping(sb.Exe, []string{childArg0, string(arg)})
 			return fail("executing the box's second stage: %v", err), true
+		}
+		if err := becomeRunner(); err != nil {
+			return setupFailed(err), true
 		}
 		startClock()
 		syscall.Close(4)
@@ -498,22 +509,29 @@ func Main(entries map[string]Entry) (code int, ok bool) {
 			return fail("%v", err), true
 		}
 	}
-	startClock()
 	if sp.Entry != "" {
-		entry := entries[sp.Entry]
-		if entry == nil {
-			return fail("no entry point %q", sp.Entry), true
-		}
-		syscall.CloseOnExec(4) // not for the program's own children
-		report := os.NewFile(4, "report")
-		defer report.Close()
-		os.Args = append([]string{os.Args[0]}, sp.Args...)
-		return entry(sp.Args, report), true
+		return runEntry(entries, &sp), true
 	}
+	startClock()
 	syscall.Close(4)
 	argv := append([]string{sp.Path}, sp.Args...)
 	err := syscall.Exec(sp.Path, argv, os.Environ())
 	return fail("executing %s: %v", sp.Path, err), true
+}
+
+// runEntry runs the entry point sp names, in this process, and returns
+// its exit status.
+func runEntry(entries map[string]Entry, sp *spec) int {
+	entry := entries[sp.Entry]
+	if entry == nil {
+		return fail("no entry point %q", sp.Entry)
+	}
+	startClock()
+	syscall.CloseOnExec(4) // not for the program's own children
+	report := os.NewFile(4, "report")
+	defer report.Close()
+	os.Args = append([]string{os.Args[0]}, sp.Args...)
+	return entry(sp.Args, report)
 }
 
 // startClock tells the runner that the program starts now (see

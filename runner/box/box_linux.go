@@ -23,20 +23,20 @@ import (
 
 // Linux constants that package syscall lacks.
 const (
-	capSysAdmin          = 21 // CAP_SYS_ADMIN
-	capNetAdmin          = 12 // CAP_NET_ADMIN
-	prCapAmbient         = 47 // PR_CAP_AMBIENT
-	prCapAmbientClearAll = 4  // PR_CAP_AMBIENT_CLEAR_ALL
-	prSetNoNewPrivs      = 38 // PR_SET_NO_NEW_PRIVS
-	sysMountSetattr      = 442
-	atRecursive          = 0x8000   // AT_RECURSIVE
-	mountAttrRdonly      = 0x1      // MOUNT_ATTR_RDONLY
-	mountAttrNosuid      = 0x2      // MOUNT_ATTR_NOSUID
-	mountAttrNodev       = 0x4      // MOUNT_ATTR_NODEV
-	rlimitNproc          = 6        // RLIMIT_NPROC
-	oPath                = 0x200000 // O_PATH
-	rlimitNofile         = syscall.RLIMIT_NOFILE
-	overflowID           = 65534 // nobody: who a run is when the build runs as root
+	capSysAdmin             = 21 // CAP_SYS_ADMIN
+	capNetAdmin             = 12 // CAP_NET_ADMIN
+	prCapAmbient            = 47 // PR_CAP_AMBIENT
+	prCapAmbientClearAll    = 4  // PR_CAP_AMBIENT_CLEAR_ALL
+	prSetNoNewPrivs         = 38 // PR_SET_NO_NEW_PRIVS
+	sysMountSetattr         = 442
+	atRecursive             = 0x8000     // AT_RECURSIVE
+	mountAttrRdonly         = 0x1        // MOUNT_ATTR_RDONLY
+	mountAttrNosuid         = 0x2        // MOUNT_ATTR_NOSUID
+	mountAttrNodev          = 0x4        // MOUNT_ATTR_NODEV
+	rlimitNproc             = 6          // RLIMIT_NPROC
+	linuxCapabilityVersion3 = 0x20080522 // _LINUX_CAPABILITY_VERSION_3
+	rlimitNofile            = syscall.RLIMIT_NOFILE
+	overflowID              = 65534 // nobody: who a run is when the build runs as root
 )
 
 // canIsolate reports whether runs should ask for namespaces at all.
@@ -340,6 +340,47 @@ func setLimits(l Limits, sandboxed bool) error {
 		}
 	}
 	return nil
+}
+
+// dropPrivileges leaves every thread of the box without capabilities,
+// unable to gain any and dying with the build, if it can do so without
+// executing a program, and reports whether it did: a change of user from
+// root (in the namespace) does it on every thread at once, and so does
+// capset(2) through syscall.AllThreadsSyscall, which a program linked
+// with cgo cannot use.
+func dropPrivileges() (bool, error) {
+	uid, _ := runAs()
+	if os.Getuid() != uid {
+		if err := becomeRunner(); err != nil {
+			return false, err
+		}
+	} else {
+		hdr := struct {
+			version uint32
+			pid     int32
+		}{version: linuxCapabilityVersion3}
+		var data [2]struct{ effective, permitted, inheritable uint32 }
+		_, _, e := syscall.AllThreadsSyscall(syscall.SYS_CAPSET, uintptr(unsafe.Pointer(&hdr)), uintptr(unsafe.Pointer(&data[0])), 0)
+		if e == syscall.ENOTSUP {
+			return false, nil
+		}
+		if e != 0 {
+			return false, fmt.Errorf("dropping capabilities: %v", e)
+		}
+	}
+	// Per thread, but inherited: set on every thread where the runtime
+	// allows, else on this one, which then runs the program's main.
+	runtime.LockOSThread()
+	for _, opt := range [][2]uintptr{{syscall.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)}, {prSetNoNewPrivs, 1}} {
+		_, _, e := syscall.AllThreadsSyscall(syscall.SYS_PRCTL, opt[0], opt[1], 0)
+		if e == syscall.ENOTSUP {
+			_, _, e = syscall.RawSyscall(syscall.SYS_PRCTL, opt[0], opt[1], 0)
+		}
+		if e != 0 {
+			return false, fmt.Errorf("prctl %d: %v", opt[0], e)
+		}
+	}
+	return true, nil
 }
 
 // execDropping executes path with argv on a thread without capabilities,

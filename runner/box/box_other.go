@@ -24,3 +24,4 @@ func enterSandbox(*sandbox) error         { return errNoSandbox }
 func execDropping(string, []string) error { return errNoSandbox }
 
 func maxRSS(*os.ProcessState) int64 { return 0 }
+func dropPrivileges() (bool, error) { return false, errNoSandbox }
