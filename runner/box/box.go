@@ -283,7 +283,7 @@ func (b *Box) run(ctx context.Context, c *Cmd, exe string, sandboxed bool) (*Out
 	if sandboxed {
 		sb, err := sandboxFor(c, exe)
 		if err != nil {
-			return nil, &errSetup{err.Error()}
+			return nil, err // the caller's mistake, not the kernel's refusal
 		}
 		// Beside the working directory, so that it hides none of what
 		// the box binds.
