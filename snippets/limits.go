@@ -46,19 +46,26 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// check returns an error naming the first limit that is not positive.
-func (l Limits) check() error {
-	switch {
-	case l.Memory < 0:
-		return fmt.Errorf("limits: memory %v: want a positive size such as 512MiB", l.Memory)
-	case l.Processes < 0:
-		return fmt.Errorf("limits: processes %d: want a positive number", l.Processes)
-	case l.Files < 0:
-		return fmt.Errorf("limits: files %d: want a positive number", l.Files)
-	case l.FileSize < 0:
-		return fmt.Errorf("limits: file_size %v: want a positive size such as 64MiB", l.FileSize)
+// UnmarshalYAML implements yaml.Unmarshaler: it refuses keys it does not
+// know and counts that are not positive, naming their line.
+func (l *Limits) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: limits: want keys such as memory: 512MiB", n.Line)
 	}
-	return nil
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "memory", "file_size":
+		case "processes", "files":
+			if c, err := strconv.Atoi(v.Value); err != nil || c <= 0 {
+				return fmt.Errorf("line %d: limits: %s %q: want a positive whole number", v.Line, k.Value, v.Value)
+			}
+		default:
+			return fmt.Errorf("line %d: limits: unknown key %q: want memory, processes, files or file_size", k.Line, k.Value)
+		}
+	}
+	type plain Limits // without this method
+	return n.Decode((*plain)(l))
 }
 
 // Size is a number of bytes, written in snippet.yaml as a whole number of

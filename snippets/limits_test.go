@@ -49,6 +49,8 @@ func TestLimits(t *testing.T) {
 	write("plain", "")
 	write("own", "limits:\n  memory: 256MiB\n  files: 64\n")
 	write("bad", "timeout: 5s\nlimits:\n  memory: lots\n")
+	write("negative", "limits:\n  files: 64\n  processes: -1\n")
+	write("unknown", "limits:\n  memroy: 1GiB\n")
 
 	s, err := Load(root, "plain")
 	if err != nil {
@@ -68,5 +70,13 @@ func TestLimits(t *testing.T) {
 	_, err = Load(root, "bad")
 	if err == nil || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), `size "lots"`) {
 		t.Errorf("bad limits: error %v, want one naming line 3 and the size", err)
+	}
+	_, err = Load(root, "negative")
+	if err == nil || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), `processes "-1"`) {
+		t.Errorf("negative limit: error %v, want one naming line 3 and the count", err)
+	}
+	_, err = Load(root, "unknown")
+	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), `unknown key "memroy"`) {
+		t.Errorf("unknown limit: error %v, want one naming line 2 and the key", err)
 	}
 }

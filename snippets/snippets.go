@@ -197,9 +197,6 @@ func Load(root, id string) (*Snippet, error) {
 	if s.Options.Timeout <= 0 {
 		s.Options.Timeout = Duration(DefaultLimit)
 	}
-	if err := s.Options.Limits.check(); err != nil {
-		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, OptionsFile), err)
-	}
 	s.Options.Limits = s.Options.Limits.withDefaults()
 	for _, kv := range s.Options.Env {
 		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
