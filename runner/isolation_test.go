@@ -23,7 +23,7 @@ import (
 // exit status and, if it did not end by itself, why.
 func TestIsolation(t *testing.T) {
 	r := &Runner{}
-	defer r.Close()
+	t.Cleanup(func() { r.Close() })
 	tests := []struct {
 		name string
 		// serial runs the fixture with nothing else running in this
@@ -230,7 +230,7 @@ func TestRunnerReportsEveryResult(t *testing.T) {
 		{"engines", "recover", snippets.Yaegi, "", 0, true},
 	}
 	r := &Runner{}
-	defer r.Close()
+	t.Cleanup(func() { r.Close() })
 	results := make([]*Result, len(runs))
 	errs := make([]error, len(runs))
 	var wg sync.WaitGroup

@@ -32,7 +32,7 @@ func TestSandbox(t *testing.T) {
 		t.Skip("the sandbox is Linux's")
 	}
 	r := &Runner{Warn: func(msg string) { t.Log(msg) }}
-	defer r.Close()
+	t.Cleanup(func() { r.Close() })
 	tests := []struct {
 		name string
 		// limit marks a fixture of a limit, which holds without the
@@ -389,7 +389,7 @@ func TestKilledBuild(t *testing.T) {
 	if err := r.setup(); err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	t.Cleanup(func() { r.Close() })
 	if _, err := os.Stat(temp); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a new Runner left the dead one's folder %s: %v", temp, err)
 	}
