@@ -31,6 +31,12 @@ type Program struct {
 	Path  string   // an executable, or "" when Entry is set
 	Entry string   // an entry point of the box (see Child)
 	Args  []string // arguments before the snippet's own
+	// ReadOnly are files and folders the run must be able to read, beside
+	// Path (see box.Cmd).
+	ReadOnly []string
+	// Files are written into the run's working directory before it starts,
+	// by name.
+	Files map[string][]byte
 }
 
 // A CompileError says that a snippet's program does not compile, with the
@@ -136,5 +142,5 @@ func (y *interpreted) Prepare(_ context.Context, s *snippets.Snippet, _ string) 
 	if err != nil {
 		return nil, err
 	}
-	return &Program{Entry: yaegiEntry, Args: []string{dir}}, nil
+	return &Program{Entry: yaegiEntry, Args: []string{dir}, ReadOnly: []string{dir}}, nil
 }

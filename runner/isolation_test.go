@@ -23,6 +23,7 @@ import (
 // exit status and, if it did not end by itself, why.
 func TestIsolation(t *testing.T) {
 	r := &Runner{}
+	t.Cleanup(func() { r.Close() })
 	tests := []struct {
 		name string
 		// serial runs the fixture with nothing else running in this
@@ -40,7 +41,7 @@ func TestIsolation(t *testing.T) {
 				if runtime.GOOS == "linux" && os.Getenv("CI") != "" {
 					t.Fatalf("the run had the host's network (%q); CI must check the sandbox", res.Network)
 				}
-				t.Skipf("this system refuses network namespaces, so runs share the host's network")
+				t.Skipf("this system refuses the sandbox, so runs share the host's network")
 			}
 			checkMeets(t, s, res)
 		}},
@@ -81,13 +82,25 @@ func TestIsolation(t *testing.T) {
 				t.Errorf("the snippet's folder changed: it holds %v, it held %v", got, s.Files)
 			}
 		}},
-		{name: "orphan-child", check: func(t *testing.T, s *snippets.Snippet, res *Result) {
+		{name: "orphan-child", serial: true, check: func(t *testing.T, s *snippets.Snippet, res *Result) {
 			checkMeets(t, s, res)
 			m := regexp.MustCompile(`pid (\d+)`).FindSubmatch(res.Output)
 			if m == nil {
 				t.Fatalf("no pid in output:\n%s", res.Output)
 			}
 			pid, _ := strconv.Atoi(string(m[1]))
+			if res.Sandboxed {
+				// The pid is the child's in the run's PID namespace,
+				// whose first process is the program: 2 or a little
+				// more. On the host, no such sleep remains.
+				if pid < 2 || pid > 64 {
+					t.Errorf("the child's pid %d is not one of a fresh PID namespace", pid)
+				}
+				if err := waitNoProcess("sleep\x00100\x00", 5*time.Second); err != nil {
+					t.Error(err)
+				}
+				return
+			}
 			if err := waitGone(pid, 5*time.Second); err != nil {
 				syscall.Kill(pid, syscall.SIGKILL)
 				t.Error(err)
@@ -217,6 +230,7 @@ func TestRunnerReportsEveryResult(t *testing.T) {
 		{"engines", "recover", snippets.Yaegi, "", 0, true},
 	}
 	r := &Runner{}
+	t.Cleanup(func() { r.Close() })
 	results := make([]*Result, len(runs))
 	errs := make([]error, len(runs))
 	var wg sync.WaitGroup

@@ -10,5 +10,8 @@ func TestMain(m *testing.M) {
 	if code, ok := Child(); ok {
 		os.Exit(code)
 	}
+	if code, ok := testHelper(); ok {
+		os.Exit(code)
+	}
 	os.Exit(m.Run())
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -14,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gonotebook/notebook/runner/box"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -79,7 +77,9 @@ func (p *python) find(ctx context.Context) error {
 // Python version. It returns ErrNoPython when python3 is not installed,
 // and an error when the block's language cannot be run.
 func (r *Runner) RunOriginal(ctx context.Context, o Original) (*Result, error) {
-	r.setup()
+	if err := r.setup(); err != nil {
+		return nil, err
+	}
 	if !Runnable(o.Lang) {
 		return nil, fmt.Errorf("snippet %s: its original is %s, and only Python blocks run", o.Snippet.ID, o.Lang)
 	}
@@ -100,38 +100,25 @@ func (r *Runner) RunOriginal(ctx context.Context, o Original) (*Result, error) {
 	}
 	res := &Result{ID: o.Snippet.ID, Engine: Python, GoVersion: r.python.version, Key: key, Platform: runtime.GOOS + "/" + runtime.GOARCH}
 
-	work, err := os.MkdirTemp("", "notebook-run-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(work)
-	if err := os.WriteFile(filepath.Join(work, "main.py"), []byte(o.Code), 0o644); err != nil {
-		return nil, err
-	}
 	// An original waits its turn like its snippet: a timing block runs
 	// alone when its snippet does.
-	if o.Snippet.Options.Alone {
-		r.alone.Lock()
-		defer r.alone.Unlock()
-	} else {
-		r.alone.RLock()
-		defer r.alone.RUnlock()
-	}
-	// -I: isolated from the environment and the user's site packages;
-	// -B: no bytecode files.
-	out, err := r.box.Run(ctx, &box.Cmd{
-		Path:    r.python.exe,
-		Args:    []string{"-I", "-B", "main.py"},
-		Env:     runEnv(work),
-		Dir:     work,
-		Timeout: timeout,
-	})
+	release, err := r.machine.acquire(o.Snippet.Options.Alone, true)
 	if err != nil {
 		return nil, err
 	}
-	res.Output, res.Cut, res.Truncated = out.Output, out.Cut, out.Cut > 0
-	res.Exit, res.Problem = out.Exit, out.Problem
-	res.Duration, res.Finished, res.Network = out.Duration, out.Finished, out.Network
+	defer release()
+	// -I: isolated from the environment and the user's site packages;
+	// -B: no bytecode files.
+	prog := &Program{
+		Path:     r.python.exe,
+		Args:     []string{"-I", "-B", "main.py"},
+		ReadOnly: []string{r.python.prefix},
+		Files:    map[string][]byte{"main.py": []byte(o.Code)},
+	}
+	opts := snippets.Options{Timeout: snippets.Duration(timeout), Limits: o.Snippet.Options.Limits}
+	if err := r.execute(ctx, prog, opts, res); err != nil {
+		return nil, err
+	}
 	if res.Problem == "" {
 		r.Cache.Put(key, res)
 	}

@@ -15,9 +15,24 @@
 //
 // Every run happens in a box (package box): a timeout, a fresh working
 // directory removed afterwards, capped output, exactly the environment
-// below, its own process group and, on Linux, its own network namespace.
-// The environment is PATH (the runner's), HOME and TMPDIR (both the
-// working directory), LANG=C.UTF-8 and the snippet's env option.
+// below, the limits of the snippet's options (memory, processes, open
+// files, file size; see package snippets) and, on Linux, a sandbox: its
+// own PID, mount and network namespaces, a file system in which only the
+// working directory is writable, and no privilege. The environment is
+// PATH (the runner's), HOME and TMPDIR (both the working directory),
+// LANG=C.UTF-8 and the snippet's env option. A run that fails having hit
+// a limit says which (Verdict: "hit the memory limit (1 GiB)").
+//
+// Where the kernel refuses the sandbox, runs go without it, and the
+// Runner's Warn is told once, in one line, which protections are off.
+// NOTEBOOK_NO_SANDBOX=1 in the environment turns the sandbox off, for
+// tests of that path.
+//
+// A Runner keeps its runs' temporary folders (working directories,
+// compiled programs) in one folder of its own in the system's temporary
+// folder, which it holds locked while it lives; a new Runner removes the
+// folders of Runners whose process died, killed or not. Close removes the
+// Runner's own.
 //
 // The box is a copy of the running program. A program that runs snippets
 // must therefore call Child first thing in main (the notebook command
@@ -43,9 +58,13 @@
 //
 // # Many runs
 //
-// RunAll runs a list of jobs on every core, snippets whose options say
-// alone: true by themselves, and reports each as it finishes through one
-// callback. The notebook's build, check, check -engines and the tests all
+// RunAll runs a list of jobs on every core, and reports each as it
+// finishes through one callback. A snippet whose options say alone: true
+// runs by itself, with no other run on the machine: every run takes a
+// lock in the system's temporary folder that all notebook processes and
+// test binaries share, shared for an ordinary run and exclusive for an
+// alone one, and an alone run that waits for it holds back runs that
+// would start after it. The notebook's build, check, check -engines and the tests all
 // use it.
 package runner
 
@@ -59,6 +78,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -96,12 +116,14 @@ type Result struct {
 	Exit      int           `json:"exit"`      // exit status; -1 when killed by a signal or never started
 	Problem   string        `json:"problem"`   // why the run did not end normally: compile error, timeout, signal; "" if it did
 	Duration  time.Duration `json:"duration"`  // the program's wall-clock time, without compiling
+	MaxRSS    int64         `json:"max_rss"`   // the most memory the program had resident at once, in bytes; 0 if unknown
 	Finished  time.Time     `json:"finished"`  // when the run ended
 	Cached    bool          `json:"-"`         // the result came from the cache
 	Key       string        `json:"key"`       // the cache key of the run
 	Platform  string        `json:"platform"`  // GOOS/GOARCH
 	Truncated bool          `json:"truncated"` // Cut > 0
 	Network   string        `json:"network"`   // NetworkLoopback or NetworkHost
+	Sandboxed bool          `json:"sandboxed"` // the run had its own processes, file system and network (see package box)
 }
 
 // A Runner runs snippets. Its zero value runs each with its own engine,
@@ -120,23 +142,47 @@ type Runner struct {
 	Jobs int
 	// Engine, if set, overrides every snippet's engine.
 	Engine string
+	// Warn, if set, is told once, in one line, if runs cannot be
+	// sandboxed, and which protections are then off (see package box).
+	Warn func(string)
 
-	init    sync.Once
-	box     *box.Box
-	engines map[string]Engine
-	python  python
-
-	alone sync.RWMutex // held for reading by every run, for writing by an "alone" one
+	init     sync.Once
+	box      *box.Box
+	engines  map[string]Engine
+	temp     *tempRoot // holds every temporary folder of the Runner's runs
+	setupErr error
+	machine  machineLock // "alone" across processes
+	python   python
 }
 
-func (r *Runner) setup() {
+func (r *Runner) setup() error {
 	r.init.Do(func() {
-		r.box = &box.Box{Exe: r.Exe}
+		r.box = &box.Box{Exe: r.Exe, Warn: r.Warn}
 		r.engines = map[string]Engine{
 			snippets.Native: &native{goCmd: r.Go},
 			snippets.Yaegi:  &interpreted{exe: r.Exe},
 		}
+		r.machine = defaultMachineLock()
+		r.temp, r.setupErr = newTempRoot(os.TempDir())
 	})
+	return r.setupErr
+}
+
+// Close removes the Runner's temporary folders; the Runner must not run
+// anything after. A Runner that is never closed leaves them until its
+// process ends; the next Runner to start then removes them.
+func (r *Runner) Close() error {
+	if r.setup() != nil || r.temp == nil {
+		return nil
+	}
+	return r.temp.Close()
+}
+
+// Sandboxed reports whether runs have the box's sandbox (see package box):
+// false once the kernel refused it, or if NOTEBOOK_NO_SANDBOX is set.
+func (r *Runner) Sandboxed() bool {
+	r.setup()
+	return r.box.Sandboxed()
 }
 
 // EngineFor returns the engine a run of s uses: the Runner's, or else the
@@ -182,6 +228,9 @@ func (r *Runner) RunEngine(ctx context.Context, s *snippets.Snippet, engine stri
 	if err != nil {
 		return nil, fmt.Errorf("snippet %s: %v", s.ID, err)
 	}
+	if err := r.setup(); err != nil {
+		return nil, err
+	}
 	version, err := e.Version(ctx)
 	if err != nil {
 		return nil, err
@@ -197,7 +246,7 @@ func (r *Runner) RunEngine(ctx context.Context, s *snippets.Snippet, engine stri
 	}
 	res := &Result{ID: s.ID, Engine: engine, GoVersion: version, Key: key, Platform: runtime.GOOS + "/" + runtime.GOARCH}
 
-	scratch, err := os.MkdirTemp("", "notebook-prepare-")
+	scratch, err := os.MkdirTemp(r.temp.dir, "notebook-prepare-")
 	if err != nil {
 		return nil, err
 	}
@@ -212,14 +261,12 @@ func (r *Runner) RunEngine(ctx context.Context, s *snippets.Snippet, engine stri
 		return nil, err
 	}
 
-	if s.Options.Alone {
-		r.alone.Lock()
-		defer r.alone.Unlock()
-	} else {
-		r.alone.RLock()
-		defer r.alone.RUnlock()
+	release, err := r.machine.acquire(s.Options.Alone, true)
+	if err != nil {
+		return nil, err
 	}
-	if err := r.execute(ctx, s, prog, res); err != nil {
+	defer release()
+	if err := r.execute(ctx, prog, s.Options, res); err != nil {
 		return nil, err
 	}
 	if Verdict(s, res) == nil {
@@ -229,28 +276,35 @@ func (r *Runner) RunEngine(ctx context.Context, s *snippets.Snippet, engine stri
 }
 
 // execute runs prog in a box in a fresh working directory and fills in res.
-func (r *Runner) execute(ctx context.Context, s *snippets.Snippet, prog *Program, res *Result) error {
-	work, err := os.MkdirTemp("", "notebook-run-")
+func (r *Runner) execute(ctx context.Context, prog *Program, opts snippets.Options, res *Result) error {
+	work, err := os.MkdirTemp(r.temp.dir, "notebook-run-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	env := append(runEnv(work), s.Options.Env...)
+	for name, data := range prog.Files {
+		if err := os.WriteFile(filepath.Join(work, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	env := append(runEnv(work), opts.Env...)
 	out, err := r.box.Run(ctx, &box.Cmd{
-		Path:    prog.Path,
-		Entry:   prog.Entry,
-		Args:    append(prog.Args, s.Options.Args...),
-		Env:     env,
-		Dir:     work,
-		Stdin:   s.Options.Stdin,
-		Timeout: time.Duration(s.Options.Timeout),
+		Path:     prog.Path,
+		Entry:    prog.Entry,
+		Args:     append(slices.Clip(prog.Args), opts.Args...),
+		Env:      env,
+		Dir:      work,
+		ReadOnly: prog.ReadOnly,
+		Stdin:    opts.Stdin,
+		Timeout:  time.Duration(opts.Timeout),
+		Limits:   boxLimits(opts.Limits),
 	})
 	if err != nil {
 		return err
 	}
 	res.Output, res.Cut, res.Truncated = out.Output, out.Cut, out.Cut > 0
-	res.Exit, res.Problem = out.Exit, out.Problem
-	res.Duration, res.Finished, res.Network = out.Duration, out.Finished, out.Network
+	res.Exit, res.Problem, res.MaxRSS = out.Exit, out.Problem, out.MaxRSS
+	res.Duration, res.Finished, res.Network, res.Sandboxed = out.Duration, out.Finished, out.Network, out.Sandboxed
 	if out.Report != "" {
 		// Like a native compile error: no output, no exit status.
 		ce := &CompileError{Engine: res.Engine, Msg: out.Report}
@@ -258,6 +312,11 @@ func (r *Runner) execute(ctx context.Context, s *snippets.Snippet, prog *Program
 		res.Output, res.Cut, res.Truncated, res.Exit = nil, 0, false, -1
 	}
 	return nil
+}
+
+// boxLimits are l for the box.
+func boxLimits(l snippets.Limits) box.Limits {
+	return box.Limits{Memory: int64(l.Memory), Processes: l.Processes, Files: l.Files, FileSize: int64(l.FileSize)}
 }
 
 // runEnv is the environment every run starts from.
@@ -271,7 +330,7 @@ func runEnv(work string) []string {
 
 // cacheVersion changes whenever the meaning of a cached result changes, so
 // that old entries are never misread.
-const cacheVersion = "notebook-run-cache-v2"
+const cacheVersion = "notebook-run-cache-v3"
 
 // cacheKey hashes everything that can change a run of s.
 func cacheKey(s *snippets.Snippet, engine, version string) (string, error) {

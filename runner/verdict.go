@@ -3,6 +3,7 @@ package runner
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -11,6 +12,16 @@ import (
 // the run met it: it ended normally, with the expected exit status, and its
 // output meets expected.txt.
 func Verdict(s *snippets.Snippet, r *Result) error {
+	errs := verdict(s, r)
+	if len(errs) > 0 {
+		if hit := limitHit(s.Options.Limits, r); hit != "" {
+			errs = append([]error{errors.New(hit)}, errs...)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func verdict(s *snippets.Snippet, r *Result) []error {
 	var errs []error
 	if r.Problem != "" {
 		errs = append(errs, errors.New(r.Problem))
@@ -31,7 +42,54 @@ func Verdict(s *snippets.Snippet, r *Result) error {
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	return errs
+}
+
+// limitSigns are what a program prints, or how it ends, when it hits one
+// of the limits of its run: the messages of the Go runtime and of the
+// operating system's errors (the same under both engines), and of common
+// other runtimes.
+var limitSigns = []struct {
+	limit string
+	signs []string
+}{
+	{"memory", []string{"out of memory", "cannot allocate memory", "MemoryError"}},
+	{"open-files", []string{"too many open files"}},
+	{"process", []string{"failed to create new OS thread", "resource temporarily unavailable", "pthread_create failed"}},
+	{"file-size", []string{"file too large", "file size limit exceeded"}},
+}
+
+// limitHit says which limit a failed run hit, judging by what it printed
+// and how it ended, or "". A Go program whose memory runs out may crash
+// without saying so (a fault in its runtime): one that ends badly having
+// had at least half its memory limit resident counts as having hit it.
+func limitHit(l snippets.Limits, r *Result) string {
+	if r.MaxRSS >= int64(l.Memory)/2 && l.Memory > 0 && (r.Problem != "" || r.Exit != 0) {
+		return fmt.Sprintf("hit the memory limit (%s)", l.Memory)
+	}
+	text := strings.ToLower(string(r.Output) + "\n" + r.Problem)
+	for _, ls := range limitSigns {
+		for _, sign := range ls.signs {
+			if strings.Contains(text, strings.ToLower(sign)) {
+				return fmt.Sprintf("hit the %s limit (%s)", ls.limit, limitValue(l, ls.limit))
+			}
+		}
+	}
+	return ""
+}
+
+// limitValue writes the value of the named limit.
+func limitValue(l snippets.Limits, name string) string {
+	switch name {
+	case "memory":
+		return l.Memory.String()
+	case "open-files":
+		return fmt.Sprint(l.Files)
+	case "process":
+		return fmt.Sprintf("%d processes and threads", l.Processes)
+	default:
+		return l.FileSize.String()
+	}
 }
 
 // EngineVerdict says how res failed the expectation of s, with its output,

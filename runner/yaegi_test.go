@@ -19,6 +19,7 @@ var engines = []string{snippets.Native, snippets.Yaegi}
 // difference is reported.
 func TestEngines(t *testing.T) {
 	r := &Runner{}
+	t.Cleanup(func() { r.Close() })
 	load := func(t *testing.T, name string) *snippets.Snippet {
 		t.Helper()
 		s, err := snippets.Load(filepath.Join("testdata", "engines"), name)
@@ -102,6 +103,7 @@ func TestEngines(t *testing.T) {
 // TestYaegiVersion checks what a yaegi result says about its engine.
 func TestYaegiVersion(t *testing.T) {
 	r := &Runner{}
+	t.Cleanup(func() { r.Close() })
 	v, err := r.Version(context.Background(), snippets.Yaegi)
 	if err != nil {
 		t.Fatal(err)

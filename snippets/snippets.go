@@ -45,6 +45,16 @@
 //	env: [KEY=value]      # added to its environment
 //	unordered: true       # the output's lines may come in any order
 //	alone: true           # run with no other snippet running (timing-sensitive)
+//	limits:               # what one run may use (each key optional)
+//	  memory: 1GiB        # data memory (heap): bytes, KiB, MiB or GiB
+//	  processes: 256      # processes and threads at once
+//	  files: 1024         # open files per process
+//	  file_size: 256MiB   # the size of any file it writes
+//
+// The limits shown are the defaults. A run that hits one fails, and the
+// failure names the limit ("hit the memory limit (1 GiB)"). alone holds
+// across processes: while an alone snippet runs, no other snippet runs on
+// the machine, from this build or any other notebook process or test.
 //
 // # Engines
 //
@@ -100,6 +110,7 @@ type Options struct {
 	Env          []string `yaml:"env" json:"env"`
 	Unordered    bool     `yaml:"unordered" json:"-"`
 	Alone        bool     `yaml:"alone" json:"-"`
+	Limits       Limits   `yaml:"limits" json:"limits"`
 	// Original says how the program relates to the block it answers,
 	// which the build runs too where it can (see Original).
 	Original Original `yaml:"original" json:"-"`
@@ -217,6 +228,7 @@ func Load(root, id string) (*Snippet, error) {
 	if s.Options.Timeout <= 0 {
 		s.Options.Timeout = Duration(DefaultLimit)
 	}
+	s.Options.Limits = s.Options.Limits.withDefaults()
 	data, err := os.ReadFile(s.ExpectPath())
 	switch {
 	case err == nil:

@@ -19,7 +19,7 @@ import (
 
 // runner returns the snippet runner the flags ask for.
 func (e *env) runner() (*runner.Runner, error) {
-	r := &runner.Runner{}
+	r := &runner.Runner{Warn: e.warnSandbox}
 	if e.noCache {
 		return r, nil
 	}
@@ -32,6 +32,11 @@ func (e *env) runner() (*runner.Runner, error) {
 	}
 	r.Cache = &cache.Cache{Dir: dir}
 	return r, nil
+}
+
+// warnSandbox says, on standard error, that runs are not sandboxed.
+func (e *env) warnSandbox(msg string) {
+	fmt.Fprintln(e.stderr, "notebook: warning:", msg)
 }
 
 func (e *env) config() (*site.Config, error) {
@@ -238,7 +243,8 @@ printed, then how it ended and whether that meets its expected output.`,
 			if err != nil {
 				return suggest(dir, err)
 			}
-			r := &runner.Runner{Engine: engine}
+			r := &runner.Runner{Engine: engine, Warn: e.warnSandbox}
+			defer r.Close()
 			reports, err := r.RunAll(ctx, []runner.Job{{Snippet: s}}, nil)
 			if err != nil {
 				return err

@@ -20,13 +20,46 @@
 //   - output (standard output and error as one stream) capped at MaxOutput
 //     bytes, the rest counted, not kept;
 //   - exactly the environment the caller gives;
-//   - its own process group, killed when the run ends;
-//   - on Linux, where the kernel allows it, its own user and network
-//     namespaces: the only network is a loopback interface of its own.
+//   - its own process group, killed when the run ends, and death with the
+//     build: if the build dies, the kernel kills the box;
+//   - limits on data memory, open files and the size of files written
+//     (Cmd.Limits), and no core dumps.
+//
+// # The sandbox
+//
+// On Linux, where the kernel allows it, a run also has a sandbox: the box
+// starts in new user, PID, mount, network, IPC and UTS namespaces, made
+// through the user namespace so that no privilege is needed, and sets it
+// up in a first stage before anything of the program runs:
+//
+//   - Processes. The program is the first process of its PID namespace: it
+//     sees only its own descendants, cannot signal anything outside (its
+//     parent's pid is 0, kill(-1) reaches only the run), and when it ends
+//     the kernel kills every process it left, daemons included. The
+//     process limit (Limits.Processes) counts the run's own processes.
+//   - Files. The root is a fresh read-only tmpfs holding read-only binds of
+//     the system's folders (/usr, /bin, /sbin, /lib*, /etc), of the program
+//     or the box's own executable, and of Cmd.ReadOnly; a new /proc; a
+//     /dev with only null, zero, full, random and urandom; /tmp, a link to
+//     the working directory, which is the only place it can write. The
+//     rest of the host's file system, its unix sockets included, is not
+//     there. Nothing bound can be a set-user-ID program or a device.
+//   - Network: a loopback interface of its own, and nothing else.
+//   - Privilege: none. The program runs as the build's user (as nobody if
+//     the build runs as root), without capabilities; set-user-ID programs
+//     and file capabilities have no effect (nosuid, and owners unknown in
+//     the namespace), and no_new_privs is set on the program's process.
+//
+// If the kernel refuses the sandbox (no user namespaces, as in some
+// containers), or NOTEBOOK_NO_SANDBOX is set, runs go without it: Box.Warn
+// says so once, and Outcome.Sandboxed is false.
 //
 // In the box, Main either executes the program (Cmd.Path), or runs one of
 // the entry points it was given in-process (Cmd.Entry), so that an
-// interpreter needs no second process start.
+// interpreter needs no compile step. In a sandbox it first drops its
+// privileges on every thread: at once when the build runs as root (a
+// change of user does it) or the program is not linked with cgo (capset
+// on every thread); else by executing the box's program again.
 package box
 
 import (
@@ -34,10 +67,13 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -66,12 +102,26 @@ type Cmd struct {
 	Env []string
 	// Dir is the working directory; the caller makes and removes it.
 	Dir string
+	// ReadOnly are further files and folders the program may read (a
+	// snippet's folder, an interpreter's installation), each visible at
+	// its own path. Path and the box's own program always are.
+	ReadOnly []string
 	// Stdin is the program's standard input; empty means end of file at once.
 	Stdin string
 	// Timeout bounds the program's run; it must be positive.
 	Timeout time.Duration
 	// MaxOutput is how many bytes of output are kept; DefaultMaxOutput if 0.
 	MaxOutput int
+	// Limits bound what the run may use.
+	Limits Limits
+}
+
+// Limits bound what a run may use; a zero field sets no limit.
+type Limits struct {
+	Memory    int64 // bytes of data memory (RLIMIT_DATA)
+	Processes int   // processes and threads at once (RLIMIT_NPROC, sandbox only)
+	Files     int   // open files per process (RLIMIT_NOFILE)
+	FileSize  int64 // bytes of any file written (RLIMIT_FSIZE)
 }
 
 // An Outcome is how a run ended.
@@ -84,12 +134,21 @@ type Outcome struct {
 	Exit int
 	// Problem says why the run did not end by itself, or "".
 	Problem string
+	// Signal is the signal that ended the program, or 0.
+	Signal syscall.Signal
 	// Duration is the program's own time, from when the box executed it.
 	Duration time.Duration
+	// MaxRSS is the most memory the box's process (the program, or the
+	// interpreter of an entry point) had resident at once, in bytes; 0
+	// where the system does not say.
+	MaxRSS int64
 	// Finished is when the run ended.
 	Finished time.Time
 	// Network is NetworkLoopback or NetworkHost.
 	Network string
+	// Sandboxed says that the run had the box's namespaces: its own
+	// processes, file system and network.
+	Sandboxed bool
 	// Report is what an entry point said about the program before running
 	// it (an interpreter's compile errors), or "".
 	Report string
@@ -101,8 +160,33 @@ type Box struct {
 	// Exe is the program started as the box; it must call Main. The running
 	// program if empty.
 	Exe string
+	// Warn, if set, is called once, with one line, if the kernel refuses
+	// the sandbox: it says which protections are off.
+	Warn func(string)
 
-	refused atomic.Bool // the kernel refused namespaces once: stop asking
+	refused atomic.Bool // the sandbox was refused once: stop asking
+	warn    sync.Once
+}
+
+// Protections names what a sandboxed run has and an unsandboxed one lacks.
+const Protections = "its own processes (PID namespace), file system (read-only but for its working directory), network (loopback only) and process limit"
+
+// Sandboxed reports whether runs ask for the sandbox: false once the
+// kernel refused it, or if NOTEBOOK_NO_SANDBOX is set, or off Linux.
+func (b *Box) Sandboxed() bool { return canIsolate() && !b.refused.Load() }
+
+// refuse stops asking for the sandbox and says so, once.
+func (b *Box) refuse(why string) {
+	b.refused.Store(true)
+	b.warnOff(why)
+}
+
+func (b *Box) warnOff(why string) {
+	b.warn.Do(func() {
+		if b.Warn != nil {
+			b.Warn(fmt.Sprintf("runs are not sandboxed (%s): a run lacks %s; its timeout, output cap, working directory, own process group and limits on memory, open files and file size still hold", why, Protections))
+		}
+	})
 }
 
 // childArg0 is the argv[0] by which Main knows it was started by Run.
@@ -110,11 +194,33 @@ const childArg0 = "notebook-box"
 
 // spec is what Run tells the box, as its only argument.
 type spec struct {
-	Path  string   `json:"path,omitempty"`
-	Entry string   `json:"entry,omitempty"`
-	Args  []string `json:"args,omitempty"`
-	Net   bool     `json:"net,omitempty"` // bring up loopback in a new network namespace
+	Path    string   `json:"path,omitempty"`
+	Entry   string   `json:"entry,omitempty"`
+	Args    []string `json:"args,omitempty"`
+	Limits  *Limits  `json:"limits,omitempty"`  // to set before the program runs
+	Sandbox *sandbox `json:"sandbox,omitempty"` // to enter before the program runs
 }
+
+// sandbox is what the box's first stage sets up.
+type sandbox struct {
+	Dir   string `json:"dir"`   // the working directory, bound writable at its own path
+	Stage string `json:"stage"` // an empty folder on which to build the new root
+	Exe   string `json:"exe"`   // the box's program, bound at its own path, for the second stage
+	Binds []bind `json:"binds"` // what else the run sees
+}
+
+// A bind is a file or folder of the host the box makes visible at the
+// same path.
+type bind struct {
+	Path  string `json:"path"`
+	Write bool   `json:"write,omitempty"`
+}
+
+// errSetup is a failure of the sandbox's setup, which the box reports
+// before it runs anything.
+type errSetup struct{ msg string }
+
+func (e *errSetup) Error() string { return "sandbox setup: " + e.msg }
 
 // Run runs c in a box and returns how it ended. The error is for failures
 // of the box itself (no executable, no pipe); a program that cannot start,
@@ -130,6 +236,22 @@ func (b *Box) Run(ctx context.Context, c *Cmd) (*Outcome, error) {
 			return nil, err
 		}
 	}
+	if b.Sandboxed() {
+		out, err := b.run(ctx, c, exe, true)
+		var se *errSetup
+		if !errors.As(err, &se) {
+			return out, err
+		}
+		b.refuse(se.msg)
+	} else if !canIsolate() {
+		b.warnOff("NOTEBOOK_NO_SANDBOX is set")
+	}
+	return b.run(ctx, c, exe, false)
+}
+
+// run runs c once, in the sandbox if sandboxed. An *errSetup says that
+// the sandbox could not be had, and nothing ran.
+func (b *Box) run(ctx context.Context, c *Cmd, exe string, sandboxed bool) (*Outcome, error) {
 	stdin, err := stdinFile(c.Dir, c.Stdin)
 	if err != nil {
 		return nil, err
@@ -153,52 +275,57 @@ func (b *Box) Run(ctx context.Context, c *Cmd) (*Outcome, error) {
 	defer rr.Close()
 	defer rw.Close()
 
-	out := &Outcome{Network: NetworkHost}
-	command := func(isolate bool) (*exec.Cmd, error) {
-		sp := spec{Path: c.Path, Entry: c.Entry, Args: c.Args, Net: isolate}
-		arg, err := json.Marshal(sp)
+	sp := spec{Path: c.Path, Entry: c.Entry, Args: c.Args, Limits: &c.Limits}
+	extra := []*os.File{clock.w, rw} // file descriptors 3 and 4 in the box
+	sys := &syscall.SysProcAttr{Setpgid: true}
+	dieWithParent(sys)
+	dir := c.Dir
+	if sandboxed {
+		sb, err := sandboxFor(c, exe)
 		if err != nil {
+			return nil, err // the caller's mistake, not the kernel's refusal
+		}
+		// Beside the working directory, so that it hides none of what
+		// the box binds.
+		sb.Stage = filepath.Clean(c.Dir) + ".root"
+		if err := os.Mkdir(sb.Stage, 0o700); err != nil {
 			return nil, err
 		}
-		cmd := &exec.Cmd{Path: exe, Args: []string{childArg0, string(arg)}}
-		cmd.Dir = c.Dir
-		cmd.Env = c.Env
-		if cmd.Env == nil {
-			cmd.Env = []string{} // never the parent's
-		}
-		cmd.Stdin = stdin
-		cmd.Stdout = pw
-		cmd.Stderr = pw
-		cmd.ExtraFiles = []*os.File{clock.w, rw} // file descriptors 3 and 4 in the box
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		if isolate {
-			isolateNetwork(cmd.SysProcAttr)
-		}
-		return cmd, nil
+		defer os.Remove(sb.Stage)
+		sp.Sandbox = sb
+		isolate(sys)
+		dir = "" // the box enters it once inside
 	}
-	isolate := canIsolate() && !b.refused.Load()
-	cmd, err := command(isolate)
+	arg, err := json.Marshal(sp)
 	if err != nil {
 		return nil, err
 	}
+	cmd := &exec.Cmd{Path: exe, Args: []string{childArg0, string(arg)}}
+	cmd.Dir = dir
+	cmd.Env = c.Env
+	if cmd.Env == nil {
+		cmd.Env = []string{} // never the parent's
+	}
+	cmd.Stdin = stdin
+	cmd.Stdout = pw
+	cmd.Stderr = pw
+	cmd.ExtraFiles = extra
+	cmd.SysProcAttr = sys
+
+	out := &Outcome{Network: NetworkHost}
 	start := time.Now()
 	err = cmd.Start()
-	if err != nil && isolate && refused(err) {
-		b.refused.Store(true)
-		isolate = false
-		if cmd, err = command(false); err != nil {
-			return nil, err
-		}
-		err = cmd.Start()
-	}
 	pw.Close()
 	rw.Close()
 	if err != nil {
+		if sandboxed && refused(err) {
+			return nil, &errSetup{fmt.Sprintf("the kernel refused the namespaces: %v", err)}
+		}
 		out.Exit, out.Problem, out.Finished = -1, fmt.Sprintf("could not start: %v", err), time.Now()
 		return out, nil
 	}
-	if isolate {
-		out.Network = NetworkLoopback
+	if sandboxed {
+		out.Network, out.Sandboxed = NetworkLoopback, true
 	}
 	clock.started()
 
@@ -222,7 +349,13 @@ func (b *Box) Run(ctx context.Context, c *Cmd) (*Outcome, error) {
 	go func() { waited <- cmd.Wait() }()
 
 	// The program's time, and its timeout, start when the box executes it.
-	if t, ok := clock.wait(c.Timeout); ok && t.After(start) && !t.After(time.Now()) {
+	t, setupErr, ok := clock.wait(c.Timeout)
+	if setupErr != "" {
+		<-waited
+		<-copied
+		return nil, &errSetup{setupErr}
+	}
+	if ok && t.After(start) && !t.After(time.Now()) {
 		start = t
 	}
 	timer := time.NewTimer(c.Timeout - time.Since(start))
@@ -240,7 +373,8 @@ func (b *Box) Run(ctx context.Context, c *Cmd) (*Outcome, error) {
 		return nil, ctx.Err()
 	}
 	out.Duration = time.Since(start)
-	// Whatever the program started and left behind dies with it.
+	// Whatever the program started and left behind dies with it: in the
+	// sandbox, with the namespace's first process; else with its group.
 	syscall.Kill(-pgid, syscall.SIGKILL)
 	select {
 	case <-copied:
@@ -259,10 +393,55 @@ func (b *Box) Run(ctx context.Context, c *Cmd) (*Outcome, error) {
 	out.Finished = time.Now()
 	st := cmd.ProcessState
 	out.Exit = st.ExitCode()
-	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() && out.Problem == "" {
-		out.Problem = fmt.Sprintf("killed by signal %v", ws.Signal())
+	out.MaxRSS = maxRSS(st)
+	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		out.Signal = ws.Signal()
+		if out.Problem == "" {
+			out.Problem = fmt.Sprintf("killed by signal %v", ws.Signal())
+		}
 	}
 	return out, nil
+}
+
+// sandboxFor says what the sandbox binds for c: the working directory,
+// the program, the box's own executable and c's read-only paths, each at
+// its real path.
+func sandboxFor(c *Cmd, exe string) (*sandbox, error) {
+	dir, err := filepath.Abs(c.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := prepareDir(dir); err != nil {
+		return nil, err
+	}
+	sb := &sandbox{}
+	add := func(p string, write bool) (string, error) {
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return "", err
+		}
+		if real, err = filepath.Abs(real); err != nil {
+			return "", err
+		}
+		sb.Binds = append(sb.Binds, bind{Path: real, Write: write})
+		return real, nil
+	}
+	if sb.Dir, err = add(dir, true); err != nil {
+		return nil, err
+	}
+	if sb.Exe, err = add(exe, false); err != nil {
+		return nil, err
+	}
+	paths := c.ReadOnly
+	if c.Path != "" {
+		paths = append([]string{c.Path}, paths...)
+	}
+	for _, p := range paths {
+		if _, err := add(p, false); err != nil {
+			return nil, err
+		}
+	}
+	return sb, nil
 }
 
 // An Entry is a program the box runs in-process: it gets the Cmd's Args,
@@ -290,32 +469,87 @@ func Main(entries map[string]Entry) (code int, ok bool) {
 	if err := json.Unmarshal([]byte(os.Args[1]), &sp); err != nil {
 		return fail("reading the run's spec: %v", err), true
 	}
-	if sp.Net {
-		if err := enterNetwork(); err != nil {
+	if sb := sp.Sandbox; sb != nil {
+		// The first stage: enter the sandbox, then execute the program,
+		// or this program again for the entry point, without privilege.
+		if err := enterSandbox(sb); err != nil {
+			return setupFailed(err), true
+		}
+		if err := setLimits(*sp.Limits, true); err != nil {
+			return setupFailed(err), true
+		}
+		if sp.Entry != "" {
+			// Run the entry point here if every thread can lose its
+			// privileges at once; else in this program executed again.
+			dropped, err := dropPrivileges()
+			if err != nil {
+				return setupFailed(err), true
+			}
+			if dropped {
+				return runEntry(entries, &sp), true
+			}
+			next := spec{Entry: sp.Entry, Args: sp.Args}
+			arg, err := json.Marshal(next)
+			if err != nil {
+				return fail("%v", err), true
+			}
+			err = execDropping(sb.Exe, []string{childArg0, string(arg)})
+			return fail("executing the box's second stage: %v", err), true
+		}
+		if err := becomeRunner(); err != nil {
+			return setupFailed(err), true
+		}
+		startClock()
+		syscall.Close(4)
+		err := execDropping(sp.Path, append([]string{sp.Path}, sp.Args...))
+		return fail("executing %s: %v", sp.Path, err), true
+	}
+	if sp.Limits != nil {
+		if err := setLimits(*sp.Limits, false); err != nil {
 			return fail("%v", err), true
 		}
 	}
-	// Tell the runner when the program starts (see execClock), and leave
-	// the program no trace of the pipe.
-	var now [8]byte
-	binary.BigEndian.PutUint64(now[:], uint64(time.Now().UnixNano()))
-	syscall.Write(3, now[:])
-	syscall.Close(3)
 	if sp.Entry != "" {
-		entry := entries[sp.Entry]
-		if entry == nil {
-			return fail("no entry point %q", sp.Entry), true
-		}
-		syscall.CloseOnExec(4) // not for the program's own children
-		report := os.NewFile(4, "report")
-		defer report.Close()
-		os.Args = append([]string{os.Args[0]}, sp.Args...)
-		return entry(sp.Args, report), true
+		return runEntry(entries, &sp), true
 	}
+	startClock()
 	syscall.Close(4)
 	argv := append([]string{sp.Path}, sp.Args...)
 	err := syscall.Exec(sp.Path, argv, os.Environ())
 	return fail("executing %s: %v", sp.Path, err), true
+}
+
+// runEntry runs the entry point sp names, in this process, and returns
+// its exit status.
+func runEntry(entries map[string]Entry, sp *spec) int {
+	entry := entries[sp.Entry]
+	if entry == nil {
+		return fail("no entry point %q", sp.Entry)
+	}
+	startClock()
+	syscall.CloseOnExec(4) // not for the program's own children
+	report := os.NewFile(4, "report")
+	defer report.Close()
+	os.Args = append([]string{os.Args[0]}, sp.Args...)
+	return entry(sp.Args, report)
+}
+
+// startClock tells the runner that the program starts now (see
+// execClock), and leaves the program no trace of the pipe.
+func startClock() {
+	var msg [9]byte
+	msg[0] = clockStarted
+	binary.BigEndian.PutUint64(msg[1:], uint64(time.Now().UnixNano()))
+	syscall.Write(3, msg[:])
+	syscall.Close(3)
+}
+
+// setupFailed tells the runner why the sandbox could not be set up, so
+// that it runs the program without, and returns the box's failure status.
+func setupFailed(err error) int {
+	syscall.Write(3, append([]byte{clockFailed}, err.Error()...))
+	syscall.Close(3)
+	return 125
 }
 
 // fail reports a failure of the box itself, which happens before the
@@ -368,11 +602,26 @@ func (c *capped) Write(p []byte) (int, error) {
 }
 
 // An execClock carries, from the box to the runner, the moment the box
-// executed the program: eight bytes of Unix nanoseconds on a pipe that the
-// box receives as file descriptor 3.
+// executed the program, on a pipe that the box receives as file
+// descriptor 3: clockStarted and eight bytes of Unix nanoseconds; or
+// clockFailed and why the sandbox could not be set up.
 type execClock struct {
 	r, w *os.File
-	when chan time.Time
+	when chan clockMsg
+}
+
+// The first byte of what the box writes on the clock's pipe.
+const (
+	clockStarted = 'T'
+	clockFailed  = 'E'
+)
+
+// maxSetupMsg bounds what a box says about a failed setup.
+const maxSetupMsg = 4 << 10
+
+type clockMsg struct {
+	t        time.Time
+	setupErr string
 }
 
 func newExecClock() (*execClock, error) {
@@ -380,7 +629,7 @@ func newExecClock() (*execClock, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &execClock{r: r, w: w, when: make(chan time.Time, 1)}, nil
+	return &execClock{r: r, w: w, when: make(chan clockMsg, 1)}, nil
 }
 
 // started, called once the box has started, closes the runner's copy of
@@ -388,22 +637,26 @@ func newExecClock() (*execClock, error) {
 func (c *execClock) started() {
 	c.w.Close()
 	go func() {
-		var b [8]byte
-		if _, err := io.ReadFull(c.r, b[:]); err == nil {
-			c.when <- time.Unix(0, int64(binary.BigEndian.Uint64(b[:])))
+		defer close(c.when)
+		b, _ := io.ReadAll(io.LimitReader(c.r, maxSetupMsg))
+		switch {
+		case len(b) == 9 && b[0] == clockStarted:
+			c.when <- clockMsg{t: time.Unix(0, int64(binary.BigEndian.Uint64(b[1:])))}
+		case len(b) > 0 && b[0] == clockFailed:
+			c.when <- clockMsg{setupErr: string(b[1:])}
 		}
-		close(c.when)
 	}()
 }
 
-// wait returns the moment the box said it executed the program. It returns
-// at once, with ok false, if the box ended first; it waits at most limit.
-func (c *execClock) wait(limit time.Duration) (t time.Time, ok bool) {
+// wait returns the moment the box said it executed the program, or why
+// its sandbox failed. It returns at once, with ok false, if the box ended
+// first; it waits at most limit.
+func (c *execClock) wait(limit time.Duration) (t time.Time, setupErr string, ok bool) {
 	select {
-	case t, ok = <-c.when:
-		return t, ok
+	case m, ok := <-c.when:
+		return m.t, m.setupErr, ok && m.setupErr == ""
 	case <-time.After(limit):
-		return time.Time{}, false
+		return time.Time{}, "", false
 	}
 }
 

@@ -2,11 +2,26 @@
 
 package box
 
-import "syscall"
+import (
+	"errors"
+	"os"
+	"syscall"
+)
 
-// Namespaces are Linux's: elsewhere runs share the host's network.
+// The sandbox is Linux's: elsewhere runs have no namespaces and no limits.
 
-func canIsolate() bool                    { return false }
-func isolateNetwork(*syscall.SysProcAttr) {}
-func refused(error) bool                  { return false }
-func enterNetwork() error                 { return nil }
+func canIsolate() bool                   { return false }
+func isolate(*syscall.SysProcAttr)       {}
+func dieWithParent(*syscall.SysProcAttr) {}
+func prepareDir(string) error            { return nil }
+func refused(error) bool                 { return false }
+func setLimits(Limits, bool) error       { return nil }
+func becomeRunner() error                { return nil }
+
+var errNoSandbox = errors.New("no sandbox on this system")
+
+func enterSandbox(*sandbox) error         { return errNoSandbox }
+func execDropping(string, []string) error { return errNoSandbox }
+
+func maxRSS(*os.ProcessState) int64 { return 0 }
+func dropPrivileges() (bool, error) { return false, errNoSandbox }

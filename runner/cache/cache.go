@@ -7,17 +7,96 @@
 // values under it. Writing is atomic: a reader sees a whole entry or none.
 // Failing to write is not an error of the build: the value is simply not
 // remembered.
+//
+// # Only what the cache wrote
+//
+// Every entry carries an HMAC-SHA256, over its key and its value, made
+// with a secret kept in the folder's file "key" (32 random bytes, mode
+// 0600, created on first use). Get accepts only an entry whose MAC is
+// right: one forged by anything that lacks the secret (a snippet that
+// writes into the cache, say), or corrupted, is removed and not found, so
+// the caller runs again. Anything that can read the key file can forge
+// entries: it must stay out of reach of what runs (see package box).
 package cache
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // A Cache stores values under keys in the folder Dir.
 type Cache struct {
 	Dir string
+
+	once   sync.Once
+	secret []byte // nil if it could not be read or made: nothing is stored
+}
+
+// KeyFile is the name of the file, in the cache's folder, that holds the
+// secret of its MACs.
+const KeyFile = "key"
+
+// entry is what a cache file holds.
+type entry struct {
+	MAC   string          `json:"mac"` // hex, lower case
+	Value json.RawMessage `json:"value"`
+}
+
+// key returns the cache's secret, reading or making it on first use.
+func (c *Cache) key() []byte {
+	c.once.Do(func() { c.secret, _ = loadKey(filepath.Join(c.Dir, KeyFile)) })
+	return c.secret
+}
+
+// loadKey reads the secret in name, or makes it: written to a temporary
+// file, then linked into place, so that of two processes that start at
+// once both end up with the one that won.
+func loadKey(name string) ([]byte, error) {
+	for range 2 {
+		data, err := os.ReadFile(name)
+		if err == nil {
+			if len(data) != sha256.Size {
+				return nil, errors.New("cache: malformed key file " + name)
+			}
+			return data, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return nil, err
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(name), ".key-")
+		if err != nil {
+			return nil, err
+		}
+		secret := make([]byte, sha256.Size)
+		rand.Read(secret)
+		_, werr := tmp.Write(secret)
+		cerr := tmp.Close()
+		if werr == nil && cerr == nil {
+			os.Link(tmp.Name(), name) // fails if another won: read theirs
+		}
+		os.Remove(tmp.Name())
+	}
+	return nil, errors.New("cache: cannot make " + name)
+}
+
+// mac is the MAC of value stored under key, in hex.
+func mac(secret []byte, key string, value []byte) string {
+	h := hmac.New(sha256.New, secret)
+	h.Write([]byte(key))
+	h.Write([]byte{0})
+	h.Write(value)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // DefaultDir is where results are cached unless told otherwise:
@@ -38,16 +117,27 @@ func (c *Cache) path(key string) string {
 }
 
 // Get decodes the value stored under key into v and reports whether there
-// was one. A key shorter than three characters is never stored.
+// was one that the cache itself wrote. An entry whose MAC is wrong is
+// removed. A key shorter than three characters is never stored.
 func (c *Cache) Get(key string, v any) bool {
 	if c == nil || len(key) < 3 {
 		return false
 	}
-	data, err := os.ReadFile(c.path(key))
+	secret := c.key()
+	if secret == nil {
+		return false
+	}
+	p := c.path(key)
+	data, err := os.ReadFile(p)
 	if err != nil {
 		return false
 	}
-	return json.Unmarshal(data, v) == nil
+	var e entry
+	if json.Unmarshal(data, &e) != nil || !hmac.Equal([]byte(e.MAC), []byte(mac(secret, key, e.Value))) {
+		os.Remove(p)
+		return false
+	}
+	return json.Unmarshal(e.Value, v) == nil
 }
 
 // Put stores v under key.
@@ -55,7 +145,15 @@ func (c *Cache) Put(key string, v any) {
 	if c == nil || len(key) < 3 {
 		return
 	}
-	data, err := json.Marshal(v)
+	secret := c.key()
+	if secret == nil {
+		return
+	}
+	value, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	data, err := json.Marshal(entry{MAC: mac(secret, key, value), Value: value})
 	if err != nil {
 		return
 	}

@@ -1,0 +1,164 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// A tempRoot is the folder that holds a Runner's temporary folders (its
+// runs' working directories and compiled programs), and the lock by which
+// other Runners know it is alive: a Runner holds an exclusive flock on
+// tempRoot/lock as long as it lives, and the kernel releases it when the
+// process dies, however it dies. A new Runner removes the folders of the
+// dead.
+type tempRoot struct {
+	dir  string
+	lock *os.File
+}
+
+// Names of temporary roots, in their parent folder.
+const (
+	rootPrefix    = "notebook-runner-"
+	newRootPrefix = ".notebook-runner-new-" // not yet locked: never removed
+	rootLock      = "lock"
+)
+
+// newTempRoot removes the temporary roots of dead Runners in parent, then
+// makes and locks one of its own. A root is locked before it gets its
+// final name, so that no other Runner ever sees it unlocked.
+func newTempRoot(parent string) (*tempRoot, error) {
+	removeDeadRoots(parent)
+	tmp, err := os.MkdirTemp(parent, newRootPrefix)
+	if err != nil {
+		return nil, err
+	}
+	lock, err := os.OpenFile(filepath.Join(tmp, rootLock), os.O_CREATE|os.O_RDWR, 0o600)
+	if err == nil {
+		err = syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	}
+	if err != nil {
+		if lock != nil {
+			lock.Close()
+		}
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("locking %s: %v", tmp, err)
+	}
+	dir := filepath.Join(parent, rootPrefix+strings.TrimPrefix(filepath.Base(tmp), newRootPrefix))
+	if err := os.Rename(tmp, dir); err != nil {
+		lock.Close()
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	return &tempRoot{dir: dir, lock: lock}, nil
+}
+
+// removeDeadRoots removes every temporary root in parent that no living
+// Runner holds. It is best effort: what it cannot remove stays.
+func removeDeadRoots(parent string) {
+	dirs, _ := filepath.Glob(filepath.Join(parent, rootPrefix+"*"))
+	for _, dir := range dirs {
+		lock, err := os.Open(filepath.Join(dir, rootLock))
+		if err != nil {
+			continue
+		}
+		err = syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			os.RemoveAll(dir) // its Runner is dead; we hold its lock while removing
+		}
+		lock.Close()
+	}
+}
+
+// Close removes the root and everything in it, then releases its lock.
+func (t *tempRoot) Close() error {
+	err := os.RemoveAll(t.dir)
+	return errors.Join(err, t.lock.Close())
+}
+
+// A machineLock is the lock that every notebook process and test binary
+// on the machine takes around each run, so that a snippet that asks to run
+// alone does, whichever process runs it: a shared flock on main for an
+// ordinary run, an exclusive one for an alone run. A turnstile, an
+// exclusive flock that every run passes before it takes main and that an
+// alone run holds while it waits, keeps ordinary runs from starving an
+// alone one.
+type machineLock struct {
+	main, turnstile string
+}
+
+// defaultMachineLock is the lock in the system's temporary folder.
+func defaultMachineLock() machineLock {
+	return lockIn(os.TempDir())
+}
+
+// lockIn is the machine lock whose files are in dir.
+func lockIn(dir string) machineLock {
+	return machineLock{
+		main:      filepath.Join(dir, "notebook-alone.lock"),
+		turnstile: filepath.Join(dir, "notebook-alone.turnstile"),
+	}
+}
+
+// errBusy says that a lock is held and the caller would not wait.
+var errBusy = errors.New("the run lock is held")
+
+// acquire takes the lock, exclusively if alone, and returns the function
+// that releases it. It waits as long as the lock is held otherwise; if
+// wait is false, it returns errBusy instead.
+func (m machineLock) acquire(alone, wait bool) (release func(), err error) {
+	nb := 0
+	if !wait {
+		nb = syscall.LOCK_NB
+	}
+	gate, err := openLock(m.turnstile)
+	if err != nil {
+		return nil, err
+	}
+	defer gate.Close() // closing releases the turnstile
+	if err := flock(gate, syscall.LOCK_EX|nb); err != nil {
+		return nil, err
+	}
+	f, err := openLock(m.main)
+	if err != nil {
+		return nil, err
+	}
+	how := syscall.LOCK_SH
+	if alone {
+		how = syscall.LOCK_EX
+	}
+	if err := flock(f, how|nb); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { f.Close() }, nil
+}
+
+// openLock opens a lock file, creating it; read-only, so that a file
+// another user created serves as well.
+func openLock(name string) (*os.File, error) {
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_RDONLY, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("opening the run lock: %v", err)
+	}
+	return f, nil
+}
+
+// flock takes a lock on f, retrying when a signal interrupts the wait.
+func flock(f *os.File, how int) error {
+	for {
+		err := syscall.Flock(int(f.Fd()), how)
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return errBusy
+		}
+		if !errors.Is(err, syscall.EINTR) {
+			if err != nil {
+				return fmt.Errorf("locking %s: %v", f.Name(), err)
+			}
+			return nil
+		}
+	}
+}

@@ -1,0 +1,82 @@
+package snippets
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseSize(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want Size
+		text string
+	}{
+		{"4096", 4096, "4 KiB"},
+		{"1000", 1000, "1000 bytes"},
+		{"64KiB", 64 << 10, "64 KiB"},
+		{"512MiB", 512 << 20, "512 MiB"},
+		{"512 MiB", 512 << 20, "512 MiB"},
+		{"2GiB", 2 << 30, "2 GiB"},
+		{"1536MiB", 1536 << 20, "1536 MiB"},
+		{"10B", 10, "10 bytes"},
+	} {
+		got, err := ParseSize(tt.in)
+		if err != nil || got != tt.want || got.String() != tt.text {
+			t.Errorf("ParseSize(%q) = %d (%v), %v; want %d (%s)", tt.in, got, got, err, tt.want, tt.text)
+		}
+	}
+	for _, bad := range []string{"", "0", "-1MiB", "1.5GiB", "12MB", "MiB", "99999999999GiB"} {
+		if got, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q) = %v, want an error", bad, got)
+		}
+	}
+}
+
+// TestLimits reads limits from snippet.yaml: defaults where unset, the
+// snippet's own where set, and an error that names the line for a bad one.
+func TestLimits(t *testing.T) {
+	root := t.TempDir()
+	write := func(id, yaml string) {
+		dir := filepath.Join(root, id)
+		os.MkdirAll(dir, 0o755)
+		os.WriteFile(filepath.Join(dir, MainFile), []byte("package main\n\nfunc main() {}\n"), 0o644)
+		if yaml != "" {
+			os.WriteFile(filepath.Join(dir, OptionsFile), []byte(yaml), 0o644)
+		}
+	}
+	write("plain", "")
+	write("own", "limits:\n  memory: 256MiB\n  files: 64\n")
+	write("bad", "timeout: 5s\nlimits:\n  memory: lots\n")
+	write("negative", "limits:\n  files: 64\n  processes: -1\n")
+	write("unknown", "limits:\n  memroy: 1GiB\n")
+
+	s, err := Load(root, "plain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Limits{Memory: DefaultMemory, Processes: DefaultProcesses, Files: DefaultFiles, FileSize: DefaultFileSize}
+	if s.Options.Limits != want {
+		t.Errorf("default limits %+v, want %+v", s.Options.Limits, want)
+	}
+	if s, err = Load(root, "own"); err != nil {
+		t.Fatal(err)
+	}
+	want.Memory, want.Files = 256<<20, 64
+	if s.Options.Limits != want {
+		t.Errorf("limits %+v, want %+v", s.Options.Limits, want)
+	}
+	_, err = Load(root, "bad")
+	if err == nil || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), `size "lots"`) {
+		t.Errorf("bad limits: error %v, want one naming line 3 and the size", err)
+	}
+	_, err = Load(root, "negative")
+	if err == nil || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), `processes "-1"`) {
+		t.Errorf("negative limit: error %v, want one naming line 3 and the count", err)
+	}
+	_, err = Load(root, "unknown")
+	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), `unknown key "memroy"`) {
+		t.Errorf("unknown limit: error %v, want one naming line 2 and the key", err)
+	}
+}
