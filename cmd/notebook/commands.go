@@ -20,6 +20,7 @@ import (
 // runner returns the snippet runner the flags ask for.
 func (e *env) runner() (*runner.Runner, error) {
 	r := &runner.Runner{Warn: e.warnSandbox}
+	e.runners = append(e.runners, r)
 	if e.noCache {
 		return r, nil
 	}
@@ -244,7 +245,7 @@ printed, then how it ended and whether that meets its expected output.`,
 				return suggest(dir, err)
 			}
 			r := &runner.Runner{Engine: engine, Warn: e.warnSandbox}
-			defer r.Close()
+			e.runners = append(e.runners, r)
 			reports, err := r.RunAll(ctx, []runner.Job{{Snippet: s}}, nil)
 			if err != nil {
 				return err

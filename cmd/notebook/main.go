@@ -73,6 +73,9 @@ type env struct {
 	noCache  bool
 	stdout   io.Writer
 	stderr   io.Writer
+	// runners are closed when the command ends, removing their
+	// temporary folders.
+	runners []*runner.Runner
 }
 
 func commands() []*command {
@@ -136,6 +139,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			err = usagef("unexpected argument %q: %s takes flags only", fs.Arg(0), c.name)
 		} else {
 			err = c.run(ctx, e, fs, fs.Args())
+			for _, r := range e.runners {
+				r.Close()
+			}
 		}
 		var ue *usageError
 		switch {
