@@ -257,16 +257,17 @@ func (g *generator) note(i int, day time.Time) *note {
 	codeBytes := 0
 	for b := range blocks {
 		var c string
+		var tamed int
 		if b < g.o.Snippets {
 			s := snippet{id: fmt.Sprintf("gen/n%04d/b%02d", i, b+1)}
 			s.output = fmt.Sprintf("note %d, block %d: %d", i, b+1, g.r.IntN(1000))
 			n.snippets = append(n.snippets, s)
-			c = g.block(size, s.id)
+			c, _ = g.block(size, s.id)
 			g.stats.Linked++
 		} else {
-			c = g.block(size, "")
+			c, tamed = g.block(size, "")
 		}
-		codeBytes += len(c)
+		codeBytes += len(c) + tamed
 		code = append(code, c)
 	}
 	g.stats.Blocks += blocks
@@ -298,8 +299,9 @@ func (g *generator) blockCount(size int) int {
 }
 
 // block is one fenced block, sized for a note of size bytes, linked to
-// snippet id unless id is "".
-func (g *generator) block(size int, id string) string {
+// snippet id unless id is "". tamed is how many bytes Options.Tame took out
+// of its info string, so that the rest of the note is drawn as without it.
+func (g *generator) block(size int, id string) (text string, tamed int) {
 	var lang, info string
 	if id != "" {
 		lang = linkable[g.r.IntN(len(linkable))]
@@ -312,7 +314,7 @@ func (g *generator) block(size int, id string) string {
 			g.stats.OddInfo++
 			lang, info = odd.lang, odd.info
 			if g.o.Tame {
-				info = odd.lang
+				info, tamed = odd.lang, len(odd.info)-len(odd.lang)
 			}
 		}
 	}
@@ -341,7 +343,7 @@ func (g *generator) block(size int, id string) string {
 		b.WriteString(l + "\n")
 	}
 	b.WriteString(fence)
-	return b.String()
+	return b.String(), tamed
 }
 
 // element is one piece of prose between the blocks.

@@ -110,6 +110,9 @@ func TestTame(t *testing.T) {
 	if st.OddInfo == 0 {
 		t.Fatal("no odd info string was drawn")
 	}
+	if _, wild := generate(t, Options{Notes: 300, Seed: 1}); wild.Blocks != st.Blocks || wild.Bytes <= st.Bytes {
+		t.Errorf("Tame drew another corpus: %+v, untamed %+v", st, wild)
+	}
 	for name, data := range files {
 		for _, odd := range oddInfo {
 			if bytes.Contains(data, []byte("```"+odd.info+"\n")) {
