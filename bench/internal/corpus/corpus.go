@@ -168,7 +168,7 @@ func (g *generator) writeNote(n *note, write WriteFunc) error {
 	if err := write("notes/"+n.name+".md", []byte(src)); err != nil {
 		return err
 	}
-	if err := write("hugo/content/posts/"+n.name+".md", []byte(hugoFront(n)+n.body)); err != nil {
+	if err := write("hugo/content/posts/"+n.name+".md", []byte(hugoFront(n)+hugoBody(n.body))); err != nil {
 		return err
 	}
 	for _, s := range n.snippets {
@@ -208,6 +208,18 @@ func hugoFront(n *note) string {
 	}
 	b.WriteString("---\n")
 	return b.String()
+}
+
+// hugoBody is a note's body as Hugo reads it: info strings that Hugo
+// rejects are replaced by the nearest that it accepts.
+func hugoBody(body string) string {
+	for _, odd := range oddInfo {
+		if odd.hugo != "" {
+			body = strings.ReplaceAll(body, "```"+odd.info+"\n", "```"+odd.hugo+"\n")
+			body = strings.ReplaceAll(body, "~~~"+odd.info+"\n", "~~~"+odd.hugo+"\n")
+		}
+	}
+	return body
 }
 
 // note generates the i-th note (from 1), dated day.

@@ -68,7 +68,7 @@ func TestNotesParse(t *testing.T) {
 		hugo, ok := files["hugo/content/posts/"+n.Name()+".md"]
 		if !ok {
 			t.Fatalf("%s has no Hugo copy", name)
-		} else if !bytes.Contains(hugo, []byte("\ndate: "+n.DateString()+"\n")) || !bytes.HasSuffix(hugo, n.Body) {
+		} else if !bytes.Contains(hugo, []byte("\ndate: "+n.DateString()+"\n")) || !bytes.HasSuffix(hugo, []byte(hugoBody(string(n.Body)))) {
 			t.Errorf("%s: the Hugo copy lacks the date or the note's body", name)
 		}
 		sizes = append(sizes, len(data))
