@@ -43,6 +43,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -71,8 +72,11 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	ctx := context.Background()
-	if err := b.run(ctx, strings.Split(parts, ",")); err != nil {
+	// Interrupted, it kills the build it is measuring.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := b.run(ctx, strings.Split(parts, ","))
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "compare:", err)
 		os.Exit(1)
 	}

@@ -85,7 +85,7 @@ func TestNotesParse(t *testing.T) {
 	if len(sizes) != 400 {
 		t.Fatalf("%d notes written, want 400", len(sizes))
 	}
-	if lo, hi := slices.Min(sizes), slices.Max(sizes); lo < 150 || hi > 40000 || hi < 15000 {
+	if lo, hi := slices.Min(sizes), slices.Max(sizes); lo < 150 || hi > 40000 || hi < 10000 {
 		t.Errorf("note sizes run from %d to %d bytes, want about 200 to 30,000", lo, hi)
 	}
 	if drafts == 0 || tagged == 0 || titled == 0 || titled == 400 {
