@@ -41,6 +41,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -58,7 +59,7 @@ func main() {
 	b := &bench{stdout: os.Stdout, log: os.Stderr}
 	var parts string
 	flag.StringVar(&b.repo, "repo", ".", "the notebook repository's `folder`")
-	flag.StringVar(&b.dir, "dir", "/dev/shm/notebook-bench", "work in `dir` (emptied first; a RAM disk)")
+	flag.StringVar(&b.dir, "dir", "/dev/shm/notebook-bench", "work in `dir`, on a RAM disk; emptied first if an earlier run made it")
 	flag.StringVar(&b.hugo, "hugo", "", "the hugo `command` (default: hugo on PATH or in GOPATH/bin)")
 	flag.IntVar(&b.runs, "runs", 3, "take the median of `n` runs")
 	flag.IntVar(&b.notes, "notes", 2500, "notes in the corpus built by both tools")
@@ -119,10 +120,7 @@ func (b *bench) run(ctx context.Context, parts []string) error {
 	if _, err := os.Stat(filepath.Join(b.repo, "cmd", "notebook")); err != nil {
 		return fmt.Errorf("-repo %s is not the notebook repository: %v", b.repo, err)
 	}
-	if err := os.RemoveAll(b.dir); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(b.dir, 0o755); err != nil {
+	if err := b.clean(); err != nil {
 		return err
 	}
 	b.nb = filepath.Join(b.dir, "notebook")
@@ -148,6 +146,28 @@ func (b *bench) run(ctx context.Context, parts []string) error {
 		}
 	}
 	return nil
+}
+
+// marker is the file that says a folder is this program's to empty.
+const marker = ".notebook-bench"
+
+// clean empties the work folder, which must be new, empty or one that
+// an earlier run made.
+func (b *bench) clean() error {
+	entries, err := os.ReadDir(b.dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(b.dir, marker)); len(entries) > 0 && err != nil {
+		return fmt.Errorf("-dir %s holds files that an earlier run did not write; name another folder", b.dir)
+	}
+	if err := os.RemoveAll(b.dir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(b.dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(b.dir, marker), nil, 0o644)
 }
 
 // corpus builds a generated corpus with both tools.
