@@ -2,6 +2,7 @@ package site
 
 import (
 	"os"
+	"path"
 	"regexp"
 	"strings"
 	"testing"
@@ -75,6 +76,49 @@ func TestNetlifyConfig(t *testing.T) {
 	}
 	if got := cfg.NotFound("/no/such/page/"); got != "/404.html" {
 		t.Errorf("a missing page gets %q, want /404.html", got)
+	}
+}
+
+// TestNetlifyCaches checks that every deploy keeps Go's build and module
+// caches and the snippets' results cache under the folder Netlify carries
+// from one build to the next, and that no build command bypasses them.
+func TestNetlifyCaches(t *testing.T) {
+	cfg, err := netlify.Load("../netlify.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const kept = "/opt/build/cache/"
+	seen := map[string]string{}
+	for _, key := range []string{"GOCACHE", "GOMODCACHE", "NOTEBOOK_CACHE"} {
+		dir := cfg.Build.Environment[key]
+		if !strings.HasPrefix(dir, kept) || len(dir) == len(kept) || path.Clean(dir) != dir {
+			t.Errorf("%s = %q: want a folder of its own below %s, which Netlify keeps between builds", key, dir, kept)
+		}
+		for other, d := range seen {
+			if dir == d || strings.HasPrefix(dir, d+"/") || strings.HasPrefix(d, dir+"/") {
+				t.Errorf("%s and %s share the folder %q", key, other, dir)
+			}
+		}
+		seen[key] = dir
+	}
+
+	commands := map[string]string{"build": cfg.Build.Command}
+	for name, ctx := range cfg.Context {
+		if c, ok := ctx["command"].(string); ok {
+			commands["context."+name] = c
+		}
+		if env, ok := ctx["environment"].(map[string]any); ok {
+			for key := range seen {
+				if v, ok := env[key]; ok && v != seen[key] {
+					t.Errorf("context.%s sets %s = %v, away from the kept %s", name, key, v, seen[key])
+				}
+			}
+		}
+	}
+	for name, c := range commands {
+		if strings.Contains(c, "-no-cache") || strings.Contains(c, "-cache ") || strings.Contains(c, "-cache=") {
+			t.Errorf("%s command %q bypasses NOTEBOOK_CACHE", name, c)
+		}
 	}
 }
 
