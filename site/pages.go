@@ -141,6 +141,7 @@ type builder struct {
 	tmpl   *template.Template
 	assets map[string]string
 	site   *siteData
+	worker string   // the in-browser interpreter's worker, from the site root; "" if none
 	files  []string // every file written, from the site root
 }
 
@@ -166,6 +167,9 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 	slices.SortFunc(b.site.Tags, func(a, b tagInfo) int { return strings.Compare(a.Name, b.Name) })
 
 	if b.assets, err = b.writeAssets(); err != nil {
+		return err
+	}
+	if b.worker, err = b.writePlay(); err != nil {
 		return err
 	}
 	if b.tmpl, err = template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"); err != nil {
@@ -233,7 +237,8 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%d %s", n, many)
 	},
-	"output": visible,
+	"output":     visible,
+	"scrollable": scrollable,
 }
 
 // page executes the named template into the file at rel.
@@ -270,6 +275,7 @@ type figure struct {
 	Result   *runner.Result
 	Doc      template.HTML
 	Go       template.HTML
+	Play     *playInfo // running it in the browser; nil if the site cannot
 }
 
 // figure returns the function that writes each fenced block of n with the
@@ -285,6 +291,7 @@ func (b *builder) figure(n *Note, tmpl string) render.FigureFunc {
 			}
 			f.Go = render.Code("go", f.Snippet.Code)
 			f.Doc = docHTML(f.Snippet.Doc)
+			f.Play = b.playFor(n, f.Snippet)
 		}
 		return b.tmpl.ExecuteTemplate(w, tmpl, f)
 	}

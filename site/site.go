@@ -82,6 +82,7 @@ import (
 	"github.com/gonotebook/notebook/notes"
 	"github.com/gonotebook/notebook/render"
 	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/site/play"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -103,6 +104,9 @@ type Config struct {
 	// pages are relative and do not need it. If empty, DefaultBaseURL is
 	// used: right for a local preview, wrong for a deployed site.
 	BaseURL string
+	// Play builds the interpreter that lets readers run eligible snippets
+	// in their browser (see package play); nil builds a site without Run.
+	Play *play.Builder
 	// Now is the feed's time stamp; the newest note's date if zero, so
 	// that building the same notes twice gives the same files.
 	Now time.Time
@@ -158,6 +162,8 @@ type Notebook struct {
 	// Warnings are what notes.Load warns about: Markdown files in notes/
 	// that are not read, empty notes.
 	Warnings []*fileline.Error
+
+	interp *play.Interpreter // the in-browser interpreter; nil if none
 }
 
 // Load reads every note and snippet and checks that every link resolves. It
@@ -305,9 +311,15 @@ func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
 	if err != nil {
 		return nil, err
 	}
+	playCtx, stopPlay := context.WithCancel(ctx)
+	defer stopPlay()
+	interp := startPlay(playCtx, cfg)
 	if err := nb.Run(ctx, cfg, nb.Linked()); err != nil {
+		stopPlay()
+		interp()
 		return nb, err
 	}
+	nb.interp = interp()
 	return nb, write(cfg, nb)
 }
 
