@@ -144,12 +144,12 @@ func TestPlay(t *testing.T) {
 					t.Errorf("%s in the browser printed what the build did not:\n%s\nbuilt:\n%s\n%v", id, got, res.Output, v)
 				}
 			}
-			switch {
-			case pass == 0 && i == 0:
+			if pass == 0 && i == 0 {
 				first = ms
-			default:
+			} else {
 				later = append(later, ms)
 			}
+			t.Logf("%s, run %d: first output after %d ms", id, pass+1, ms)
 		}
 	}
 	if n := real.requests.matching(".wasm"); n != 1 {
