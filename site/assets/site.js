@@ -370,6 +370,9 @@
 			worker = new Worker(url);
 			worker.onmessage = function (e) {
 				var m = e.data, p = running && running.id === m.id && running.p;
+				if (m.type === "ready") {
+					root.setAttribute("data-play-ready", "");
+				}
 				if (!p) {
 					return;
 				}
@@ -383,6 +386,7 @@
 			};
 		}
 		function stop(why) {
+			root.removeAttribute("data-play-ready");
 			if (worker) {
 				worker.terminate();
 				worker = null;
@@ -427,6 +431,7 @@
 				}, +box.getAttribute("data-timeout") || 10000);
 				samp.textContent = "";
 				out.hidden = false;
+				root.removeAttribute("data-play-ready");
 				box.removeAttribute("data-exit");
 				box.setAttribute("data-state", "running");
 				box.play.write = function (text) {

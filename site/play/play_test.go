@@ -78,7 +78,9 @@ func TestSymbols(t *testing.T) {
 
 func TestFiles(t *testing.T) {
 	in := &Interpreter{Wasm: []byte("\x00asm"), Exec: []byte("// loader")}
-	files, err := in.Files(func(plain string, data []byte) string { return "assets/" + plain + "-" + string(rune('a'+len(data)%26)) })
+	files, err := in.Files(func(plain string, data []byte) string {
+		return "assets/" + plain + "-" + string(rune('a'+len(data)%26))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,8 @@
 //
 // Messages from the page: {id, code}. To the page: {id, type: "output",
 // text} as the program writes, then {id, type: "done", exit}, or
-// {id, type: "error", message} if the interpreter could not start.
+// {id, type: "error", message} if the interpreter could not start; and
+// {type: "ready"} whenever the interpreter is ready for the next run.
 "use strict";
 
 // Replaced by the build with the fingerprinted names of Go's loader and
@@ -16,7 +17,7 @@ var WASM = "play.wasm";
 importScripts(EXEC);
 
 var compiled = null; // the interpreter's WebAssembly.Module, once fetched
-var live = false;    // an instance is running, waiting for programs
+var instance = null; // a promise of a running instance, waiting for programs
 var current = null;  // the id of the program running
 var exitCode = 0;
 var decoders = {};
@@ -52,25 +53,41 @@ function compile() {
 	return compiled;
 }
 
-// start instantiates the interpreter; its main function sets notebookRun
-// before go.run returns.
+// start instantiates the interpreter, and returns a promise kept when it
+// runs: its main function sets notebookRun before go.run returns. When the
+// program ends (os.Exit, a panic on another goroutine, or goroutines left
+// behind by a run), the run it was in is finished and a new instance
+// started, to be ready for the next.
 function start() {
-	return compile().then(function (mod) {
+	var p = compile().then(function (mod) {
 		var go = new Go();
 		go.exit = function (code) {
 			exitCode = code;
 		};
 		return WebAssembly.instantiate(mod, go.importObject).then(function (inst) {
-			live = true;
 			go.run(inst).then(function () {
-				// The program ended: os.Exit, a panic on another goroutine,
-				// or goroutines left behind by the last run.
-				live = false;
+				instance = null;
 				finish(exitCode);
+				// The new instance warms up before it says it is ready.
+				globalThis.notebookWarmUp = true;
+				start();
 			});
 		});
 	});
+	instance = p;
+	p.catch(function () {
+		// The next run tries again, and says why if it fails too.
+		if (instance === p) {
+			instance = null;
+		}
+	});
+	return p;
 }
+
+// notebookReady is called by the interpreter when it is ready for a run.
+globalThis.notebookReady = function () {
+	self.postMessage({ type: "ready" });
+};
 
 function finish(exit) {
 	if (current === null) {
@@ -83,7 +100,7 @@ function finish(exit) {
 
 self.onmessage = function (e) {
 	var m = e.data;
-	(live ? Promise.resolve() : start()).then(function () {
+	(instance || start()).then(function () {
 		current = m.id;
 		exitCode = 0;
 		globalThis.notebookRun(m.code, finish);

@@ -8,7 +8,8 @@
 //
 //	notebookRun(code, done)
 //
-// interprets code, the text of one Go file of package main, and calls
+// and calls notebookReady(), if the global object has it, whenever an
+// interpreter is ready for the next run. notebookRun interprets code, the text of one Go file of package main, and calls
 // done(exit) when its main function has returned (exit 0), panicked
 // (exit 2) or failed to compile (exit 2). The program writes to the
 // process's own standard output and error, file descriptors 1 and 2, which
@@ -44,8 +45,30 @@ func main() {
 	// symbol tables and compiling yaegi's generic library code takes most
 	// of the time a small program needs.
 	spare := make(chan *interp.Interpreter, 1)
-	ready := func() { spare <- newInterpreter(os.Stdout, os.Stderr) }
-	go ready()
+	warm := false
+	ready := func() {
+		if !warm {
+			warmUp()
+			warm = true
+		}
+		spare <- newInterpreter(os.Stdout, os.Stderr)
+		// Collect the last run's garbage now rather than during the next.
+		runtime.GC()
+		if f := js.Global().Get("notebookReady"); f.Type() == js.TypeFunction {
+			f.Invoke()
+		}
+	}
+	if js.Global().Get("notebookWarmUp").Truthy() {
+		go ready()
+	} else {
+		// The first run of the first instance waits for nothing more than
+		// an interpreter; warming up comes after it.
+		warm = true
+		go func() {
+			spare <- newInterpreter(os.Stdout, os.Stderr)
+			warm = false
+		}()
+	}
 	run := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeFunction {
 			panic("notebookRun: want (code string, done function)")
@@ -66,6 +89,59 @@ func main() {
 	})
 	js.Global().Set("notebookRun", run)
 	select {}
+}
+
+// warmUpProgram uses what most programs do: printing, methods, closures,
+// maps, slices, goroutines, a mutex, a timer.
+const warmUpProgram = `package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+type counter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *counter) add(s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n[s]++
+}
+
+func main() {
+	c := &counter{n: map[string]int{}}
+	var wg sync.WaitGroup
+	for i, w := range strings.Fields("a b c a") {
+		wg.Add(1)
+		go func(i int, w string) {
+			defer wg.Done()
+			c.add(fmt.Sprintf("%s%d", w, i%2))
+		}(i, w)
+	}
+	wg.Wait()
+	keys := make([]string, 0, len(c.n))
+	for k := range c.n {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	done := make(chan bool)
+	time.AfterFunc(time.Millisecond, func() { done <- true })
+	<-done
+	fmt.Println(keys, time.Since(time.Now()) < time.Second)
+}
+`
+
+// warmUp interprets warmUpProgram once, its output discarded: the browser
+// compiles the interpreter's code when it is first called, and a reader's
+// later runs should not wait for that.
+func warmUp() {
+	interpret(newInterpreter(io.Discard, io.Discard), warmUpProgram, io.Discard)
 }
 
 // newInterpreter returns an interpreter with the symbol tables, or nil if
