@@ -14,7 +14,8 @@
 //	feed.xml, sitemap.xml  an Atom feed and a sitemap, with absolute addresses
 //	robots.txt             where the sitemap is
 //	404.html               the page for missing addresses
-//	assets/                style sheet, scripts and icon, fingerprinted
+//	assets/                style sheet, scripts and icon, fingerprinted; the
+//	                       in-browser Go interpreter, its loader and worker
 //
 // Only assets/ holds fingerprinted files: their names change whenever their
 // contents do, so they may be cached for ever; nothing else may.
@@ -31,8 +32,12 @@
 // system's colour scheme is followed until the reader chooses), arrow keys
 // for the previous and next note, "/" to search, and search itself, which
 // runs in the browser over search.json; without JavaScript the search page
-// lists every entry. Pages load nothing from other hosts and use no inline
-// scripts or styles, so a strict Content-Security-Policy holds.
+// lists every entry. A Go program that can run in the browser (see package
+// play) gets Run and Edit, which fetch the interpreter on the first Run;
+// the others say in one line why they run only when the site is built.
+// Pages load nothing from other hosts and use no inline scripts or styles,
+// so a strict Content-Security-Policy holds (with 'wasm-unsafe-eval' for
+// the interpreter).
 //
 // # Verified output
 //

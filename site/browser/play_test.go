@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/gonotebook/notebook/runner"
 	"github.com/gonotebook/notebook/site/play"
@@ -216,6 +217,34 @@ func TestPlay(t *testing.T) {
 		if got, status, _ := p.run(); status != "exit status 0" || got == "looping\n" {
 			t.Errorf("after Stop, Run printed %q (%s)", got, status)
 		}
+	})
+
+	t.Run("keyboard, 375 px, light and dark", func(t *testing.T) {
+		p.tb.t = t
+		tb.do(chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile))
+		defer tb.do(chromedp.EmulateViewport(1280, 900))
+		// Run is a button: Enter on it runs the program.
+		tb.do(chromedp.Focus(chromedp.CSS(".play button")), chromedp.KeyEvent(kb.Enter))
+		tb.waitFor(p.box + `.dataset.state === "done" && ` + p.box + `.dataset.exit === "exit status 0"`)
+		p.press("Edit")
+		if !eval[bool](tb, `document.activeElement.tagName === "TEXTAREA"`) {
+			t.Errorf("Edit does not put the focus in the editor")
+		}
+		// Tab leaves the editor: it does not trap the keyboard.
+		tb.do(chromedp.KeyEvent(kb.Tab))
+		if eval[bool](tb, `document.activeElement.tagName === "TEXTAREA"`) {
+			t.Errorf("Tab stays in the editor")
+		}
+		if w := eval[[2]int](tb, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
+			t.Errorf("at 375 px, with the editor and an output, the page is %d px wide", w[0])
+		}
+		eval[chromedp.Void](tb, p.box+`.scrollIntoView()`)
+		for _, scheme := range []string{"light", "dark"} {
+			tb.media(scheme)
+			tb.screenshot("note-run-375-"+scheme+".png", false)
+		}
+		tb.media("")
+		p.press("Reset")
 	})
 
 	tb.t = t
