@@ -224,6 +224,7 @@ func TestPlay(t *testing.T) {
 		tb.do(chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile))
 		defer tb.do(chromedp.EmulateViewport(1280, 900))
 		// Run is a button: Enter on it runs the program.
+		eval[chromedp.Void](tb, p.box+`.removeAttribute("data-exit")`)
 		tb.do(chromedp.Focus(chromedp.CSS(".play button")), chromedp.KeyEvent(kb.Enter))
 		tb.waitFor(p.box + `.dataset.state === "done" && ` + p.box + `.dataset.exit === "exit status 0"`)
 		p.press("Edit")
