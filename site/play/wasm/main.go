@@ -8,10 +8,12 @@
 //
 //	notebookRun(code, done)
 //
-// and calls notebookReady(), if the global object has it, whenever an
-// interpreter is ready for the next run. notebookRun interprets code, the text of one Go file of package main, and calls
+// interprets code, the text of one Go file of package main, and calls
 // done(exit) when its main function has returned (exit 0), panicked
-// (exit 2) or failed to compile (exit 2). The program writes to the
+// (exit 2) or failed to compile (exit 2). The program calls
+// notebookReady(), if the global object has it, whenever an interpreter is
+// ready for the next run; one that replaces an instance that ended warms
+// up first if notebookWarmUp is true. The program writes to the
 // process's own standard output and error, file descriptors 1 and 2, which
 // wasm_exec.js passes to fs.writeSync as they are written: the worker
 // streams them from there. os.Exit (through log.Fatal) ends the whole
@@ -45,11 +47,11 @@ func main() {
 	// symbol tables and compiling yaegi's generic library code takes most
 	// of the time a small program needs.
 	spare := make(chan *interp.Interpreter, 1)
-	warm := false
+	warmed := false
 	ready := func() {
-		if !warm {
+		if !warmed {
 			warmUp()
-			warm = true
+			warmed = true
 		}
 		spare <- newInterpreter(os.Stdout, os.Stderr)
 		// Collect the last run's garbage now rather than during the next.
@@ -59,15 +61,12 @@ func main() {
 		}
 	}
 	if js.Global().Get("notebookWarmUp").Truthy() {
+		// This instance replaces one that ended: nobody waits for it yet.
 		go ready()
 	} else {
-		// The first run of the first instance waits for nothing more than
-		// an interpreter; warming up comes after it.
-		warm = true
-		go func() {
-			spare <- newInterpreter(os.Stdout, os.Stderr)
-			warm = false
-		}()
+		// The reader's first Run waits for this instance: it gets an
+		// interpreter at once, and the warm-up comes after that run.
+		go func() { spare <- newInterpreter(os.Stdout, os.Stderr) }()
 	}
 	run := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeFunction {
