@@ -14,13 +14,16 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Program is the import path of the interpreter's main package.
 const Program = "github.com/gonotebook/notebook/site/play/wasm"
 
 // A Builder compiles the interpreter. Its zero value builds with the go
-// command on PATH, in the current folder, without a cache.
+// command on PATH, in the current folder, without a cache. A Builder
+// builds once: later calls of Build (the rebuilds of notebook serve)
+// return the same interpreter. It must not be copied after first use.
 type Builder struct {
 	// Go is the go command; "go" if empty.
 	Go string
@@ -30,6 +33,9 @@ type Builder struct {
 	// Cache is the folder that keeps built interpreters by key; nothing is
 	// kept if empty.
 	Cache string
+
+	mu    sync.Mutex
+	built *Interpreter
 }
 
 // An Interpreter is the compiled interpreter with its loader.
@@ -43,6 +49,22 @@ type Interpreter struct {
 // Build returns the interpreter, from the cache when its key is there, or
 // else compiled with the go command and stored in the cache.
 func (b *Builder) Build(ctx context.Context) (*Interpreter, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.built != nil {
+		in := *b.built
+		in.Cached = true
+		return &in, nil
+	}
+	in, err := b.build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b.built = in
+	return in, nil
+}
+
+func (b *Builder) build(ctx context.Context) (*Interpreter, error) {
 	env, err := b.goEnv(ctx)
 	if err != nil {
 		return nil, err

@@ -125,6 +125,13 @@ func TestBuildCached(t *testing.T) {
 	if !in.Cached || string(in.Wasm) != "cached" || in.Key != key {
 		t.Errorf("Build = cached %v, %q, key %s; want the cached file under %s", in.Cached, in.Wasm, in.Key, key)
 	}
+	// A second Build, as notebook serve's rebuilds do, asks nothing again.
+	if err := os.Remove(filepath.Join(dir, key+".wasm")); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := b.Build(context.Background()); err != nil || !again.Cached || string(again.Wasm) != "cached" {
+		t.Errorf("second Build = %v, %v", again, err)
+	}
 	// Another Go release is another key.
 	if other, _ := b.key(context.Background(), env.version+"-other", exec); other == key {
 		t.Errorf("the key does not depend on the Go version")
