@@ -146,6 +146,7 @@ type builder struct {
 	assets map[string]string
 	site   *siteData
 	feed   []string // the feed's notes' bodies, newest first
+	worker string   // the in-browser interpreter's worker, from the site root; "" if none
 
 	mu    sync.Mutex // guards files, as pages are written concurrently
 	files []string   // every file written, from the site root
@@ -178,6 +179,9 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 	slices.SortFunc(b.site.Tags, func(a, b tagInfo) int { return strings.Compare(a.Name, b.Name) })
 
 	if b.assets, err = b.writeAssets(); err != nil {
+		return err
+	}
+	if b.worker, err = b.writePlay(); err != nil {
 		return err
 	}
 	b.tmpl, err = template.New("").Funcs(funcs).Funcs(template.FuncMap{"language": md.LanguageName}).
@@ -291,9 +295,10 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%d %s", n, many)
 	},
-	"output":  visible,
-	"isotime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"utc":     captured,
+	"output":     visible,
+	"isotime":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"utc":        captured,
+	"scrollable": scrollable,
 }
 
 // page executes the named template into the file at rel.
@@ -332,6 +337,7 @@ type figure struct {
 	Result   *runner.Result
 	Doc      template.HTML
 	Go       template.HTML
+	Play     *playInfo // running it in the browser; nil if the site cannot
 	// Run is how the original ran, if it was to be run.
 	Run *OriginalRun
 	// Entry is the heading a snippet with no block answers.
@@ -358,6 +364,7 @@ func (b *builder) figure(n *Note, tmpl string) render.FigureFunc {
 				return fmt.Errorf("%s:%d: snippet %s has no result", n.Path, blk.Line, blk.Snippet)
 			}
 			f.Run = b.nb.Originals[blk]
+			f.Play = b.playFor(n, f.Snippet)
 		}
 		if highlight {
 			f.Original = b.md.Code(blk.Lang, blk.Code)
@@ -376,7 +383,7 @@ func (b *builder) entryFigures(n *Note, tmpl string) func(io.Writer, *render.Hea
 	highlight := tmpl != "feed-figure"
 	return func(w io.Writer, h *render.Heading) error {
 		for _, s := range b.nb.Entries[n.Path+"#"+h.ID] {
-			f := figure{Note: n, Snippet: s, Result: b.nb.Results[s.ID], Entry: h, ID: "entry-" + h.ID}
+			f := figure{Note: n, Snippet: s, Result: b.nb.Results[s.ID], Entry: h, ID: "entry-" + h.ID, Play: b.playFor(n, s)}
 			if f.Result == nil {
 				return fmt.Errorf("%s: snippet %s has no result", n.Path, s.ID)
 			}

@@ -14,7 +14,8 @@
 //	feed.xml, sitemap.xml  an Atom feed and a sitemap, with absolute addresses
 //	robots.txt             where the sitemap is
 //	404.html               the page for missing addresses
-//	assets/                style sheet, scripts and icon, fingerprinted
+//	assets/                style sheet, scripts and icon, fingerprinted; the
+//	                       in-browser Go interpreter, its loader and worker
 //
 // The feed holds the newest 20 published notes (feedSize), without the
 // links headings carry on their pages.
@@ -34,8 +35,12 @@
 // system's colour scheme is followed until the reader chooses), arrow keys
 // for the previous and next note, "/" to search, and search itself, which
 // runs in the browser over search.json; without JavaScript the search page
-// lists every entry. Pages load nothing from other hosts and use no inline
-// scripts or styles, so a strict Content-Security-Policy holds.
+// lists every entry. A Go program that can run in the browser (see package
+// play) gets Run and Edit, which fetch the interpreter on the first Run;
+// the others say in one line why they run only when the site is built.
+// Pages load nothing from other hosts and use no inline scripts or styles,
+// so a strict Content-Security-Policy holds (with 'wasm-unsafe-eval' for
+// the interpreter).
 //
 // # Verified output
 //
@@ -85,6 +90,7 @@ import (
 	"github.com/gonotebook/notebook/notes"
 	"github.com/gonotebook/notebook/render"
 	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/site/play"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -106,6 +112,9 @@ type Config struct {
 	// pages are relative and do not need it. If empty, DefaultBaseURL is
 	// used: right for a local preview, wrong for a deployed site.
 	BaseURL string
+	// Play builds the interpreter that lets readers run eligible snippets
+	// in their browser (see package play); nil builds a site without Run.
+	Play *play.Builder
 	// Now is the feed's time stamp; the newest note's date if zero, so
 	// that building the same notes twice gives the same files.
 	Now time.Time
@@ -170,7 +179,8 @@ type Notebook struct {
 	// empty notes, fence languages chroma does not know.
 	Warnings []*fileline.Error
 
-	md *render.Markdown // parsed the notes; renders them
+	md     *render.Markdown  // parsed the notes; renders them
+	interp *play.Interpreter // the in-browser interpreter; nil if none
 }
 
 // Load reads every note and snippet and checks that every link resolves. It
@@ -450,9 +460,15 @@ func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
 	if err != nil {
 		return nil, err
 	}
+	playCtx, stopPlay := context.WithCancel(ctx)
+	defer stopPlay()
+	interp := startPlay(playCtx, cfg)
 	if err := nb.Run(ctx, cfg, nb.Linked()); err != nil {
+		stopPlay()
+		interp()
 		return nb, err
 	}
+	nb.interp = interp()
 	return nb, write(cfg, nb)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/gonotebook/notebook/runner"
 	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/site"
+	"github.com/gonotebook/notebook/site/play"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -48,7 +49,12 @@ func (e *env) config() (*site.Config, error) {
 	if _, err := os.Stat(filepath.Join(e.root, "notes")); err != nil {
 		return nil, fmt.Errorf("%s has no notes/ folder: run notebook from the notebook's folder or pass -root", e.root)
 	}
-	return &site.Config{Root: e.root, Runner: r, Progress: e.stderr}, nil
+	// The in-browser interpreter is cached beside the results.
+	pb := &play.Builder{Dir: e.root}
+	if r.Cache != nil {
+		pb.Cache = filepath.Join(r.Cache.Dir, "play")
+	}
+	return &site.Config{Root: e.root, Runner: r, Progress: e.stderr, Play: pb}, nil
 }
 
 func buildCmd() *command {

@@ -1,6 +1,7 @@
 // Progressive enhancements for the notebook's pages: each page works
 // without this script, which adds a theme toggle, copy buttons, keyboard
-// navigation and in-browser search. It makes no request to other hosts.
+// navigation, in-browser search, and Run and Edit on the Go programs that
+// can run in the browser. It makes no request to other hosts.
 (function () {
 	"use strict";
 
@@ -339,8 +340,169 @@
 		});
 	}
 
+	// Run, Edit, Reset and Stop on the Go programs that can run in the
+	// browser (a .play box after the code). Nothing of the interpreter is
+	// fetched until the first Run: then the worker named by data-worker
+	// starts, fetches it once, and runs every later program. Stop, and the
+	// snippet's time limit (data-timeout, in ms), end the worker; the next
+	// Run starts another.
+	function setupPlay() {
+		var boxes = document.querySelectorAll(".play[data-worker]");
+		var worker = null, running = null, seq = 0;
+
+		function button(label, name, onclick) {
+			var b = document.createElement("button");
+			b.type = "button";
+			b.textContent = label;
+			b.setAttribute("aria-label", label + " " + name);
+			b.addEventListener("click", onclick);
+			return b;
+		}
+		function end(p, text) {
+			clearTimeout(running.timer);
+			p.state(text);
+			running = null;
+			Array.prototype.forEach.call(boxes, function (b) {
+				b.play.idle();
+			});
+		}
+		function start(url) {
+			worker = new Worker(url);
+			worker.onmessage = function (e) {
+				var m = e.data, p = running && running.id === m.id && running.p;
+				if (m.type === "ready") {
+					root.setAttribute("data-play-ready", "");
+				}
+				if (!p) {
+					return;
+				}
+				if (m.type === "output") {
+					p.write(m.text);
+				} else if (m.type === "done") {
+					end(p, "exit status " + m.exit);
+				} else {
+					end(p, "could not start: " + m.message);
+				}
+			};
+		}
+		function stop(why) {
+			root.removeAttribute("data-play-ready");
+			if (worker) {
+				worker.terminate();
+				worker = null;
+			}
+			if (running) {
+				end(running.p, why);
+			}
+		}
+
+		Array.prototype.forEach.call(boxes, function (box) {
+			var block = box.previousElementSibling;
+			var pre = block && block.querySelector(":scope > pre");
+			if (!pre) {
+				return;
+			}
+			var name = (block.querySelector(".snippet-id") || {}).textContent || "the program";
+			var code = pre.textContent, editor = null;
+			var bar = document.createElement("div");
+			bar.className = "play-bar";
+			var status = document.createElement("span");
+			status.className = "play-status";
+			status.setAttribute("role", "status");
+			var out = document.createElement("pre");
+			out.className = "output-text play-output";
+			out.tabIndex = 0;
+			out.setAttribute("role", "group");
+			out.setAttribute("aria-label", "Output of your run of " + name);
+			out.hidden = true;
+			var samp = document.createElement("samp");
+			out.appendChild(samp);
+			var run = button("Run", name, function () {
+				if (running) {
+					return;
+				}
+				if (!worker) {
+					start(box.getAttribute("data-worker"));
+				}
+				var t0 = performance.now(), first = true;
+				running = { id: ++seq, p: box.play };
+				running.timer = setTimeout(function () {
+					stop("stopped: over its time limit of " + box.getAttribute("data-timeout") / 1000 + " s");
+				}, +box.getAttribute("data-timeout") || 10000);
+				samp.textContent = "";
+				out.hidden = false;
+				root.removeAttribute("data-play-ready");
+				box.removeAttribute("data-exit");
+				box.setAttribute("data-state", "running");
+				box.play.write = function (text) {
+					if (first) {
+						first = false;
+						box.setAttribute("data-first-output-ms", Math.round(performance.now() - t0));
+					}
+					if (samp.textContent.length < 1 << 20) {
+						samp.appendChild(document.createTextNode(text));
+					}
+				};
+				status.textContent = "Running\u2026";
+				Array.prototype.forEach.call(boxes, function (b) {
+					b.play.busy(b === box);
+				});
+				worker.postMessage({ id: running.id, code: editor ? editor.value : code });
+			});
+			var stopButton = button("Stop", name, function () {
+				stop("stopped");
+			});
+			var edit = button("Edit", name, function () {
+				editor = document.createElement("textarea");
+				editor.className = "play-editor";
+				editor.spellcheck = false;
+				editor.value = code;
+				editor.rows = Math.min(30, code.split("\n").length + 1);
+				editor.setAttribute("aria-label", "Go code of " + name + ", editable");
+				pre.hidden = true;
+				pre.parentNode.insertBefore(editor, pre.nextSibling);
+				edit.hidden = true;
+				reset.hidden = false;
+				editor.focus();
+			});
+			var reset = button("Reset", name, function () {
+				editor.parentNode.removeChild(editor);
+				editor = null;
+				pre.hidden = false;
+				reset.hidden = true;
+				edit.hidden = false;
+				edit.focus();
+			});
+			reset.hidden = true;
+			stopButton.hidden = true;
+			box.play = {
+				state: function (text) {
+					status.textContent = text;
+					box.setAttribute("data-state", "done");
+					box.setAttribute("data-exit", text);
+				},
+				busy: function (self) {
+					run.disabled = true;
+					stopButton.hidden = !self;
+				},
+				idle: function () {
+					run.disabled = false;
+					stopButton.hidden = true;
+				}
+			};
+			bar.appendChild(run);
+			bar.appendChild(stopButton);
+			bar.appendChild(edit);
+			bar.appendChild(reset);
+			bar.appendChild(status);
+			box.appendChild(bar);
+			box.appendChild(out);
+		});
+	}
+
 	setupTheme();
 	setupCopy();
 	setupKeys();
 	setupSearch();
+	setupPlay();
 })();

@@ -29,6 +29,7 @@ import (
 	"github.com/gonotebook/notebook/site"
 	"github.com/gonotebook/notebook/site/internal/linkcheck"
 	"github.com/gonotebook/notebook/site/internal/netlify"
+	"github.com/gonotebook/notebook/site/play"
 )
 
 // chromium returns the browser to drive, or skips the test (fails it on CI)
@@ -64,10 +65,39 @@ func artifacts(t *testing.T) string {
 
 // A builtSite is a notebook built and served on loopback.
 type builtSite struct {
-	dir   string
-	url   string // ends in "/"
-	nb    *site.Notebook
-	pages []string // every HTML page, from the site root ("", "2018-10-30/", "404.html")
+	dir      string
+	url      string // ends in "/"
+	nb       *site.Notebook
+	pages    []string // every HTML page, from the site root ("", "2018-10-30/", "404.html")
+	requests *requestLog
+}
+
+// A requestLog records the path of every request a server answered.
+type requestLog struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (l *requestLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		l.paths = append(l.paths, r.URL.Path)
+		l.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// matching returns how many requests asked for a path holding s.
+func (l *requestLog) matching(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, p := range l.paths {
+		if strings.Contains(p, s) {
+			n++
+		}
+	}
+	return n
 }
 
 // The two sites, built once for every test of the package, on first use.
@@ -126,6 +156,9 @@ func build(t *testing.T, root, tmp string, cfg *netlify.Config) (*builtSite, err
 		Out:     filepath.Join(tmp, "public"),
 		Runner:  &runner.Runner{Cache: &cache.Cache{Dir: filepath.Join(tmp, "cache")}},
 		BaseURL: "http://127.0.0.1/",
+		// The interpreter is kept across test runs: its key covers
+		// everything it is built from.
+		Play: &play.Builder{Dir: root, Cache: playCache()},
 	}
 	start := time.Now()
 	nb, err := site.Build(context.Background(), c)
@@ -133,9 +166,10 @@ func build(t *testing.T, root, tmp string, cfg *netlify.Config) (*builtSite, err
 		return nil, fmt.Errorf("building %s: %v", root, err)
 	}
 	t.Logf("built %s in %v", root, time.Since(start).Round(time.Millisecond))
-	srv := httptest.NewServer(serve(c.OutDir(), cfg))
+	log := &requestLog{}
+	srv := httptest.NewServer(log.wrap(serve(c.OutDir(), cfg)))
 	sites.servers = append(sites.servers, srv)
-	s := &builtSite{dir: c.OutDir(), url: srv.URL + "/", nb: nb}
+	s := &builtSite{dir: c.OutDir(), url: srv.URL + "/", nb: nb, requests: log}
 	err = fs.WalkDir(os.DirFS(s.dir), ".", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && strings.HasSuffix(p, ".html") {
 			u := &url.URL{Path: strings.TrimSuffix(p, "index.html")}
@@ -358,10 +392,20 @@ func (tb *tab) screenshot(name string, full bool) {
 	tb.t.Logf("screenshot %s", p)
 }
 
-func TestBrowser(t *testing.T) {
-	exe := chromium(t)
-	real, fixture := builtSites(t)
+// playCache is the folder that keeps the in-browser interpreter: in the
+// user's cache folder, or a temporary one.
+func playCache() string {
+	if dir, err := cache.DefaultDir(); err == nil {
+		return filepath.Join(dir, "play")
+	}
+	return filepath.Join(os.TempDir(), "notebook-play")
+}
 
+// startBrowser starts headless Chromium for one test and returns its
+// context; tabs are opened in it with newTab.
+func startBrowser(t *testing.T) context.Context {
+	t.Helper()
+	exe := chromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.NoSandbox,
@@ -372,12 +416,18 @@ func TestBrowser(t *testing.T) {
 		chromedp.WindowSize(1280, 900),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
+	t.Cleanup(cancelBrowser)
 	if err := chromedp.Do(browserCtx); err != nil {
 		t.Fatalf("starting %s: %v", exe, err)
 	}
+	return browserCtx
+}
+
+func TestBrowser(t *testing.T) {
+	browserCtx := startBrowser(t)
+	real, fixture := builtSites(t)
 
 	t.Run("no console errors", func(t *testing.T) {
 		tb := newTab(t, browserCtx)

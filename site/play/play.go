@@ -1,0 +1,105 @@
+// Package play lets readers run and edit a snippet's Go program in their
+// browser, with no server: yaegi, the interpreter the yaegi engine uses,
+// compiled to WebAssembly and run in a Web Worker.
+//
+// # The interpreter
+//
+// The program in wasm/ is yaegi with the standard-library packages listed
+// in Packages, built with GOOS=js GOARCH=wasm. Its symbol tables are
+// yaegi's own for those packages, copied by go generate (see
+// internal/gensymbols): yaegi's stdlib package registers every package at
+// once, and the ones a browser cannot use (os/exec, net, syscall, ...) would
+// triple its size. It is loaded by Go's own wasm_exec.js, from the Go
+// release that built it, in the worker (worker.js), which streams what the
+// program writes to its standard output and error to the page as it is
+// written. The page starts the worker on the first Run, so no byte of the
+// interpreter is fetched before; the worker fetches it once and reuses it
+// for every later run. To stop a program (Stop, or the snippet's time
+// limit), the page ends the worker; the next Run starts a new one.
+//
+// A Builder compiles the interpreter with the go command and keeps the
+// result in a cache folder, under a key made of the Go version, the
+// interpreter's sources and the yaegi module's version: a build with a
+// warm cache runs no compiler. Files gives the three files the site
+// serves: the interpreter, wasm_exec.js and the worker, each under a
+// fingerprinted name.
+//
+// # Eligibility
+//
+// A snippet can run in the browser (Eligible) when its engine is yaegi,
+// so that the build ran it with the same interpreter and its output is what
+// the browser prints; its program is main.go alone; it needs no standard
+// input, arguments or environment; and it imports only Packages. Otherwise
+// the page says why in one short line, such as "starts a subprocess: runs
+// only when the site is built".
+//
+// # Differences from the build's yaegi engine
+//
+// A panic that ends the program prints "panic: " and its value, without
+// the interpreted goroutine trace, and exits with status 2. A program that
+// yaegi cannot compile prints the compiler's message and exits with status
+// 2. Time is the browser's: timings differ, and the program's clock is the
+// reader's.
+package play
+
+import (
+	"fmt"
+	"go/parser"
+	"go/token"
+	"slices"
+	"strconv"
+
+	"github.com/gonotebook/notebook/snippets"
+)
+
+//go:generate go run ./internal/gensymbols
+
+// builtOnly ends every reason a snippet is not eligible.
+const builtOnly = ": runs only when the site is built"
+
+// Eligible reports whether s can run in the browser, and if not, why, in
+// one short line.
+func Eligible(s *snippets.Snippet) (ok bool, why string) {
+	switch {
+	case s.Options.Engine != snippets.Yaegi:
+		return false, "compiled, not interpreted" + builtOnly
+	case s.Options.Stdin != "":
+		return false, "reads its standard input" + builtOnly
+	case len(s.Options.Args) > 0:
+		return false, "takes arguments" + builtOnly
+	case len(s.Options.Env) > 0:
+		return false, "reads its environment" + builtOnly
+	}
+	for _, f := range s.Files {
+		if f != snippets.MainFile && len(f) > 3 && f[len(f)-3:] == ".go" {
+			return false, "is more than one file" + builtOnly
+		}
+	}
+	imports, err := importPaths(s.Source)
+	if err != nil {
+		return false, "does not parse" + builtOnly
+	}
+	for _, p := range imports {
+		if !slices.Contains(Packages, p) {
+			return false, lacks(p) + builtOnly
+		}
+	}
+	return true, ""
+}
+
+// importPaths returns the paths a Go file imports, in order.
+func importPaths(src []byte) ([]string, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), snippets.MainFile, src, parser.ImportsOnly)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, imp := range f.Imports {
+		p, err := strconv.Unquote(imp.Path.Value)
+		if err != nil {
+			return nil, fmt.Errorf("import %s: %v", imp.Path.Value, err)
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}
