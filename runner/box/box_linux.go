@@ -453,3 +453,7 @@ func perNamespaceNproc() bool {
 	}
 	return major > 5 || major == 5 && minor >= 14
 }
+
+// dupOver makes file descriptor newfd a copy of oldfd, closing what
+// newfd was, and closed on exec.
+func dupOver(oldfd, newfd int) error { return syscall.Dup3(oldfd, newfd, syscall.O_CLOEXEC) }
