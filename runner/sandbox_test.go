@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gonotebook/notebook/runner/box"
 	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -112,6 +113,15 @@ func TestSandbox(t *testing.T) {
 				c.Close()
 			},
 		},
+		{
+			name: "tmp-folder",
+			check: func(t *testing.T, s *snippets.Snippet, res *Result, _ []string) {
+				checkMeets(t, s, res)
+				if _, err := os.Stat("/tmp/notebook-tmp-folder-written.txt"); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("the run wrote into the host's /tmp: %v", err)
+				}
+			},
+		},
 		{name: "memory", limit: true, check: checkHitLimit("hit the memory limit (256 MiB)")},
 		{name: "open-files", limit: true, check: checkHitLimit("hit the open-files limit (1024)")},
 		{name: "big-file", limit: true, check: checkHitLimit("hit the file-size limit (1 MiB)")},
@@ -141,6 +151,49 @@ func TestSandbox(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestSetupErrorFailsOneRun asks the sandbox for a limit the kernel will
+// not set: that run fails and says why, and the sandbox stays on for the
+// next run, which has it.
+func TestSetupErrorFailsOneRun(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the sandbox is Linux's")
+	}
+	b := &box.Box{}
+	if !b.Sandboxed() {
+		t.Skip("NOTEBOOK_NO_SANDBOX is set")
+	}
+	prog, err := exec.LookPath("true")
+	if err != nil {
+		t.Skip("no true program to run: ", err)
+	}
+	cmd := func(l box.Limits) *box.Cmd {
+		return &box.Cmd{Path: prog, Dir: t.TempDir(), Timeout: time.Minute, Limits: l}
+	}
+	ctx := context.Background()
+	out, err := b.Run(ctx, cmd(box.Limits{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireSandbox(t, &Result{Sandboxed: out.Sandboxed, Output: out.Output})
+	out, err = b.Run(ctx, cmd(box.Limits{Files: 1 << 40})) // beyond any hard limit
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.Problem, "could not set up the sandbox: ") || !strings.Contains(out.Problem, "open files") || out.Exit != -1 {
+		t.Errorf("problem %q, exit %d; want a failed setup of the open-files limit, exit -1", out.Problem, out.Exit)
+	}
+	if !b.Sandboxed() {
+		t.Fatal("a failed setup turned the sandbox off")
+	}
+	out, err = b.Run(ctx, cmd(box.Limits{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Problem != "" || out.Exit != 0 || !out.Sandboxed {
+		t.Errorf("the next run: problem %q, exit %d, sandboxed %v; want a sandboxed run that ends well", out.Problem, out.Exit, out.Sandboxed)
 	}
 }
 
@@ -355,10 +408,18 @@ func TestKilledBuild(t *testing.T) {
 		t.Skip("death with the parent is Linux's")
 	}
 	dir := filepath.Join(t.TempDir(), "sleeper")
-	os.MkdirAll(dir, 0o755)
-	os.Chmod(filepath.Dir(dir), 0o755)
-	os.WriteFile(filepath.Join(dir, snippets.MainFile), []byte("package main\n\nimport \"time\"\n\nfunc main() { time.Sleep(time.Hour) }\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, snippets.OptionsFile), []byte("timeout: 1h\n"), 0o644)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Dir(dir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, snippets.MainFile), []byte("package main\n\nimport \"time\"\n\nfunc main() { time.Sleep(time.Hour) }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, snippets.OptionsFile), []byte("timeout: 1h\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	cmd, _, temp := helper(t, "run", dir)
 	if _, err := os.Stat(temp); err != nil {

@@ -40,10 +40,13 @@
 //   - Files. The root is a fresh read-only tmpfs holding read-only binds of
 //     the system's folders (/usr, /bin, /sbin, /lib*, /etc), of the program
 //     or the box's own executable, and of Cmd.ReadOnly; a new /proc; a
-//     /dev with only null, zero, full, random and urandom; /tmp, a link to
-//     the working directory, which is the only place it can write. The
-//     rest of the host's file system, its unix sockets included, is not
-//     there. Nothing bound can be a set-user-ID program or a device.
+//     /dev with only null, zero, full, random and urandom; and the working
+//     directory, at its own path, the only place it can write. /tmp is a
+//     read-only folder like the rest of the root (holding at most the
+//     folders that lead to the working directory): a program writes its
+//     temporary files where TMPDIR says, which package runner makes the
+//     working directory. The rest of the host's file system, its unix
+//     sockets included, is not there. Nothing bound can be a set-user-ID program or a device.
 //   - Network: a loopback interface of its own, and nothing else.
 //   - Privilege: none. The program runs as the build's user (as nobody if
 //     the build runs as root), without capabilities; set-user-ID programs
