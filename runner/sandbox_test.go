@@ -350,7 +350,7 @@ func testHelper() (code int, ok bool) {
 	case "alone":
 		// Take the machine lock in args[0] for an alone run, say so,
 		// and hold it until standard input ends.
-		release, err := lockIn(args[0]).acquire(true, true)
+		release, err := lockIn(args[0]).acquire(context.Background(), true, true)
 		if err != nil {
 			fmt.Println(err)
 			return 1, true
@@ -498,18 +498,25 @@ func TestAloneAcrossProcesses(t *testing.T) {
 	if line != "held" {
 		t.Fatalf("helper: %s", line)
 	}
-	if _, err := m.acquire(false, false); !errors.Is(err, errBusy) {
+	if _, err := m.acquire(context.Background(), false, false); !errors.Is(err, errBusy) {
 		t.Fatalf("an ordinary run got the lock while another process ran alone: %v", err)
+	}
+	// A run that waits for the lock stops waiting when its build is
+	// cancelled.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := m.acquire(ctx, false, true); !errors.Is(err, context.Canceled) {
+		t.Fatalf("waiting for the lock with a cancelled context: %v, want %v", err, context.Canceled)
 	}
 	stdin.Close()
 	if err := cmd.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	release, err := m.acquire(false, false)
+	release, err := m.acquire(context.Background(), false, false)
 	if err != nil {
 		t.Fatalf("the lock is still held after the alone run ended: %v", err)
 	}
-	other, err := m.acquire(false, false)
+	other, err := m.acquire(context.Background(), false, false)
 	if err != nil {
 		t.Fatalf("two ordinary runs exclude each other: %v", err)
 	}
@@ -520,7 +527,7 @@ func TestAloneAcrossProcesses(t *testing.T) {
 	cmd, stdin = startAloneWaiting(t, dir)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		r, err := m.acquire(false, false)
+		r, err := m.acquire(context.Background(), false, false)
 		if errors.Is(err, errBusy) {
 			break // the waiting alone run holds the turnstile
 		}
