@@ -19,7 +19,7 @@ import (
 
 // runner returns the snippet runner the flags ask for.
 func (e *env) runner() (*runner.Runner, error) {
-	r := &runner.Runner{Warn: e.warnSandbox}
+	r := &runner.Runner{Warn: e.warnLine}
 	e.runners = append(e.runners, r)
 	if e.noCache {
 		return r, nil
@@ -31,12 +31,13 @@ func (e *env) runner() (*runner.Runner, error) {
 			return nil, fmt.Errorf("no cache folder (%v); pass -cache DIR or -no-cache", err)
 		}
 	}
-	r.Cache = &cache.Cache{Dir: dir}
+	r.Cache = &cache.Cache{Dir: dir, Warn: e.warnLine}
 	return r, nil
 }
 
-// warnSandbox says, on standard error, that runs are not sandboxed.
-func (e *env) warnSandbox(msg string) {
+// warnLine prints a warning of the runner or its cache (runs are not
+// sandboxed, results are not cached) on standard error.
+func (e *env) warnLine(msg string) {
 	fmt.Fprintln(e.stderr, "notebook: warning:", msg)
 }
 
@@ -244,7 +245,7 @@ printed, then how it ended and whether that meets its expected output.`,
 			if err != nil {
 				return suggest(dir, err)
 			}
-			r := &runner.Runner{Engine: engine, Warn: e.warnSandbox}
+			r := &runner.Runner{Engine: engine, Warn: e.warnLine}
 			e.runners = append(e.runners, r)
 			reports, err := r.RunAll(ctx, []runner.Job{{Snippet: s}}, nil)
 			if err != nil {
