@@ -213,17 +213,58 @@ in the note changes. Then write the program and record its output with
 				// is kept whole below this one.
 				return fileline.Errorf(file, line, "cannot add {snippet=%s} to the fence: %v", id, err)
 			}
-			dir, err := snippets.Scaffold(filepath.Join(e.root, "snippets"), id, block.Lang, block.Code)
+			root := filepath.Join(e.root, "snippets")
+			dir, err := snippets.Scaffold(root, id, block.Lang, block.Code)
 			if err != nil {
 				return err
 			}
-			if err := os.WriteFile(notePath, linked, 0o644); err != nil {
-				return err
+			if err := replaceFile(notePath, linked); err != nil {
+				// The note is as it was: take back the snippet too.
+				return errors.Join(err, unscaffold(root, dir))
 			}
 			fmt.Fprintf(e.stdout, "created %s\nlinked %s:%d to it\n", filepath.Join(dir, snippets.MainFile), file, line)
 			return nil
 		},
 	}
+}
+
+// replaceFile replaces the file name with data, keeping its mode: data
+// goes to a temporary file beside it, renamed over it once whole, so that
+// the file is never seen half written.
+func replaceFile(name string, data []byte) error {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	err = errors.Join(werr, tmp.Chmod(fi.Mode().Perm()), tmp.Close())
+	if err == nil {
+		err = os.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+// unscaffold removes what snippets.Scaffold made in dir below root: its
+// main.go, then dir and the folders above it up to root, as long as they
+// are empty.
+func unscaffold(root, dir string) error {
+	if err := os.Remove(filepath.Join(dir, snippets.MainFile)); err != nil {
+		return err
+	}
+	root = filepath.Clean(root)
+	for d := filepath.Clean(dir); d != root && strings.HasPrefix(d, root+string(filepath.Separator)); d = filepath.Dir(d) {
+		if os.Remove(d) != nil {
+			break // not empty: someone else's
+		}
+	}
+	return nil
 }
 
 // suggest adds to a *snippets.NotFoundError the existing snippet id that
