@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gonotebook/notebook/internal/fileline"
@@ -63,20 +64,37 @@ Ctrl-C.`,
 			if ap, err := netip.ParseAddrPort(ln.Addr().String()); err == nil && !ap.Addr().IsLoopback() {
 				fmt.Fprintf(e.stderr, "warning: %s is not a loopback address: anyone who can reach it can read the site\n", ap.Addr())
 			}
-			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-			go srv.Watch(ctx, 300*time.Millisecond, func(err error) {
-				if err != nil {
-					fmt.Fprintf(e.stderr, "%v\nrebuild failed; still serving the last good build\n", err)
-				} else {
-					fmt.Fprintf(e.stderr, "rebuilt at %s\n", time.Now().Format(time.TimeOnly))
-				}
+			// Serving ends with ctx, or when Serve fails; either way the
+			// watcher and the server have stopped before serve returns
+			// (and removes the temporary folder they write into).
+			ctx, stop := context.WithCancel(ctx)
+			var wg sync.WaitGroup
+			defer func() {
+				stop()
+				wg.Wait()
+			}()
+			// Requests, the event streams that reload pages included, end
+			// with ctx.
+			hs := &http.Server{
+				Handler:           srv,
+				ReadHeaderTimeout: 10 * time.Second,
+				BaseContext:       func(net.Listener) context.Context { return ctx },
+			}
+			wg.Go(func() {
+				srv.Watch(ctx, 300*time.Millisecond, func(err error) {
+					if err != nil {
+						fmt.Fprintf(e.stderr, "%v\nrebuild failed; still serving the last good build\n", err)
+					} else {
+						fmt.Fprintf(e.stderr, "rebuilt at %s\n", time.Now().Format(time.TimeOnly))
+					}
+				})
 			})
-			go func() {
+			wg.Go(func() {
 				<-ctx.Done()
 				shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 				defer cancel()
 				hs.Shutdown(shut)
-			}()
+			})
 			if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}

@@ -1,18 +1,23 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -396,5 +401,87 @@ func TestUnscaffold(t *testing.T) {
 	}
 	if _, err := snippets.Scaffold(root, "py/other", "python", ""); err == nil || !strings.Contains(err.Error(), "exists already") {
 		t.Errorf("scaffold over an existing snippet: %v, want an error that says it exists", err)
+	}
+}
+
+// lines is an io.Writer that passes on each line written to it.
+type lines struct {
+	mu   sync.Mutex
+	buf  []byte
+	sent chan string
+}
+
+func (l *lines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, p...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		select {
+		case l.sent <- string(l.buf[:i]):
+		default: // nobody listens for this one
+		}
+		l.buf = l.buf[i+1:]
+	}
+}
+
+// TestServeStops cancels serve while a page listens for reloads: by the
+// time serve returns, its server has shut down and the page's event
+// stream has ended.
+func TestServeStops(t *testing.T) {
+	root := newNotebook(t, notebookFiles)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stderr := &lines{sent: make(chan string, 64)}
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "-root", root, "-cache", filepath.Join(root, ".cache"), "-addr", "127.0.0.1:0"}, io.Discard, stderr)
+	}()
+	var addr string
+	deadline := time.After(2 * time.Minute)
+	for addr == "" {
+		select {
+		case line := <-stderr.sent:
+			if a, ok := strings.CutPrefix(line, "serving http://"); ok {
+				addr, _, _ = strings.Cut(a, "/")
+			}
+		case code := <-done:
+			t.Fatalf("serve ended with exit %d before serving", code)
+		case <-deadline:
+			t.Fatal("serve did not start serving")
+		}
+	}
+	resp, err := http.Get("http://" + addr + "/_notebook/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	if line, err := r.ReadString('\n'); err != nil || line != ": connected\n" {
+		t.Fatalf("event stream: %q, %v", line, err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve: exit %d, want %d", code, exitOK)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("serve did not end after its context was cancelled")
+	}
+	// The stream has ended: what is left of it is read to its end, not
+	// waited for.
+	ended := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(io.Discard, r)
+		ended <- err
+	}()
+	select {
+	case <-ended:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the event stream is still open after serve returned")
 	}
 }
