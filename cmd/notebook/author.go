@@ -27,6 +27,7 @@ func serveCmd() *command {
 	var drafts bool
 	return &command{
 		name:    "serve",
+		cached:  true,
 		summary: "build, serve on localhost, rebuild and reload on change",
 		detail: `Serve builds the site, serves it on localhost and watches notes/ and
 snippets/: when a file changes it rebuilds (re-running only the snippets

@@ -57,6 +57,7 @@ func buildCmd() *command {
 	var drafts bool
 	return &command{
 		name:    "build",
+		cached:  true,
 		summary: "build the site into public/",
 		detail: `Build runs every snippet a note links to (or takes its cached result), checks
 each against its expected output, and writes the site. If any snippet fails,
@@ -92,6 +93,7 @@ func checkCmd() *command {
 	var strict, engines bool
 	return &command{
 		name:    "check",
+		cached:  true,
 		summary: "check links, snippets and expected output",
 		detail: `Check reads every note and snippet, reports fences that link to a missing
 snippet, runs every linked snippet and compares its output with what it
@@ -235,6 +237,9 @@ printed, then how it ended and whether that meets its expected output.`,
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 			if len(args) != 1 {
 				return usagef("want one snippet id; got %d arguments", len(args))
+			}
+			if engine != "" && engine != snippets.Native && engine != snippets.Yaegi {
+				return usagef("-engine %q: want %s or %s", engine, snippets.Native, snippets.Yaegi)
 			}
 			id := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(args[0]), "snippets/"), "/")
 			if err := snippets.CheckID(id); err != nil {

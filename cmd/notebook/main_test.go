@@ -52,9 +52,23 @@ func newNotebook(t *testing.T, files map[string]string) string {
 func notebook(t *testing.T, root string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errw bytes.Buffer
-	args = append(args[:1:1], append([]string{"-root", root, "-cache", filepath.Join(root, ".cache")}, args[1:]...)...)
+	flags := []string{"-root", root}
+	if c := commandNamed(args[0]); c != nil && c.cached {
+		flags = append(flags, "-cache", filepath.Join(root, ".cache"))
+	}
+	args = append(args[:1:1], append(flags, args[1:]...)...)
 	code = Main(context.Background(), args, &out, &errw)
 	return code, out.String(), errw.String()
+}
+
+// commandNamed returns the command called name, or nil.
+func commandNamed(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 func readFile(t *testing.T, name string) string {
@@ -221,6 +235,26 @@ func TestUsage(t *testing.T) {
 	}
 	if code := Main(context.Background(), []string{"build", "-h"}, &out, &errw); code != exitOK || !strings.Contains(errw.String(), "usage: notebook build") {
 		t.Errorf("build -h: exit %d\n%s", code, errw.String())
+	}
+	// Help asked for goes to standard output, for one command as for all.
+	out.Reset()
+	errw.Reset()
+	if code := Main(context.Background(), []string{"help", "build"}, &out, &errw); code != exitOK || !strings.Contains(out.String(), "usage: notebook build") || errw.Len() != 0 {
+		t.Errorf("help build: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errw.String())
+	}
+	// Wrong flag values and flags that do not apply are usage errors.
+	root := newNotebook(t, notebookFiles)
+	for _, args := range [][]string{
+		{"run", "-root", root, "-engine", "foo", "hello"},
+		{"run", "-root", root, "-cache", t.TempDir(), "hello"},
+		{"run", "-root", root, "-no-cache", "hello"},
+		{"new", "-root", root, "-no-cache"},
+	} {
+		out.Reset()
+		errw.Reset()
+		if code := Main(context.Background(), args, &out, &errw); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d\n%s", args, code, exitUsage, errw.String())
+		}
 	}
 }
 
