@@ -475,14 +475,11 @@ func write(cfg *Config, nb *Notebook) error {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(out), tempPattern(out))
+	tmp, err := makeTemp(out)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
 	if err := renderSite(cfg, nb, tmp); err != nil {
 		return err
 	}
