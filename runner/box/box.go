@@ -571,36 +571,50 @@ func runEntry(entries map[string]Entry, sp *spec) int {
 	}
 	startClock()
 	syscall.CloseOnExec(4) // not for the program's own children
-	report := &reportFile{f: os.NewFile(4, "report")}
+	report := &reportFile{fd: 4}
 	defer report.Close()
 	os.Args = append([]string{os.Args[0]}, sp.Args...)
 	return entry(sp.Args, report)
 }
 
-// A reportFile is an entry point's report, on file descriptor 4. Closing
-// it puts /dev/null in the pipe's place, so that a program that writes
-// to file descriptor 4 afterwards cannot reach the runner's report.
+// A reportFile is an entry point's report, on file descriptor 4, written
+// with plain system calls: no *os.File owns the descriptor, so that none
+// closes it later, when it may be the program's. Closing it puts
+// /dev/null in the pipe's place, so that a program that writes to file
+// descriptor 4 afterwards cannot reach the runner's report.
 type reportFile struct {
-	f    *os.File
+	fd   int
 	once sync.Once
 	err  error
 }
 
-func (r *reportFile) Write(p []byte) (int, error) { return r.f.Write(p) }
+func (r *reportFile) Write(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := syscall.Write(r.fd, p[n:])
+		if errors.Is(err, syscall.EINTR) {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		n += m
+	}
+	return n, nil
+}
 
-// Close replaces file descriptor 4 with /dev/null, which also closes the
-// report's pipe there.
+// Close replaces the report's file descriptor with /dev/null, which also
+// closes the report's pipe there.
 func (r *reportFile) Close() error {
 	r.once.Do(func() {
 		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 		if err != nil {
-			r.err = errors.Join(err, r.f.Close())
+			r.err = errors.Join(err, syscall.Close(r.fd))
 			return
 		}
 		defer null.Close()
-		r.err = dupOver(int(null.Fd()), int(r.f.Fd()))
-		if r.err != nil {
-			r.err = errors.Join(r.err, r.f.Close())
+		if r.err = dupOver(int(null.Fd()), r.fd); r.err != nil {
+			r.err = errors.Join(r.err, syscall.Close(r.fd))
 		}
 	})
 	return r.err
