@@ -197,6 +197,40 @@ func TestSetupErrorFailsOneRun(t *testing.T) {
 	}
 }
 
+// TestCancelBeforeTheProgram cancels a run whose box has started but not
+// yet said that it executed the program (here a box that never will): the
+// run ends at once with the context's error, not at its timeout.
+func TestCancelBeforeTheProgram(t *testing.T) {
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "stuck-box")
+	if err := os.WriteFile(exe, []byte("#!/bin/sh\nexec sleep 3600\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.LookPath("sleep"); err != nil {
+		t.Skip("no sleep program to stand for a stuck box: ", err)
+	}
+	b := &box.Box{Exe: exe}
+	work := filepath.Join(dir, "work")
+	if err := os.Mkdir(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.Run(ctx, &box.Cmd{Path: exe, Dir: work, Timeout: time.Hour})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("the cancelled run: %v, want %v", err, context.Canceled)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("a cancelled run waited for its box to start the program")
+	}
+}
+
 // requireSandbox skips the test if res was not sandboxed, or fails it in
 // CI.
 func requireSandbox(t *testing.T, res *Result) {
