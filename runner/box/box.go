@@ -234,8 +234,9 @@ func (e *errRefused) Error() string { return "sandbox refused: " + e.msg }
 const drainLimit = 2 * time.Second
 
 // Run runs c in a box and returns how it ended. The error is for failures
-// of the box itself (no executable, no pipe); a program that cannot start,
-// fails or times out gives an Outcome whose Problem says so.
+// of the box itself (no executable, no pipe) and ctx's error if ctx ends
+// the run; a program that cannot start, whose sandbox cannot be set up,
+// that fails or times out gives an Outcome whose Problem says so.
 func (b *Box) Run(ctx context.Context, c *Cmd) (*Outcome, error) {
 	if c.Timeout <= 0 {
 		return nil, fmt.Errorf("box: timeout %v: want a positive duration", c.Timeout)
