@@ -36,6 +36,7 @@ func TestIsolation(t *testing.T) {
 		{name: "os-exit", check: checkMeets},
 		{name: "panic", check: checkMeets},
 		{name: "stdin", check: checkMeets},
+		{name: "report-pipe", check: checkMeets},
 		{name: "network", check: func(t *testing.T, s *snippets.Snippet, res *Result) {
 			if res.Network != NetworkLoopback {
 				if runtime.GOOS == "linux" && os.Getenv("CI") != "" {

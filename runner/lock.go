@@ -1,12 +1,15 @@
 package runner
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // A tempRoot is the folder that holds a Runner's temporary folders (its
@@ -107,19 +110,15 @@ func lockIn(dir string) machineLock {
 var errBusy = errors.New("the run lock is held")
 
 // acquire takes the lock, exclusively if alone, and returns the function
-// that releases it. It waits as long as the lock is held otherwise; if
-// wait is false, it returns errBusy instead.
-func (m machineLock) acquire(alone, wait bool) (release func(), err error) {
-	nb := 0
-	if !wait {
-		nb = syscall.LOCK_NB
-	}
+// that releases it. It waits as long as the lock is held otherwise, or
+// until ctx is done; if wait is false, it returns errBusy instead.
+func (m machineLock) acquire(ctx context.Context, alone, wait bool) (release func(), err error) {
 	gate, err := openLock(m.turnstile)
 	if err != nil {
 		return nil, err
 	}
 	defer gate.Close() // closing releases the turnstile
-	if err := flock(gate, syscall.LOCK_EX|nb); err != nil {
+	if err := take(ctx, gate, syscall.LOCK_EX, wait); err != nil {
 		return nil, err
 	}
 	f, err := openLock(m.main)
@@ -130,21 +129,65 @@ func (m machineLock) acquire(alone, wait bool) (release func(), err error) {
 	if alone {
 		how = syscall.LOCK_EX
 	}
-	if err := flock(f, how|nb); err != nil {
+	if err := take(ctx, f, how, wait); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return func() { f.Close() }, nil
 }
 
-// openLock opens a lock file, creating it; read-only, so that a file
-// another user created serves as well.
-func openLock(name string) (*os.File, error) {
-	f, err := os.OpenFile(name, os.O_CREATE|os.O_RDONLY, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("opening the run lock: %v", err)
+// Bounds of the pause between two tries at a held lock.
+const (
+	firstPause = time.Millisecond
+	maxPause   = 50 * time.Millisecond
+)
+
+// take locks f as how says, without blocking in the kernel: while the
+// lock is held, it tries again after a pause that grows to maxPause, until
+// ctx is done; if wait is false, it returns errBusy at once.
+func take(ctx context.Context, f *os.File, how int, wait bool) error {
+	pause := firstPause
+	for {
+		err := flock(f, how|syscall.LOCK_NB)
+		if !errors.Is(err, errBusy) || !wait {
+			return err
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		pause = min(2*pause, maxPause)
 	}
-	return f, nil
+}
+
+// openLock opens a lock file, read-only, so that a file another user made
+// serves as well; it makes the file, readable by all, only if it is not
+// there. An existing file is opened without O_CREATE, which the kernel
+// refuses (fs.protected_regular) for another user's file in a sticky
+// folder such as /tmp.
+func openLock(name string) (*os.File, error) {
+	for range 2 {
+		f, err := os.Open(name)
+		if !errors.Is(err, fs.ErrNotExist) {
+			if err != nil {
+				return nil, fmt.Errorf("opening the run lock: %v", err)
+			}
+			return f, nil
+		}
+		f, err = os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_RDONLY, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue // made by another process meanwhile: open theirs
+		}
+		if err != nil {
+			return nil, fmt.Errorf("making the run lock: %v", err)
+		}
+		f.Chmod(0o644) // whatever the umask: every user's runs share it
+		return f, nil
+	}
+	return nil, fmt.Errorf("opening the run lock %s: it comes and goes", name)
 }
 
 // flock takes a lock on f, retrying when a signal interrupts the wait.

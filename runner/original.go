@@ -102,7 +102,7 @@ func (r *Runner) RunOriginal(ctx context.Context, o Original) (*Result, error) {
 
 	// An original waits its turn like its snippet: a timing block runs
 	// alone when its snippet does.
-	release, err := r.machine.acquire(o.Snippet.Options.Alone, true)
+	release, err := r.machine.acquire(ctx, o.Snippet.Options.Alone, true)
 	if err != nil {
 		return nil, err
 	}

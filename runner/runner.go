@@ -261,7 +261,7 @@ func (r *Runner) RunEngine(ctx context.Context, s *snippets.Snippet, engine stri
 		return nil, err
 	}
 
-	release, err := r.machine.acquire(s.Options.Alone, true)
+	release, err := r.machine.acquire(ctx, s.Options.Alone, true)
 	if err != nil {
 		return nil, err
 	}

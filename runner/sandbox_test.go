@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gonotebook/notebook/runner/box"
 	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -112,6 +113,15 @@ func TestSandbox(t *testing.T) {
 				c.Close()
 			},
 		},
+		{
+			name: "tmp-folder",
+			check: func(t *testing.T, s *snippets.Snippet, res *Result, _ []string) {
+				checkMeets(t, s, res)
+				if _, err := os.Stat("/tmp/notebook-tmp-folder-written.txt"); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("the run wrote into the host's /tmp: %v", err)
+				}
+			},
+		},
 		{name: "memory", limit: true, check: checkHitLimit("hit the memory limit (256 MiB)")},
 		{name: "open-files", limit: true, check: checkHitLimit("hit the open-files limit (1024)")},
 		{name: "big-file", limit: true, check: checkHitLimit("hit the file-size limit (1 MiB)")},
@@ -141,6 +151,83 @@ func TestSandbox(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestSetupErrorFailsOneRun asks the sandbox for a limit the kernel will
+// not set: that run fails and says why, and the sandbox stays on for the
+// next run, which has it.
+func TestSetupErrorFailsOneRun(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the sandbox is Linux's")
+	}
+	b := &box.Box{}
+	if !b.Sandboxed() {
+		t.Skip("NOTEBOOK_NO_SANDBOX is set")
+	}
+	prog, err := exec.LookPath("true")
+	if err != nil {
+		t.Skip("no true program to run: ", err)
+	}
+	cmd := func(l box.Limits) *box.Cmd {
+		return &box.Cmd{Path: prog, Dir: t.TempDir(), Timeout: time.Minute, Limits: l}
+	}
+	ctx := context.Background()
+	out, err := b.Run(ctx, cmd(box.Limits{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireSandbox(t, &Result{Sandboxed: out.Sandboxed, Output: out.Output})
+	out, err = b.Run(ctx, cmd(box.Limits{Files: 1 << 40})) // beyond any hard limit
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.Problem, "could not set up the sandbox: ") || !strings.Contains(out.Problem, "open files") || out.Exit != -1 {
+		t.Errorf("problem %q, exit %d; want a failed setup of the open-files limit, exit -1", out.Problem, out.Exit)
+	}
+	if !b.Sandboxed() {
+		t.Fatal("a failed setup turned the sandbox off")
+	}
+	out, err = b.Run(ctx, cmd(box.Limits{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Problem != "" || out.Exit != 0 || !out.Sandboxed {
+		t.Errorf("the next run: problem %q, exit %d, sandboxed %v; want a sandboxed run that ends well", out.Problem, out.Exit, out.Sandboxed)
+	}
+}
+
+// TestCancelBeforeTheProgram cancels a run whose box has started but not
+// yet said that it executed the program (here a box that never will): the
+// run ends at once with the context's error, not at its timeout.
+func TestCancelBeforeTheProgram(t *testing.T) {
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "stuck-box")
+	if err := os.WriteFile(exe, []byte("#!/bin/sh\nexec sleep 3600\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.LookPath("sleep"); err != nil {
+		t.Skip("no sleep program to stand for a stuck box: ", err)
+	}
+	b := &box.Box{Exe: exe}
+	work := filepath.Join(dir, "work")
+	if err := os.Mkdir(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.Run(ctx, &box.Cmd{Path: exe, Dir: work, Timeout: time.Hour})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("the cancelled run: %v, want %v", err, context.Canceled)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("a cancelled run waited for its box to start the program")
 	}
 }
 
@@ -297,7 +384,7 @@ func testHelper() (code int, ok bool) {
 	case "alone":
 		// Take the machine lock in args[0] for an alone run, say so,
 		// and hold it until standard input ends.
-		release, err := lockIn(args[0]).acquire(true, true)
+		release, err := lockIn(args[0]).acquire(context.Background(), true, true)
 		if err != nil {
 			fmt.Println(err)
 			return 1, true
@@ -355,10 +442,18 @@ func TestKilledBuild(t *testing.T) {
 		t.Skip("death with the parent is Linux's")
 	}
 	dir := filepath.Join(t.TempDir(), "sleeper")
-	os.MkdirAll(dir, 0o755)
-	os.Chmod(filepath.Dir(dir), 0o755)
-	os.WriteFile(filepath.Join(dir, snippets.MainFile), []byte("package main\n\nimport \"time\"\n\nfunc main() { time.Sleep(time.Hour) }\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, snippets.OptionsFile), []byte("timeout: 1h\n"), 0o644)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Dir(dir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, snippets.MainFile), []byte("package main\n\nimport \"time\"\n\nfunc main() { time.Sleep(time.Hour) }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, snippets.OptionsFile), []byte("timeout: 1h\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	cmd, _, temp := helper(t, "run", dir)
 	if _, err := os.Stat(temp); err != nil {
@@ -437,18 +532,25 @@ func TestAloneAcrossProcesses(t *testing.T) {
 	if line != "held" {
 		t.Fatalf("helper: %s", line)
 	}
-	if _, err := m.acquire(false, false); !errors.Is(err, errBusy) {
+	if _, err := m.acquire(context.Background(), false, false); !errors.Is(err, errBusy) {
 		t.Fatalf("an ordinary run got the lock while another process ran alone: %v", err)
+	}
+	// A run that waits for the lock stops waiting when its build is
+	// cancelled.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := m.acquire(ctx, false, true); !errors.Is(err, context.Canceled) {
+		t.Fatalf("waiting for the lock with a cancelled context: %v, want %v", err, context.Canceled)
 	}
 	stdin.Close()
 	if err := cmd.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	release, err := m.acquire(false, false)
+	release, err := m.acquire(context.Background(), false, false)
 	if err != nil {
 		t.Fatalf("the lock is still held after the alone run ended: %v", err)
 	}
-	other, err := m.acquire(false, false)
+	other, err := m.acquire(context.Background(), false, false)
 	if err != nil {
 		t.Fatalf("two ordinary runs exclude each other: %v", err)
 	}
@@ -459,7 +561,7 @@ func TestAloneAcrossProcesses(t *testing.T) {
 	cmd, stdin = startAloneWaiting(t, dir)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		r, err := m.acquire(false, false)
+		r, err := m.acquire(context.Background(), false, false)
 		if errors.Is(err, errBusy) {
 			break // the waiting alone run holds the turnstile
 		}

@@ -49,14 +49,26 @@ func verdict(s *snippets.Snippet, r *Result) []error {
 // of the limits of its run: the messages of the Go runtime and of the
 // operating system's errors (the same under both engines), and of common
 // other runtimes.
+//
+// A sign in signs counts anywhere; one in lineSigns only on a line that
+// also names one of starts: EAGAIN ("resource temporarily unavailable")
+// means the process limit only where a process or thread failed to start,
+// not on a read from a non-blocking file, say.
 var limitSigns = []struct {
-	limit string
-	signs []string
+	limit     string
+	signs     []string
+	lineSigns []string
+	starts    []string
 }{
-	{"memory", []string{"out of memory", "cannot allocate memory", "MemoryError"}},
-	{"open-files", []string{"too many open files"}},
-	{"process", []string{"failed to create new OS thread", "resource temporarily unavailable", "pthread_create failed"}},
-	{"file-size", []string{"file too large", "file size limit exceeded"}},
+	{limit: "memory", signs: []string{"out of memory", "cannot allocate memory", "MemoryError"}},
+	{limit: "open-files", signs: []string{"too many open files"}},
+	{
+		limit:     "process",
+		signs:     []string{"failed to create new OS thread", "pthread_create failed", "can't start new thread"},
+		lineSigns: []string{"resource temporarily unavailable"},
+		starts:    []string{"fork", "clone", "thread", "spawn"},
+	},
+	{limit: "file-size", signs: []string{"file too large", "file size limit exceeded"}},
 }
 
 // limitHit says which limit a failed run hit, judging by what it printed
@@ -69,13 +81,35 @@ func limitHit(l snippets.Limits, r *Result) string {
 	}
 	text := strings.ToLower(string(r.Output) + "\n" + r.Problem)
 	for _, ls := range limitSigns {
-		for _, sign := range ls.signs {
-			if strings.Contains(text, strings.ToLower(sign)) {
-				return fmt.Sprintf("hit the %s limit (%s)", ls.limit, limitValue(l, ls.limit))
-			}
+		if hasSign(text, ls.signs) || hasLineSign(text, ls.lineSigns, ls.starts) {
+			return fmt.Sprintf("hit the %s limit (%s)", ls.limit, limitValue(l, ls.limit))
 		}
 	}
 	return ""
+}
+
+// hasSign reports whether text, in lower case, holds one of signs.
+func hasSign(text string, signs []string) bool {
+	for _, sign := range signs {
+		if strings.Contains(text, strings.ToLower(sign)) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasLineSign reports whether a line of text, in lower case, holds one of
+// signs and one of starts.
+func hasLineSign(text string, signs, starts []string) bool {
+	if len(signs) == 0 {
+		return false
+	}
+	for line := range strings.Lines(text) {
+		if hasSign(line, signs) && hasSign(line, starts) {
+			return true
+		}
+	}
+	return false
 }
 
 // limitValue writes the value of the named limit.

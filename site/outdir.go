@@ -216,12 +216,13 @@ func list(names []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:3], ", "), len(names)-3)
 }
 
-// writeMark writes dir's MarkFile, listing every file below it.
+// writeMark writes dir's MarkFile, listing every file below it but a
+// build's tempMark, which goes before the folder becomes the site.
 func writeMark(dir string) error {
 	var b strings.Builder
 	b.WriteString(markComment)
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || p == filepath.Join(dir, tempMark) {
 			return err
 		}
 		sum, err := fileSum(p)
@@ -281,6 +282,39 @@ func within(dir, p string) bool {
 // build that was killed, whose process is gone, from those of one still
 // running.
 
+// tempMark is the file a build writes in its temporary folder as soon as
+// it makes it, and removes just before the folder becomes the site: a
+// later build removes a temporary folder of a dead build only if it holds
+// this mark, with this text, so never a folder that merely has the name.
+const (
+	tempMark     = ".notebook-build-temp"
+	tempMarkText = "notebook build: a site being written; a later build removes it once this build's process is gone.\n"
+)
+
+// makeTemp makes a build's temporary folder for out, beside it, readable
+// by all (as a site is), holding its tempMark.
+func makeTemp(out string) (string, error) {
+	tmp, err := os.MkdirTemp(filepath.Dir(out), tempPattern(out))
+	if err != nil {
+		return "", err
+	}
+	err = os.Chmod(tmp, 0o755)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(tmp, tempMark), []byte(tempMarkText), 0o644)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// hasTempMark reports whether dir holds a build's tempMark.
+func hasTempMark(dir string) bool {
+	data, err := os.ReadFile(filepath.Join(dir, tempMark))
+	return err == nil && string(data) == tempMarkText
+}
+
 func tempPattern(out string) string {
 	return "." + filepath.Base(out) + ".notebook-build-" + strconv.Itoa(os.Getpid()) + "-*"
 }
@@ -290,9 +324,10 @@ func tempName(out string) *regexp.Regexp {
 }
 
 // removeStale removes the temporary folders that builds into out which
-// were killed left behind: those whose process is gone. A previous site
-// moved aside is removed only if it holds nothing a build did not write.
-// Removal is best effort: a folder that cannot be removed stays.
+// were killed left behind: those whose process is gone. A site being
+// written is removed only if it holds a build's tempMark; a previous site
+// moved aside only if it holds nothing a build did not write. Removal is
+// best effort: a folder that cannot be removed stays.
 func removeStale(out string) {
 	parent := filepath.Dir(out)
 	entries, err := os.ReadDir(parent)
@@ -310,7 +345,10 @@ func removeStale(out string) {
 			continue
 		}
 		p := filepath.Join(parent, e.Name())
-		if m[2] != "" && replaceable(p) != nil {
+		switch {
+		case m[2] == "" && !hasTempMark(p):
+			continue // not a folder a build made
+		case m[2] != "" && replaceable(p) != nil:
 			continue
 		}
 		os.RemoveAll(p)
@@ -334,6 +372,9 @@ func running(pid int) bool {
 // aside (a file written into the output folder since the check), that
 // folder is kept, and the error names it.
 func replace(tmp, out string) error {
+	if err := os.Remove(filepath.Join(tmp, tempMark)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	old := tmp + ".old"
 	moved := true
 	if err := os.Rename(out, old); errors.Is(err, fs.ErrNotExist) {

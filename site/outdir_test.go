@@ -298,6 +298,7 @@ func TestOutKilledBuildIsCleanedUp(t *testing.T) {
 		".public.notebook-build-" + gone + "-789.old", // holds a file no build wrote
 		".other.notebook-build-" + gone + "-123",      // another output folder's
 		".public.notebook-build-x-123",                // not a name a build makes
+		".public.notebook-build-" + gone + "-321",     // a build's name, but no build's mark
 	}
 	for _, name := range append(stale, kept...) {
 		if err := os.MkdirAll(filepath.Join(dir, name, "assets"), 0o755); err != nil {
@@ -307,7 +308,14 @@ func TestOutKilledBuildIsCleanedUp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The site the killed build moved aside carries its mark.
+	// The folder the killed build was writing carries its temporary
+	// mark, as do those of the builds still running; the site it moved
+	// aside carries its mark.
+	for _, name := range []string{stale[0], kept[0], kept[2]} {
+		if err := os.WriteFile(filepath.Join(dir, name, tempMark), []byte(tempMarkText), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := writeMark(filepath.Join(dir, stale[1])); err != nil {
 		t.Fatal(err)
 	}

@@ -414,13 +414,21 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 	return errors.Join(errs...)
 }
 
-// failure names every block that links to id, then why the snippet failed.
+// failure names every block that links to id and every entry heading it
+// answers (its entry option), then why the snippet failed.
 func (nb *Notebook) failure(id string, verdict error) error {
 	var where string
 	for _, n := range nb.Notes {
 		for _, b := range n.Doc.Blocks {
 			if b.Snippet == id {
 				where += fmt.Sprintf("%s:%d: ", n.Path, b.Line)
+			}
+		}
+		for _, h := range n.Doc.Headings {
+			for _, s := range nb.Entries[n.Path+"#"+h.ID] {
+				if s.ID == id {
+					where += fmt.Sprintf("%s:%d: ", n.Path, h.Line)
+				}
 			}
 		}
 	}
@@ -483,14 +491,11 @@ func write(cfg *Config, nb *Notebook) error {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(out), tempPattern(out))
+	tmp, err := makeTemp(out)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
 	if err := renderSite(cfg, nb, tmp); err != nil {
 		return err
 	}

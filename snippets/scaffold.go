@@ -17,11 +17,7 @@ func Scaffold(root, id, lang, original string) (string, error) {
 		return "", err
 	}
 	dir := filepath.Join(root, filepath.FromSlash(id))
-	if _, err := os.Stat(filepath.Join(dir, MainFile)); err == nil {
-		return "", fmt.Errorf("%s exists already", filepath.Join(dir, MainFile))
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return "", err
-	}
+	main := filepath.Join(dir, MainFile)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
@@ -35,7 +31,18 @@ func Scaffold(root, id, lang, original string) (string, error) {
 		b.WriteString(strings.TrimRight("//\t"+l, " \t") + "\n")
 	}
 	b.WriteString("package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"TODO\")\n}\n")
-	if err := os.WriteFile(filepath.Join(dir, MainFile), []byte(b.String()), 0o644); err != nil {
+	// O_EXCL: of two scaffolds of one id, or a scaffold and an editor,
+	// the second fails rather than overwrite the first.
+	f, err := os.OpenFile(main, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return "", fmt.Errorf("%s exists already", main)
+	}
+	if err != nil {
+		return "", err
+	}
+	_, werr := f.WriteString(b.String())
+	if err := errors.Join(werr, f.Close()); err != nil {
+		os.Remove(main)
 		return "", err
 	}
 	return dir, nil

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gonotebook/notebook/internal/fileline"
@@ -26,6 +27,7 @@ func serveCmd() *command {
 	var drafts bool
 	return &command{
 		name:    "serve",
+		cached:  true,
 		summary: "build, serve on localhost, rebuild and reload on change",
 		detail: `Serve builds the site, serves it on localhost and watches notes/ and
 snippets/: when a file changes it rebuilds (re-running only the snippets
@@ -63,20 +65,37 @@ Ctrl-C.`,
 			if ap, err := netip.ParseAddrPort(ln.Addr().String()); err == nil && !ap.Addr().IsLoopback() {
 				fmt.Fprintf(e.stderr, "warning: %s is not a loopback address: anyone who can reach it can read the site\n", ap.Addr())
 			}
-			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-			go srv.Watch(ctx, 300*time.Millisecond, func(err error) {
-				if err != nil {
-					fmt.Fprintf(e.stderr, "%v\nrebuild failed; still serving the last good build\n", err)
-				} else {
-					fmt.Fprintf(e.stderr, "rebuilt at %s\n", time.Now().Format(time.TimeOnly))
-				}
+			// Serving ends with ctx, or when Serve fails; either way the
+			// watcher and the server have stopped before serve returns
+			// (and removes the temporary folder they write into).
+			ctx, stop := context.WithCancel(ctx)
+			var wg sync.WaitGroup
+			defer func() {
+				stop()
+				wg.Wait()
+			}()
+			// Requests, the event streams that reload pages included, end
+			// with ctx.
+			hs := &http.Server{
+				Handler:           srv,
+				ReadHeaderTimeout: 10 * time.Second,
+				BaseContext:       func(net.Listener) context.Context { return ctx },
+			}
+			wg.Go(func() {
+				srv.Watch(ctx, 300*time.Millisecond, func(err error) {
+					if err != nil {
+						fmt.Fprintf(e.stderr, "%v\nrebuild failed; still serving the last good build\n", err)
+					} else {
+						fmt.Fprintf(e.stderr, "rebuilt at %s\n", time.Now().Format(time.TimeOnly))
+					}
+				})
 			})
-			go func() {
+			wg.Go(func() {
 				<-ctx.Done()
 				shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 				defer cancel()
 				hs.Shutdown(shut)
-			}()
+			})
 			if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
@@ -213,17 +232,58 @@ in the note changes. Then write the program and record its output with
 				// is kept whole below this one.
 				return fileline.Errorf(file, line, "cannot add {snippet=%s} to the fence: %v", id, err)
 			}
-			dir, err := snippets.Scaffold(filepath.Join(e.root, "snippets"), id, block.Lang, block.Code)
+			root := filepath.Join(e.root, "snippets")
+			dir, err := snippets.Scaffold(root, id, block.Lang, block.Code)
 			if err != nil {
 				return err
 			}
-			if err := os.WriteFile(notePath, linked, 0o644); err != nil {
-				return err
+			if err := replaceFile(notePath, linked); err != nil {
+				// The note is as it was: take back the snippet too.
+				return errors.Join(err, unscaffold(root, dir))
 			}
 			fmt.Fprintf(e.stdout, "created %s\nlinked %s:%d to it\n", filepath.Join(dir, snippets.MainFile), file, line)
 			return nil
 		},
 	}
+}
+
+// replaceFile replaces the file name with data, keeping its mode: data
+// goes to a temporary file beside it, renamed over it once whole, so that
+// the file is never seen half written.
+func replaceFile(name string, data []byte) error {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	err = errors.Join(werr, tmp.Chmod(fi.Mode().Perm()), tmp.Close())
+	if err == nil {
+		err = os.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+// unscaffold removes what snippets.Scaffold made in dir below root: its
+// main.go, then dir and the folders above it up to root, as long as they
+// are empty.
+func unscaffold(root, dir string) error {
+	if err := os.Remove(filepath.Join(dir, snippets.MainFile)); err != nil {
+		return err
+	}
+	root = filepath.Clean(root)
+	for d := filepath.Clean(dir); d != root && strings.HasPrefix(d, root+string(filepath.Separator)); d = filepath.Dir(d) {
+		if os.Remove(d) != nil {
+			break // not empty: someone else's
+		}
+	}
+	return nil
 }
 
 // suggest adds to a *snippets.NotFoundError the existing snippet id that

@@ -20,7 +20,7 @@ import (
 
 // runner returns the snippet runner the flags ask for.
 func (e *env) runner() (*runner.Runner, error) {
-	r := &runner.Runner{Warn: e.warnSandbox}
+	r := &runner.Runner{Warn: e.warnLine}
 	e.runners = append(e.runners, r)
 	if e.noCache {
 		return r, nil
@@ -32,12 +32,13 @@ func (e *env) runner() (*runner.Runner, error) {
 			return nil, fmt.Errorf("no cache folder (%v); pass -cache DIR or -no-cache", err)
 		}
 	}
-	r.Cache = &cache.Cache{Dir: dir}
+	r.Cache = &cache.Cache{Dir: dir, Warn: e.warnLine}
 	return r, nil
 }
 
-// warnSandbox says, on standard error, that runs are not sandboxed.
-func (e *env) warnSandbox(msg string) {
+// warnLine prints a warning of the runner or its cache (runs are not
+// sandboxed, results are not cached) on standard error.
+func (e *env) warnLine(msg string) {
 	fmt.Fprintln(e.stderr, "notebook: warning:", msg)
 }
 
@@ -62,6 +63,7 @@ func buildCmd() *command {
 	var drafts bool
 	return &command{
 		name:    "build",
+		cached:  true,
 		summary: "build the site into public/",
 		detail: `Build runs every snippet a note links to (or takes its cached result), checks
 each against its expected output, and writes the site. If any snippet fails,
@@ -97,6 +99,7 @@ func checkCmd() *command {
 	var strict, engines bool
 	return &command{
 		name:    "check",
+		cached:  true,
 		summary: "check links, snippets and expected output",
 		detail: `Check reads every note and snippet, reports fences that link to a missing
 snippet, runs every linked snippet and compares its output with what it
@@ -241,6 +244,9 @@ printed, then how it ended and whether that meets its expected output.`,
 			if len(args) != 1 {
 				return usagef("want one snippet id; got %d arguments", len(args))
 			}
+			if engine != "" && engine != snippets.Native && engine != snippets.Yaegi {
+				return usagef("-engine %q: want %s or %s", engine, snippets.Native, snippets.Yaegi)
+			}
 			id := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(args[0]), "snippets/"), "/")
 			if err := snippets.CheckID(id); err != nil {
 				return &usageError{err}
@@ -250,7 +256,7 @@ printed, then how it ended and whether that meets its expected output.`,
 			if err != nil {
 				return suggest(dir, err)
 			}
-			r := &runner.Runner{Engine: engine, Warn: e.warnSandbox}
+			r := &runner.Runner{Engine: engine, Warn: e.warnLine}
 			e.runners = append(e.runners, r)
 			reports, err := r.RunAll(ctx, []runner.Job{{Snippet: s}}, nil)
 			if err != nil {

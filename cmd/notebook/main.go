@@ -63,6 +63,9 @@ type command struct {
 	detail  string
 	run     func(ctx context.Context, env *env, fs *flag.FlagSet, args []string) error
 	flags   func(fs *flag.FlagSet, env *env)
+	// cached says that the command keeps run results in the cache, and
+	// so takes -cache and -no-cache.
+	cached bool
 }
 
 // env is what every command shares: where the notebook is and where to
@@ -104,12 +107,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	name := args[0]
+	helpOut := stderr // where -h prints a command's usage
 	if name == "help" {
 		if len(args) < 2 {
 			usage(stdout)
 			return exitOK
 		}
 		name, args = args[1], []string{args[1], "-h"}
+		helpOut = stdout // asked for, as "notebook help" is
 	}
 	for _, c := range commands() {
 		if c.name != name {
@@ -117,10 +122,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		e := &env{stdout: stdout, stderr: stderr}
 		fs := flag.NewFlagSet("notebook "+c.name, flag.ContinueOnError)
-		fs.SetOutput(stderr)
 		fs.StringVar(&e.root, "root", ".", "the notebook's `folder` (holding notes/ and snippets/)")
-		fs.StringVar(&e.cacheDir, "cache", "", "cache run results in `dir` (default $NOTEBOOK_CACHE, or the user cache folder)")
-		fs.BoolVar(&e.noCache, "no-cache", false, "run every snippet afresh and store nothing")
+		if c.cached {
+			fs.StringVar(&e.cacheDir, "cache", "", "cache run results in `dir` (default $NOTEBOOK_CACHE, or the user cache folder)")
+			fs.BoolVar(&e.noCache, "no-cache", false, "run every snippet afresh and store nothing")
+		}
 		if c.flags != nil {
 			c.flags(fs, e)
 		}
@@ -128,12 +134,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(fs.Output(), "usage: notebook %s [flags] %s\n\n%s\n\nFlags:\n", c.name, c.args, c.detail)
 			fs.PrintDefaults()
 		}
+		fs.SetOutput(helpOut)
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return exitOK
 			}
 			return exitUsage
 		}
+		fs.SetOutput(stderr)
 		var err error
 		if c.args == "" && fs.NArg() > 0 {
 			err = usagef("unexpected argument %q: %s takes flags only", fs.Arg(0), c.name)

@@ -1,17 +1,25 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/gonotebook/notebook/snippets"
 )
 
 // notebookFiles is a small notebook: one note with three fences (a linked
@@ -44,9 +52,23 @@ func newNotebook(t *testing.T, files map[string]string) string {
 func notebook(t *testing.T, root string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errw bytes.Buffer
-	args = append(args[:1:1], append([]string{"-root", root, "-cache", filepath.Join(root, ".cache")}, args[1:]...)...)
+	flags := []string{"-root", root}
+	if c := commandNamed(args[0]); c != nil && c.cached {
+		flags = append(flags, "-cache", filepath.Join(root, ".cache"))
+	}
+	args = append(args[:1:1], append(flags, args[1:]...)...)
 	code = Main(context.Background(), args, &out, &errw)
 	return code, out.String(), errw.String()
+}
+
+// commandNamed returns the command called name, or nil.
+func commandNamed(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 func readFile(t *testing.T, name string) string {
@@ -214,6 +236,26 @@ func TestUsage(t *testing.T) {
 	if code := Main(context.Background(), []string{"build", "-h"}, &out, &errw); code != exitOK || !strings.Contains(errw.String(), "usage: notebook build") {
 		t.Errorf("build -h: exit %d\n%s", code, errw.String())
 	}
+	// Help asked for goes to standard output, for one command as for all.
+	out.Reset()
+	errw.Reset()
+	if code := Main(context.Background(), []string{"help", "build"}, &out, &errw); code != exitOK || !strings.Contains(out.String(), "usage: notebook build") || errw.Len() != 0 {
+		t.Errorf("help build: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errw.String())
+	}
+	// Wrong flag values and flags that do not apply are usage errors.
+	root := newNotebook(t, notebookFiles)
+	for _, args := range [][]string{
+		{"run", "-root", root, "-engine", "foo", "hello"},
+		{"run", "-root", root, "-cache", t.TempDir(), "hello"},
+		{"run", "-root", root, "-no-cache", "hello"},
+		{"new", "-root", root, "-no-cache"},
+	} {
+		out.Reset()
+		errw.Reset()
+		if code := Main(context.Background(), args, &out, &errw); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d\n%s", args, code, exitUsage, errw.String())
+		}
+	}
 }
 
 func TestNewAndScaffold(t *testing.T) {
@@ -363,5 +405,117 @@ func TestNoteErrorsNameTheirLine(t *testing.T) {
 	want := `notes/2020-01-02.md:5: tag "not a tag": a tag is lower case letters, digits and - + # .`
 	if code != exitProblems || !strings.HasPrefix(stderr, want+"\n") {
 		t.Errorf("build: exit %d, stderr:\n%s\nwant exit %d, starting %q", code, stderr, exitProblems, want)
+	}
+}
+
+// TestUnscaffold takes back a scaffolded snippet, as scaffold does when
+// it cannot link the note: its main.go and the folders made for it go,
+// what was there before stays.
+func TestUnscaffold(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "snippets")
+	other := filepath.Join(root, "py", "other", snippets.MainFile)
+	if err := os.MkdirAll(filepath.Dir(other), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, []byte("package main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := snippets.Scaffold(root, "py/new/deep", "python", "print('x')\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unscaffold(root, dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "py", "new")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the scaffold's folders are still there: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another snippet went too: %v", err)
+	}
+	if _, err := snippets.Scaffold(root, "py/other", "python", ""); err == nil || !strings.Contains(err.Error(), "exists already") {
+		t.Errorf("scaffold over an existing snippet: %v, want an error that says it exists", err)
+	}
+}
+
+// lines is an io.Writer that passes on each line written to it.
+type lines struct {
+	mu   sync.Mutex
+	buf  []byte
+	sent chan string
+}
+
+func (l *lines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, p...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		select {
+		case l.sent <- string(l.buf[:i]):
+		default: // nobody listens for this one
+		}
+		l.buf = l.buf[i+1:]
+	}
+}
+
+// TestServeStops cancels serve while a page listens for reloads: by the
+// time serve returns, its server has shut down and the page's event
+// stream has ended.
+func TestServeStops(t *testing.T) {
+	root := newNotebook(t, notebookFiles)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stderr := &lines{sent: make(chan string, 64)}
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "-root", root, "-cache", filepath.Join(root, ".cache"), "-addr", "127.0.0.1:0"}, io.Discard, stderr)
+	}()
+	var addr string
+	deadline := time.After(2 * time.Minute)
+	for addr == "" {
+		select {
+		case line := <-stderr.sent:
+			if a, ok := strings.CutPrefix(line, "serving http://"); ok {
+				addr, _, _ = strings.Cut(a, "/")
+			}
+		case code := <-done:
+			t.Fatalf("serve ended with exit %d before serving", code)
+		case <-deadline:
+			t.Fatal("serve did not start serving")
+		}
+	}
+	resp, err := http.Get("http://" + addr + "/_notebook/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	if line, err := r.ReadString('\n'); err != nil || line != ": connected\n" {
+		t.Fatalf("event stream: %q, %v", line, err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve: exit %d, want %d", code, exitOK)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("serve did not end after its context was cancelled")
+	}
+	// The stream has ended: what is left of it is read to its end, not
+	// waited for.
+	ended := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(io.Discard, r)
+		ended <- err
+	}()
+	select {
+	case <-ended:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the event stream is still open after serve returned")
 	}
 }

@@ -40,19 +40,24 @@
 //   - Files. The root is a fresh read-only tmpfs holding read-only binds of
 //     the system's folders (/usr, /bin, /sbin, /lib*, /etc), of the program
 //     or the box's own executable, and of Cmd.ReadOnly; a new /proc; a
-//     /dev with only null, zero, full, random and urandom; /tmp, a link to
-//     the working directory, which is the only place it can write. The
-//     rest of the host's file system, its unix sockets included, is not
-//     there. Nothing bound can be a set-user-ID program or a device.
+//     /dev with only null, zero, full, random and urandom; and the working
+//     directory, at its own path, the only place it can write. /tmp is a
+//     read-only folder like the rest of the root (holding at most the
+//     folders that lead to the working directory): a program writes its
+//     temporary files where TMPDIR says, which package runner makes the
+//     working directory. The rest of the host's file system, its unix
+//     sockets included, is not there. Nothing bound can be a set-user-ID program or a device.
 //   - Network: a loopback interface of its own, and nothing else.
 //   - Privilege: none. The program runs as the build's user (as nobody if
 //     the build runs as root), without capabilities; set-user-ID programs
 //     and file capabilities have no effect (nosuid, and owners unknown in
 //     the namespace), and no_new_privs is set on the program's process.
 //
-// If the kernel refuses the sandbox (no user namespaces, as in some
-// containers), or NOTEBOOK_NO_SANDBOX is set, runs go without it: Box.Warn
-// says so once, and Outcome.Sandboxed is false.
+// If the kernel refuses the sandbox's namespaces (no user namespaces, as
+// in some containers), or NOTEBOOK_NO_SANDBOX is set, runs go without it:
+// Box.Warn says so once, and Outcome.Sandboxed is false. Any other failure
+// to set the sandbox up (a bind, a limit above the hard one) fails that
+// run alone, with a Problem that says why; the next run asks again.
 //
 // In the box, Main either executes the program (Cmd.Path), or runs one of
 // the entry points it was given in-process (Cmd.Entry), so that an
@@ -73,6 +78,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -216,15 +222,21 @@ type bind struct {
 	Write bool   `json:"write,omitempty"`
 }
 
-// errSetup is a failure of the sandbox's setup, which the box reports
-// before it runs anything.
-type errSetup struct{ msg string }
+// errRefused says that the kernel refused the sandbox's namespaces, so
+// that nothing ran. It is the only failure that turns the sandbox off: any
+// other failure of the sandbox's setup fails that one run.
+type errRefused struct{ msg string }
 
-func (e *errSetup) Error() string { return "sandbox setup: " + e.msg }
+func (e *errRefused) Error() string { return "sandbox refused: " + e.msg }
+
+// drainLimit bounds how long a run waits, once it has killed the box, for
+// the box to end and its pipes to close.
+const drainLimit = 2 * time.Second
 
 // Run runs c in a box and returns how it ended. The error is for failures
-// of the box itself (no executable, no pipe); a program that cannot start,
-// fails or times out gives an Outcome whose Problem says so.
+// of the box itself (no executable, no pipe) and ctx's error if ctx ends
+// the run; a program that cannot start, whose sandbox cannot be set up,
+// that fails or times out gives an Outcome whose Problem says so.
 func (b *Box) Run(ctx context.Context, c *Cmd) (*Outcome, error) {
 	if c.Timeout <= 0 {
 		return nil, fmt.Errorf("box: timeout %v: want a positive duration", c.Timeout)
@@ -238,20 +250,26 @@ func (b *Box) Run(ctx context.Context, c *Cmd) (*Outcome, error) {
 	}
 	if b.Sandboxed() {
 		out, err := b.run(ctx, c, exe, true)
-		var se *errSetup
-		if !errors.As(err, &se) {
+		var r *errRefused
+		if !errors.As(err, &r) {
 			return out, err
 		}
-		b.refuse(se.msg)
+		b.refuse(r.msg)
 	} else if !canIsolate() {
 		b.warnOff("NOTEBOOK_NO_SANDBOX is set")
 	}
 	return b.run(ctx, c, exe, false)
 }
 
-// run runs c once, in the sandbox if sandboxed. An *errSetup says that
-// the sandbox could not be had, and nothing ran.
+// run runs c once, in the sandbox if sandboxed. An *errRefused says that
+// the kernel refused the sandbox, and nothing ran.
 func (b *Box) run(ctx context.Context, c *Cmd, exe string, sandboxed bool) (*Outcome, error) {
+	// The box dies with the thread that started it (Pdeathsig), and a Go
+	// thread ends when a goroutine locked to it exits: hold this thread
+	// until the box has ended, so that no other goroutine can use it,
+	// lock it and end it under a running box.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	stdin, err := stdinFile(c.Dir, c.Stdin)
 	if err != nil {
 		return nil, err
@@ -319,7 +337,7 @@ func (b *Box) run(ctx context.Context, c *Cmd, exe string, sandboxed bool) (*Out
 	rw.Close()
 	if err != nil {
 		if sandboxed && refused(err) {
-			return nil, &errSetup{fmt.Sprintf("the kernel refused the namespaces: %v", err)}
+			return nil, &errRefused{fmt.Sprintf("the kernel refused the namespaces: %v", err)}
 		}
 		out.Exit, out.Problem, out.Finished = -1, fmt.Sprintf("could not start: %v", err), time.Now()
 		return out, nil
@@ -348,37 +366,47 @@ func (b *Box) run(ctx context.Context, c *Cmd, exe string, sandboxed bool) (*Out
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
 
+	pgid := cmd.Process.Pid
+	// kill ends the box and whatever it started, and waits a little for
+	// it to end; it reports whether it did.
+	kill := func() bool {
+		syscall.Kill(-pgid, syscall.SIGKILL)
+		return within(waited, drainLimit)
+	}
 	// The program's time, and its timeout, start when the box executes it.
-	t, setupErr, ok := clock.wait(c.Timeout)
+	t, setupErr, ok := clock.wait(ctx, c.Timeout)
+	if ctx.Err() != nil {
+		kill()
+		return nil, ctx.Err()
+	}
 	if setupErr != "" {
-		<-waited
-		<-copied
-		return nil, &errSetup{setupErr}
+		// Nothing of the program ran: this run fails, and the sandbox
+		// stays on for the next.
+		kill()
+		within(copied, drainLimit)
+		out.Exit, out.Problem, out.Finished = -1, "could not set up the sandbox: "+setupErr, time.Now()
+		return out, nil
 	}
 	if ok && t.After(start) && !t.After(time.Now()) {
 		start = t
 	}
 	timer := time.NewTimer(c.Timeout - time.Since(start))
 	defer timer.Stop()
-	pgid := cmd.Process.Pid
 	select {
 	case <-waited:
 	case <-timer.C:
 		syscall.Kill(-pgid, syscall.SIGKILL)
-		<-waited
+		<-waited // a killed process ends; only its exit status is awaited
 		out.Problem = fmt.Sprintf("timed out after %v and was killed", c.Timeout)
 	case <-ctx.Done():
-		syscall.Kill(-pgid, syscall.SIGKILL)
-		<-waited
+		kill()
 		return nil, ctx.Err()
 	}
 	out.Duration = time.Since(start)
 	// Whatever the program started and left behind dies with it: in the
 	// sandbox, with the namespace's first process; else with its group.
 	syscall.Kill(-pgid, syscall.SIGKILL)
-	select {
-	case <-copied:
-	case <-time.After(2 * time.Second):
+	if !within(copied, drainLimit) {
 		// A descendant escaped the process group and holds the pipe open.
 		pr.Close()
 		<-copied
@@ -401,6 +429,19 @@ func (b *Box) run(ctx context.Context, c *Cmd, exe string, sandboxed bool) (*Out
 		}
 	}
 	return out, nil
+}
+
+// within waits at most d for ch to deliver or close, and reports whether
+// it did.
+func within[T any](ch <-chan T, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ch:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // sandboxFor says what the sandbox binds for c: the working directory,
@@ -446,8 +487,11 @@ func sandboxFor(c *Cmd, exe string) (*sandbox, error) {
 
 // An Entry is a program the box runs in-process: it gets the Cmd's Args,
 // and report, where it may say why it cannot run the program (at most
-// maxReport bytes are kept) before running it; it returns the exit status.
-type Entry func(args []string, report io.Writer) int
+// maxReport bytes are kept); it returns the exit status. It must close
+// report before it runs any of the program, so that nothing the program
+// does reaches the report: once closed, the report's file descriptor
+// leads to /dev/null.
+type Entry func(args []string, report io.WriteCloser) int
 
 // maxReport bounds what an entry point's report keeps.
 const maxReport = 64 << 10
@@ -528,10 +572,53 @@ func runEntry(entries map[string]Entry, sp *spec) int {
 	}
 	startClock()
 	syscall.CloseOnExec(4) // not for the program's own children
-	report := os.NewFile(4, "report")
+	report := &reportFile{fd: 4}
 	defer report.Close()
 	os.Args = append([]string{os.Args[0]}, sp.Args...)
 	return entry(sp.Args, report)
+}
+
+// A reportFile is an entry point's report, on file descriptor 4, written
+// with plain system calls: no *os.File owns the descriptor, so that none
+// closes it later, when it may be the program's. Closing it puts
+// /dev/null in the pipe's place, so that a program that writes to file
+// descriptor 4 afterwards cannot reach the runner's report.
+type reportFile struct {
+	fd   int
+	once sync.Once
+	err  error
+}
+
+func (r *reportFile) Write(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := syscall.Write(r.fd, p[n:])
+		if errors.Is(err, syscall.EINTR) {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		n += m
+	}
+	return n, nil
+}
+
+// Close replaces the report's file descriptor with /dev/null, which also
+// closes the report's pipe there.
+func (r *reportFile) Close() error {
+	r.once.Do(func() {
+		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			r.err = errors.Join(err, syscall.Close(r.fd))
+			return
+		}
+		defer null.Close()
+		if r.err = dupOver(int(null.Fd()), r.fd); r.err != nil {
+			r.err = errors.Join(r.err, syscall.Close(r.fd))
+		}
+	})
+	return r.err
 }
 
 // startClock tells the runner that the program starts now (see
@@ -545,7 +632,7 @@ func startClock() {
 }
 
 // setupFailed tells the runner why the sandbox could not be set up, so
-// that it runs the program without, and returns the box's failure status.
+// that it fails the run, and returns the box's failure status.
 func setupFailed(err error) int {
 	syscall.Write(3, append([]byte{clockFailed}, err.Error()...))
 	syscall.Close(3)
@@ -650,12 +737,16 @@ func (c *execClock) started() {
 
 // wait returns the moment the box said it executed the program, or why
 // its sandbox failed. It returns at once, with ok false, if the box ended
-// first; it waits at most limit.
-func (c *execClock) wait(limit time.Duration) (t time.Time, setupErr string, ok bool) {
+// first or ctx is done; it waits at most limit.
+func (c *execClock) wait(ctx context.Context, limit time.Duration) (t time.Time, setupErr string, ok bool) {
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
 	select {
 	case m, ok := <-c.when:
 		return m.t, m.setupErr, ok && m.setupErr == ""
-	case <-time.After(limit):
+	case <-timer.C:
+		return time.Time{}, "", false
+	case <-ctx.Done():
 		return time.Time{}, "", false
 	}
 }

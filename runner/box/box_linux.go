@@ -140,8 +140,8 @@ func enterSandbox(sb *sandbox) error {
 
 // setupFiles makes a fresh tmpfs the root of the run: the system's
 // folders, the programs and the caller's paths bound read-only, a new
-// /proc, a few devices, /tmp a link to the working directory, which is
-// the only place writable. The old root is then detached, so nothing
+// /proc, a few devices, a read-only /tmp, and the working directory, the
+// only place writable. The old root is then detached, so nothing
 // else of the host is reachable, its unix sockets included.
 func setupFiles(sb *sandbox) error {
 	stage := sb.Stage
@@ -194,10 +194,11 @@ func setupFiles(sb *sandbox) error {
 	if err := syscall.Mount("proc", root("/proc"), "proc", syscall.MS_NOSUID|syscall.MS_NODEV|syscall.MS_NOEXEC, ""); err != nil {
 		return fmt.Errorf("mounting /proc: %v", err)
 	}
-	if _, err := os.Lstat(root("/tmp")); errors.Is(err, os.ErrNotExist) {
-		if err := os.Symlink(sb.Dir, root("/tmp")); err != nil {
-			return err
-		}
+	// Always a folder, read-only with the root, whether the working
+	// directory is below it or not: writing to /tmp fails the same way
+	// wherever the build keeps its runs.
+	if err := os.MkdirAll(root("/tmp"), 0o755); err != nil {
+		return err
 	}
 	old := root("/.old")
 	if err := os.Mkdir(old, 0o700); err != nil {
@@ -453,3 +454,7 @@ func perNamespaceNproc() bool {
 	}
 	return major > 5 || major == 5 && minor >= 14
 }
+
+// dupOver makes file descriptor newfd a copy of oldfd, closing what
+// newfd was, and closed on exec.
+func dupOver(oldfd, newfd int) error { return syscall.Dup3(oldfd, newfd, syscall.O_CLOEXEC) }

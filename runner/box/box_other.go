@@ -25,3 +25,7 @@ func execDropping(string, []string) error { return errNoSandbox }
 
 func maxRSS(*os.ProcessState) int64 { return 0 }
 func dropPrivileges() (bool, error) { return false, errNoSandbox }
+
+// dupOver makes file descriptor newfd a copy of oldfd, closing what
+// newfd was.
+func dupOver(oldfd, newfd int) error { return syscall.Dup2(oldfd, newfd) }

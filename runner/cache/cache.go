@@ -26,18 +26,25 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 )
 
 // A Cache stores values under keys in the folder Dir.
 type Cache struct {
 	Dir string
+	// Warn, if set, is called at most once, with one line, when the
+	// cache cannot keep its secret as it should (a file system without
+	// hard links) or cannot keep one at all, so that it stores nothing.
+	Warn func(string)
 
 	once   sync.Once
-	secret []byte // nil if it could not be read or made: nothing is stored
+	secret []byte                              // nil if it could not be read or made: nothing is stored
+	link   func(oldname, newname string) error // os.Link if nil; tests replace it
 }
 
 // KeyFile is the name of the file, in the cache's folder, that holds the
@@ -52,19 +59,43 @@ type entry struct {
 
 // key returns the cache's secret, reading or making it on first use.
 func (c *Cache) key() []byte {
-	c.once.Do(func() { c.secret, _ = loadKey(filepath.Join(c.Dir, KeyFile)) })
+	c.once.Do(func() {
+		var err error
+		c.secret, err = c.loadKey(filepath.Join(c.Dir, KeyFile))
+		if err != nil {
+			c.warn(fmt.Sprintf("results are not cached: %v", err))
+		}
+	})
 	return c.secret
+}
+
+func (c *Cache) warn(msg string) {
+	if c.Warn != nil {
+		c.Warn("cache: " + msg)
+	}
 }
 
 // loadKey reads the secret in name, or makes it: written to a temporary
 // file, then linked into place, so that of two processes that start at
-// once both end up with the one that won.
-func loadKey(name string) ([]byte, error) {
-	for range 2 {
+// once both end up with the one that won. Where the file system has no
+// hard links, the secret is written in place, made with O_EXCL; an empty
+// file is then one being written, read again a moment later.
+func (c *Cache) loadKey(name string) ([]byte, error) {
+	link := c.link
+	if link == nil {
+		link = os.Link
+	}
+	pause := time.Millisecond
+	for range 8 {
 		data, err := os.ReadFile(name)
+		if err == nil && len(data) == 0 {
+			time.Sleep(pause) // made in place by another process: not written yet
+			pause *= 2
+			continue
+		}
 		if err == nil {
 			if len(data) != sha256.Size {
-				return nil, errors.New("cache: malformed key file " + name)
+				return nil, errors.New("malformed key file " + name)
 			}
 			return data, nil
 		}
@@ -74,20 +105,64 @@ func loadKey(name string) ([]byte, error) {
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 			return nil, err
 		}
-		tmp, err := os.CreateTemp(filepath.Dir(name), ".key-")
-		if err != nil {
-			return nil, err
-		}
 		secret := make([]byte, sha256.Size)
 		rand.Read(secret)
-		_, werr := tmp.Write(secret)
-		cerr := tmp.Close()
-		if werr == nil && cerr == nil {
-			os.Link(tmp.Name(), name) // fails if another won: read theirs
+		err = linkKey(name, secret, link)
+		switch {
+		case err == nil:
+			return secret, nil
+		case errors.Is(err, fs.ErrExist):
+			continue // another won: read theirs
+		case errors.Is(err, errNoLink):
+			c.warn(fmt.Sprintf("%s: no hard links on this file system (%v): the key is written in place", filepath.Dir(name), err))
+			if err := writeKey(name, secret); errors.Is(err, fs.ErrExist) {
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			return secret, nil
+		default:
+			return nil, err
 		}
-		os.Remove(tmp.Name())
 	}
-	return nil, errors.New("cache: cannot make " + name)
+	return nil, errors.New("cannot make " + name)
+}
+
+// errNoLink says that a file system cannot make a hard link.
+var errNoLink = errors.New("cannot link")
+
+// linkKey writes secret to a temporary file beside name and links it to
+// name. An error that says fs.ErrExist means name exists; one that says
+// errNoLink, that the link failed otherwise.
+func linkKey(name string, secret []byte, link func(string, string) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".key-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, werr := tmp.Write(secret)
+	if err := errors.Join(werr, tmp.Close()); err != nil {
+		return err
+	}
+	err = link(tmp.Name(), name)
+	if err == nil || errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", errNoLink, err)
+}
+
+// writeKey makes name, which must not exist, holding secret.
+func writeKey(name string, secret []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(secret)
+	if err := errors.Join(werr, f.Close()); err != nil {
+		os.Remove(name)
+		return err
+	}
+	return nil
 }
 
 // mac is the MAC of value stored under key, in hex.

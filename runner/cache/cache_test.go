@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -135,5 +137,35 @@ func TestMovedEntry(t *testing.T) {
 	var v value
 	if c.Get(other, &v) {
 		t.Errorf("accepted an entry moved from another key: %+v", v)
+	}
+}
+
+// TestNoHardLinks makes the cache's key on a file system that cannot link
+// (as some network and FUSE file systems cannot): the cache still works,
+// and says once how it made its key.
+func TestNoHardLinks(t *testing.T) {
+	var warnings []string
+	noLink := func(oldname, newname string) error {
+		return &os.LinkError{Op: "link", Old: oldname, New: newname, Err: syscall.EPERM}
+	}
+	c := &Cache{Dir: t.TempDir(), Warn: func(msg string) { warnings = append(warnings, msg) }, link: noLink}
+	const key = "abcdef0123"
+	c.Put(key, value{"hello"})
+	var v value
+	if !c.Get(key, &v) || v.Output != "hello" {
+		t.Fatalf("got %+v, want hello: without hard links the cache stores nothing", v)
+	}
+	if !(&Cache{Dir: c.Dir, link: noLink}).Get(key, &v) {
+		t.Error("a second Cache over the folder refused the entry")
+	}
+	fi, err := os.Stat(filepath.Join(c.Dir, KeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode %v, want 0600", fi.Mode().Perm())
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "no hard links") {
+		t.Errorf("warnings %q, want one about hard links", warnings)
 	}
 }

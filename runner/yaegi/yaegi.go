@@ -29,7 +29,12 @@ package yaegi
 
 import (
 	"debug/buildinfo"
+	"errors"
 	"fmt"
+	"go/ast"
+	"go/build"
+	"go/parser"
+	"go/token"
 	"io"
 	"io/fs"
 	"math"
@@ -58,8 +63,9 @@ const (
 // Main is the box's entry point for the yaegi engine: args are the
 // snippet's folder, then the program's own arguments. It interprets the
 // program and returns its exit status; why the program could not be
-// compiled, if it could not, goes to report.
-func Main(args []string, report io.Writer) int {
+// compiled, if it could not, goes to report, which is closed before the
+// program runs.
+func Main(args []string, report io.WriteCloser) int {
 	if len(args) < 1 {
 		fmt.Fprintln(os.Stderr, "notebook: yaegi: want the snippet's folder")
 		return 125
@@ -69,8 +75,10 @@ func Main(args []string, report io.Writer) int {
 }
 
 // interpret runs the program in dir under yaegi and returns its exit
-// status. Why it could not be compiled goes to report.
-func interpret(dir string, report, stderr io.Writer) (code int) {
+// status. It compiles the program first: why it could not goes to
+// report; report is closed before any of the program runs.
+func interpret(dir string, report io.WriteCloser, stderr io.Writer) (code int) {
+	defer report.Close()
 	src := os.DirFS(dir)
 	compileFailed := func(err error) int {
 		// Say first where the program uses what yaegi is known to lack.
@@ -83,30 +91,113 @@ func interpret(dir string, report, stderr io.Writer) (code int) {
 	if err != nil {
 		return compileFailed(err)
 	}
-	defer func() {
-		r := recover()
-		if r == nil {
-			return
-		}
+	prog, err := compile(i, src)
+	if err != nil {
+		return compileFailed(err)
+	}
+	if err := report.Close(); err != nil {
+		fmt.Fprintf(stderr, "notebook: yaegi: closing the report: %v\n", err)
+		return 125
+	}
+	ended := func(r any) int {
 		if v, ok := r.(reflect.Value); ok && v.IsValid() && v.CanInterface() {
 			r = v.Interface()
 		}
-		traceback := filter.trace()
-		if traceback == "" {
-			// No interpreted frame unwound: the panic came from yaegi
-			// itself, while it was compiling the program.
-			code = compileFailed(fmt.Errorf("yaegi stopped with an internal error: %v", r))
-			return
+		io.WriteString(stderr, "panic: "+panicValue(r)+"\n\n"+filter.trace())
+		return 2
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			code = ended(r)
 		}
-		io.WriteString(stderr, "panic: "+panicValue(r)+"\n\n"+traceback)
-		code = 2
 	}()
-	// "./" makes yaegi read the program from the root of the source file
-	// system, as the main package.
-	if _, err := i.EvalPath("./"); err != nil {
-		return compileFailed(err)
+	_, err = i.Execute(prog)
+	var p interp.Panic
+	switch {
+	case errors.As(err, &p):
+		return ended(p.Value)
+	case err != nil:
+		// The program is compiled: what fails now is the program's.
+		fmt.Fprintf(stderr, "notebook: yaegi: %v\n", err)
+		return 2
 	}
 	return 0
+}
+
+// compile parses and compiles the program in src, without running any of
+// it: the package main of its .go files as go build picks them (tests
+// left out), as one file whose declarations keep their own positions.
+func compile(i *interp.Interpreter, src fs.FS) (prog *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			prog, err = nil, fmt.Errorf("yaegi stopped with an internal error: %v", r)
+		}
+	}()
+	entries, err := fs.ReadDir(src, ".")
+	if err != nil {
+		return nil, err
+	}
+	var files []*ast.File
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		data, err := fs.ReadFile(src, name)
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := build.Default.MatchFile(".", name); err == nil && !ok {
+			continue
+		}
+		f, err := parser.ParseFile(i.FileSet(), name, data, parser.DeclarationErrors)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	if len(files) == 0 {
+		return nil, errors.New("no Go files")
+	}
+	return i.CompileAST(merge(files))
+}
+
+// merge returns files as one file: the first's package clause, every
+// file's imports once, then every other declaration, in order.
+func merge(files []*ast.File) *ast.File {
+	if len(files) == 1 {
+		return files[0]
+	}
+	f := &ast.File{Name: files[0].Name, Package: files[0].Package}
+	imports := &ast.GenDecl{Tok: token.IMPORT}
+	seen := map[string]bool{}
+	var rest []ast.Decl
+	for _, file := range files {
+		for _, d := range file.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.IMPORT {
+				rest = append(rest, d)
+				continue
+			}
+			for _, spec := range g.Specs {
+				is := spec.(*ast.ImportSpec)
+				key := is.Path.Value
+				if is.Name != nil {
+					key = is.Name.Name + " " + key
+				}
+				if !seen[key] {
+					seen[key] = true
+					imports.Specs = append(imports.Specs, is)
+					f.Imports = append(f.Imports, is)
+				}
+			}
+		}
+	}
+	if len(imports.Specs) > 0 {
+		f.Decls = append(f.Decls, imports)
+	}
+	f.Decls = append(f.Decls, rest...)
+	return f
 }
 
 // newInterpreter returns an interpreter of the program in src, with the
