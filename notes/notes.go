@@ -229,6 +229,7 @@ func Parse(name string, data []byte) (*Note, error) {
 		return nil, fileline.Errorf(name, 1, "front matter is not closed by a line of three hyphens")
 	case ok:
 		if err := n.readFrontMatter(fm.yaml, fm.line); err != nil {
+			clampLines(err, fm.line, fm.bodyLine-1)
 			return nil, err
 		}
 		n.Body, n.BodyLine = fm.body, fm.bodyLine
@@ -357,6 +358,23 @@ func kind(v *yaml.Node) string {
 		return fmt.Sprintf("%q", v.Value)
 	}
 	return "an alias"
+}
+
+// clampLines keeps the lines of the *fileline.Errors in err within lo..hi,
+// the lines of the front matter. yaml counts a lone carriage return as a
+// line break, while a note's lines are counted by newlines, so a line yaml
+// names can lie past the front matter; it is reported at the front
+// matter's last line instead.
+func clampLines(err error, lo, hi int) {
+	var fe *fileline.Error
+	if errors.As(err, &fe) {
+		fe.Line = min(max(fe.Line, lo), hi)
+	}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			clampLines(e, lo, hi)
+		}
+	}
 }
 
 // firstBadLine returns the note's line number of the first line of text
