@@ -91,8 +91,8 @@ func (n *native) Version(ctx context.Context) (string, error) {
 // toolchainVersion returns the release of the go command goCmd from the
 // file VERSION at the root of its installation ("go1.26.8" on its first
 // line), or "" when that may not be the release that builds: unless
-// GOTOOLCHAIN is local (set so in the environment, or in the
-// installation's go.env and not in the user's go env file), the go
+// GOTOOLCHAIN is local (in the environment, else in the user's go env
+// file, else in the installation's go.env), the go
 // command may switch to another toolchain; GOROOT may name another
 // installation; a development build has no release. A new toolchain
 // installed in place brings its own VERSION file, so the cache keys made
@@ -109,16 +109,20 @@ func toolchainVersion(goCmd string) string {
 		return ""
 	}
 	root := filepath.Dir(filepath.Dir(path)) // GOROOT/bin/go
-	switch os.Getenv("GOTOOLCHAIN") {
-	case "local":
-	case "":
-		if envSetting(filepath.Join(root, "go.env"), "GOTOOLCHAIN") != "local" {
+	// The environment, then the user's go env file, then the
+	// installation's go.env say which toolchain the go command uses.
+	toolchain := os.Getenv("GOTOOLCHAIN")
+	if toolchain == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
 			return ""
 		}
-		if dir, err := os.UserConfigDir(); err != nil || envSetting(filepath.Join(dir, "go", "env"), "GOTOOLCHAIN") != "" {
-			return ""
-		}
-	default:
+		toolchain = envSetting(filepath.Join(dir, "go", "env"), "GOTOOLCHAIN")
+	}
+	if toolchain == "" {
+		toolchain = envSetting(filepath.Join(root, "go.env"), "GOTOOLCHAIN")
+	}
+	if toolchain != "local" {
 		return ""
 	}
 	data, err := os.ReadFile(filepath.Join(root, "VERSION"))

@@ -49,14 +49,18 @@ type python struct {
 	Prefix  string `json:"prefix"`  // the installation it needs to read
 	Version string `json:"version"` // "Python 3.11.7"
 	Key     string `json:"key"`     // the cache key it was stored under
+	Stamp   string `json:"stamp"`   // Exe's size and modification time when it described itself
 	err     error
 }
 
 // find asks python3 on PATH where it lives and what it is, or takes the
-// answer from c, where an earlier find stored it under the interpreter's
-// path, size and modification time: a python3 replaced or upgraded in
-// place is asked again. A python3 that is a shim for another interpreter
-// (one that may pick another each time) is asked every time.
+// answer from c, where an earlier find stored it under the path, size and
+// modification time of python3 on PATH, if the interpreter it named is
+// still the same file: a python3 replaced or upgraded in place is asked
+// again. Originals run with the interpreter itself, so their results are
+// always of the Exe and Version their keys name; a python3 that is a shim
+// choosing among interpreters (pyenv's) keeps, until the cache is
+// emptied, the one it chose when first asked.
 func (p *python) find(ctx context.Context, c *cache.Cache) error {
 	p.once.Do(func() {
 		path, err := exec.LookPath("python3")
@@ -64,8 +68,13 @@ func (p *python) find(ctx context.Context, c *cache.Cache) error {
 			p.err = ErrNoPython
 			return
 		}
-		key := pythonKey(path)
-		if key != "" && c.Get(key, p) && p.Key == key {
+		key := ""
+		if stamp := fileStamp(path); stamp != "" {
+			h := sha256.New()
+			fmt.Fprintf(h, "%s\x00python3\x00%s", cacheVersion, stamp)
+			key = hex.EncodeToString(h.Sum(nil))
+		}
+		if key != "" && c.Get(key, p) && p.Key == key && p.Stamp != "" && fileStamp(p.Exe) == p.Stamp {
 			return
 		}
 		out, err := exec.CommandContext(ctx, path, "-c",
@@ -80,34 +89,25 @@ func (p *python) find(ctx context.Context, c *cache.Cache) error {
 			return
 		}
 		p.Version, p.Exe, p.Prefix = "Python "+f[0], f[1], f[2]
-		if exe, err := filepath.EvalSymlinks(p.Exe); key != "" && err == nil && realPath(path) == exe {
-			p.Key = key
+		if p.Key, p.Stamp = key, fileStamp(p.Exe); key != "" && p.Stamp != "" {
 			c.Put(key, p)
 		}
 	})
 	return p.err
 }
 
-// pythonKey is the cache key of what the interpreter at path says of
-// itself, or "" if it cannot be read.
-func pythonKey(path string) string {
-	real := realPath(path)
-	info, err := os.Stat(real)
-	if err != nil || real == "" {
-		return ""
-	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00python3\x00%s\x00%d\x00%d", cacheVersion, real, info.Size(), info.ModTime().UnixNano())
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// realPath is path with every symbolic link followed, or "".
-func realPath(path string) string {
+// fileStamp names the file at path by its real path, size and modification
+// time, or is "" if it cannot be read.
+func fileStamp(path string) string {
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return ""
 	}
-	return real
+	info, err := os.Stat(real)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s\x00%d\x00%d", real, info.Size(), info.ModTime().UnixNano())
 }
 
 // RunOriginal runs o's block as written, with python3, or returns its
