@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/runner/cache"
 )
 
 // incrementalNotebook is five notes in a row, two sharing a tag, with no
@@ -150,5 +151,34 @@ func TestIncrementalRemoved(t *testing.T) {
 	}
 	if err := buildInto(root, out); err != nil {
 		t.Errorf("a third build refused the folder the second updated: %v", err)
+	}
+}
+
+// TestPageCache checks that a build into an empty folder takes the note
+// pages and the feed that an earlier build rendered from the results
+// cache, and that they are the pages it would render.
+func TestPageCache(t *testing.T) {
+	root := incrementalNotebook(t)
+	r := &runner.Runner{Cache: &cache.Cache{Dir: t.TempDir()}}
+	defer r.Close()
+	first := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(context.Background(), &Config{Root: root, Out: first, Runner: r}); err != nil {
+		t.Fatal(err)
+	}
+	second := filepath.Join(t.TempDir(), "public")
+	nb, err := Build(context.Background(), &Config{Root: root, Out: second, Runner: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range nb.Rendered {
+		if f == "feed.xml" || isNotePage(f) {
+			t.Errorf("%s was rendered again, though the cache holds it", f)
+		}
+	}
+	if !slices.Contains(nb.Written, "2020-01-03/index.html") {
+		t.Errorf("the second build did not write the note pages into its empty folder: wrote %v", nb.Written)
+	}
+	if got, want := snapshot(t, second), snapshot(t, first); !mapsEqual(got, want) {
+		t.Errorf("the site built from the page cache differs from the one rendered")
 	}
 }

@@ -19,8 +19,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gonotebook/notebook/notes"
 	"github.com/gonotebook/notebook/render"
 	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -258,7 +260,7 @@ func (b *builder) writeNotes() (feedKey string, err error) {
 	notes := b.site.Notes
 	feed := reversed(notes)[:min(feedSize, len(notes))]
 	feedKey = b.feedKey(feed)
-	if b.reuse("feed.xml", feedKey) {
+	if b.reuse("feed.xml", feedKey) || b.fromCache("feed.xml", feedKey) {
 		feed = nil
 	} else {
 		b.feed = make([]string, len(feed))
@@ -285,7 +287,7 @@ func (b *builder) writeNote(i int) error {
 	n := b.site.Notes[i]
 	rel := n.URL() + "index.html"
 	key := b.noteKey(i)
-	if b.reuse(rel, key) {
+	if b.reuse(rel, key) || b.fromCache(rel, key) {
 		return nil
 	}
 	p := page{Title: n.Title, Note: n, Description: describe(n)}
@@ -302,6 +304,47 @@ func (b *builder) writeNote(i int) error {
 	}
 	p.Content = template.HTML(body.String())
 	return b.execute(rel, "note", key, p)
+}
+
+// pageCacheVersion changes whenever what the page cache holds does.
+const pageCacheVersion = "notebook-page-cache-v1"
+
+// cacheKey is the key under which the results cache keeps the file made
+// from the inputs key names.
+func cacheKey(key string) string {
+	sum := sha256.Sum256([]byte(pageCacheVersion + "\x00" + key))
+	return hex.EncodeToString(sum[:])
+}
+
+// cached says which files a build keeps in the results cache, beside the
+// results (see Writing): the note pages and the feed, the files that
+// rendering notes makes.
+func cached(rel string) bool { return rel == "feed.xml" || isNotePage(rel) }
+
+// isNotePage reports whether rel is a note's page, YYYY-MM-DD[-slug]/index.html.
+func isNotePage(rel string) bool {
+	dir, file, ok := strings.Cut(rel, "/")
+	return ok && file == "index.html" && notes.IsNoteName(dir+".md")
+}
+
+// fromCache reports whether the results cache holds the file at rel made
+// from the inputs key names, and if so takes it from there.
+func (b *builder) fromCache(rel, key string) bool {
+	c := b.pageCache()
+	var data []byte
+	if c == nil || !c.Get(cacheKey(key), &data) {
+		return false
+	}
+	return b.writeMade(rel, key, data, false) == nil
+}
+
+// pageCache is the cache that keeps made files: the Runner's results
+// cache, or nil.
+func (b *builder) pageCache() *cache.Cache {
+	if b.cfg.Runner == nil {
+		return nil
+	}
+	return b.cfg.Runner.Cache
 }
 
 // parallel calls f(0), ..., f(n-1), on as many goroutines at once as
@@ -396,11 +439,23 @@ func (b *builder) writeFile(rel string, data []byte) error {
 // writeKeyed records the file at rel, made from the inputs key names, and
 // writes it into dir unless the previous build left the same bytes there.
 func (b *builder) writeKeyed(rel, key string, data []byte) error {
+	if key != "" && cached(rel) {
+		b.pageCache().Put(cacheKey(key), data)
+	}
+	return b.writeMade(rel, key, data, true)
+}
+
+// writeMade records the file at rel, made from the inputs key names
+// (fresh: by this build, else taken from the cache), and writes it into
+// dir unless the previous build left the same bytes there.
+func (b *builder) writeMade(rel, key string, data []byte, fresh bool) error {
 	sum := sha256.Sum256(data)
 	f := made{sum: hex.EncodeToString(sum[:]), key: key}
 	b.mu.Lock()
 	b.files[rel] = f
-	b.rendered = append(b.rendered, rel)
+	if fresh {
+		b.rendered = append(b.rendered, rel)
+	}
 	same := b.prev.sum(rel) == f.sum
 	if !same {
 		b.written = append(b.written, rel)
