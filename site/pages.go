@@ -330,9 +330,8 @@ func isNotePage(rel string) bool {
 // fromCache reports whether the results cache holds the file at rel made
 // from the inputs key names, and if so takes it from there.
 func (b *builder) fromCache(rel, key string) bool {
-	c := b.pageCache()
-	var data []byte
-	if c == nil || !c.Get(cacheKey(key), &data) {
+	data, ok := b.pageCache().GetBytes(cacheKey(key))
+	if !ok {
 		return false
 	}
 	return b.writeMade(rel, key, data, false) == nil
@@ -440,7 +439,7 @@ func (b *builder) writeFile(rel string, data []byte) error {
 // writes it into dir unless the previous build left the same bytes there.
 func (b *builder) writeKeyed(rel, key string, data []byte) error {
 	if key != "" && cached(rel) {
-		b.pageCache().Put(cacheKey(key), data)
+		b.pageCache().PutBytes(cacheKey(key), data)
 	}
 	return b.writeMade(rel, key, data, true)
 }
