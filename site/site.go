@@ -50,7 +50,31 @@
 //
 // The site is written into a temporary folder beside the output folder and
 // put in place only when the whole build succeeded: a failed build leaves
-// the previous site as it was.
+// the previous site as it was. A new or empty output folder gets the whole
+// site at once, the temporary folder renamed into its place.
+//
+// Over a site an earlier build made, a build makes and writes only what
+// changed. Every file is made from inputs that a key names: a note page
+// from its note, the titles and dates of the notes before and after it,
+// the results and programs its blocks show and the build's own key (the
+// running program, the base URL, whether drafts are in, the feed's time
+// and the assets' fingerprints); the index, the search page, search.json,
+// the tags page and the sitemap from every published note; a tag's page
+// from its notes; the feed from its notes and their results. The keys are
+// kept in the file InputsFile, beside the mark and listed in it. A file
+// whose key is the one the previous build recorded is kept without being
+// made again; a file made again whose bytes are those already there is not
+// written. The files that changed are written into the temporary folder,
+// then moved into the output folder one at a time, each atomically; then
+// the files the build no longer makes are removed, and folders left
+// empty; the mark is written last. While this happens the mark lists both
+// the old and the new SHA-256 of each file, so that a build killed halfway
+// leaves a folder the next build accepts and repairs.
+//
+// With a results cache (Config.Runner's), note pages and the feed are also
+// kept there, under the key of their inputs, so that a build into an empty
+// folder renders only the notes that changed since any build that used
+// the cache.
 //
 // A build never destroys what it did not make. It writes a mark, the file
 // .notebook-site (see MarkFile), into every site it makes, listing each
