@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -100,17 +101,47 @@ func newKeys(cfg *Config, assets map[string]string) *keys {
 }
 
 // program identifies the running program, whose templates and code make
-// the pages: its path, size and modification time, which change whenever
-// it is built again. If it cannot be found, every build is new.
+// the pages: by its Go build ID, which is the same for the same program
+// however often it is built (so that go run, which builds it afresh each
+// time, still finds its earlier builds' files); else by its path, size and
+// modification time. If it cannot be read, every build is new.
 func program() string {
 	exe, err := os.Executable()
-	if err == nil {
-		var info fs.FileInfo
-		if info, err = os.Stat(exe); err == nil {
-			return fmt.Sprintf("%s %d %d", exe, info.Size(), info.ModTime().UnixNano())
-		}
+	if err != nil {
+		return fmt.Sprintf("unknown %d %d", os.Getpid(), time.Now().UnixNano())
 	}
-	return fmt.Sprintf("unknown %d %d", os.Getpid(), time.Now().UnixNano())
+	if id := buildID(exe); id != "" {
+		return "go build ID " + id
+	}
+	info, err := os.Stat(exe)
+	if err != nil {
+		return fmt.Sprintf("unknown %d %d", os.Getpid(), time.Now().UnixNano())
+	}
+	return fmt.Sprintf("%s %d %d", exe, info.Size(), info.ModTime().UnixNano())
+}
+
+// buildID returns the Go build ID of the ELF program exe, from its note
+// .note.go.buildid (name "Go", type 4, the ID as its description), or "".
+func buildID(exe string) string {
+	f, err := elf.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sec := f.Section(".note.go.buildid")
+	if sec == nil {
+		return ""
+	}
+	data, err := sec.Data()
+	if err != nil || len(data) < 16 {
+		return ""
+	}
+	order := f.ByteOrder
+	namesz, descsz, typ := order.Uint32(data), order.Uint32(data[4:]), order.Uint32(data[8:])
+	if namesz != 4 || typ != 4 || string(data[12:16]) != "Go\x00\x00" || uint32(len(data)-16) < descsz {
+		return ""
+	}
+	return string(data[16 : 16+descsz])
 }
 
 // sum returns a key: the build's, then each part, as hex.

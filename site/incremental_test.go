@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -180,5 +181,25 @@ func TestPageCache(t *testing.T) {
 	}
 	if got, want := snapshot(t, second), snapshot(t, first); !mapsEqual(got, want) {
 		t.Errorf("the site built from the page cache differs from the one rendered")
+	}
+}
+
+// TestBuildID reads the test program's own Go build ID, as go tool buildid
+// does, where the program is ELF.
+func TestBuildID(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := buildID(exe)
+	if got == "" {
+		t.Skip("no Go build ID note: not an ELF program")
+	}
+	out, err := exec.Command("go", "tool", "buildid", exe).Output()
+	if err != nil {
+		t.Skipf("go tool buildid: %v", err)
+	}
+	if want := strings.TrimSpace(string(out)); got != want {
+		t.Errorf("buildID = %q; go tool buildid says %q", got, want)
 	}
 }
