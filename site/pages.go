@@ -172,6 +172,7 @@ func renderSite(cfg *Config, nb *Notebook, dir string, prev previous) (*builder,
 	return b, b.renderAll()
 }
 
+// newBuilder returns the builder of one site.
 func newBuilder(cfg *Config, nb *Notebook, dir string, prev previous) (*builder, error) {
 	base, err := cfg.baseURL()
 	if err != nil {
@@ -184,10 +185,10 @@ func newBuilder(cfg *Config, nb *Notebook, dir string, prev previous) (*builder,
 	return &builder{cfg: cfg, nb: nb, md: md, dir: dir, base: base, site: &siteData{}, prev: prev, files: map[string]made{}}, nil
 }
 
+// renderAll makes every file of the site.
 func (b *builder) renderAll() error {
 	cfg, nb, md := b.cfg, b.nb, b.md
 	var err error
-	b.site = &siteData{}
 	tags := map[string][]*Note{}
 	for _, n := range nb.Notes {
 		if !n.Draft || cfg.Drafts {
