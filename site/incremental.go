@@ -177,7 +177,7 @@ func (k *keys) note(n *Note) string {
 	return s
 }
 
-// notes returns the hash of the notes, in order.
+// notesOf returns the hash of the notes, in order.
 func (k *keys) notesOf(ns []*Note) string {
 	h := sha256.New()
 	for _, n := range ns {

@@ -2,6 +2,8 @@ package site
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -201,5 +203,39 @@ func TestBuildID(t *testing.T) {
 	}
 	if want := strings.TrimSpace(string(out)); got != want {
 		t.Errorf("buildID = %q; go tool buildid says %q", got, want)
+	}
+}
+
+// TestHalfUpdated checks that a folder left by a build killed while it
+// moved files into place (its mark listing the old and the new SHA-256
+// of a file, the file holding either) is one the next build accepts and
+// repairs.
+func TestHalfUpdated(t *testing.T) {
+	root := incrementalNotebook(t)
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, root, out)
+	prev := readPrevious(out)
+	const page = "2020-01-03/index.html"
+	newer := []byte("<!doctype html><p>the page a killed build moved into place</p>\n")
+	sum := sha256.Sum256(newer)
+	both := mark{}
+	for name, sums := range prev.mark {
+		both[name] = sums
+	}
+	both[page] = append(both[page], hex.EncodeToString(sum[:]))
+	if err := os.WriteFile(filepath.Join(out, MarkFile), both.bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, filepath.FromSlash(page)), newer, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rendered, written := build(t, root, out)
+	if !slices.Contains(rendered, page) || !slices.Contains(written, page) {
+		t.Errorf("the build did not render and write %s again: rendered %v, wrote %v", page, rendered, written)
+	}
+	fresh := filepath.Join(t.TempDir(), "public")
+	build(t, root, fresh)
+	if got, want := snapshot(t, out), snapshot(t, fresh); !mapsEqual(got, want) {
+		t.Errorf("the repaired site differs from the one built from nothing")
 	}
 }
