@@ -164,12 +164,56 @@ type Doc struct {
 // Doc is returned too, with the error (see the package documentation).
 func (m *Markdown) Parse(path string, body []byte, firstLine int) (*Doc, error) {
 	d := &Doc{Path: path, md: m, source: body, firstLine: firstLine}
-	ctx := parser.NewContext(parser.WithIDs(newIDs()))
-	ctx.Set(docKey, d)
-	d.root = m.gm.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
+	d.root = m.parse(d)
 	err := errors.Join(d.errs...)
 	d.errs = nil
 	return d, err
+}
+
+// DropTree frees the note's parsed tree, keeping everything else the Doc
+// holds: its blocks, headings, sections and warnings. Render then parses
+// the body again for each call, into a tree of its own that points at this
+// Doc's blocks and headings. A build of many notes drops each tree once it
+// has read the note, so that the trees of a whole notebook, many times the
+// size of its text, are never alive at once.
+func (d *Doc) DropTree() { d.root = nil }
+
+// tree returns the note's parsed tree, parsing the body again if the tree
+// was dropped. The same body parses to the same blocks and headings, in the
+// same order; the new tree is pointed at the Doc's own, which callers hold.
+func (d *Doc) tree() ast.Node {
+	if d.root != nil {
+		return d.root
+	}
+	again := &Doc{Path: d.Path, md: d.md, source: d.source, firstLine: d.firstLine}
+	root := d.md.parse(again)
+	if len(again.Blocks) != len(d.Blocks) || len(again.Headings) != len(d.Headings) {
+		return root // cannot happen: parsing is deterministic
+	}
+	headings := make(map[*Heading]*Heading, len(d.Headings))
+	for i, h := range again.Headings {
+		headings[h] = d.Headings[i]
+	}
+	ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *figureNode:
+			n.block = d.Blocks[n.block.Index]
+		case *headingNode:
+			n.heading = headings[n.heading]
+		}
+		return ast.WalkContinue, nil
+	})
+	return root
+}
+
+// parse parses d's body into a tree, filling in d as it goes.
+func (m *Markdown) parse(d *Doc) ast.Node {
+	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	ctx.Set(docKey, d)
+	return m.gm.Parser().Parse(text.NewReader(d.source), parser.WithContext(ctx))
 }
 
 // Parse parses one note with a Markdown of its own; a build that parses
@@ -212,7 +256,7 @@ func (d *Doc) Render(w io.Writer, opts Options) error {
 		}
 	}
 	bw := newWriter(w, &opts)
-	if err := d.md.gm.Renderer().Render(bw, d.source, d.root); err != nil {
+	if err := d.md.gm.Renderer().Render(bw, d.source, d.tree()); err != nil {
 		return err
 	}
 	if opts.SectionEnd != nil && bw.section != nil {

@@ -216,3 +216,47 @@ func TestSectionEnd(t *testing.T) {
 		t.Errorf("the last section's end is not at the end:\n%s", got)
 	}
 }
+
+// TestDropTree checks that a note whose tree was dropped renders the same
+// HTML, with the same blocks and headings, as before.
+func TestDropTree(t *testing.T) {
+	m := New()
+	doc, err := m.Parse("notes/2018-10-30.md", []byte(note), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func() (string, []*Block, []*Heading) {
+		var blocks []*Block
+		var headings []*Heading
+		var b bytes.Buffer
+		err := doc.Render(&b, Options{
+			Figure: func(w io.Writer, blk *Block) error {
+				blocks = append(blocks, blk)
+				_, err := fmt.Fprintf(w, "<figure>%d</figure>", blk.Index)
+				return err
+			},
+			SectionEnd: func(w io.Writer, h *Heading) error {
+				headings = append(headings, h)
+				return nil
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.String(), blocks, headings
+	}
+	want, wantBlocks, wantHeadings := render()
+	doc.DropTree()
+	for range 2 {
+		got, blocks, headings := render()
+		if got != want {
+			t.Errorf("after DropTree, Render gave\n%s\nwant\n%s", got, want)
+		}
+		if !slices.Equal(blocks, wantBlocks) || !slices.Equal(blocks, doc.Blocks) {
+			t.Errorf("after DropTree, the figures got blocks %v, want the Doc's own %v", blocks, doc.Blocks)
+		}
+		if !slices.Equal(headings, wantHeadings) || len(headings) == 0 {
+			t.Errorf("after DropTree, SectionEnd got headings %v, want %v", headings, wantHeadings)
+		}
+	}
+}

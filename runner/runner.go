@@ -346,9 +346,12 @@ func cacheKey(s *snippets.Snippet, engine, version string) (string, error) {
 		if name == snippets.ExpectFile {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(s.Dir, name))
-		if err != nil {
-			return "", err
+		data := s.Source // main.go, read when the snippet was loaded
+		if name != snippets.MainFile || data == nil {
+			var err error
+			if data, err = os.ReadFile(filepath.Join(s.Dir, name)); err != nil {
+				return "", err
+			}
 		}
 		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
 		h.Write(data)

@@ -68,7 +68,12 @@ const feedSize = 20
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-func (b *builder) writeFeed() error {
+// writeFeed writes the feed from the bodies writeNotes rendered, unless
+// writeNotes reused the previous build's.
+func (b *builder) writeFeed(key string) error {
+	if b.has("feed.xml") {
+		return nil
+	}
 	updated := b.cfg.Now
 	if updated.IsZero() && len(b.site.Notes) > 0 {
 		updated = b.site.Notes[len(b.site.Notes)-1].Date
@@ -101,7 +106,7 @@ func (b *builder) writeFeed() error {
 		}
 		f.Entries = append(f.Entries, e)
 	}
-	return b.writeXML("feed.xml", f)
+	return b.writeXML("feed.xml", key, f)
 }
 
 type sitemap struct {
@@ -117,7 +122,17 @@ type sitemapURL struct {
 // writeSitemap lists every page a search engine should know: the index,
 // the notes and the tag pages (not search or 404), and robots.txt, which
 // points to it.
-func (b *builder) writeSitemap() error {
+func (b *builder) writeSitemap(key string) error {
+	if !b.reuse("sitemap.xml", key) {
+		if err := b.writeXML("sitemap.xml", key, b.sitemap()); err != nil {
+			return err
+		}
+	}
+	return b.writeFile("robots.txt", []byte("User-agent: *\nAllow: /\n\nSitemap: "+b.abs("sitemap.xml")+"\n"))
+}
+
+// sitemap lists the pages of the site map.
+func (b *builder) sitemap() sitemap {
 	sm := sitemap{URLs: []sitemapURL{{Loc: b.base.String()}}}
 	for _, n := range reversed(b.site.Notes) {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs(n.URL()), LastMod: n.DateString()})
@@ -128,13 +143,12 @@ func (b *builder) writeSitemap() error {
 	for _, t := range b.site.Tags {
 		sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs(tagPath(t.Name))})
 	}
-	if err := b.writeXML("sitemap.xml", sm); err != nil {
-		return err
-	}
-	return b.writeFile("robots.txt", []byte("User-agent: *\nAllow: /\n\nSitemap: "+b.abs("sitemap.xml")+"\n"))
+	return sm
 }
 
-func (b *builder) writeXML(rel string, v any) error {
+// writeXML writes v as XML into the file at rel, made from the inputs key
+// names.
+func (b *builder) writeXML(rel, key string, v any) error {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
@@ -143,5 +157,5 @@ func (b *builder) writeXML(rel string, v any) error {
 		return fmt.Errorf("%s: %v", rel, err)
 	}
 	buf.WriteByte('\n')
-	return b.writeFile(rel, buf.Bytes())
+	return b.writeKeyed(rel, key, buf.Bytes())
 }

@@ -129,8 +129,10 @@ func replaceable(dir string) error {
 }
 
 // A mark is what a MarkFile lists: the SHA-256, in hex, of each file by
-// its slash-separated path from the site's root.
-type mark map[string]string
+// its slash-separated path from the site's root. A file listed twice may
+// hold either: an update in place lists both the old and the new while it
+// works (see updateInPlace).
+type mark map[string][]string
 
 // readMark reads dir's MarkFile. A mark that is not one a build writes is
 // a refusal.
@@ -150,7 +152,7 @@ func readMark(dir string) (mark, error) {
 		if _, err := hex.DecodeString(sum); !ok || err != nil || len(sum) != 2*sha256.Size || !fs.ValidPath(name) || name == MarkFile {
 			return nil, refusal(fmt.Sprintf("its %s is not one a build writes (line %d)", MarkFile, n))
 		}
-		m[name] = sum
+		m[name] = append(m[name], sum)
 	}
 	return m, sc.Err()
 }
@@ -183,14 +185,14 @@ func (m mark) covers(dir string) error {
 				return fs.SkipDir
 			}
 		case rel == MarkFile && d.Type().IsRegular():
-		case !d.Type().IsRegular() || m[rel] == "":
+		case !d.Type().IsRegular() || len(m[rel]) == 0:
 			stray = append(stray, rel)
 		default:
 			sum, err := fileSum(p)
 			if err != nil {
 				return err
 			}
-			if sum != m[rel] {
+			if !slices.Contains(m[rel], sum) {
 				changed = append(changed, rel)
 			}
 		}

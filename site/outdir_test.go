@@ -113,7 +113,7 @@ func TestOutMissingOrEmptyIsWritten(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", out, err)
 		}
-		if m["index.html"] == "" || m["2020-01-02/index.html"] == "" {
+		if len(m["index.html"]) == 0 || len(m["2020-01-02/index.html"]) == 0 {
 			t.Errorf("%s's mark lacks the pages it wrote: %v", out, m)
 		}
 	}

@@ -2,7 +2,9 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"go/doc/comment"
@@ -17,8 +19,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gonotebook/notebook/notes"
 	"github.com/gonotebook/notebook/render"
 	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -147,22 +151,45 @@ type builder struct {
 	site   *siteData
 	feed   []string // the feed's notes' bodies, newest first
 	worker string   // the in-browser interpreter's worker, from the site root; "" if none
+	keys   *keys
+	prev   previous // what the previous build left in the output folder
 
-	mu    sync.Mutex // guards files, as pages are written concurrently
-	files []string   // every file written, from the site root
+	mu       sync.Mutex      // guards what follows, as pages are written concurrently
+	files    map[string]made // every file of the site, from the site root
+	rendered []string        // the files made afresh: not reused by their inputs' key
+	written  []string        // the files written into dir: new, or changed
 }
 
-// renderSite writes every page of the site into dir.
-func renderSite(cfg *Config, nb *Notebook, dir string) error {
+// renderSite makes every file of the site, and writes into dir those that
+// prev, the output folder's previous build, does not already hold: it
+// reuses a file whose inputs' key is the one prev recorded without
+// making it again, and writes a file it made only if its bytes differ
+// from prev's.
+func renderSite(cfg *Config, nb *Notebook, dir string, prev previous) (*builder, error) {
+	b, err := newBuilder(cfg, nb, dir, prev)
+	if err != nil {
+		return nil, err
+	}
+	return b, b.renderAll()
+}
+
+// newBuilder returns the builder of one site.
+func newBuilder(cfg *Config, nb *Notebook, dir string, prev previous) (*builder, error) {
 	base, err := cfg.baseURL()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	md := nb.md
 	if md == nil {
 		md = render.New()
 	}
-	b := &builder{cfg: cfg, nb: nb, md: md, dir: dir, base: base, site: &siteData{}}
+	return &builder{cfg: cfg, nb: nb, md: md, dir: dir, base: base, site: &siteData{}, prev: prev, files: map[string]made{}}, nil
+}
+
+// renderAll makes every file of the site.
+func (b *builder) renderAll() error {
+	cfg, nb, md := b.cfg, b.nb, b.md
+	var err error
 	tags := map[string][]*Note{}
 	for _, n := range nb.Notes {
 		if !n.Draft || cfg.Drafts {
@@ -184,50 +211,65 @@ func renderSite(cfg *Config, nb *Notebook, dir string) error {
 	if b.worker, err = b.writePlay(); err != nil {
 		return err
 	}
+	b.keys = newKeys(cfg, b.assets, b.worker)
+	all := b.keys.notesOf(b.site.Notes)
 	b.tmpl, err = template.New("").Funcs(funcs).Funcs(template.FuncMap{"language": md.LanguageName}).
 		ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return err
 	}
 	newest := reversed(b.site.Notes)
-	if err := b.page("index.html", "index", page{Section: "notes", Notes: newest,
-		Description: "Dated notes; beside each code block, a Go program that does the same and the output it printed."}); err != nil {
+	if err := b.page("index.html", "index", b.keys.sum("index", all), func() page {
+		return page{Section: "notes", Notes: newest,
+			Description: "Dated notes; beside each code block, a Go program that does the same and the output it printed."}
+	}); err != nil {
 		return err
 	}
-	if err := b.page("404.html", "404", page{Title: "Not found"}); err != nil {
+	if err := b.page("404.html", "404", b.keys.sum("404"), func() page { return page{Title: "Not found"} }); err != nil {
 		return err
 	}
-	if err := b.page("search/index.html", "search", page{Title: "Search", Section: "search", Notes: newest}); err != nil {
+	if err := b.page("search/index.html", "search", b.keys.sum("search", all), func() page {
+		return page{Title: "Search", Section: "search", Notes: newest}
+	}); err != nil {
 		return err
 	}
-	if err := b.page("tags/index.html", "tags", page{Title: "Tags", Section: "tags"}); err != nil {
+	if err := b.page("tags/index.html", "tags", b.keys.sum("tags", all), func() page { return page{Title: "Tags", Section: "tags"} }); err != nil {
 		return err
 	}
 	for _, t := range b.site.Tags {
-		p := page{Title: "Tagged " + t.Name, Section: "tags", Tag: t.Name, Notes: t.Notes}
-		if err := b.page(tagDir(t.Name)+"index.html", "tag", p); err != nil {
+		key := b.keys.sum("tag", t.Name, b.keys.notesOf(t.Notes))
+		if err := b.page(tagDir(t.Name)+"index.html", "tag", key, func() page {
+			return page{Title: "Tagged " + t.Name, Section: "tags", Tag: t.Name, Notes: t.Notes}
+		}); err != nil {
 			return err
 		}
 	}
-	if err := b.writeNotes(); err != nil {
+	feedKey, err := b.writeNotes()
+	if err != nil {
 		return err
 	}
 	if err := b.writeSearchIndex(); err != nil {
 		return err
 	}
-	if err := b.writeFeed(); err != nil {
+	if err := b.writeFeed(feedKey); err != nil {
 		return err
 	}
-	return b.writeSitemap()
+	return b.writeSitemap(b.keys.sum("sitemap", all))
 }
 
 // writeNotes renders each published note once and writes its page, and
 // renders the newest feedSize notes once more, without heading anchors and
-// with the feed's figures, for the feed; on every core.
-func (b *builder) writeNotes() error {
+// with the feed's figures, for the feed; on every core. A page, or the
+// feed, whose inputs are those of the previous build is not rendered.
+func (b *builder) writeNotes() (feedKey string, err error) {
 	notes := b.site.Notes
 	feed := reversed(notes)[:min(feedSize, len(notes))]
-	b.feed = make([]string, len(feed))
+	feedKey = b.feedKey(feed)
+	if b.reuse("feed.xml", feedKey) || b.fromCache("feed.xml", feedKey) {
+		feed = nil
+	} else {
+		b.feed = make([]string, len(feed))
+	}
 	errs := make([]error, len(notes)+len(feed))
 	parallel(len(errs), func(i int) {
 		if i < len(notes) {
@@ -242,12 +284,17 @@ func (b *builder) writeNotes() error {
 		}
 		b.feed[i-len(notes)] = body.String()
 	})
-	return errors.Join(errs...)
+	return feedKey, errors.Join(errs...)
 }
 
 // writeNote renders the i-th published note and writes its page.
 func (b *builder) writeNote(i int) error {
 	n := b.site.Notes[i]
+	rel := n.URL() + "index.html"
+	key := b.noteKey(i)
+	if b.reuse(rel, key) || b.fromCache(rel, key) {
+		return nil
+	}
 	p := page{Title: n.Title, Note: n, Description: describe(n)}
 	if i > 0 {
 		p.Prev = b.site.Notes[i-1]
@@ -261,7 +308,47 @@ func (b *builder) writeNote(i int) error {
 		return fmt.Errorf("%s: %v", n.Path, err)
 	}
 	p.Content = template.HTML(body.String())
-	return b.page(n.URL()+"index.html", "note", p)
+	return b.execute(rel, "note", key, p)
+}
+
+// pageCacheVersion changes whenever what the page cache holds does.
+const pageCacheVersion = "notebook-page-cache-v1"
+
+// cacheKey is the key under which the results cache keeps the file made
+// from the inputs key names.
+func cacheKey(key string) string {
+	sum := sha256.Sum256([]byte(pageCacheVersion + "\x00" + key))
+	return hex.EncodeToString(sum[:])
+}
+
+// cached says which files a build keeps in the results cache, beside the
+// results (see Writing): the note pages and the feed, the files that
+// rendering notes makes.
+func cached(rel string) bool { return rel == "feed.xml" || isNotePage(rel) }
+
+// isNotePage reports whether rel is a note's page, YYYY-MM-DD[-slug]/index.html.
+func isNotePage(rel string) bool {
+	dir, file, ok := strings.Cut(rel, "/")
+	return ok && file == "index.html" && notes.IsNoteName(dir+".md")
+}
+
+// fromCache reports whether the results cache holds the file at rel made
+// from the inputs key names, and if so takes it from there.
+func (b *builder) fromCache(rel, key string) bool {
+	data, ok := b.pageCache().GetBytes(cacheKey(key))
+	if !ok {
+		return false
+	}
+	return b.writeMade(rel, key, data, false) == nil
+}
+
+// pageCache is the cache that keeps made files: the Runner's results
+// cache, or nil.
+func (b *builder) pageCache() *cache.Cache {
+	if b.cfg.Runner == nil {
+		return nil
+	}
+	return b.cfg.Runner.Cache
 }
 
 // parallel calls f(0), ..., f(n-1), on as many goroutines at once as
@@ -301,8 +388,18 @@ var funcs = template.FuncMap{
 	"scrollable": scrollable,
 }
 
-// page executes the named template into the file at rel.
-func (b *builder) page(rel, name string, p page) error {
+// page executes the named template, with the page that p returns, into
+// the file at rel, unless the previous build made that file from the same
+// inputs, which key names.
+func (b *builder) page(rel, name, key string, p func() page) error {
+	if b.reuse(rel, key) {
+		return nil
+	}
+	return b.execute(rel, name, key, p())
+}
+
+// execute executes the named template into the file at rel.
+func (b *builder) execute(rel, name, key string, p page) error {
 	p.Root = strings.Repeat("../", strings.Count(rel, "/"))
 	if rel == "404.html" {
 		// Served in place of any missing page, at any depth.
@@ -314,17 +411,68 @@ func (b *builder) page(rel, name string, p page) error {
 	if err := b.tmpl.ExecuteTemplate(&buf, name, &p); err != nil {
 		return fmt.Errorf("%s: %v", rel, err)
 	}
-	return b.writeFile(rel, buf.Bytes())
+	return b.writeKeyed(rel, key, buf.Bytes())
 }
 
+// reuse reports whether the previous build made the file at rel from the
+// inputs key names, and if so keeps that file as it is.
+func (b *builder) reuse(rel, key string) bool {
+	sum := b.prev.sum(rel)
+	if key == "" || sum == "" || b.prev.inputs[rel] != key {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.files[rel] = made{sum: sum, key: key}
+	return true
+}
+
+// has reports whether the file at rel is already part of the site.
+func (b *builder) has(rel string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, ok := b.files[rel]
+	return ok
+}
+
+// writeFile records the file at rel, made every time, and writes it into
+// dir unless the previous build left the same bytes there.
 func (b *builder) writeFile(rel string, data []byte) error {
+	return b.writeKeyed(rel, "", data)
+}
+
+// writeKeyed records the file at rel, made from the inputs key names, and
+// writes it into dir unless the previous build left the same bytes there.
+func (b *builder) writeKeyed(rel, key string, data []byte) error {
+	if key != "" && cached(rel) {
+		b.pageCache().PutBytes(cacheKey(key), data)
+	}
+	return b.writeMade(rel, key, data, true)
+}
+
+// writeMade records the file at rel, made from the inputs key names
+// (fresh: by this build, else taken from the cache), and writes it into
+// dir unless the previous build left the same bytes there.
+func (b *builder) writeMade(rel, key string, data []byte, fresh bool) error {
+	sum := sha256.Sum256(data)
+	f := made{sum: hex.EncodeToString(sum[:]), key: key}
+	b.mu.Lock()
+	b.files[rel] = f
+	if fresh {
+		b.rendered = append(b.rendered, rel)
+	}
+	same := b.prev.sum(rel) == f.sum
+	if !same {
+		b.written = append(b.written, rel)
+	}
+	b.mu.Unlock()
+	if same {
+		return nil
+	}
 	p := filepath.Join(b.dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	b.mu.Lock()
-	b.files = append(b.files, rel)
-	b.mu.Unlock()
 	return os.WriteFile(p, data, 0o644)
 }
 

@@ -27,6 +27,10 @@ type searchEntry struct {
 const searchVersion = 1
 
 func (b *builder) writeSearchIndex() error {
+	key := b.searchKey()
+	if b.reuse("search.json", key) {
+		return nil
+	}
 	idx := searchIndex{Version: searchVersion, Entries: []searchEntry{}}
 	for _, n := range reversed(b.site.Notes) {
 		title := n.titleHeading()
@@ -57,5 +61,5 @@ func (b *builder) writeSearchIndex() error {
 	if err != nil {
 		return err
 	}
-	return b.writeFile("search.json", data)
+	return b.writeKeyed("search.json", key, data)
 }

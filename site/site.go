@@ -55,7 +55,31 @@
 //
 // The site is written into a temporary folder beside the output folder and
 // put in place only when the whole build succeeded: a failed build leaves
-// the previous site as it was.
+// the previous site as it was. A new or empty output folder gets the whole
+// site at once, the temporary folder renamed into its place.
+//
+// Over a site an earlier build made, a build makes and writes only what
+// changed. Every file is made from inputs that a key names: a note page
+// from its note, the titles and dates of the notes before and after it,
+// the results and programs its blocks show and the build's own key (the
+// running program, the base URL, whether drafts are in, the feed's time
+// and the assets' fingerprints); the index, the search page, search.json,
+// the tags page and the sitemap from every published note; a tag's page
+// from its notes; the feed from its notes and their results. The keys are
+// kept in the file InputsFile, beside the mark and listed in it. A file
+// whose key is the one the previous build recorded is kept without being
+// made again; a file made again whose bytes are those already there is not
+// written. The files that changed are written into the temporary folder,
+// then moved into the output folder one at a time, each atomically; then
+// the files the build no longer makes are removed, and folders left
+// empty; the mark is written last. While this happens the mark lists both
+// the old and the new SHA-256 of each file, so that a build killed halfway
+// leaves a folder the next build accepts and repairs.
+//
+// With a results cache (Config.Runner's), note pages and the feed are also
+// kept there, under the key of their inputs, so that a build into an empty
+// folder renders only the notes that changed since any build that used
+// the cache.
 //
 // A build never destroys what it did not make. It writes a mark, the file
 // .notebook-site (see MarkFile), into every site it makes, listing each
@@ -174,6 +198,13 @@ type Notebook struct {
 	// Originals holds the runs of the blocks that were run as written,
 	// beside their snippets (a snippet's original option).
 	Originals map[*render.Block]*OriginalRun
+	// Rendered lists the files of the site that the build made afresh, by
+	// their paths from the site's root, sorted; the others it kept from
+	// the previous build, whose inputs were the same (see Writing).
+	Rendered []string
+	// Written lists the files the build wrote, because they were new or
+	// their bytes changed: a subset of Rendered, sorted.
+	Written []string
 	// Warnings are problems in the notes that do not stop a build, each
 	// at its file (and line): Markdown files in notes/ that are not read,
 	// empty notes, fence languages chroma does not know.
@@ -201,13 +232,18 @@ func Load(cfg *Config) (*Notebook, error) {
 	}
 	var all []*snippets.Snippet
 	broken := map[string]bool{}
-	for _, id := range ids {
-		s, err := snippets.Load(cfg.snippetsDir(), id)
-		if err != nil {
+	loaded := make([]*snippets.Snippet, len(ids))
+	loadErrs := make([]error, len(ids))
+	parallel(len(ids), func(i int) {
+		loaded[i], loadErrs[i] = snippets.Load(cfg.snippetsDir(), ids[i])
+	})
+	for i, id := range ids {
+		if err := loadErrs[i]; err != nil {
 			errs = append(errs, err)
 			broken[id] = true
 			continue
 		}
+		s := loaded[i]
 		nb.Snippets[s.ID] = s
 		all = append(all, s)
 	}
@@ -215,8 +251,13 @@ func Load(cfg *Config) (*Notebook, error) {
 	nb.md = render.New()
 	docs := make([]*render.Doc, len(list))
 	parseErrs := make([]error, len(list))
+	// Each tree is dropped once read: the page's render parses the note
+	// again, so that a notebook's trees are never all alive at once.
 	parallel(len(list), func(i int) {
 		docs[i], parseErrs[i] = nb.md.Parse(list[i].Path, list[i].Body, list[i].BodyLine)
+		if docs[i] != nil {
+			docs[i].DropTree()
+		}
 	})
 	for i, n := range list {
 		doc := docs[i]
@@ -305,19 +346,24 @@ func (nb *Notebook) checkOriginals() []error {
 
 // Linked returns the ids of the snippets the notes link to, sorted.
 func (nb *Notebook) Linked() []string {
+	seen := map[string]bool{}
 	var ids []string
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
 	for _, n := range nb.Notes {
 		for _, b := range n.Doc.Blocks {
-			if b.Linked() && nb.Snippets[b.Snippet] != nil && !slices.Contains(ids, b.Snippet) {
-				ids = append(ids, b.Snippet)
+			if b.Linked() && nb.Snippets[b.Snippet] != nil {
+				add(b.Snippet)
 			}
 		}
 	}
 	for _, list := range nb.Entries {
 		for _, s := range list {
-			if !slices.Contains(ids, s.ID) {
-				ids = append(ids, s.ID)
-			}
+			add(s.ID)
 		}
 	}
 	slices.Sort(ids)
@@ -348,10 +394,14 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 	// say so, run too.
 	blocks := map[*runner.Original]*render.Block{}
 	where := map[*render.Block]string{}
+	running := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		running[id] = true
+	}
 	for _, n := range nb.Notes {
 		for _, b := range n.Doc.Blocks {
 			s := nb.Snippets[b.Snippet]
-			if !b.Linked() || s == nil || !slices.Contains(ids, s.ID) || !s.Options.Original.Runs() {
+			if !b.Linked() || s == nil || !running[s.ID] || !s.Options.Original.Runs() {
 				continue
 			}
 			o := &runner.Original{Snippet: s, Lang: b.Lang, Code: b.Code}
@@ -480,9 +530,13 @@ func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
 	return nb, write(cfg, nb)
 }
 
-// write renders the site into a fresh folder beside the output folder,
-// marks it, and swaps it into place, if the output folder is one a build
-// may replace.
+// write renders the site and puts it in place, if the output folder is
+// one a build may replace. A new or empty output folder gets the whole
+// site, rendered into a fresh folder beside it and swapped into place.
+// Over the previous build's site, only what changed is rendered and
+// written, into a fresh folder beside it, then moved into place file by
+// file (see update); a build that fails before then leaves the folder as
+// it was.
 func write(cfg *Config, nb *Notebook) error {
 	out, err := checkOut(cfg)
 	if err != nil {
@@ -491,16 +545,27 @@ func write(cfg *Config, nb *Notebook) error {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
+	prev := readPrevious(out)
 	tmp, err := makeTemp(out)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if err := renderSite(cfg, nb, tmp); err != nil {
+	b, err := renderSite(cfg, nb, tmp, prev)
+	if err != nil {
 		return err
 	}
-	if err := writeMark(tmp); err != nil {
+	if err := b.writeFile(InputsFile, inputs(b.files)); err != nil {
 		return err
 	}
-	return replace(tmp, out)
+	slices.Sort(b.rendered)
+	slices.Sort(b.written)
+	nb.Rendered, nb.Written = b.rendered, b.written
+	if prev.mark == nil {
+		if err := os.WriteFile(filepath.Join(tmp, MarkFile), markOf(b.files), 0o644); err != nil {
+			return err
+		}
+		return replace(tmp, out)
+	}
+	return updateInPlace(tmp, out, prev, b.files, b.written)
 }

@@ -176,6 +176,7 @@ func TestSiteFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
+		".notebook-inputs",
 		".notebook-site",
 		"2020-01-01-first/index.html",
 		"2020-02-02/index.html",

@@ -1,7 +1,8 @@
 // Package cache stores the results of runs on disk, by key.
 //
 // A Cache is a folder of JSON files, one per key, two levels deep
-// (ab/abcdef….json). A nil *Cache stores nothing and finds nothing, so a
+// (ab/abcdef….json); bytes stored as they are (PutBytes) are files of
+// their own (ab/abcdef….bin). A nil *Cache stores nothing and finds nothing, so a
 // caller that runs without a cache needs no special case. What a key covers
 // is the caller's business (see package runner); the cache only keeps
 // values under it. Writing is atomic: a reader sees a whole entry or none.
@@ -20,6 +21,7 @@
 package cache
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -232,7 +234,58 @@ func (c *Cache) Put(key string, v any) {
 	if err != nil {
 		return
 	}
-	p := c.path(key)
+	c.write(c.path(key), data)
+}
+
+// GetBytes returns the bytes stored under key by PutBytes, if the cache
+// itself wrote them. An entry whose MAC is wrong is removed. Bytes are
+// kept as they are, not as JSON, so that large values cost no decoding.
+func (c *Cache) GetBytes(key string) ([]byte, bool) {
+	if c == nil || len(key) < 3 {
+		return nil, false
+	}
+	secret := c.key()
+	if secret == nil {
+		return nil, false
+	}
+	p := c.bytesPath(key)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, false
+	}
+	sum, value, ok := bytes.Cut(data, []byte("\n"))
+	if !ok || !hmac.Equal(sum, []byte(mac(secret, bytesPrefix+key, value))) {
+		os.Remove(p)
+		return nil, false
+	}
+	return value, true
+}
+
+// PutBytes stores data under key, for GetBytes: a line with the MAC, then
+// the bytes.
+func (c *Cache) PutBytes(key string, data []byte) {
+	if c == nil || len(key) < 3 {
+		return
+	}
+	secret := c.key()
+	if secret == nil {
+		return
+	}
+	entry := make([]byte, 0, 2*sha256.Size+1+len(data))
+	entry = append(entry, mac(secret, bytesPrefix+key, data)...)
+	entry = append(entry, '\n')
+	c.write(c.bytesPath(key), append(entry, data...))
+}
+
+// bytesPrefix sets the MACs of PutBytes apart from those of Put.
+const bytesPrefix = "bytes\x00"
+
+func (c *Cache) bytesPath(key string) string {
+	return filepath.Join(c.Dir, key[:2], key+".bin")
+}
+
+// write writes data to the file p atomically, or not at all.
+func (c *Cache) write(p string, data []byte) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return
 	}

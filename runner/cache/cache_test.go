@@ -169,3 +169,47 @@ func TestNoHardLinks(t *testing.T) {
 		t.Errorf("warnings %q, want one about hard links", warnings)
 	}
 }
+
+// TestBytes stores bytes as they are and refuses them once changed by
+// anything without the key, or stored under another key.
+func TestBytes(t *testing.T) {
+	c := &Cache{Dir: t.TempDir()}
+	const key = "abcdef0123"
+	if _, ok := c.GetBytes(key); ok {
+		t.Fatal("an empty cache found bytes")
+	}
+	want := []byte("<p>a page\nof two lines</p>")
+	c.PutBytes(key, want)
+	got, ok := c.GetBytes(key)
+	if !ok || string(got) != string(want) {
+		t.Fatalf("GetBytes = %q, %v; want %q", got, ok, want)
+	}
+	var v value
+	if c.Get(key, &v) {
+		t.Error("Get found a value that only PutBytes stored")
+	}
+	p := c.bytesPath(key)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := "abcdef9999"
+	if err := os.MkdirAll(filepath.Dir(c.bytesPath(other)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(c.bytesPath(other), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.GetBytes(other); ok {
+		t.Error("GetBytes accepted an entry moved from another key")
+	}
+	if err := os.WriteFile(p, append(data, "<script>"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.GetBytes(key); ok {
+		t.Error("GetBytes accepted changed bytes")
+	}
+	if _, err := os.Stat(p); err == nil {
+		t.Error("the changed entry was not removed")
+	}
+}
