@@ -84,8 +84,10 @@ func BenchmarkEngines(b *testing.B) {
 			restore()
 			nativeWarm := warm(native, snippets.Native)
 
-			fresh := &Runner{Exe: copyExecutable(b, notebook)}
-			interp := &Runner{Exe: notebook}
+			// The box of yaegi runs, as the notebook command starts it.
+			boxExe := filepath.Join(filepath.Dir(notebook), BoxCommand)
+			fresh := &Runner{Exe: copyExecutable(b, boxExe)}
+			interp := &Runner{Exe: boxExe}
 			for _, r := range []*Runner{fresh, interp} {
 				if _, err := r.Version(context.Background(), snippets.Yaegi); err != nil {
 					b.Fatal(err)
@@ -175,10 +177,19 @@ func compareBaseline(b *testing.B, notebook, rev string) {
 	b.ReportMetric(float64(now)/float64(then), "yaegi-run/baseline")
 }
 
-// buildNotebook builds the notebook command of the module in dir into exe.
+// buildNotebook builds the notebook command of the module in dir into exe,
+// with its box command beside it where the module has one.
 func buildNotebook(b *testing.B, dir, exe string) {
 	b.Helper()
-	build := exec.Command("go", "build", "-o", exe, "./cmd/notebook")
+	pkgs := []string{"./cmd/notebook"}
+	root := dir
+	if dir == "." {
+		root = ".."
+	}
+	if _, err := os.Stat(filepath.Join(root, "cmd", BoxCommand)); err == nil {
+		pkgs = append(pkgs, "./cmd/"+BoxCommand)
+	}
+	build := exec.Command("go", append([]string{"build", "-o", filepath.Dir(exe) + "/"}, pkgs...)...)
 	build.Dir = dir
 	if dir == "." {
 		build.Dir = ".."

@@ -133,7 +133,8 @@ type Runner struct {
 	// Go is the go command; "go" if empty.
 	Go string
 	// Exe is the program started as each run's box, which must call Child
-	// first thing; the running program if empty.
+	// first thing. If empty: BoxCommand beside the running program when it
+	// was built from the same clean source, else the running program.
 	Exe string
 	// Cache stores results; nil runs everything afresh.
 	Cache *cache.Cache
@@ -157,10 +158,14 @@ type Runner struct {
 
 func (r *Runner) setup() error {
 	r.init.Do(func() {
-		r.box = &box.Box{Exe: r.Exe, Warn: r.Warn}
+		exe := r.Exe
+		if exe == "" {
+			exe = defaultExe()
+		}
+		r.box = &box.Box{Exe: exe, Warn: r.Warn}
 		r.engines = map[string]Engine{
 			snippets.Native: &native{goCmd: r.Go},
-			snippets.Yaegi:  &interpreted{exe: r.Exe},
+			snippets.Yaegi:  &interpreted{exe: exe},
 		}
 		r.machine = defaultMachineLock()
 		r.temp, r.setupErr = newTempRoot(os.TempDir())
