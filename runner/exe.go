@@ -1,24 +1,63 @@
 package runner
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"debug/buildinfo"
+	"embed"
+	"encoding/hex"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"sync"
 )
 
 // BoxCommand is the file name of the box's own executable, built from
 // cmd/notebook-box. Beside the notebook command, and built from the same
-// clean source, it is the box of every run: it links the interpreter but
-// not the site's renderer, whose packages (chroma above all) cost a
-// process start more than the run itself.
+// source, it is the box of every run: it links the interpreter but not the
+// site's renderer, whose packages (chroma above all) cost a process start
+// more than the run itself.
 const BoxCommand = "notebook-box"
+
+// sources are the files of the code that runs inside a box: this package,
+// the box and the interpreter. Two programs whose hashes of them agree run
+// snippets alike.
+//
+//go:embed *.go box/*.go yaegi/*.go
+var sources embed.FS
+
+var sourceHash = sync.OnceValue(func() string {
+	h := sha256.New()
+	fs.WalkDir(sources, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := sources.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		h.Write([]byte(p + "\x00"))
+		h.Write(data)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))
+})
+
+// SourceFlag makes the box command print the hash of the runner's sources
+// it was built from, so that the notebook command can tell whether it is
+// its own.
+const SourceFlag = "-runner-source"
+
+// PrintSource writes the hash of the runner's sources, for SourceFlag.
+func PrintSource() { os.Stdout.WriteString(sourceHash() + "\n") }
 
 // defaultExe returns the program a Runner starts as the box when its Exe
 // is empty: BoxCommand beside the running program if it was built from
-// the same clean source (same module version or VCS revision, same Go
-// release, same dependencies), else "" for the running program itself.
+// the same runner sources, Go release and dependencies, else "" for the
+// running program itself.
 func defaultExe() string {
 	self, err := os.Executable()
 	if err != nil {
@@ -33,16 +72,21 @@ func defaultExe() string {
 		return ""
 	}
 	theirs, err := buildinfo.ReadFile(cand)
-	if err != nil || !sameSource(mine, theirs) {
+	if err != nil || !sameBuild(mine, theirs) {
+		return ""
+	}
+	out, err := exec.Command(cand, SourceFlag).Output()
+	if err != nil || string(bytes.TrimSpace(out)) != sourceHash() {
 		return ""
 	}
 	return cand
 }
 
-// sameSource reports whether two programs were built from the same clean
-// source: a module version, or a VCS revision with no local changes.
-func sameSource(a, b *debug.BuildInfo) bool {
-	if a.GoVersion != b.GoVersion || a.Main.Path != b.Main.Path || a.Main.Version != b.Main.Version || a.Main.Sum != b.Main.Sum {
+// sameBuild reports whether the box b was built like the notebook a: the
+// same Go release and settings, and the same versions of the modules it
+// has.
+func sameBuild(a, b *debug.BuildInfo) bool {
+	if a.GoVersion != b.GoVersion || a.Main.Path != b.Main.Path {
 		return false
 	}
 	settings := func(bi *debug.BuildInfo) map[string]string {
@@ -53,13 +97,7 @@ func sameSource(a, b *debug.BuildInfo) bool {
 		return m
 	}
 	sa, sb := settings(a), settings(b)
-	if a.Main.Version == "(devel)" || a.Main.Version == "" {
-		// Built from a checkout: the same revision, and no changes.
-		if sa["vcs.revision"] == "" || sa["vcs.modified"] != "false" || sb["vcs.modified"] != "false" {
-			return false
-		}
-	}
-	for _, k := range []string{"vcs.revision", "vcs.time", "vcs.modified", "-tags", "CGO_ENABLED", "GOOS", "GOARCH"} {
+	for _, k := range []string{"-tags", "CGO_ENABLED", "GOOS", "GOARCH", "GOEXPERIMENT"} {
 		if sa[k] != sb[k] {
 			return false
 		}
@@ -70,8 +108,6 @@ func sameSource(a, b *debug.BuildInfo) bool {
 		}
 		return m.Path + "@" + m.Version
 	}
-	// The box needs only some of the notebook's modules; those it has must
-	// be the same.
 	have := map[string]string{}
 	for _, m := range a.Deps {
 		have[m.Path] = dep(m)
