@@ -25,12 +25,12 @@
 // goroutine gets the thread only when the scheduler takes it away from this
 // one, and keeps it for a time slice of 10ms, ten times longer.
 //
-// The margin: they ran at the same moment if, on all cores, at least 10
+// The margin: they ran at the same moment if, on all cores, at least 3
 // steps count within half a second. On one core none does (the expectation
 // checks that too). On two idle cores most steps count, tens of thousands.
 // When other programs keep both cores busy, only the moments when both
 // threads held a core at once count, and the operating system may grant
-// none for a while, so the program watches up to four half seconds. On a
+// none for a while, so the program watches up to eight half seconds. On a
 // machine so busy that the two threads never run at once, there is no
 // parallelism to show, and the program says false. A program that may use
 // only one core (GOMAXPROCS=1, or a single CPU) cannot show it at all, and
@@ -67,15 +67,18 @@ const limit, chunk = 500_000, 10_000
 
 // The check's margins: a step counts only if the other goroutine moved
 // between two of this one's looks less than maxGap apart, where a switch
-// between goroutines on one thread gives the other a 10ms time slice. On
-// all cores at least sameMomentSteps steps must count within one window;
-// on one core none can. The program watches up to tries windows, since a
-// busy machine may not run both threads at once for a whole window.
+// between goroutines on one thread gives the other a 10ms time slice, and
+// a switch between threads on one CPU a slice of milliseconds too. So on
+// one core no step can count, and any that does shows both running at the
+// same moment; at least sameMomentSteps must count within one window (more
+// than one, so that a single odd reading of the clock proves nothing). The
+// program watches up to tries windows, since a machine whose cores are busy
+// with other work may seldom run both threads at once.
 const (
 	window          = 500 * time.Millisecond
-	tries           = 4
+	tries           = 8
 	maxGap          = time.Millisecond
-	sameMomentSteps = 10
+	sameMomentSteps = 3
 )
 
 // isPrime reports whether n is prime, by trial division: plain CPU work.
