@@ -166,7 +166,7 @@ func (n *native) Prepare(ctx context.Context, s *snippets.Snippet, scratch strin
 	}
 	cmd := exec.CommandContext(ctx, n.cmd(), args...)
 	cmd.Dir = s.Dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false", "GOWORK=off")
+	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -buildvcs=false"), "GOWORK=off")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		if ctx.Err() != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -129,7 +130,11 @@ func (r *Runner) RunOriginal(ctx context.Context, o Original) (*Result, error) {
 		timeout = snippets.DefaultOriginalTimeout
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00original\x00%s\x00%s\x00%s/%s\x00%v\x00%s", cacheVersion, r.python.Version, r.python.Exe, runtime.GOOS, runtime.GOARCH, timeout, o.Code)
+	limits, err := json.Marshal(o.Snippet.Options.Limits)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(h, "%s\x00original\x00%s\x00%s\x00%s/%s\x00%v\x00%s\x00%s\x00%s", cacheVersion, r.python.Version, r.python.Exe, runtime.GOOS, runtime.GOARCH, timeout, limits, sourceHash(), o.Code)
 	key := hex.EncodeToString(h.Sum(nil))
 	var cached Result
 	if r.Cache.Get(key, &cached) && cached.Key == key {

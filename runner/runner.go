@@ -75,6 +75,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -335,7 +336,7 @@ func runEnv(work string) []string {
 
 // cacheVersion changes whenever the meaning of a cached result changes, so
 // that old entries are never misread.
-const cacheVersion = "notebook-run-cache-v3"
+const cacheVersion = "notebook-run-cache-v4"
 
 // cacheKey hashes everything that can change a run of s.
 func cacheKey(s *snippets.Snippet, engine, version string) (string, error) {
@@ -346,7 +347,12 @@ func cacheKey(s *snippets.Snippet, engine, version string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s/%s\x00%s\x00", cacheVersion, engine, version, runtime.GOOS, runtime.GOARCH, o)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s/%s\x00%s\x00%s\x00", cacheVersion, engine, version, runtime.GOOS, runtime.GOARCH, o, sourceHash())
+	if engine == snippets.Native {
+		if err := hashBuildEnv(h, s.Dir); err != nil {
+			return "", err
+		}
+	}
 	for _, name := range s.Files {
 		if name == snippets.ExpectFile {
 			continue
@@ -362,6 +368,34 @@ func cacheKey(s *snippets.Snippet, engine, version string) (string, error) {
 		h.Write(data)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// buildEnv are the variables of the go command's environment that change
+// what go build makes of the same files.
+var buildEnv = []string{"GOFLAGS", "CGO_ENABLED", "GOAMD64", "GOARM64", "GOEXPERIMENT", "CC", "CGO_CFLAGS", "CGO_LDFLAGS"}
+
+// hashBuildEnv writes into h what, besides a snippet's own files, changes
+// its native build: the build environment, and the go.mod and go.sum of the
+// module that holds its folder, if one does.
+func hashBuildEnv(h io.Writer, dir string) error {
+	for _, k := range buildEnv {
+		fmt.Fprintf(h, "%s=%s\x00", k, os.Getenv(k))
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		mod, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil {
+			sum, _ := os.ReadFile(filepath.Join(d, "go.sum")) // a module may have none
+			fmt.Fprintf(h, "go.mod\x00%d\x00%s\x00go.sum\x00%d\x00%s\x00", len(mod), mod, len(sum), sum)
+			return nil
+		}
+		if filepath.Dir(d) == d {
+			return nil // not in a module
+		}
+	}
 }
 
 // A Job is one run RunAll is asked for: a snippet's, or its original's.
