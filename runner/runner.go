@@ -154,24 +154,37 @@ type Runner struct {
 	temp     *tempRoot // holds every temporary folder of the Runner's runs
 	setupErr error
 	machine  machineLock // "alone" across processes
+	boxOnce  sync.Once
 	python   python
 }
 
 func (r *Runner) setup() error {
 	r.init.Do(func() {
-		exe := r.Exe
-		if exe == "" {
-			exe = defaultExe()
-		}
-		r.box = &box.Box{Exe: exe, Warn: r.Warn}
 		r.engines = map[string]Engine{
 			snippets.Native: &native{goCmd: r.Go},
-			snippets.Yaegi:  &interpreted{exe: exe},
+			// The version of the interpreter is read from r.Exe, or else
+			// from the running program: notebook-box, when it is the box,
+			// has the same (see defaultExe).
+			snippets.Yaegi: &interpreted{exe: r.Exe},
 		}
 		r.machine = defaultMachineLock()
 		r.temp, r.setupErr = newTempRoot(os.TempDir())
 	})
 	return r.setupErr
+}
+
+// sandbox returns the Box that runs every program, made on first use: a
+// build that finds every result cached starts no box, and so does not
+// look for notebook-box either.
+func (r *Runner) sandbox() *box.Box {
+	r.boxOnce.Do(func() {
+		exe := r.Exe
+		if exe == "" {
+			exe = defaultExe()
+		}
+		r.box = &box.Box{Exe: exe, Warn: r.Warn}
+	})
+	return r.box
 }
 
 // Close removes the Runner's temporary folders; the Runner must not run
@@ -187,8 +200,7 @@ func (r *Runner) Close() error {
 // Sandboxed reports whether runs have the box's sandbox (see package box):
 // false once the kernel refused it, or if NOTEBOOK_NO_SANDBOX is set.
 func (r *Runner) Sandboxed() bool {
-	r.setup()
-	return r.box.Sandboxed()
+	return r.sandbox().Sandboxed()
 }
 
 // EngineFor returns the engine a run of s uses: the Runner's, or else the
@@ -294,7 +306,7 @@ func (r *Runner) execute(ctx context.Context, prog *Program, opts snippets.Optio
 		}
 	}
 	env := append(runEnv(work), opts.Env...)
-	out, err := r.box.Run(ctx, &box.Cmd{
+	out, err := r.sandbox().Run(ctx, &box.Cmd{
 		Path:     prog.Path,
 		Entry:    prog.Entry,
 		Args:     append(slices.Clip(prog.Args), opts.Args...),
