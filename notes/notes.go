@@ -68,6 +68,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/yamlline"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/gonotebook/notebook/internal/fileline"
@@ -261,7 +263,7 @@ func (n *Note) readFrontMatter(text []byte, first int) error {
 		// left open, the line that opened it. yaml's message is kept
 		// whole; thanks to the padding, the line it names counts from the
 		// top of the note too.
-		return fileline.Errorf(n.Path, firstBadLine(text, first), "front matter is not valid YAML: %v", err)
+		return fileline.Errorf(n.Path, first+yamlline.BadLine(text)-1, "front matter is not valid YAML: %v", err)
 	}
 	if len(doc.Content) == 0 {
 		return nil // only comments, or nothing at all
@@ -375,25 +377,6 @@ func clampLines(err error, lo, hi int) {
 			clampLines(e, lo, hi)
 		}
 	}
-}
-
-// firstBadLine returns the note's line number of the first line of text
-// (which starts on line first) such that text up to and including it is
-// not valid YAML, or of text's last line if every shorter prefix is.
-func firstBadLine(text []byte, first int) int {
-	var doc yaml.Node
-	line := first
-	for off := 0; off < len(text); line++ {
-		end := bytes.IndexByte(text[off:], '\n')
-		if end < 0 {
-			break
-		}
-		off += end + 1
-		if yaml.Unmarshal(text[:off], &doc) != nil {
-			return line
-		}
-	}
-	return max(first, line-1)
 }
 
 // frontMatter is the front matter of a note, split from its body.

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
-	"strconv"
 	"strings"
+
+	"github.com/gonotebook/notebook/internal/yamlline"
 
 	"go.yaml.in/yaml/v3"
 
@@ -21,7 +21,7 @@ import (
 func parseOptions(path string, data []byte, o *Options) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return yamlSyntaxError(path, 0, err)
+		return yamlSyntaxError(path, data, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil // empty, or only comments
@@ -196,18 +196,9 @@ func kindName(t reflect.Type) string {
 	return t.String()
 }
 
-// yamlLine finds the line yaml.v3 names in a syntax error ("yaml: line 3:
-// did not find expected key"): the package reports that position only in
-// its message, so this is the one place that reads a message for a
-// position.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// yamlSyntaxError turns yaml.v3's syntax error into a *fileline.Error;
-// offset is how many lines of the file come before the YAML text.
-func yamlSyntaxError(path string, offset int, err error) error {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return fileline.Errorf(path, offset+line, "YAML: %s", m[2])
-	}
-	return fileline.Errorf(path, offset+1, "YAML: %v", strings.TrimPrefix(err.Error(), "yaml: "))
+// yamlSyntaxError turns yaml.v3's syntax error in text into a
+// *fileline.Error at the line from which text stops being YAML (see
+// package yamlline), keeping yaml's own words.
+func yamlSyntaxError(path string, text []byte, err error) error {
+	return fileline.Errorf(path, yamlline.BadLine(text), "not valid YAML: %v", strings.TrimPrefix(err.Error(), "yaml: "))
 }

@@ -1,0 +1,31 @@
+// Package yamlline finds where YAML text stops being valid, for messages
+// that name a line. yaml.v3 reports a syntax error's position only inside
+// its message text; rather than read it back out of that text, BadLine
+// asks the parser itself, a line at a time.
+package yamlline
+
+import (
+	"bytes"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// BadLine returns the 1-based line of text such that text up to and
+// including it is not valid YAML, or text's last line if every shorter
+// prefix is valid: the error's own line or, when a quote or bracket is
+// left open, the line that opened it.
+func BadLine(text []byte) int {
+	var doc yaml.Node
+	line := 1
+	for off := 0; off < len(text); line++ {
+		end := bytes.IndexByte(text[off:], '\n')
+		if end < 0 {
+			break
+		}
+		off += end + 1
+		if yaml.Unmarshal(text[:off], &doc) != nil {
+			return line
+		}
+	}
+	return max(1, line-1)
+}
