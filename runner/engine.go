@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gonotebook/notebook/internal/gotool"
 	"github.com/gonotebook/notebook/runner/yaegi"
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -69,13 +70,13 @@ func (n *native) cmd() string {
 	return "go"
 }
 
-// Version is the release of the go command: read from the VERSION file of
-// its installation where that says which it is, else from go env
+// Version is the release of the go command: read from its installation
+// where that says which it is (see gotool.Local), else from go env
 // GOVERSION, which costs a process.
 func (n *native) Version(ctx context.Context) (string, error) {
 	n.once.Do(func() {
-		if v := toolchainVersion(n.cmd()); v != "" {
-			n.version = v
+		if tc, ok := gotool.Local(n.cmd()); ok {
+			n.version = tc.Version
 			return
 		}
 		out, err := exec.CommandContext(ctx, n.cmd(), "env", "GOVERSION").Output()
@@ -86,71 +87,6 @@ func (n *native) Version(ctx context.Context) (string, error) {
 		n.version = strings.TrimSpace(string(out))
 	})
 	return n.version, n.err
-}
-
-// toolchainVersion returns the release of the go command goCmd from the
-// file VERSION at the root of its installation ("go1.26.8" on its first
-// line), or "" when that may not be the release that builds: unless
-// GOTOOLCHAIN is local (in the environment, else in the user's go env
-// file, else in the installation's go.env), the go
-// command may switch to another toolchain; GOROOT may name another
-// installation; a development build has no release. A new toolchain
-// installed in place brings its own VERSION file, so the cache keys made
-// with it change.
-func toolchainVersion(goCmd string) string {
-	if os.Getenv("GOROOT") != "" || os.Getenv("GOENV") != "" {
-		return ""
-	}
-	path, err := exec.LookPath(goCmd)
-	if err != nil {
-		return ""
-	}
-	if path, err = filepath.EvalSymlinks(path); err != nil {
-		return ""
-	}
-	root := filepath.Dir(filepath.Dir(path)) // GOROOT/bin/go
-	// The environment, then the user's go env file, then the
-	// installation's go.env say which toolchain the go command uses.
-	toolchain := os.Getenv("GOTOOLCHAIN")
-	if toolchain == "" {
-		dir, err := os.UserConfigDir()
-		if err != nil {
-			return ""
-		}
-		toolchain = envSetting(filepath.Join(dir, "go", "env"), "GOTOOLCHAIN")
-	}
-	if toolchain == "" {
-		toolchain = envSetting(filepath.Join(root, "go.env"), "GOTOOLCHAIN")
-	}
-	if toolchain != "local" {
-		return ""
-	}
-	data, err := os.ReadFile(filepath.Join(root, "VERSION"))
-	if err != nil {
-		return ""
-	}
-	first, _, _ := strings.Cut(string(data), "\n")
-	first = strings.TrimSpace(first)
-	if !strings.HasPrefix(first, "go1") || strings.ContainsAny(first, " \t") {
-		return ""
-	}
-	return first
-}
-
-// envSetting returns the value a go env file gives key, or "" if it gives
-// none or cannot be read.
-func envSetting(file, key string) string {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return ""
-	}
-	value := ""
-	for line := range strings.SplitSeq(string(data), "\n") {
-		if k, v, ok := strings.Cut(strings.TrimSpace(line), "="); ok && k == key {
-			value = strings.TrimSpace(v)
-		}
-	}
-	return value
 }
 
 // Prepare builds s into scratch. Naming the files rather than the package
