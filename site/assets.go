@@ -68,7 +68,12 @@ func (b *builder) writeAssets() (map[string]string, error) {
 
 // fingerprint puts a hash of data into name, before its extension.
 func fingerprint(name string, data []byte) string {
-	sum := sha256.Sum256(data)
+	return fingerprintSum(name, sha256.Sum256(data))
+}
+
+// fingerprintSum puts the start of sum, a SHA-256, into name, before its
+// extension.
+func fingerprintSum(name string, sum [sha256.Size]byte) string {
 	ext := path.Ext(name)
 	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
 }

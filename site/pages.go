@@ -450,11 +450,30 @@ func (b *builder) writeKeyed(rel, key string, data []byte) error {
 	return b.writeMade(rel, key, data, true)
 }
 
+// writeSummed records the file at rel, whose SHA-256 is sum, made every
+// time, and writes it into dir unless the previous build left the same
+// bytes there; data gives its bytes, and is called only to write them.
+func (b *builder) writeSummed(rel string, sum [sha256.Size]byte, data func() ([]byte, error)) error {
+	if b.prev.sum(rel) == hex.EncodeToString(sum[:]) {
+		return b.writeMadeSum(rel, "", sum, nil, true)
+	}
+	bytes, err := data()
+	if err != nil {
+		return err
+	}
+	return b.writeMadeSum(rel, "", sum, bytes, true)
+}
+
 // writeMade records the file at rel, made from the inputs key names
 // (fresh: by this build, else taken from the cache), and writes it into
 // dir unless the previous build left the same bytes there.
 func (b *builder) writeMade(rel, key string, data []byte, fresh bool) error {
-	sum := sha256.Sum256(data)
+	return b.writeMadeSum(rel, key, sha256.Sum256(data), data, fresh)
+}
+
+// writeMadeSum is writeMade with data's SHA-256 already worked out; data
+// may be nil when the previous build left those bytes.
+func (b *builder) writeMadeSum(rel, key string, sum [sha256.Size]byte, data []byte, fresh bool) error {
 	f := made{sum: hex.EncodeToString(sum[:]), key: key}
 	b.mu.Lock()
 	b.files[rel] = f

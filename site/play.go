@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"strings"
 	"time"
@@ -29,7 +30,7 @@ func startPlay(ctx context.Context, cfg *Config) func() *play.Interpreter {
 			}
 			in = nil
 		case !in.Cached && cfg.Progress != nil:
-			fmt.Fprintf(cfg.Progress, "built the in-browser Go interpreter (%d bytes) in %v\n", len(in.Wasm), time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(cfg.Progress, "built the in-browser Go interpreter (%d bytes) in %v\n", in.Size, time.Since(start).Round(time.Millisecond))
 		}
 		done <- in
 	}()
@@ -42,14 +43,14 @@ func (b *builder) writePlay() (string, error) {
 	if b.nb.interp == nil {
 		return "", nil
 	}
-	files, err := b.nb.interp.Files(func(plain string, data []byte) string {
-		return fingerprint("assets/"+plain, data)
+	files, err := b.nb.interp.Files(func(plain string, sum [sha256.Size]byte) string {
+		return fingerprintSum("assets/"+plain, sum)
 	})
 	if err != nil {
 		return "", err
 	}
 	for _, f := range files {
-		if err := b.writeFile(f.Name, f.Data); err != nil {
+		if err := b.writeSummed(f.Name, f.Sum, f.Data); err != nil {
 			return "", err
 		}
 	}

@@ -25,15 +25,26 @@ func (e *env) runner() (*runner.Runner, error) {
 	if e.noCache {
 		return r, nil
 	}
-	dir := e.cacheDir
+	dir := e.cacheFolder()
 	if dir == "" {
-		var err error
-		if dir, err = cache.DefaultDir(); err != nil {
-			return nil, fmt.Errorf("no cache folder (%v); pass -cache DIR or -no-cache", err)
-		}
+		_, err := cache.DefaultDir()
+		return nil, fmt.Errorf("no cache folder (%v); pass -cache DIR or -no-cache", err)
 	}
 	r.Cache = &cache.Cache{Dir: dir, Warn: e.warnLine}
 	return r, nil
+}
+
+// cacheFolder returns the folder -cache names, else the default one, or
+// "" if there is none.
+func (e *env) cacheFolder() string {
+	if e.cacheDir != "" {
+		return e.cacheDir
+	}
+	dir, err := cache.DefaultDir()
+	if err != nil {
+		return ""
+	}
+	return dir
 }
 
 // warnLine prints a warning of the runner or its cache (runs are not
@@ -50,10 +61,12 @@ func (e *env) config() (*site.Config, error) {
 	if _, err := os.Stat(filepath.Join(e.root, "notes")); err != nil {
 		return nil, fmt.Errorf("%s has no notes/ folder: run notebook from the notebook's folder or pass -root", e.root)
 	}
-	// The in-browser interpreter is cached beside the results.
+	// The in-browser interpreter is cached beside the results, even with
+	// -no-cache: it is a build product, like what Go's build cache keeps,
+	// not a result, and compiling it again costs a second of both cores.
 	pb := &play.Builder{Dir: e.root}
-	if r.Cache != nil {
-		pb.Cache = filepath.Join(r.Cache.Dir, "play")
+	if dir := e.cacheFolder(); dir != "" {
+		pb.Cache = filepath.Join(dir, "play")
 	}
 	return &site.Config{Root: e.root, Runner: r, Progress: e.stderr, Play: pb}, nil
 }

@@ -2,6 +2,8 @@ package play
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,25 +80,37 @@ func TestSymbols(t *testing.T) {
 
 func TestFiles(t *testing.T) {
 	in := &Interpreter{Wasm: []byte("\x00asm"), Exec: []byte("// loader")}
-	files, err := in.Files(func(plain string, data []byte) string {
-		return "assets/" + plain + "-" + string(rune('a'+len(data)%26))
+	short := func(data string) string {
+		sum := sha256.Sum256([]byte(data))
+		return hex.EncodeToString(sum[:1])
+	}
+	files, err := in.Files(func(plain string, sum [sha256.Size]byte) string {
+		return "assets/" + plain + "-" + hex.EncodeToString(sum[:1])
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 3 || files[0].Name != "assets/play.wasm-e" || files[1].Name != "assets/wasm_exec.js-j" || !strings.HasPrefix(files[2].Name, "assets/play-worker.js-") {
-		t.Fatalf("files named %v", []string{files[0].Name, files[1].Name, files[2].Name})
+	wasm, exec := "play.wasm-"+short("\x00asm"), "wasm_exec.js-"+short("// loader")
+	if len(files) != 3 || files[0].Name != "assets/"+wasm || files[1].Name != "assets/"+exec || !strings.HasPrefix(files[2].Name, "assets/play-worker.js-") {
+		t.Fatalf("files named %v; want %s, %s and the worker", []string{files[0].Name, files[1].Name, files[2].Name}, wasm, exec)
 	}
-	worker := string(files[2].Data)
-	for _, want := range []string{`var EXEC = "wasm_exec.js-j";`, `var WASM = "play.wasm-e";`} {
-		if !strings.Contains(worker, want) {
+	data, err := files[2].Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`var EXEC = "` + exec + `";`, `var WASM = "` + wasm + `";`} {
+		if !strings.Contains(string(data), want) {
 			t.Errorf("the worker lacks %s", want)
 		}
+	}
+	if files[2].Name != "assets/play-worker.js-"+short(string(data)) {
+		t.Errorf("the worker is named %s, not by its contents", files[2].Name)
 	}
 }
 
 // TestBuildCached checks that an interpreter in the cache under its key is
-// taken from there, with nothing compiled.
+// taken from there, with nothing compiled, and read only when its bytes
+// are asked for if its SHA-256 is kept beside it.
 func TestBuildCached(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go command")
@@ -111,29 +125,152 @@ func TestBuildCached(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := b.key(context.Background(), env.version, exec)
+	key, _, err := b.key(context.Background(), env.version, exec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, key+".wasm"), []byte("cached"), 0o644); err != nil {
+	cached := filepath.Join(dir, key+".wasm")
+	if err := os.WriteFile(cached, []byte("cached"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	in, err := b.Build(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !in.Cached || string(in.Wasm) != "cached" || in.Key != key {
-		t.Errorf("Build = cached %v, %q, key %s; want the cached file under %s", in.Cached, in.Wasm, in.Key, key)
+	if !in.Cached || in.Key != key || in.Size != int64(len("cached")) {
+		t.Errorf("Build = cached %v, %d bytes, key %s; want the cached file under %s", in.Cached, in.Size, in.Key, key)
+	}
+	if got := wasmData(t, in); got != "cached" {
+		t.Errorf("the interpreter's file holds %q; want the cached file's", got)
 	}
 	// A second Build, as notebook serve's rebuilds do, asks nothing again.
-	if err := os.Remove(filepath.Join(dir, key+".wasm")); err != nil {
-		t.Fatal(err)
-	}
-	if again, err := b.Build(context.Background()); err != nil || !again.Cached || string(again.Wasm) != "cached" {
+	if again, err := (b.Build(context.Background())); err != nil || !again.Cached || again.Key != key {
 		t.Errorf("second Build = %v, %v", again, err)
 	}
 	// Another Go release is another key.
-	if other, _ := b.key(context.Background(), env.version+"-other", exec); other == key {
+	if other, _, _ := b.key(context.Background(), env.version+"-other", exec); other == key {
 		t.Errorf("the key does not depend on the Go version")
+	}
+
+	// The first Build kept the program's SHA-256 beside it: the next
+	// Builder reads the program only when asked for its bytes, and then
+	// notices that it changed.
+	if _, err := os.Stat(cached + sumSuffix); err != nil {
+		t.Fatalf("Build kept no SHA-256 beside the cached program: %v", err)
+	}
+	in, err = (&Builder{Cache: dir}).Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Wasm != nil {
+		t.Errorf("Build read the cached program, %q, though its SHA-256 was kept", in.Wasm)
+	}
+	if got := wasmData(t, in); got != "cached" {
+		t.Errorf("the interpreter's file holds %q; want the cached file's", got)
+	}
+	if err := os.WriteFile(cached, []byte("changed"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, err := in.Files(func(plain string, _ [sha256.Size]byte) string { return plain })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, err := files[0].Data(); err == nil {
+		t.Errorf("a cached program changed after it was built gave %q and no error", data)
+	}
+}
+
+// wasmData returns the bytes of in's program, as its file gives them.
+func wasmData(t *testing.T, in *Interpreter) string {
+	t.Helper()
+	files, err := in.Files(func(plain string, _ [sha256.Size]byte) string { return plain })
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := files[0].Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// TestKeyMemo checks that the key an earlier build kept is used while the
+// interpreter's package folder it names hashes the same, and worked out
+// again from the go command once a file there changes.
+func TestKeyMemo(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	cache := t.TempDir()
+	b := &Builder{Cache: cache}
+	ctx := context.Background()
+	env, err := b.goEnv(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !env.local {
+		t.Skip("this go command's release is not read from its installation (GOTOOLCHAIN is not local), so no memo is kept")
+	}
+	exec, err := os.ReadFile(filepath.Join(env.root, "lib", "wasm", "wasm_exec.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := b.key(ctx, env.version, exec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.cachedKey(ctx, env, exec); err != nil || got != want {
+		t.Fatalf("cachedKey = %q, %v; want %q", got, err, want)
+	}
+	head, err := b.memoHead(env, exec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	memo := filepath.Join(cache, "key-"+head+".memo")
+	if _, err := os.Stat(memo); err != nil {
+		t.Fatalf("cachedKey kept no memo: %v", err)
+	}
+	// A memo that names another folder, with that folder's hash, is
+	// believed...
+	pkg := t.TempDir()
+	file := filepath.Join(pkg, "main.go")
+	if err := os.WriteFile(file, []byte("package main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := hashDir(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(memo, []byte(pkg+"\n"+sum+"\nfrom-the-memo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.cachedKey(ctx, env, exec); err != nil || got != "from-the-memo" {
+		t.Errorf("with a memo whose folder is unchanged, cachedKey = %q, %v; want the memo's key", got, err)
+	}
+	// ...until a file in that folder changes, or one is added.
+	for _, change := range []func() error{
+		func() error { return os.WriteFile(file, []byte("package main // changed\n"), 0o644) },
+		func() error { return os.WriteFile(filepath.Join(pkg, "more.go"), nil, 0o644) },
+	} {
+		if err := os.WriteFile(memo, []byte(pkg+"\n"+sum+"\nfrom-the-memo\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := change(); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := b.cachedKey(ctx, env, exec); err != nil || got != want {
+			t.Errorf("after a change in the memo's folder, cachedKey = %q, %v; want %q, from the go command", got, err, want)
+		}
+		if sum, err = hashDir(pkg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Another go.mod is another memo.
+	other := &Builder{Cache: cache, Dir: t.TempDir()}
+	if err := os.WriteFile(filepath.Join(other.Dir, "go.mod"), []byte("module example.com/x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := other.memoHead(env, exec); err != nil || h == head {
+		t.Errorf("memoHead in a folder with another go.mod = %q, %v; want other than %q", h, err, head)
 	}
 }
