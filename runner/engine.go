@@ -75,7 +75,7 @@ func (n *native) cmd() string {
 // GOVERSION, which costs a process.
 func (n *native) Version(ctx context.Context) (string, error) {
 	n.once.Do(func() {
-		if tc, ok := gotool.Local(n.cmd()); ok {
+		if tc, ok := gotool.Local(n.cmd(), ""); ok {
 			n.version = tc.Version
 			return
 		}

@@ -2,7 +2,9 @@ package gotool
 
 import (
 	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -18,11 +20,58 @@ func TestLocal(t *testing.T) {
 	if len(want) != 2 {
 		t.Fatalf("go env GOVERSION GOROOT printed %q", out)
 	}
-	if tc, ok := Local("go"); ok && (tc.Version != want[0] || tc.Root != want[1]) {
+	if tc, ok := Local("go", "."); ok && (tc.Version != want[0] || tc.Root != want[1]) {
 		t.Errorf("Local(go) = %+v; go env says %s in %s", tc, want[0], want[1])
 	}
 	t.Setenv("GOTOOLCHAIN", "go1.99.0")
-	if tc, ok := Local("go"); ok {
+	if tc, ok := Local("go", "."); ok {
 		t.Errorf("with GOTOOLCHAIN=go1.99.0, Local(go) = %+v, true; want false, to ask the go command", tc)
+	}
+}
+
+// TestLocalAuto checks that with GOTOOLCHAIN=auto the installed release is
+// taken only where the go.mod or go.work in effect asks for none newer.
+func TestLocalAuto(t *testing.T) {
+	t.Setenv("GOTOOLCHAIN", "local")
+	t.Setenv("GOWORK", "")
+	local, ok := Local("go", ".")
+	if !ok {
+		t.Skip("the go command's installation gives no release (GOROOT or GOENV set, no VERSION file, or a development build)")
+	}
+	t.Setenv("GOTOOLCHAIN", "auto")
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		ok    bool
+	}{
+		{"older go line", map[string]string{"go.mod": "module x\n\ngo 1.20\n"}, true},
+		{"the same toolchain", map[string]string{"go.mod": "module x\n\ngo 1.20\n\ntoolchain " + local.Version + "\n"}, true},
+		{"no go.mod", map[string]string{}, true},
+		{"newer go line", map[string]string{"go.mod": "module x\n\ngo 1.999\n"}, false},
+		{"newer toolchain", map[string]string{"go.mod": "module x\n\ngo 1.20\ntoolchain go1.999.0\n"}, false},
+		{"newer go.work", map[string]string{"go.mod": "module x\n\ngo 1.20\n", "../go.work": "go 1.999\n\nuse ./m\n"}, false},
+		{"a go line it cannot read", map[string]string{"go.mod": "module x\n\ngo one\n"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "m")
+			for name, text := range c.files {
+				p := filepath.Join(dir, name)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if tc, ok := Local("go", dir); ok != c.ok || (ok && tc != local) {
+				t.Errorf("Local(go, %s) = %+v, %v; want %v", c.name, tc, ok, c.ok)
+			}
+		})
+	}
+	if _, ok := Local("go", ""); ok {
+		t.Errorf(`with GOTOOLCHAIN=auto, Local(go, "") = true; want false: the go.mod in effect is not known`)
 	}
 }

@@ -144,6 +144,14 @@ type goEnv struct {
 	local         bool // read from the installation, not from go env
 }
 
+// dir returns the folder the go command runs in.
+func (b *Builder) dir() string {
+	if b.Dir != "" {
+		return b.Dir
+	}
+	return "."
+}
+
 func (b *Builder) goCmd() string {
 	if b.Go != "" {
 		return b.Go
@@ -180,7 +188,7 @@ func (b *Builder) output(ctx context.Context, args ...string) ([]byte, error) {
 // goEnv returns the Go release that builds and its GOROOT: from its
 // installation if that says (see gotool.Local), else from go env.
 func (b *Builder) goEnv(ctx context.Context) (goEnv, error) {
-	if tc, ok := gotool.Local(b.goCmd()); ok {
+	if tc, ok := gotool.Local(b.goCmd(), b.dir()); ok {
 		return goEnv{version: tc.Version, root: tc.Root, local: true}, nil
 	}
 	out, err := b.output(ctx, "env", "GOVERSION", "GOROOT")
@@ -296,21 +304,7 @@ func (b *Builder) memoHead(env goEnv, exec []byte) (string, error) {
 	for _, name := range memoEnv {
 		fmt.Fprintf(h, "env %s=%q\n", name, os.Getenv(name))
 	}
-	var files []string
-	if config, err := os.UserConfigDir(); err == nil {
-		files = append(files, filepath.Join(config, "go", "env"))
-	}
-	if mod := findUp(dir, "go.mod"); mod != "" {
-		files = append(files, mod, filepath.Join(filepath.Dir(mod), "go.sum"))
-	}
-	work := os.Getenv("GOWORK")
-	if work == "" {
-		work = findUp(dir, "go.work")
-	}
-	if work != "" && work != "off" {
-		files = append(files, work, work+".sum")
-	}
-	for _, f := range files {
+	for _, f := range gotool.Rules(dir) {
 		data, err := os.ReadFile(f)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return "", err
@@ -319,22 +313,6 @@ func (b *Builder) memoHead(env goEnv, exec []byte) (string, error) {
 		h.Write(data)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32], nil
-}
-
-// findUp returns the file name in dir or the nearest folder above it that
-// has one, or "".
-func findUp(dir, name string) string {
-	for {
-		p := filepath.Join(dir, name)
-		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
 }
 
 // hashDir hashes the names and kinds of the entries of dir and the
