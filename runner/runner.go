@@ -59,16 +59,19 @@
 // # Many runs
 //
 // RunAll runs a list of jobs on every core, and reports each as it
-// finishes through one callback. A snippet whose options say alone: true
-// runs by itself, with no other run on the machine: every run takes a
-// lock in the system's temporary folder that all notebook processes and
-// test binaries share, shared for an ordinary run and exclusive for an
-// alone one, and an alone run that waits for it holds back runs that
-// would start after it. The notebook's build, check, check -engines and the tests all
-// use it.
+// finishes through one callback. Originals run beside the programs, the
+// runs that took longest last time (as the cache remembers) start first,
+// and the jobs of snippets that run alone come last, one at a time. A
+// snippet whose options say alone: true runs by itself, with no other run
+// on the machine: every run takes a lock in the system's temporary folder
+// that all notebook processes and test binaries share, shared for an
+// ordinary run and exclusive for an alone one, and an alone run that waits
+// for it holds back runs that would start after it. The notebook's build,
+// check, check -engines and the tests all use it.
 package runner
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -81,6 +84,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gonotebook/notebook/runner/box"
@@ -431,51 +435,59 @@ type Report struct {
 	Done, Total int
 }
 
-// RunAll runs every job, GOMAXPROCS of them at once (Runner.Jobs), and
-// returns their reports in the order of jobs. progress, if not nil, is
-// called with each report as its job finishes, from one goroutine at a
-// time. If ctx ends, jobs not yet started are not run and RunAll returns
-// ctx's error.
+// RunAll runs every job and returns their reports in the order of jobs.
+// progress, if not nil, is called with each report as its job finishes,
+// from one goroutine at a time. If ctx ends, jobs not yet started are not
+// run and RunAll returns ctx's error.
+//
+// Jobs run in three lanes (see plan). Programs run Runner.Jobs at a time
+// (GOMAXPROCS, at least 2, if zero): compiling and running them is most
+// of a build's work for the processor. Originals run as many at a time
+// again, in a lane of their own beside the programs: a Python block is
+// mostly its interpreter starting, or sleeping (asyncio's examples wait
+// seconds), and one that sleeps holds back no program. Within each lane
+// the jobs known to take longest start first, so that a long one overlaps
+// the rest rather than running on after them (see estimates). Jobs that
+// run alone come last, once every other job has finished, one at a time,
+// with nothing else of this RunAll running, not even a compile: an alone
+// run started among others would wait for them anyway, holding back every
+// run after it (see machineLock).
 func (r *Runner) RunAll(ctx context.Context, jobs []Job, progress func(Report)) ([]Report, error) {
 	n := r.Jobs
 	if n <= 0 {
 		n = max(2, runtime.GOMAXPROCS(0))
 	}
+	known := r.estimates()
+	p := plan(jobs, known)
 	reports := make([]Report, len(jobs))
-	next := make(chan int)
 	done := make(chan int)
-	var wg sync.WaitGroup
-	for range min(n, max(1, len(jobs))) {
-		wg.Go(func() {
-			for i := range next {
-				j := jobs[i]
-				var res *Result
-				var err error
-				if j.Original != nil {
-					res, err = r.RunOriginal(ctx, *j.Original)
-				} else {
-					engine := j.Engine
-					if engine == "" {
-						engine = r.EngineFor(j.Snippet)
+	lane := func(idx []int, k int) {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(k, len(idx)) {
+			wg.Go(func() {
+				for ctx.Err() == nil {
+					at := int(next.Add(1)) - 1
+					if at >= len(idx) {
+						return
 					}
-					res, err = r.RunEngine(ctx, j.Snippet, engine)
+					i := idx[at]
+					reports[i] = r.runJob(ctx, jobs[i])
+					reports[i].Total = len(jobs)
+					done <- i
 				}
-				reports[i] = Report{Job: j, Result: res, Err: err, Total: len(jobs)}
-				done <- i
-			}
-		})
+			})
+		}
+		wg.Wait()
 	}
 	go func() {
-		defer close(next)
-		for i := range jobs {
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
+		defer close(done)
+		var wg sync.WaitGroup
+		wg.Go(func() { lane(p.programs, n) })
+		wg.Go(func() { lane(p.originals, n) })
+		wg.Wait()
+		lane(p.alone, 1)
 	}()
-	go func() { wg.Wait(); close(done) }()
 	count := 0
 	for i := range done {
 		count++
@@ -484,5 +496,122 @@ func (r *Runner) RunAll(ctx context.Context, jobs []Job, progress func(Report)) 
 			progress(reports[i])
 		}
 	}
+	r.remember(known, reports)
 	return reports, ctx.Err()
+}
+
+// runJob runs one job.
+func (r *Runner) runJob(ctx context.Context, j Job) Report {
+	var res *Result
+	var err error
+	if j.Original != nil {
+		res, err = r.RunOriginal(ctx, *j.Original)
+	} else {
+		engine := j.Engine
+		if engine == "" {
+			engine = r.EngineFor(j.Snippet)
+		}
+		res, err = r.RunEngine(ctx, j.Snippet, engine)
+	}
+	return Report{Job: j, Result: res, Err: err}
+}
+
+// A schedule is the order in which RunAll starts jobs: indexes into its
+// list, lane by lane.
+type schedule struct {
+	programs, originals, alone []int
+}
+
+// plan sorts jobs into RunAll's lanes: the jobs of snippets that run
+// alone (their originals too), the other originals, the other programs.
+// Within a lane, the jobs that took longest when last run come first;
+// jobs of equal or unknown length keep their order.
+func plan(jobs []Job, known map[string]time.Duration) schedule {
+	var s schedule
+	for i, j := range jobs {
+		switch {
+		case jobSnippet(j).Options.Alone:
+			s.alone = append(s.alone, i)
+		case j.Original != nil:
+			s.originals = append(s.originals, i)
+		default:
+			s.programs = append(s.programs, i)
+		}
+	}
+	longestFirst := func(a, b int) int { return cmp.Compare(known[jobName(jobs[b])], known[jobName(jobs[a])]) }
+	slices.SortStableFunc(s.programs, longestFirst)
+	slices.SortStableFunc(s.originals, longestFirst)
+	return s
+}
+
+// jobSnippet is the snippet a job runs, or whose original it runs.
+func jobSnippet(j Job) *snippets.Snippet {
+	if j.Original != nil {
+		return j.Original.Snippet
+	}
+	return j.Snippet
+}
+
+// jobName names a job in the durations RunAll remembers: the snippet's id,
+// with "original" or the engine the job asks for, if any.
+func jobName(j Job) string {
+	switch {
+	case j.Original != nil:
+		return jobSnippet(j).ID + " original"
+	case j.Engine != "":
+		return j.Snippet.ID + " " + j.Engine
+	}
+	return j.Snippet.ID
+}
+
+// longJob is how long a run must take for RunAll to remember it: shorter
+// ones are not worth starting early, and the record stays small however
+// many snippets a notebook has.
+const longJob = 100 * time.Millisecond
+
+// durationsKey is the cache key under which RunAll keeps how long each job
+// ran, by jobName, to order the next RunAll's jobs.
+var durationsKey = func() string {
+	h := sha256.Sum256([]byte(cacheVersion + "\x00durations"))
+	return hex.EncodeToString(h[:])
+}()
+
+// estimates returns how long each job took when last run, as far as the
+// Runner's cache remembers; nil without a cache.
+func (r *Runner) estimates() map[string]time.Duration {
+	var known map[string]time.Duration
+	if r.Cache == nil || !r.Cache.Get(durationsKey, &known) {
+		return nil
+	}
+	return known
+}
+
+// remember records in the Runner's cache how long each job of reports that
+// ran (rather than coming from the cache) took, if it took at least
+// longJob, and forgets those that now took less; known is the record as
+// RunAll found it.
+func (r *Runner) remember(known map[string]time.Duration, reports []Report) {
+	if r.Cache == nil {
+		return
+	}
+	if known == nil {
+		known = map[string]time.Duration{}
+	}
+	changed := false
+	for _, rep := range reports {
+		res := rep.Result
+		if res == nil || res.Cached || res.Problem != "" {
+			continue
+		}
+		name := jobName(rep.Job)
+		if old, ok := known[name]; res.Duration >= longJob && old != res.Duration {
+			known[name], changed = res.Duration, true
+		} else if ok && res.Duration < longJob {
+			delete(known, name)
+			changed = true
+		}
+	}
+	if changed {
+		r.Cache.Put(durationsKey, known)
+	}
 }
