@@ -249,6 +249,26 @@ func (r *Runner) Run(ctx context.Context, s *snippets.Snippet) (*Result, error) 
 // RunEngine is Run with the named engine, whatever the snippet's options
 // and the Runner's Engine say.
 func (r *Runner) RunEngine(ctx context.Context, s *snippets.Snippet, engine string) (*Result, error) {
+	rd, err := r.ready(ctx, s, engine)
+	if err != nil {
+		return nil, err
+	}
+	return r.runReady(ctx, rd)
+}
+
+// A readied run is a run of a snippet up to the start of its program: its
+// result, final if prog is nil (taken from the cache, or a compile error),
+// else the program, compiled into scratch, that is to fill it in.
+type readied struct {
+	s       *snippets.Snippet
+	res     *Result
+	prog    *Program
+	scratch string
+}
+
+// ready does all of a run of s that comes before its program starts: it
+// looks for the result in the cache and compiles the program.
+func (r *Runner) ready(ctx context.Context, s *snippets.Snippet, engine string) (*readied, error) {
 	e, err := r.engine(engine)
 	if err != nil {
 		return nil, fmt.Errorf("snippet %s: %v", s.ID, err)
@@ -267,7 +287,7 @@ func (r *Runner) RunEngine(ctx context.Context, s *snippets.Snippet, engine stri
 	var cached Result
 	if r.Cache.Get(key, &cached) && cached.Key == key {
 		cached.Cached = true
-		return &cached, nil
+		return &readied{s: s, res: &cached}, nil
 	}
 	res := &Result{ID: s.ID, Engine: engine, GoVersion: version, Key: key, Platform: runtime.GOOS + "/" + runtime.GOARCH}
 
@@ -275,29 +295,39 @@ func (r *Runner) RunEngine(ctx context.Context, s *snippets.Snippet, engine stri
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(scratch)
 	prog, err := r.prepare(ctx, e, s, scratch)
 	var ce *CompileError
 	switch {
 	case errors.As(err, &ce):
+		os.RemoveAll(scratch)
 		res.Problem, res.Exit, res.Finished = ce.Error(), -1, time.Now()
-		return res, nil
+		return &readied{s: s, res: res}, nil
 	case err != nil:
+		os.RemoveAll(scratch)
 		return nil, err
 	}
+	return &readied{s: s, res: res, prog: prog, scratch: scratch}, nil
+}
 
-	release, err := r.machine.acquire(ctx, s.Options.Alone, true)
+// runReady runs rd's program, if it has one, in its turn on the machine,
+// and returns its result, which it caches if it meets its expectation.
+func (r *Runner) runReady(ctx context.Context, rd *readied) (*Result, error) {
+	if rd.prog == nil {
+		return rd.res, nil
+	}
+	defer os.RemoveAll(rd.scratch)
+	release, err := r.machine.acquire(ctx, rd.s.Options.Alone, true)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	if err := r.execute(ctx, prog, s.Options, res); err != nil {
+	if err := r.execute(ctx, rd.prog, rd.s.Options, rd.res); err != nil {
 		return nil, err
 	}
-	if Verdict(s, res) == nil {
-		r.Cache.Put(key, res)
+	if Verdict(rd.s, rd.res) == nil {
+		r.Cache.Put(rd.res.Key, rd.res)
 	}
-	return res, nil
+	return rd.res, nil
 }
 
 // prepare readies s with e once fewer than Jobs other programs are being
@@ -477,39 +507,32 @@ type Report struct {
 // run alone come last, once every other job has finished, one at a time,
 // with nothing else of this RunAll running, not even a compile: an alone
 // run started among others would wait for them anyway, holding back every
-// run after it (see machineLock).
+// run after it (see machineLock). Their programs are compiled earlier,
+// while the other jobs run.
 func (r *Runner) RunAll(ctx context.Context, jobs []Job, progress func(Report)) ([]Report, error) {
 	n := r.jobs()
 	known := r.estimates()
 	p := plan(jobs, known)
 	reports := make([]Report, len(jobs))
 	done := make(chan int)
-	lane := func(idx []int, k int) {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range min(k, len(idx)) {
-			wg.Go(func() {
-				for ctx.Err() == nil {
-					at := int(next.Add(1)) - 1
-					if at >= len(idx) {
-						return
-					}
-					i := idx[at]
-					reports[i] = r.runJob(ctx, jobs[i])
-					reports[i].Total = len(jobs)
-					done <- i
-				}
-			})
-		}
-		wg.Wait()
+	finish := func(i int, rep Report) {
+		rep.Total = len(jobs)
+		reports[i] = rep
+		done <- i
 	}
+	ordinary := func(i int) Report { return r.runJob(ctx, jobs[i]) }
 	go func() {
 		defer close(done)
 		var wg sync.WaitGroup
-		wg.Go(func() { lane(p.programs, 2*n) })
-		wg.Go(func() { lane(p.originals, n) })
+		wg.Go(func() { lane(ctx, p.programs, 2*n, ordinary, finish) })
+		wg.Go(func() { lane(ctx, p.originals, n, ordinary, finish) })
+		// The programs that run alone are compiled while the others
+		// run, and started once they have all finished.
+		alone := &aloneRuns{r: r, jobs: jobs}
+		wg.Go(func() { alone.ready(ctx, p.alone) })
 		wg.Wait()
-		lane(p.alone, 1)
+		lane(ctx, p.alone, 1, func(i int) Report { return alone.run(ctx, i) }, finish)
+		alone.discard()
 	}()
 	count := 0
 	for i := range done {
@@ -523,6 +546,76 @@ func (r *Runner) RunAll(ctx context.Context, jobs []Job, progress func(Report)) 
 	return reports, ctx.Err()
 }
 
+// lane runs the jobs idx names, in that order, k at a time, and hands each
+// report to finish; it returns once they have all finished, or once ctx
+// has ended and the jobs already started have.
+func lane(ctx context.Context, idx []int, k int, run func(int) Report, finish func(int, Report)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(k, len(idx)) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				at := int(next.Add(1)) - 1
+				if at >= len(idx) {
+					return
+				}
+				finish(idx[at], run(idx[at]))
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// aloneRuns are the jobs of RunAll that run alone, their programs readied
+// (see Runner.ready) ahead of their turn.
+type aloneRuns struct {
+	r    *Runner
+	jobs []Job
+	// By index in jobs: a readied program, or why it could not be.
+	readied map[int]*readied
+	failed  map[int]error
+}
+
+// ready readies the programs of the jobs idx names, one after another.
+func (a *aloneRuns) ready(ctx context.Context, idx []int) {
+	a.readied, a.failed = map[int]*readied{}, map[int]error{}
+	for _, i := range idx {
+		j := a.jobs[i]
+		if j.Original != nil || ctx.Err() != nil {
+			continue
+		}
+		if rd, err := a.r.ready(ctx, j.Snippet, a.r.jobEngine(j)); err != nil {
+			a.failed[i] = err
+		} else {
+			a.readied[i] = rd
+		}
+	}
+}
+
+// run runs job i, from its readied program if it has one.
+func (a *aloneRuns) run(ctx context.Context, i int) Report {
+	j := a.jobs[i]
+	if err, ok := a.failed[i]; ok {
+		return Report{Job: j, Err: err}
+	}
+	rd, ok := a.readied[i]
+	if !ok {
+		return a.r.runJob(ctx, j)
+	}
+	delete(a.readied, i)
+	res, err := a.r.runReady(ctx, rd)
+	return Report{Job: j, Result: res, Err: err}
+}
+
+// discard removes the programs readied but not run, once ctx has ended.
+func (a *aloneRuns) discard() {
+	for _, rd := range a.readied {
+		if rd.scratch != "" {
+			os.RemoveAll(rd.scratch)
+		}
+	}
+}
+
 // runJob runs one job.
 func (r *Runner) runJob(ctx context.Context, j Job) Report {
 	var res *Result
@@ -530,13 +623,18 @@ func (r *Runner) runJob(ctx context.Context, j Job) Report {
 	if j.Original != nil {
 		res, err = r.RunOriginal(ctx, *j.Original)
 	} else {
-		engine := j.Engine
-		if engine == "" {
-			engine = r.EngineFor(j.Snippet)
-		}
-		res, err = r.RunEngine(ctx, j.Snippet, engine)
+		res, err = r.RunEngine(ctx, j.Snippet, r.jobEngine(j))
 	}
 	return Report{Job: j, Result: res, Err: err}
+}
+
+// jobEngine is the engine a program's job runs with: its own, or else the
+// snippet's (or the Runner's).
+func (r *Runner) jobEngine(j Job) string {
+	if j.Engine != "" {
+		return j.Engine
+	}
+	return r.EngineFor(j.Snippet)
 }
 
 // A schedule is the order in which RunAll starts jobs: indexes into its
