@@ -144,8 +144,8 @@ type Runner struct {
 	// Cache stores results; nil runs everything afresh.
 	Cache *cache.Cache
 	// Jobs bounds how many programs are compiled at once, GOMAXPROCS (at
-	// least 2) if zero; RunAll runs twice as many programs at once (see
-	// RunAll).
+	// least 2) if zero; RunAll runs twice as many programs at once, and as
+	// many originals beside them (see RunAll).
 	Jobs int
 	// Engine, if set, overrides every snippet's engine.
 	Engine string
@@ -499,16 +499,18 @@ type Report struct {
 // and many programs, once started, mostly wait (on timers, children, the
 // network). On the seed notebook, running twice as many as there are
 // cores took a cold build from 6.3 s to 5.4 s on two busy cores. Originals
-// run Runner.Jobs at a time, in a lane of their own beside the programs: a
-// Python block is mostly its interpreter starting, or sleeping (asyncio's
-// examples wait seconds), and one that sleeps holds back no program. Within each lane
-// the jobs known to take longest start first, so that a long one overlaps
-// the rest rather than running on after them (see estimates). Jobs that
-// run alone come last, once every other job has finished, one at a time,
-// with nothing else of this RunAll running, not even a compile: an alone
-// run started among others would wait for them anyway, holding back every
-// run after it (see machineLock). Their programs are compiled earlier,
-// while the other jobs run.
+// run as many at a time again, in a lane of their own beside the
+// programs: a Python block is mostly its interpreter starting, or
+// sleeping (asyncio's examples wait seconds), and one that sleeps then
+// holds back no program, and starts sooner. Within each lane the jobs
+// known to take longest start first, so that a long one overlaps the rest
+// rather than running on after them (see estimates).
+//
+// Jobs that run alone come last, once every other job has finished, one
+// at a time, with nothing else of this RunAll running, not even a
+// compile: an alone run started among others would wait for them anyway,
+// holding back every run after it (see machineLock). Their programs are
+// compiled earlier, while the other jobs run.
 func (r *Runner) RunAll(ctx context.Context, jobs []Job, progress func(Report)) ([]Report, error) {
 	n := r.jobs()
 	known := r.estimates()
@@ -525,7 +527,7 @@ func (r *Runner) RunAll(ctx context.Context, jobs []Job, progress func(Report)) 
 		defer close(done)
 		var wg sync.WaitGroup
 		wg.Go(func() { lane(ctx, p.programs, 2*n, ordinary, finish) })
-		wg.Go(func() { lane(ctx, p.originals, n, ordinary, finish) })
+		wg.Go(func() { lane(ctx, p.originals, 2*n, ordinary, finish) })
 		// The programs that run alone are compiled while the others
 		// run, and started once they have all finished.
 		alone := &aloneRuns{r: r, jobs: jobs}
