@@ -125,3 +125,41 @@ func TestOriginalRelationNeedsARunnableBlock(t *testing.T) {
 		t.Errorf("Load: %v", err)
 	}
 }
+
+// TestNoOriginals builds the notebook of TestOriginals without running its
+// originals: no original runs, the Go outputs are there, and each page
+// says that its originals were not run in this build, without python3.
+func TestNoOriginals(t *testing.T) {
+	root := writeFiles(t, originalFiles("hello, 3 times\n")) // the same original would fail it
+	cfg := &Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Runner: &runner.Runner{Cache: &cache.Cache{Dir: t.TempDir()}}, NoOriginals: true}
+	nb, err := Build(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for b, run := range nb.Originals {
+		if !run.Skipped || run.Result != nil {
+			t.Errorf("the original at line %d ran, or is not marked skipped: %+v", b.Line, run)
+		}
+	}
+	if n := len(nb.Originals); n != 2 {
+		t.Errorf("%d originals are marked, want 2 (same and differs)", n)
+	}
+	page, err := os.ReadFile(filepath.Join(cfg.OutDir(), "2020-01-02", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const skipped = "<strong>Not run:</strong> the build that made this page ran no originals."
+	if n := strings.Count(string(page), skipped); n != 2 {
+		t.Errorf("the page says %d times %q, want 2", n, skipped)
+	}
+	for _, want := range []string{"hello, 3 times", "<strong>Not run:</strong> a C fragment"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"hello, 12 times</samp>", "python3 was not installed"} {
+		if strings.Contains(string(page), bad) {
+			t.Errorf("the page has %q", bad)
+		}
+	}
+}

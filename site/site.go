@@ -142,6 +142,10 @@ type Config struct {
 	// Now is the feed's time stamp; the newest note's date if zero, so
 	// that building the same notes twice gives the same files.
 	Now time.Time
+	// NoOriginals runs no block as written: the pages say that the
+	// originals were not run in this build, and nothing checks that an
+	// original declared the same as its snippet is.
+	NoOriginals bool
 }
 
 // DefaultBaseURL is the site's address when Config.BaseURL is empty.
@@ -376,6 +380,9 @@ type OriginalRun struct {
 	Result *runner.Result
 	// Missing says that no python3 was installed to run it.
 	Missing bool
+	// Skipped says that the build was asked not to run originals
+	// (Config.NoOriginals).
+	Skipped bool `json:",omitempty"`
 }
 
 // Run runs the given snippets (in parallel, "alone" ones by themselves) and
@@ -394,6 +401,7 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 	// say so, run too.
 	blocks := map[*runner.Original]*render.Block{}
 	where := map[*render.Block]string{}
+	var skipped []*render.Block
 	running := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		running[id] = true
@@ -404,6 +412,10 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 			if !b.Linked() || s == nil || !running[s.ID] || !s.Options.Original.Runs() {
 				continue
 			}
+			if cfg.NoOriginals {
+				skipped = append(skipped, b)
+				continue
+			}
 			o := &runner.Original{Snippet: s, Lang: b.Lang, Code: b.Code}
 			blocks[o] = b
 			where[b] = fmt.Sprintf("%s:%d", n.Path, b.Line)
@@ -412,6 +424,9 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 	}
 	nb.Results = map[string]*runner.Result{}
 	nb.Originals = map[*render.Block]*OriginalRun{}
+	for _, b := range skipped {
+		nb.Originals[b] = &OriginalRun{Skipped: true}
+	}
 	var errs []error
 	noPython := false
 	_, err := r.RunAll(ctx, jobs, func(rep runner.Report) {

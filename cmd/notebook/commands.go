@@ -73,7 +73,7 @@ func (e *env) config() (*site.Config, error) {
 
 func buildCmd() *command {
 	var out, baseURL string
-	var drafts bool
+	var drafts, noOriginals bool
 	return &command{
 		name:    "build",
 		cached:  true,
@@ -81,18 +81,24 @@ func buildCmd() *command {
 		detail: `Build runs every snippet a note links to (or takes its cached result), checks
 each against its expected output, and writes the site. If any snippet fails,
 the build names the note file and line, the snippet and a diff, writes
-nothing, and leaves the previous site in place.`,
+nothing, and leaves the previous site in place.
+
+With -no-originals, the build runs the Go programs only, not the blocks
+that snippets say run as written (their originals, in Python): the pages
+say that the originals were not run in this build, and a snippet declared
+the same as its original is not checked against it.`,
 		flags: func(fs *flag.FlagSet, e *env) {
 			fs.StringVar(&out, "o", "", "write the site to `dir` (default ROOT/public)")
 			fs.StringVar(&baseURL, "base-url", os.Getenv("URL"), "the site's absolute `address`, for the feed, sitemap and 404 page (default $URL, which Netlify sets; "+site.DefaultBaseURL+" if that is empty too)")
 			fs.BoolVar(&drafts, "drafts", false, "include notes marked draft")
+			fs.BoolVar(&noOriginals, "no-originals", false, "run no originals (the Python blocks beside the Go programs); their pages say so")
 		},
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 			cfg, err := e.config()
 			if err != nil {
 				return err
 			}
-			cfg.Out, cfg.BaseURL, cfg.Drafts = out, baseURL, drafts
+			cfg.Out, cfg.BaseURL, cfg.Drafts, cfg.NoOriginals = out, baseURL, drafts, noOriginals
 			start := time.Now()
 			nb, err := site.Build(ctx, cfg)
 			if nb != nil {

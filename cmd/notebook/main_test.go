@@ -104,6 +104,27 @@ func TestBuildShowsRealOutputEscaped(t *testing.T) {
 	}
 }
 
+// TestBuildNoOriginals builds with -no-originals a notebook whose Python
+// block, declared the same as its snippet, prints something else: the
+// original does not run, so the build passes, and the page says why the
+// original has no output.
+func TestBuildNoOriginals(t *testing.T) {
+	files := maps.Clone(notebookFiles)
+	files["snippets/hello/snippet.yaml"] = "original:\n  relation: same\n"
+	root := newNotebook(t, files)
+	code, _, stderr := notebook(t, root, "build", "-no-originals")
+	if code != exitOK {
+		t.Fatalf("build -no-originals: exit %d\n%s", code, stderr)
+	}
+	page := readFile(t, filepath.Join(root, "public", "2020-01-02", "index.html"))
+	if want := "the build that made this page ran no originals"; !strings.Contains(page, want) {
+		t.Errorf("the page does not say %q", want)
+	}
+	if strings.Contains(stderr, "(original)") {
+		t.Errorf("an original ran:\n%s", stderr)
+	}
+}
+
 func TestBuildFailureNamesNoteLineAndKeepsSite(t *testing.T) {
 	root := newNotebook(t, notebookFiles)
 	if code, _, stderr := notebook(t, root, "build"); code != exitOK {
