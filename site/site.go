@@ -81,6 +81,15 @@
 // folder renders only the notes that changed since any build that used
 // the cache.
 //
+// A build also keeps in the results cache an index of the notebook's
+// snippets and of their results, which the next build starts from: it
+// takes from it every snippet whose files have not changed, with a look
+// at the metadata of each file instead of a read (see package snippets,
+// Index), and every result whose key is the one a run of the snippet
+// would have now, as from the cache, without a look-up each, checking it
+// against the expectation again. The cache signs the index as it signs
+// its other entries; one that it did not write as it is, is not read.
+//
 // A build never destroys what it did not make. It writes a mark, the file
 // .notebook-site (see MarkFile), into every site it makes, listing each
 // file with its SHA-256, and replaces only an output folder that is
@@ -99,6 +108,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -114,6 +124,7 @@ import (
 	"github.com/gonotebook/notebook/notes"
 	"github.com/gonotebook/notebook/render"
 	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/site/play"
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -167,6 +178,14 @@ func (c *Config) baseURL() (*url.URL, error) {
 func (c *Config) notesDir() string    { return "notes" }
 func (c *Config) snippetsDir() string { return filepath.Join(c.Root, "snippets") }
 
+// cache is the Runner's results cache, or nil.
+func (c *Config) cache() *cache.Cache {
+	if c.Runner == nil {
+		return nil
+	}
+	return c.Runner.Cache
+}
+
 // OutDir returns the folder the site is written to.
 func (c *Config) OutDir() string {
 	if c.Out != "" {
@@ -212,6 +231,7 @@ type Notebook struct {
 
 	md     *render.Markdown  // parsed the notes; renders them
 	interp *play.Interpreter // the in-browser interpreter; nil if none
+	index  *buildIndex       // what the next build starts from
 }
 
 // Load reads every note and snippet and checks that every link resolves. It
@@ -223,29 +243,31 @@ func Load(cfg *Config) (*Notebook, error) {
 		return nil, err
 	}
 	nb.Warnings = warnings
+	// With a results cache, the snippets that did not change since the
+	// last build are taken from its index rather than read again.
+	var prev *snippets.Index
+	nb.index = &buildIndex{results: map[string]*runner.Result{}}
+	if c := cfg.cache(); c != nil {
+		nb.index = readIndex(c, cfg.snippetsDir())
+		prev = nb.index.snippets
+	}
 	// A snippet that exists but does not load (a bad snippet.yaml, say)
 	// is reported once, by its own error, and not again as missing.
-	ids, err := snippets.Find(cfg.snippetsDir())
+	tree, err := snippets.LoadTree(cfg.snippetsDir(), prev)
 	var errs []error
 	if err != nil {
 		errs = append(errs, err)
 	}
+	nb.index.snippets, nb.index.changed = tree.Index, tree.Changed
+	ids := tree.IDs
 	var all []*snippets.Snippet
-	broken := map[string]bool{}
-	loaded := make([]*snippets.Snippet, len(ids))
-	loadErrs := make([]error, len(ids))
-	parallel(len(ids), func(i int) {
-		loaded[i], loadErrs[i] = snippets.Load(cfg.snippetsDir(), ids[i])
-	})
-	for i, id := range ids {
-		if err := loadErrs[i]; err != nil {
-			errs = append(errs, err)
-			broken[id] = true
-			continue
-		}
-		s := loaded[i]
+	for _, s := range tree.Snippets {
 		nb.Snippets[s.ID] = s
 		all = append(all, s)
+	}
+	broken := map[string]bool{}
+	for _, id := range ids {
+		broken[id] = nb.Snippets[id] == nil
 	}
 	used := map[string]bool{}
 	nb.md = render.New()
@@ -386,9 +408,17 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 	if r == nil {
 		r = &runner.Runner{}
 	}
-	jobs := make([]runner.Job, len(ids))
-	for i, id := range ids {
-		jobs[i] = runner.Job{Snippet: nb.Snippets[id]}
+	if nb.index == nil {
+		nb.index = &buildIndex{results: map[string]*runner.Result{}}
+	}
+	// A result the build index holds under the key a run would have now
+	// is taken from it, as from the cache, without a look-up of its own.
+	known := nb.knownResults(ctx, r, ids)
+	var jobs []runner.Job
+	for _, id := range ids {
+		if known[id] == nil {
+			jobs = append(jobs, runner.Job{Snippet: nb.Snippets[id]})
+		}
 	}
 	// The originals of the blocks that link to those snippets, where they
 	// say so, run too.
@@ -414,7 +444,8 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 	nb.Originals = map[*render.Block]*OriginalRun{}
 	var errs []error
 	noPython := false
-	_, err := r.RunAll(ctx, jobs, func(rep runner.Report) {
+	progress := cfg.Progress
+	report := func(rep runner.Report) {
 		id := rep.Job.Snippet.ID
 		status := "ok"
 		if o := rep.Job.Original; o != nil {
@@ -438,7 +469,7 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 					}
 				}
 			}
-			progressLine(cfg.Progress, rep, status, id)
+			progressLine(progress, rep, status, id)
 			return
 		}
 		switch {
@@ -452,11 +483,34 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 				errs = append(errs, nb.failure(id, verdict))
 			}
 		}
-		progressLine(cfg.Progress, rep, status, id)
+		nb.index.keep(id, rep.Result, status == "ok", known[id] != nil)
+		progressLine(progress, rep, status, id)
+	}
+	// The known results are reported at once, in one write.
+	var lines bytes.Buffer
+	if progress != nil {
+		progress = &lines
+	}
+	done, total := 0, len(known)+len(jobs)
+	for _, id := range ids {
+		if res := known[id]; res != nil {
+			done++
+			report(runner.Report{Job: runner.Job{Snippet: nb.Snippets[id]}, Result: res, Done: done, Total: total})
+		}
+	}
+	if progress != nil {
+		progress = cfg.Progress
+		progress.Write(lines.Bytes())
+	}
+	_, err := r.RunAll(ctx, jobs, func(rep runner.Report) {
+		rep.Done, rep.Total = rep.Done+done, total
+		report(rep)
 	})
 	if err != nil {
 		return err
 	}
+	nb.index.prune(nb.Snippets)
+	nb.index.write(cfg.cache(), cfg.snippetsDir())
 	if noPython {
 		nb.Warnings = append(nb.Warnings, &fileline.Error{Path: "python3", Msg: "not installed: the originals were not run, and their pages say so"})
 	}
