@@ -2,6 +2,7 @@ package snippets
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -451,6 +452,56 @@ func FuzzIndex(f *testing.F) {
 		var back Index
 		if err := back.UnmarshalBinary(again); err != nil || !reflect.DeepEqual(&back, &ix) {
 			t.Errorf("accepted, but does not read back alike (%v)", err)
+		}
+	})
+}
+
+// BenchmarkLoadTree loads 1,000 snippets of three files each, as a
+// generated notebook has them: afresh, and from the index of a load made
+// long enough after they were written for it to trust them.
+func BenchmarkLoadTree(b *testing.B) {
+	root := b.TempDir()
+	for i := range 1000 {
+		dir := filepath.Join(root, "gen", fmt.Sprintf("n%04d", i/10), fmt.Sprintf("b%02d", i%10))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		for name, text := range map[string]string{
+			MainFile:    fmt.Sprintf("// This program prints one line.\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"block %d\")\n}\n", i),
+			ExpectFile:  fmt.Sprintf("block %d\n", i),
+			OptionsFile: "engine: yaegi\n",
+		} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	first, err := LoadTree(root, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := aged(first.Index).MarshalBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("fresh", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := LoadTree(root, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("indexed", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			var ix Index
+			if err := ix.UnmarshalBinary(data); err != nil {
+				b.Fatal(err)
+			}
+			tree, err := LoadTree(root, &ix)
+			if err != nil || tree.Reused != 1000 {
+				b.Fatalf("reused %d of 1000 (%v)", tree.Reused, err)
+			}
 		}
 	})
 }
