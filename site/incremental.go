@@ -200,7 +200,11 @@ func (k *keys) snippet(nb *Notebook, id string) string {
 		writeString(h, string(s.Source))
 	}
 	if res := nb.Results[id]; res != nil {
-		data, _ := json.Marshal(res) // a Result always marshals
+		// Every field but Cached, which is added: cheaper than JSON.
+		data, err := res.AppendBinary(nil)
+		if err != nil {
+			data, _ = json.Marshal(res) // a time the binary form cannot hold
+		}
 		writeString(h, string(data))
 		writeString(h, fmt.Sprint(res.Cached))
 	}
