@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"path/filepath"
+	"runtime"
 	"slices"
 
 	"github.com/gonotebook/notebook/internal/wire"
@@ -151,8 +152,19 @@ func (nb *Notebook) knownResults(ctx context.Context, r *runner.Runner, ids []st
 	if len(list) == 0 {
 		return known
 	}
-	keys, err := r.Keys(ctx, list, "")
-	if err != nil {
+	// On every core: a key hashes the snippet's options and Sum.
+	keys := make([]string, len(list))
+	chunks := runtime.GOMAXPROCS(0)
+	size := (len(list) + chunks - 1) / chunks
+	errs := make([]error, chunks)
+	parallel(chunks, func(c int) {
+		lo, hi := min(c*size, len(list)), min((c+1)*size, len(list))
+		var part []string
+		if part, errs[c] = r.Keys(ctx, list[lo:hi], ""); errs[c] == nil {
+			copy(keys[lo:hi], part)
+		}
+	})
+	if errors.Join(errs...) != nil {
 		return known // the runs will say why
 	}
 	for i, s := range list {

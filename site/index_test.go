@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -212,4 +213,63 @@ func TestIndexForgetsRemoved(t *testing.T) {
 	if ix.results["b"] != nil || ix.results["a"] == nil {
 		t.Errorf("the index holds results of %v", ix.results)
 	}
+}
+
+// BenchmarkBuildCached builds a notebook of 20 notes with 5 linked blocks
+// each, every result cached: into an empty folder, and again after a
+// prose edit in one note. Its first builds run the 100 snippets.
+func BenchmarkBuildCached(b *testing.B) {
+	files := map[string]string{}
+	for n := range 20 {
+		var note strings.Builder
+		fmt.Fprintf(&note, "# Note %d\n\nSome prose.\n", n)
+		for k := range 5 {
+			id := fmt.Sprintf("n%02d/b%d", n, k)
+			fmt.Fprintf(&note, "\n### Entry %d\n\n```python {snippet=%s}\nprint(%d)\n```\n", k, id, k)
+			files["snippets/"+id+"/main.go"] = fmt.Sprintf("// Prints %d.\npackage main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(%d) }\n", k, k)
+			files["snippets/"+id+"/expected.txt"] = fmt.Sprintf("%d\n", k)
+			files["snippets/"+id+"/snippet.yaml"] = "engine: yaegi\n"
+		}
+		files[fmt.Sprintf("notes/2020-01-%02d.md", n+1)] = note.String()
+	}
+	root := b.TempDir()
+	for name, text := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	r := &runner.Runner{Cache: &cache.Cache{Dir: b.TempDir()}}
+	defer r.Close()
+	out := filepath.Join(b.TempDir(), "public")
+	build := func() {
+		if _, err := Build(context.Background(), &Config{Root: root, Out: out, Runner: r}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	build() // runs every snippet
+	build() // renders every page, now that the results are cached
+	b.Run("empty-folder", func(b *testing.B) {
+		for b.Loop() {
+			if err := os.RemoveAll(out); err != nil {
+				b.Fatal(err)
+			}
+			build()
+		}
+	})
+	note := filepath.Join(root, "notes", "2020-01-10.md")
+	b.Run("prose-edit", func(b *testing.B) {
+		for b.Loop() {
+			f, err := os.OpenFile(note, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			fmt.Fprintln(f, "\nAnother sentence.")
+			f.Close()
+			build()
+		}
+	})
 }
