@@ -238,38 +238,19 @@ type Notebook struct {
 // runs nothing.
 func Load(cfg *Config) (*Notebook, error) {
 	nb := &Notebook{Snippets: map[string]*snippets.Snippet{}}
+	// The snippets load while the notes are read and parsed.
+	var ids []string // every snippet folder's, loaded or not
+	snippetsLoaded := make(chan error, 1)
+	go func() {
+		var err error
+		ids, err = nb.loadSnippets(cfg)
+		snippetsLoaded <- err
+	}()
 	list, warnings, err := notes.Load(os.DirFS(cfg.Root), cfg.notesDir())
 	if err != nil {
+		<-snippetsLoaded
 		return nil, err
 	}
-	nb.Warnings = warnings
-	// With a results cache, the snippets that did not change since the
-	// last build are taken from its index rather than read again.
-	var prev *snippets.Index
-	nb.index = &buildIndex{results: map[string]*runner.Result{}}
-	if c := cfg.cache(); c != nil {
-		nb.index = readIndex(c, cfg.snippetsDir())
-		prev = nb.index.snippets
-	}
-	// A snippet that exists but does not load (a bad snippet.yaml, say)
-	// is reported once, by its own error, and not again as missing.
-	tree, err := snippets.LoadTree(cfg.snippetsDir(), prev)
-	var errs []error
-	if err != nil {
-		errs = append(errs, err)
-	}
-	nb.index.snippets, nb.index.changed = tree.Index, tree.Changed
-	ids := tree.IDs
-	var all []*snippets.Snippet
-	for _, s := range tree.Snippets {
-		nb.Snippets[s.ID] = s
-		all = append(all, s)
-	}
-	broken := map[string]bool{}
-	for _, id := range ids {
-		broken[id] = nb.Snippets[id] == nil
-	}
-	used := map[string]bool{}
 	nb.md = render.New()
 	docs := make([]*render.Doc, len(list))
 	parseErrs := make([]error, len(list))
@@ -281,6 +262,23 @@ func Load(cfg *Config) (*Notebook, error) {
 			docs[i].DropTree()
 		}
 	})
+	var errs []error
+	if err := <-snippetsLoaded; err != nil {
+		errs = append(errs, err)
+	}
+	nb.Warnings = warnings
+	// A snippet that exists but does not load (a bad snippet.yaml, say)
+	// is reported once, by its own error, and not again as missing.
+	var all []*snippets.Snippet
+	broken := map[string]bool{}
+	for _, id := range ids {
+		if s := nb.Snippets[id]; s != nil {
+			all = append(all, s)
+		} else {
+			broken[id] = true
+		}
+	}
+	used := map[string]bool{}
 	for i, n := range list {
 		doc := docs[i]
 		if parseErrs[i] != nil {
@@ -316,6 +314,25 @@ func Load(cfg *Config) (*Notebook, error) {
 		}
 	}
 	return nb, errors.Join(errs...)
+}
+
+// loadSnippets loads every snippet into nb.Snippets and returns the ids
+// of every snippet folder, loaded or not. With a results cache, those
+// that did not change since the last build are taken from the index it
+// keeps (see buildIndex) rather than read again.
+func (nb *Notebook) loadSnippets(cfg *Config) ([]string, error) {
+	nb.index = &buildIndex{results: map[string]*runner.Result{}}
+	var prev *snippets.Index
+	if c := cfg.cache(); c != nil {
+		nb.index = readIndex(c, cfg.snippetsDir())
+		prev = nb.index.snippets
+	}
+	tree, err := snippets.LoadTree(cfg.snippetsDir(), prev)
+	nb.index.snippets, nb.index.changed = tree.Index, tree.Changed
+	for _, s := range tree.Snippets {
+		nb.Snippets[s.ID] = s
+	}
+	return tree.IDs, err
 }
 
 // linkEntries reads the entry option of every snippet: the note must exist
