@@ -218,6 +218,20 @@ func (b *builder) renderAll() error {
 	if err != nil {
 		return err
 	}
+	// The pages that list every note are made while the notes' own are,
+	// on every core.
+	lists := make(chan error, 1)
+	go func() { lists <- b.writeLists(all) }()
+	feedKey, err := b.writeNotes()
+	if err := errors.Join(err, <-lists); err != nil {
+		return err
+	}
+	return b.writeFeed(feedKey)
+}
+
+// writeLists makes the pages that list notes, and the search index and
+// the sitemap; all is the key of every published note.
+func (b *builder) writeLists(all string) error {
 	newest := reversed(b.site.Notes)
 	if err := b.page("index.html", "index", b.keys.sum("index", all), func() page {
 		return page{Section: "notes", Notes: newest,
@@ -244,14 +258,7 @@ func (b *builder) renderAll() error {
 			return err
 		}
 	}
-	feedKey, err := b.writeNotes()
-	if err != nil {
-		return err
-	}
 	if err := b.writeSearchIndex(); err != nil {
-		return err
-	}
-	if err := b.writeFeed(feedKey); err != nil {
 		return err
 	}
 	return b.writeSitemap(b.keys.sum("sitemap", all))
