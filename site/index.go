@@ -78,16 +78,19 @@ func decodeIndex(data []byte) (*buildIndex, error) {
 	}
 	r := wire.NewReader(rest)
 	ix := &buildIndex{snippets: &snippets.Index{}, results: map[string]*runner.Result{}}
-	if err := ix.snippets.UnmarshalBinary(r.Bytes()); err != nil {
-		return nil, err
-	}
-	for n := r.Count(); n > 0 && r.Err() == nil; n-- {
+	// The snippets decode while the results do.
+	tree := make(chan error, 1)
+	encoded := r.Bytes()
+	go func() { tree <- ix.snippets.UnmarshalBinary(encoded) }()
+	var err error
+	for n := r.Count(); n > 0 && r.Err() == nil && err == nil; n-- {
 		id := r.String()
 		res := &runner.Result{}
-		if err := res.UnmarshalBinary(r.Bytes()); err != nil {
-			return nil, err
-		}
+		err = res.UnmarshalBinary(r.Bytes())
 		ix.results[id] = res
+	}
+	if err = errors.Join(err, <-tree); err != nil {
+		return nil, err
 	}
 	if r.Err() != nil || r.Len() != 0 {
 		return nil, wire.ErrCorrupt
