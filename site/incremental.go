@@ -177,6 +177,37 @@ func (k *keys) note(n *Note) string {
 	return s
 }
 
+// card returns the hash of what a list of notes shows of n: its address,
+// title, date, tags, how many Go programs it has and its entries (the
+// note-card template, the search page's list of entries, the tags page
+// and the sitemap). A list's key covers its notes' cards, not their
+// text, so that an edit to a note's prose does not make every list
+// again. A list template that shows more of a note must have it here.
+func (k *keys) card(n *Note) string {
+	h := sha256.New()
+	writeString(h, n.URL())
+	writeString(h, n.Title)
+	writeString(h, n.DateString())
+	writeString(h, fmt.Sprint(n.Programs(), len(n.Tags)))
+	for _, t := range n.Tags {
+		writeString(h, t)
+	}
+	for _, e := range n.Entries() {
+		writeString(h, e.ID)
+		writeString(h, e.Text)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// cardsOf returns the hash of the notes' cards, in order.
+func (k *keys) cardsOf(ns []*Note) string {
+	h := sha256.New()
+	for _, n := range ns {
+		writeString(h, k.card(n))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // notesOf returns the hash of the notes, in order.
 func (k *keys) notesOf(ns []*Note) string {
 	h := sha256.New()

@@ -212,7 +212,7 @@ func (b *builder) renderAll() error {
 		return err
 	}
 	b.keys = newKeys(cfg, b.assets, b.worker)
-	all := b.keys.notesOf(b.site.Notes)
+	cards := b.keys.cardsOf(b.site.Notes)
 	b.tmpl, err = template.New("").Funcs(funcs).Funcs(template.FuncMap{"language": md.LanguageName}).
 		ParseFS(templateFS, "templates/*.html")
 	if err != nil {
@@ -221,7 +221,7 @@ func (b *builder) renderAll() error {
 	// The pages that list every note are made while the notes' own are,
 	// on every core.
 	lists := make(chan error, 1)
-	go func() { lists <- b.writeLists(all) }()
+	go func() { lists <- b.writeLists(cards) }()
 	feedKey, err := b.writeNotes()
 	if err := errors.Join(err, <-lists); err != nil {
 		return err
@@ -230,8 +230,8 @@ func (b *builder) renderAll() error {
 }
 
 // writeLists makes the pages that list notes, and the search index and
-// the sitemap, each beside the others; all is the key of every published
-// note.
+// the sitemap, each beside the others; all is the hash of every published
+// note's card (keys.card).
 func (b *builder) writeLists(all string) error {
 	newest := reversed(b.site.Notes)
 	lists := []func() error{
@@ -254,7 +254,7 @@ func (b *builder) writeLists(all string) error {
 				return err
 			}
 			for _, t := range b.site.Tags {
-				key := b.keys.sum("tag", t.Name, b.keys.notesOf(t.Notes))
+				key := b.keys.sum("tag", t.Name, b.keys.cardsOf(t.Notes))
 				if err := b.page(tagDir(t.Name)+"index.html", "tag", key, func() page {
 					return page{Title: "Tagged " + t.Name, Section: "tags", Tag: t.Name, Notes: t.Notes}
 				}); err != nil {
