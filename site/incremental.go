@@ -14,11 +14,13 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -157,8 +159,9 @@ func (k *keys) sum(parts ...string) string {
 // writeString writes s to h with its length, so that no two lists of
 // strings hash alike.
 func writeString(h hash.Hash, s string) {
-	fmt.Fprintf(h, "%d:", len(s))
-	h.Write([]byte(s))
+	var n [24]byte
+	h.Write(append(strconv.AppendInt(n[:0], int64(len(s)), 10), ':'))
+	io.WriteString(h, s)
 }
 
 // note returns the hash of n's path and file, which hold everything a
