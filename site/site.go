@@ -579,13 +579,26 @@ func progressLine(w io.Writer, rep runner.Report, status, id string) {
 // Nothing is written unless everything succeeded, and nothing is written
 // to an output folder a build may not replace (see Writing, above).
 func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
-	// Refuse an output folder before running anything; write checks again.
+	// Refuse an output folder before running anything; write checks
+	// again. Loading runs nothing: the notebook loads meanwhile.
+	type loaded struct {
+		nb  *Notebook
+		err error
+	}
+	loading := make(chan loaded, 1)
+	go func() {
+		nb, err := Load(cfg)
+		loading <- loaded{nb, err}
+	}()
 	out, err := checkOut(cfg)
+	if err == nil {
+		removeStale(out)
+	}
+	l := <-loading
 	if err != nil {
 		return nil, err
 	}
-	removeStale(out)
-	nb, err := Load(cfg)
+	nb, err := l.nb, l.err
 	if err != nil {
 		return nil, err
 	}
