@@ -37,9 +37,7 @@ func TestCorrupt(t *testing.T) {
 	b := AppendStrings(AppendBytes(AppendString(nil, "string"), []byte("bytes")), []string{"a", "b"})
 	for n := range len(b) {
 		r := NewReader(b[:n])
-		r.String()
-		r.Bytes()
-		r.Strings()
+		_, _, _ = r.String(), r.Bytes(), r.Strings()
 		if !errors.Is(r.Err(), ErrCorrupt) {
 			t.Errorf("cut to %d bytes: Err %v", n, r.Err())
 		}
