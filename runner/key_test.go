@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,7 +31,7 @@ func TestCacheKeyCoversTheBuild(t *testing.T) {
 	}
 	key := func() string {
 		t.Helper()
-		k, err := cacheKey(s, snippets.Native, "go1.26.8")
+		k, err := cacheKey(s, snippets.Native, "go1.26.8", &moduleFiles{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +57,101 @@ func TestCacheKeyCoversTheBuild(t *testing.T) {
 	differs("GOFLAGS")
 	t.Setenv("CGO_ENABLED", "0")
 	differs("CGO_ENABLED")
-	if k, err := cacheKey(s, snippets.Yaegi, "go1.26.8"); err != nil || seen[k] != "" {
+	if k, err := cacheKey(s, snippets.Yaegi, "go1.26.8", &moduleFiles{}); err != nil || seen[k] != "" {
 		t.Errorf("the yaegi key %s (%v) is one of the native keys", k, err)
+	}
+}
+
+// TestCacheKeyCoversTheFiles checks that a key changes with every file of
+// the snippet but expected.txt, as loaded.
+func TestCacheKeyCoversTheFiles(t *testing.T) {
+	root := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(root, "hello", name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(root, "hello"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := &Runner{}
+	key := func() string {
+		t.Helper()
+		s, err := snippets.Load(root, "hello")
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := r.Key(context.Background(), s, snippets.Yaegi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	write("main.go", "package main\n\nfunc main() {}\n")
+	seen := map[string]string{key(): "main.go"}
+	for _, c := range []struct{ what, name, text string }{
+		{"main.go edited", "main.go", "package main\n\nfunc main() { }\n"},
+		{"snippet.yaml", "snippet.yaml", "args: [a]\n"},
+		{"a file it reads", "data.txt", "data\n"},
+		{"that file edited", "data.txt", "data!\n"},
+	} {
+		write(c.name, c.text)
+		k := key()
+		if prev, ok := seen[k]; ok {
+			t.Errorf("%s left the key as it was after %s", c.what, prev)
+		}
+		seen[k] = c.what
+	}
+	before := key()
+	write("expected.txt", "anything\n")
+	if key() != before {
+		t.Error("expected.txt changed the key: a result would be run again for a new expectation, not checked against it")
+	}
+}
+
+// TestKeysOfTwoModules checks that Keys, which reads each module's files
+// once, still gives each snippet its own module's.
+func TestKeysOfTwoModules(t *testing.T) {
+	root := t.TempDir()
+	var list []*snippets.Snippet
+	for _, mod := range []string{"one", "two"} {
+		for name, text := range map[string]string{
+			"go.mod":          "module example.com/" + mod + "\n\ngo 1.26\n",
+			"s/a/main.go":     "package main\n\nfunc main() {}\n",
+			"s/b/c/d/main.go": "package main\n\nfunc main() {}\n",
+		} {
+			p := filepath.Join(root, mod, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, id := range []string{"a", "b/c/d"} {
+			s, err := snippets.Load(filepath.Join(root, mod, "s"), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			list = append(list, s)
+		}
+	}
+	r := &Runner{Go: "go"}
+	keys, err := r.Keys(context.Background(), list, snippets.Native)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range list {
+		k, err := r.Key(context.Background(), s, snippets.Native)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if keys[i] != k {
+			t.Errorf("%s: Keys gives %s, Key %s", s.Dir, keys[i], k)
+		}
+	}
+	if keys[0] == keys[2] || keys[1] == keys[3] {
+		t.Errorf("the same program in two modules has one key: %q", keys)
 	}
 }

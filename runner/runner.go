@@ -52,9 +52,14 @@
 // stores every result that met its expectation under a key made of
 // everything that can change it: the snippet's files except expected.txt,
 // its options, the engine, the engine's version (the Go release, or the
-// yaegi release and its host's Go release), GOOS and GOARCH. Editing a
-// note's prose re-runs nothing; editing a snippet re-runs that snippet
-// only. A failure is never stored, so a flaky one is retried next time.
+// yaegi release and its host's Go release), GOOS and GOARCH, and for a
+// native snippet the go command's build environment and the go.mod and
+// go.sum of the module around it. The snippet's files are hashed once,
+// when it is loaded (its Sum), so that a key (Key) costs no read of them.
+// Editing a note's prose re-runs nothing; editing a snippet re-runs that
+// snippet only. A failure is never stored, so a flaky one is retried next
+// time. A Result also has a binary encoding (AppendBinary), much quicker
+// to read than the cache's JSON, for callers that keep many at once.
 //
 // # Many runs
 //
@@ -78,7 +83,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -280,7 +284,7 @@ func (r *Runner) ready(ctx context.Context, s *snippets.Snippet, engine string) 
 	if err != nil {
 		return nil, err
 	}
-	key, err := cacheKey(s, engine, version)
+	key, err := cacheKey(s, engine, version, &moduleFiles{})
 	if err != nil {
 		return nil, err
 	}
@@ -407,8 +411,47 @@ func runEnv(work string) []string {
 // that old entries are never misread.
 const cacheVersion = "notebook-run-cache-v4"
 
-// cacheKey hashes everything that can change a run of s.
-func cacheKey(s *snippets.Snippet, engine, version string) (string, error) {
+// Key returns the key under which the result of running s with the named
+// engine is cached: the key its Result carries. Computing it reads no
+// file of the snippet's (see snippets.Snippet's Sum); for a native
+// snippet it reads the go.mod and go.sum of the module around it.
+func (r *Runner) Key(ctx context.Context, s *snippets.Snippet, engine string) (string, error) {
+	keys, err := r.Keys(ctx, []*snippets.Snippet{s}, engine)
+	if err != nil {
+		return "", err
+	}
+	return keys[0], nil
+}
+
+// Keys returns the Key of each snippet run with the named engine, or, if
+// engine is "", with the engine each runs with (EngineFor). The go.mod and
+// go.sum of a module are read once for all.
+func (r *Runner) Keys(ctx context.Context, list []*snippets.Snippet, engine string) ([]string, error) {
+	var modules moduleFiles
+	keys := make([]string, len(list))
+	for i, s := range list {
+		eng := engine
+		if eng == "" {
+			eng = r.EngineFor(s)
+		}
+		e, err := r.engine(eng)
+		if err != nil {
+			return nil, fmt.Errorf("snippet %s: %v", s.ID, err)
+		}
+		version, err := e.Version(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if keys[i], err = cacheKey(s, eng, version, &modules); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
+}
+
+// cacheKey hashes everything that can change a run of s; modules holds
+// what it read of the modules around snippets, for the next call.
+func cacheKey(s *snippets.Snippet, engine, version string, modules *moduleFiles) (string, error) {
 	h := sha256.New()
 	opts := s.Options
 	opts.Engine = engine
@@ -416,25 +459,22 @@ func cacheKey(s *snippets.Snippet, engine, version string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s/%s\x00%s\x00%s\x00", cacheVersion, engine, version, runtime.GOOS, runtime.GOARCH, o, sourceHash())
-	if engine == snippets.Native {
-		if err := hashBuildEnv(h, s.Dir); err != nil {
+	sum := s.Sum
+	if sum == "" {
+		if sum, err = snippets.SumFiles(s); err != nil {
 			return "", err
 		}
 	}
-	for _, name := range s.Files {
-		if name == snippets.ExpectFile {
-			continue
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s/%s\x00%s\x00%s\x00files %s\x00", cacheVersion, engine, version, runtime.GOOS, runtime.GOARCH, o, sourceHash(), sum)
+	if engine == snippets.Native {
+		for _, k := range buildEnv {
+			fmt.Fprintf(h, "%s=%s\x00", k, os.Getenv(k))
 		}
-		data := s.Source // main.go, read when the snippet was loaded
-		if name != snippets.MainFile || data == nil {
-			var err error
-			if data, err = os.ReadFile(filepath.Join(s.Dir, name)); err != nil {
-				return "", err
-			}
+		mod, err := modules.of(s.Dir)
+		if err != nil {
+			return "", err
 		}
-		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
-		h.Write(data)
+		h.Write(mod)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -443,28 +483,45 @@ func cacheKey(s *snippets.Snippet, engine, version string) (string, error) {
 // what go build makes of the same files.
 var buildEnv = []string{"GOFLAGS", "CGO_ENABLED", "GOAMD64", "GOARM64", "GOEXPERIMENT", "CC", "CGO_CFLAGS", "CGO_LDFLAGS"}
 
-// hashBuildEnv writes into h what, besides a snippet's own files, changes
-// its native build: the build environment, and the go.mod and go.sum of the
-// module that holds its folder, if one does.
-func hashBuildEnv(h io.Writer, dir string) error {
-	for _, k := range buildEnv {
-		fmt.Fprintf(h, "%s=%s\x00", k, os.Getenv(k))
-	}
+// moduleFiles finds and reads, for the keys of native snippets, the go.mod
+// and go.sum of the module that holds a folder, which change what go build
+// makes of the same files. It remembers what it found for each folder.
+type moduleFiles struct {
+	byDir map[string][]byte
+}
+
+// of returns the go.mod and go.sum of the module that holds dir, as one
+// byte string; nil if no module does.
+func (m *moduleFiles) of(dir string) ([]byte, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	if m.byDir == nil {
+		m.byDir = map[string][]byte{}
+	}
+	var walked []string
+	var found []byte
 	for d := abs; ; d = filepath.Dir(d) {
+		if mod, ok := m.byDir[d]; ok {
+			found = mod
+			break
+		}
+		walked = append(walked, d)
 		mod, err := os.ReadFile(filepath.Join(d, "go.mod"))
 		if err == nil {
 			sum, _ := os.ReadFile(filepath.Join(d, "go.sum")) // a module may have none
-			fmt.Fprintf(h, "go.mod\x00%d\x00%s\x00go.sum\x00%d\x00%s\x00", len(mod), mod, len(sum), sum)
-			return nil
+			found = fmt.Appendf(nil, "go.mod\x00%d\x00%s\x00go.sum\x00%d\x00%s\x00", len(mod), mod, len(sum), sum)
+			break
 		}
 		if filepath.Dir(d) == d {
-			return nil // not in a module
+			break // not in a module
 		}
 	}
+	for _, d := range walked {
+		m.byDir[d] = found
+	}
+	return found, nil
 }
 
 // A Job is one run RunAll is asked for: a snippet's, or its original's.

@@ -14,11 +14,13 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -157,8 +159,9 @@ func (k *keys) sum(parts ...string) string {
 // writeString writes s to h with its length, so that no two lists of
 // strings hash alike.
 func writeString(h hash.Hash, s string) {
-	fmt.Fprintf(h, "%d:", len(s))
-	h.Write([]byte(s))
+	var n [24]byte
+	h.Write(append(strconv.AppendInt(n[:0], int64(len(s)), 10), ':'))
+	io.WriteString(h, s)
 }
 
 // note returns the hash of n's path and file, which hold everything a
@@ -175,6 +178,37 @@ func (k *keys) note(n *Note) string {
 	s := hex.EncodeToString(h.Sum(nil))
 	k.notes[n] = s
 	return s
+}
+
+// card returns the hash of what a list of notes shows of n: its address,
+// title, date, tags, how many Go programs it has and its entries (the
+// note-card template, the search page's list of entries, the tags page
+// and the sitemap). A list's key covers its notes' cards, not their
+// text, so that an edit to a note's prose does not make every list
+// again. A list template that shows more of a note must have it here.
+func (k *keys) card(n *Note) string {
+	h := sha256.New()
+	writeString(h, n.URL())
+	writeString(h, n.Title)
+	writeString(h, n.DateString())
+	writeString(h, fmt.Sprint(n.Programs(), len(n.Tags)))
+	for _, t := range n.Tags {
+		writeString(h, t)
+	}
+	for _, e := range n.Entries() {
+		writeString(h, e.ID)
+		writeString(h, e.Text)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// cardsOf returns the hash of the notes' cards, in order.
+func (k *keys) cardsOf(ns []*Note) string {
+	h := sha256.New()
+	for _, n := range ns {
+		writeString(h, k.card(n))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // notesOf returns the hash of the notes, in order.
@@ -200,7 +234,11 @@ func (k *keys) snippet(nb *Notebook, id string) string {
 		writeString(h, string(s.Source))
 	}
 	if res := nb.Results[id]; res != nil {
-		data, _ := json.Marshal(res) // a Result always marshals
+		// Every field but Cached, which is added: cheaper than JSON.
+		data, err := res.AppendBinary(nil)
+		if err != nil {
+			data, _ = json.Marshal(res) // a time the binary form cannot hold
+		}
 		writeString(h, string(data))
 		writeString(h, fmt.Sprint(res.Cached))
 	}

@@ -97,17 +97,25 @@ func mapsEqual(a, b map[string]string) bool {
 // what shows it, and nothing else; then that the site is the one a build
 // from nothing makes.
 func TestIncrementalEdit(t *testing.T) {
-	lists := []string{"feed.xml", "index.html", "search.json", "search/index.html", "sitemap.xml", "tags/index.html"}
+	// The feed and the search index show every note's text; the other
+	// lists show what a note's card does (title, date, tags, entries).
+	texts := []string{"feed.xml", "search.json"}
+	lists := append([]string{"index.html", "search/index.html", "sitemap.xml", "tags/index.html"}, texts...)
 	tests := []struct {
 		name, note, text string
+		lists            []string
 		want             []string // besides lists
 	}{
 		{"prose", "notes/2020-01-03.md", "---\ntags: [b]\n---\n# Three\n\nother words\n",
-			[]string{"2020-01-03/index.html", "tags/b/index.html"}},
+			texts, []string{"2020-01-03/index.html"}},
 		{"title", "notes/2020-01-03.md", "---\ntags: [b]\n---\n# Three, renamed\n\nwords\n",
-			[]string{"2020-01-02/index.html", "2020-01-03/index.html", "2020-01-04/index.html", "tags/b/index.html"}},
-		{"tag", "notes/2020-01-01.md", "---\ntags: [a]\n---\n# One\n\n### first entry\n\nother words\n",
-			[]string{"2020-01-01/index.html", "tags/a/index.html"}},
+			lists, []string{"2020-01-02/index.html", "2020-01-03/index.html", "2020-01-04/index.html", "tags/b/index.html"}},
+		{"prose of a tagged note with entries", "notes/2020-01-01.md", "---\ntags: [a]\n---\n# One\n\n### first entry\n\nother words\n",
+			texts, []string{"2020-01-01/index.html"}},
+		{"entry", "notes/2020-01-01.md", "---\ntags: [a]\n---\n# One\n\n### first entry\n\nwords\n\n### second entry\n",
+			lists, []string{"2020-01-01/index.html", "tags/a/index.html"}},
+		{"tag", "notes/2020-01-02.md", "---\ntags: [b]\n---\n# Two\n\nwords\n",
+			lists, []string{"2020-01-02/index.html", "tags/b/index.html"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,7 +126,7 @@ func TestIncrementalEdit(t *testing.T) {
 				t.Fatal(err)
 			}
 			rendered, _ := build(t, root, out)
-			want := append(slices.Clone(lists), tt.want...)
+			want := append(slices.Clone(tt.lists), tt.want...)
 			slices.Sort(want)
 			if !slices.Equal(rendered, want) {
 				t.Errorf("after an edit of %s, the build rendered\n%v\nwant\n%v", tt.note, rendered, want)

@@ -212,49 +212,67 @@ func (b *builder) renderAll() error {
 		return err
 	}
 	b.keys = newKeys(cfg, b.assets, b.worker)
-	all := b.keys.notesOf(b.site.Notes)
+	cards := b.keys.cardsOf(b.site.Notes)
 	b.tmpl, err = template.New("").Funcs(funcs).Funcs(template.FuncMap{"language": md.LanguageName}).
 		ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return err
 	}
-	newest := reversed(b.site.Notes)
-	if err := b.page("index.html", "index", b.keys.sum("index", all), func() page {
-		return page{Section: "notes", Notes: newest,
-			Description: "Dated notes; beside each code block, a Go program that does the same and the output it printed."}
-	}); err != nil {
-		return err
-	}
-	if err := b.page("404.html", "404", b.keys.sum("404"), func() page { return page{Title: "Not found"} }); err != nil {
-		return err
-	}
-	if err := b.page("search/index.html", "search", b.keys.sum("search", all), func() page {
-		return page{Title: "Search", Section: "search", Notes: newest}
-	}); err != nil {
-		return err
-	}
-	if err := b.page("tags/index.html", "tags", b.keys.sum("tags", all), func() page { return page{Title: "Tags", Section: "tags"} }); err != nil {
-		return err
-	}
-	for _, t := range b.site.Tags {
-		key := b.keys.sum("tag", t.Name, b.keys.notesOf(t.Notes))
-		if err := b.page(tagDir(t.Name)+"index.html", "tag", key, func() page {
-			return page{Title: "Tagged " + t.Name, Section: "tags", Tag: t.Name, Notes: t.Notes}
-		}); err != nil {
-			return err
-		}
-	}
+	// The pages that list every note are made while the notes' own are,
+	// on every core.
+	lists := make(chan error, 1)
+	go func() { lists <- b.writeLists(cards) }()
 	feedKey, err := b.writeNotes()
-	if err != nil {
+	if err := errors.Join(err, <-lists); err != nil {
 		return err
 	}
-	if err := b.writeSearchIndex(); err != nil {
-		return err
+	return b.writeFeed(feedKey)
+}
+
+// writeLists makes the pages that list notes, and the search index and
+// the sitemap, each beside the others; all is the hash of every published
+// note's card (keys.card).
+func (b *builder) writeLists(all string) error {
+	newest := reversed(b.site.Notes)
+	lists := []func() error{
+		func() error {
+			return b.page("index.html", "index", b.keys.sum("index", all), func() page {
+				return page{Section: "notes", Notes: newest,
+					Description: "Dated notes; beside each code block, a Go program that does the same and the output it printed."}
+			})
+		},
+		func() error {
+			return b.page("404.html", "404", b.keys.sum("404"), func() page { return page{Title: "Not found"} })
+		},
+		func() error {
+			return b.page("search/index.html", "search", b.keys.sum("search", all), func() page {
+				return page{Title: "Search", Section: "search", Notes: newest}
+			})
+		},
+		func() error {
+			if err := b.page("tags/index.html", "tags", b.keys.sum("tags", all), func() page { return page{Title: "Tags", Section: "tags"} }); err != nil {
+				return err
+			}
+			for _, t := range b.site.Tags {
+				key := b.keys.sum("tag", t.Name, b.keys.cardsOf(t.Notes))
+				if err := b.page(tagDir(t.Name)+"index.html", "tag", key, func() page {
+					return page{Title: "Tagged " + t.Name, Section: "tags", Tag: t.Name, Notes: t.Notes}
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		b.writeSearchIndex,
+		func() error { return b.writeSitemap(b.keys.sum("sitemap", all)) },
 	}
-	if err := b.writeFeed(feedKey); err != nil {
-		return err
+	errs := make([]error, len(lists))
+	var wg sync.WaitGroup
+	for i, f := range lists {
+		wg.Go(func() { errs[i] = f() })
 	}
-	return b.writeSitemap(b.keys.sum("sitemap", all))
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // writeNotes renders each published note once and writes its page, and

@@ -81,6 +81,15 @@
 // folder renders only the notes that changed since any build that used
 // the cache.
 //
+// A build also keeps in the results cache an index of the notebook's
+// snippets and of their results, which the next build starts from: it
+// takes from it every snippet whose files have not changed, with a look
+// at the metadata of each file instead of a read (see package snippets,
+// Index), and every result whose key is the one a run of the snippet
+// would have now, as from the cache, without a look-up each, checking it
+// against the expectation again. The cache signs the index as it signs
+// its other entries; one that it did not write as it is, is not read.
+//
 // A build never destroys what it did not make. It writes a mark, the file
 // .notebook-site (see MarkFile), into every site it makes, listing each
 // file with its SHA-256, and replaces only an output folder that is
@@ -99,6 +108,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -114,6 +124,7 @@ import (
 	"github.com/gonotebook/notebook/notes"
 	"github.com/gonotebook/notebook/render"
 	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/site/play"
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -171,6 +182,14 @@ func (c *Config) baseURL() (*url.URL, error) {
 func (c *Config) notesDir() string    { return "notes" }
 func (c *Config) snippetsDir() string { return filepath.Join(c.Root, "snippets") }
 
+// cache is the Runner's results cache, or nil.
+func (c *Config) cache() *cache.Cache {
+	if c.Runner == nil {
+		return nil
+	}
+	return c.Runner.Cache
+}
+
 // OutDir returns the folder the site is written to.
 func (c *Config) OutDir() string {
 	if c.Out != "" {
@@ -216,42 +235,26 @@ type Notebook struct {
 
 	md     *render.Markdown  // parsed the notes; renders them
 	interp *play.Interpreter // the in-browser interpreter; nil if none
+	index  *buildIndex       // what the next build starts from
 }
 
 // Load reads every note and snippet and checks that every link resolves. It
 // runs nothing.
 func Load(cfg *Config) (*Notebook, error) {
 	nb := &Notebook{Snippets: map[string]*snippets.Snippet{}}
+	// The snippets load while the notes are read and parsed.
+	var ids []string // every snippet folder's, loaded or not
+	snippetsLoaded := make(chan error, 1)
+	go func() {
+		var err error
+		ids, err = nb.loadSnippets(cfg)
+		snippetsLoaded <- err
+	}()
 	list, warnings, err := notes.Load(os.DirFS(cfg.Root), cfg.notesDir())
 	if err != nil {
+		<-snippetsLoaded
 		return nil, err
 	}
-	nb.Warnings = warnings
-	// A snippet that exists but does not load (a bad snippet.yaml, say)
-	// is reported once, by its own error, and not again as missing.
-	ids, err := snippets.Find(cfg.snippetsDir())
-	var errs []error
-	if err != nil {
-		errs = append(errs, err)
-	}
-	var all []*snippets.Snippet
-	broken := map[string]bool{}
-	loaded := make([]*snippets.Snippet, len(ids))
-	loadErrs := make([]error, len(ids))
-	parallel(len(ids), func(i int) {
-		loaded[i], loadErrs[i] = snippets.Load(cfg.snippetsDir(), ids[i])
-	})
-	for i, id := range ids {
-		if err := loadErrs[i]; err != nil {
-			errs = append(errs, err)
-			broken[id] = true
-			continue
-		}
-		s := loaded[i]
-		nb.Snippets[s.ID] = s
-		all = append(all, s)
-	}
-	used := map[string]bool{}
 	nb.md = render.New()
 	docs := make([]*render.Doc, len(list))
 	parseErrs := make([]error, len(list))
@@ -263,6 +266,23 @@ func Load(cfg *Config) (*Notebook, error) {
 			docs[i].DropTree()
 		}
 	})
+	var errs []error
+	if err := <-snippetsLoaded; err != nil {
+		errs = append(errs, err)
+	}
+	nb.Warnings = warnings
+	// A snippet that exists but does not load (a bad snippet.yaml, say)
+	// is reported once, by its own error, and not again as missing.
+	var all []*snippets.Snippet
+	broken := map[string]bool{}
+	for _, id := range ids {
+		if s := nb.Snippets[id]; s != nil {
+			all = append(all, s)
+		} else {
+			broken[id] = true
+		}
+	}
+	used := map[string]bool{}
 	for i, n := range list {
 		doc := docs[i]
 		if parseErrs[i] != nil {
@@ -298,6 +318,25 @@ func Load(cfg *Config) (*Notebook, error) {
 		}
 	}
 	return nb, errors.Join(errs...)
+}
+
+// loadSnippets loads every snippet into nb.Snippets and returns the ids
+// of every snippet folder, loaded or not. With a results cache, those
+// that did not change since the last build are taken from the index it
+// keeps (see buildIndex) rather than read again.
+func (nb *Notebook) loadSnippets(cfg *Config) ([]string, error) {
+	nb.index = &buildIndex{results: map[string]*runner.Result{}}
+	var prev *snippets.Index
+	if c := cfg.cache(); c != nil {
+		nb.index = readIndex(c, cfg.snippetsDir())
+		prev = nb.index.snippets
+	}
+	tree, err := snippets.LoadTree(cfg.snippetsDir(), prev)
+	nb.index.snippets, nb.index.changed = tree.Index, tree.Changed
+	for _, s := range tree.Snippets {
+		nb.Snippets[s.ID] = s
+	}
+	return tree.IDs, err
 }
 
 // linkEntries reads the entry option of every snippet: the note must exist
@@ -393,9 +432,17 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 	if r == nil {
 		r = &runner.Runner{}
 	}
-	jobs := make([]runner.Job, len(ids))
-	for i, id := range ids {
-		jobs[i] = runner.Job{Snippet: nb.Snippets[id]}
+	if nb.index == nil {
+		nb.index = &buildIndex{results: map[string]*runner.Result{}}
+	}
+	// A result the build index holds under the key a run would have now
+	// is taken from it, as from the cache, without a look-up of its own.
+	known := nb.knownResults(ctx, r, ids)
+	var jobs []runner.Job
+	for _, id := range ids {
+		if known[id] == nil {
+			jobs = append(jobs, runner.Job{Snippet: nb.Snippets[id]})
+		}
 	}
 	// The originals of the blocks that link to those snippets, where they
 	// say so, run too.
@@ -429,7 +476,8 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 	}
 	var errs []error
 	noPython := false
-	_, err := r.RunAll(ctx, jobs, func(rep runner.Report) {
+	progress := cfg.Progress
+	report := func(rep runner.Report) {
 		id := rep.Job.Snippet.ID
 		status := "ok"
 		if o := rep.Job.Original; o != nil {
@@ -453,7 +501,7 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 					}
 				}
 			}
-			progressLine(cfg.Progress, rep, status, id)
+			progressLine(progress, rep, status, id)
 			return
 		}
 		switch {
@@ -467,11 +515,34 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 				errs = append(errs, nb.failure(id, verdict))
 			}
 		}
-		progressLine(cfg.Progress, rep, status, id)
+		nb.index.keep(id, rep.Result, status == "ok", known[id] != nil)
+		progressLine(progress, rep, status, id)
+	}
+	// The known results are reported at once, in one write.
+	var lines bytes.Buffer
+	if progress != nil {
+		progress = &lines
+	}
+	done, total := 0, len(known)+len(jobs)
+	for _, id := range ids {
+		if res := known[id]; res != nil {
+			done++
+			report(runner.Report{Job: runner.Job{Snippet: nb.Snippets[id]}, Result: res, Done: done, Total: total})
+		}
+	}
+	if progress != nil {
+		progress = cfg.Progress
+		progress.Write(lines.Bytes())
+	}
+	_, err := r.RunAll(ctx, jobs, func(rep runner.Report) {
+		rep.Done, rep.Total = rep.Done+done, total
+		report(rep)
 	})
 	if err != nil {
 		return err
 	}
+	nb.index.prune(nb.Snippets)
+	nb.index.write(cfg.cache(), cfg.snippetsDir())
 	if noPython {
 		nb.Warnings = append(nb.Warnings, &fileline.Error{Path: "python3", Msg: "not installed: the originals were not run, and their pages say so"})
 	}
@@ -523,13 +594,26 @@ func progressLine(w io.Writer, rep runner.Report, status, id string) {
 // Nothing is written unless everything succeeded, and nothing is written
 // to an output folder a build may not replace (see Writing, above).
 func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
-	// Refuse an output folder before running anything; write checks again.
+	// Refuse an output folder before running anything; write checks
+	// again. Loading runs nothing: the notebook loads meanwhile.
+	type loaded struct {
+		nb  *Notebook
+		err error
+	}
+	loading := make(chan loaded, 1)
+	go func() {
+		nb, err := Load(cfg)
+		loading <- loaded{nb, err}
+	}()
 	out, err := checkOut(cfg)
+	if err == nil {
+		removeStale(out)
+	}
+	l := <-loading
 	if err != nil {
 		return nil, err
 	}
-	removeStale(out)
-	nb, err := Load(cfg)
+	nb, err := l.nb, l.err
 	if err != nil {
 		return nil, err
 	}

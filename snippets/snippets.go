@@ -63,11 +63,21 @@
 // knows the Go 1.22 language and standard library. engine_reason says why a
 // snippet keeps the native engine.
 //
+// # Loading
+//
+// Load reads one snippet. LoadTree finds and reads every snippet below a
+// folder, on every core, and returns an Index of what it found, from which
+// the next LoadTree takes every folder and snippet whose metadata says
+// that it has not changed, reading nothing of it (see Index for what it
+// trusts, and why that is safe).
+//
 // This package only says what a snippet is. Running one, the box a run lives
 // in, and the cache of results are package runner's.
 package snippets
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"go/parser"
@@ -75,7 +85,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -186,6 +195,11 @@ type Snippet struct {
 	Expect *Expectation
 	// Files are the names of every regular file in Dir, sorted.
 	Files []string
+	// Sum is the SHA-256, in hex, of the files a run can read: every
+	// file in Files but expected.txt, by name, length and content, as
+	// Load read them. A run's result depends on nothing else in the
+	// folder, so package runner keys results by it.
+	Sum string
 }
 
 // ExpectPath is the path of the snippet's expected output file.
@@ -197,48 +211,107 @@ func Load(root, id string) (*Snippet, error) {
 		return nil, err
 	}
 	dir := filepath.Join(root, filepath.FromSlash(id))
-	src, err := os.ReadFile(filepath.Join(dir, MainFile))
+	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &NotFoundError{ID: id, Dir: dir}
 	}
 	if err != nil {
 		return nil, err
 	}
-	s := &Snippet{ID: id, Dir: dir, Source: src, Options: Options{Engine: Native, Timeout: Duration(DefaultLimit)}}
-	if err := s.parseSource(); err != nil {
-		return nil, err
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
+	var files []string
 	for _, e := range entries {
 		if e.Type().IsRegular() {
-			s.Files = append(s.Files, e.Name())
+			files = append(files, e.Name())
 		}
 	}
+	s, _, err := load(id, dir, files)
+	return s, err
+}
+
+// load reads the snippet id from its folder dir, whose regular files are
+// files, sorted. It returns expected.txt as read too, nil if there is
+// none.
+func load(id, dir string, files []string) (*Snippet, []byte, error) {
+	src, err := os.ReadFile(filepath.Join(dir, MainFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, &NotFoundError{ID: id, Dir: dir}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &Snippet{ID: id, Dir: dir, Source: src, Files: files, Options: Options{Engine: Native, Timeout: Duration(DefaultLimit)}}
+	if err := s.parseSource(); err != nil {
+		return nil, nil, err
+	}
 	optPath := filepath.Join(dir, OptionsFile)
-	if data, err := os.ReadFile(optPath); err == nil {
-		if err := parseOptions(optPath, data, &s.Options); err != nil {
-			return nil, err
+	opts, err := os.ReadFile(optPath)
+	switch {
+	case err == nil:
+		if err := parseOptions(optPath, opts, &s.Options); err != nil {
+			return nil, nil, err
 		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, nil, err
 	}
 	if s.Options.Timeout <= 0 {
 		s.Options.Timeout = Duration(DefaultLimit)
 	}
 	s.Options.Limits = s.Options.Limits.withDefaults()
-	data, err := os.ReadFile(s.ExpectPath())
+	expect, err := os.ReadFile(s.ExpectPath())
 	switch {
 	case err == nil:
-		if s.Expect, err = ParseExpectation(s.ExpectPath(), data); err != nil {
-			return nil, err
+		if s.Expect, err = ParseExpectation(s.ExpectPath(), expect); err != nil {
+			return nil, nil, err
 		}
 	case !errors.Is(err, fs.ErrNotExist):
-		return nil, err
+		return nil, nil, err
 	}
-	return s, nil
+	// main.go and snippet.yaml, read above, are hashed as read.
+	s.Sum, err = s.sum(func(name string) ([]byte, error) {
+		switch name {
+		case MainFile:
+			return src, nil
+		case OptionsFile:
+			if opts != nil {
+				return opts, nil
+			}
+		}
+		return os.ReadFile(filepath.Join(dir, name))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, expect, nil
+}
+
+// SumFiles returns what Load puts in s.Sum, from the files in s.Dir as
+// they are now and main.go as s.Source holds it: for a Snippet that Load
+// did not make.
+func SumFiles(s *Snippet) (string, error) {
+	return s.sum(func(name string) ([]byte, error) {
+		if name == MainFile && s.Source != nil {
+			return s.Source, nil
+		}
+		return os.ReadFile(filepath.Join(s.Dir, name))
+	})
+}
+
+// sum hashes, for Sum, every file in s.Files but expected.txt, each read
+// with read.
+func (s *Snippet) sum(read func(name string) ([]byte, error)) (string, error) {
+	h := sha256.New()
+	for _, name := range s.Files {
+		if name == ExpectFile {
+			continue
+		}
+		data, err := read(name)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // parseSource checks that main.go is package main and splits off its doc
@@ -270,58 +343,4 @@ type NotFoundError struct {
 
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("no snippet %q: %s has no %s", e.ID, e.Dir, MainFile)
-}
-
-// Find returns the ids of every snippet below root, sorted.
-func Find(root string) ([]string, error) {
-	var ids []string
-	if _, err := os.Stat(root); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil // a notebook with no snippets yet
-	}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			name := d.Name()
-			if p != root && (name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.Name() != MainFile || filepath.Dir(p) == filepath.Clean(root) {
-			return nil
-		}
-		rel, err := filepath.Rel(root, filepath.Dir(p))
-		if err != nil {
-			return err
-		}
-		id := filepath.ToSlash(rel)
-		if !ValidID(id) {
-			return fmt.Errorf("%s: folder name is not a valid snippet id (lower case letters, digits, hyphens)", p)
-		}
-		ids = append(ids, id)
-		return nil
-	})
-	slices.Sort(ids)
-	return ids, err
-}
-
-// LoadAll reads every snippet below root.
-func LoadAll(root string) ([]*Snippet, error) {
-	ids, err := Find(root)
-	if err != nil {
-		return nil, err
-	}
-	var list []*Snippet
-	var errs []error
-	for _, id := range ids {
-		s, err := Load(root, id)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		list = append(list, s)
-	}
-	return list, errors.Join(errs...)
 }
