@@ -14,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -214,8 +215,10 @@ func (b *Builder) goEnv(ctx context.Context) (goEnv, error) {
 // which modules build, and the files of the interpreter's own package.
 // The memo is kept under a hash of the first three and holds the package's
 // folder, a hash of every file in it and the key; it is used only when
-// that folder hashes the same. Without the installation's release (see
-// gotool.Local) or a cache, there is no memo.
+// that folder hashes the same. Where the interpreter cannot be built at
+// all (see unbuildable), the memo keeps the go command's answer instead.
+// Without the installation's release (see gotool.Local) or a cache, there
+// is no memo.
 func (b *Builder) cachedKey(ctx context.Context, env goEnv, exec []byte) (string, error) {
 	if !env.local || b.Cache == "" {
 		key, _, err := b.key(ctx, env.version, exec)
@@ -228,7 +231,13 @@ func (b *Builder) cachedKey(ctx context.Context, env goEnv, exec []byte) (string
 	}
 	path := filepath.Join(b.Cache, "key-"+head+".memo")
 	if data, err := os.ReadFile(path); err == nil {
-		if f := strings.Split(string(data), "\n"); len(f) == 4 && f[3] == "" {
+		f := strings.Split(string(data), "\n")
+		switch {
+		case len(f) == 3 && f[0] == "failed" && f[2] == "":
+			if msg, err := strconv.Unquote(f[1]); err == nil {
+				return "", errors.New(msg)
+			}
+		case len(f) == 4 && f[3] == "":
 			if sum, err := hashDir(f[0]); err == nil && sum == f[1] {
 				return f[2], nil
 			}
@@ -236,6 +245,9 @@ func (b *Builder) cachedKey(ctx context.Context, env goEnv, exec []byte) (string
 	}
 	key, dir, err := b.key(ctx, env.version, exec)
 	if err != nil {
+		if unbuildable(err) {
+			store(path, []byte("failed\n"+strconv.Quote(err.Error())+"\n")) // only a shortcut for the next build
+		}
 		return "", err
 	}
 	if sum, err := hashDir(dir); err == nil {
@@ -285,6 +297,15 @@ func (b *Builder) key(ctx context.Context, version string, exec []byte) (key, di
 		h.Write(data)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32], fields[0], nil
+}
+
+// unbuildable reports whether err, from the go command, says that the
+// interpreter cannot be built in this folder whatever is downloaded: it
+// has no go.mod, or its module does not require the notebook's. The memo
+// keeps that answer while the files that decide it are unchanged.
+func unbuildable(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "go.mod file not found") || strings.Contains(msg, "no required module provides package "+Program)
 }
 
 // memoEnv are the environment variables that steer which modules and

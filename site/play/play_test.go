@@ -274,3 +274,52 @@ func TestKeyMemo(t *testing.T) {
 		t.Errorf("memoHead in a folder with another go.mod = %q, %v; want other than %q", h, err, head)
 	}
 }
+
+// TestKeyMemoUnbuildable checks that where the interpreter cannot be
+// built (a module that does not require the notebook's), the memo keeps
+// the go command's answer, and asks again once go.mod changes.
+func TestKeyMemoUnbuildable(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "go.mod")
+	if err := os.WriteFile(mod, []byte("module example.com/notes\n\ngo 1.20\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := &Builder{Cache: t.TempDir(), Dir: dir}
+	ctx := context.Background()
+	env, err := b.goEnv(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !env.local {
+		t.Skip("this go command's release is not read from its installation, so no memo is kept")
+	}
+	exec, err := os.ReadFile(filepath.Join(env.root, "lib", "wasm", "wasm_exec.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.cachedKey(ctx, env, exec)
+	if err == nil || !unbuildable(err) {
+		t.Fatalf("cachedKey in a module without the notebook = %v; want the go command's no required module", err)
+	}
+	head, err := b.memoHead(env, exec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	memo := filepath.Join(b.Cache, "key-"+head+".memo")
+	// A memo that says otherwise shows that the next call reads it.
+	if err := os.WriteFile(memo, []byte("failed\n\"from the memo\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.cachedKey(ctx, env, exec); err == nil || err.Error() != "from the memo" {
+		t.Errorf("with a failure in the memo, cachedKey = %v; want the memo's", err)
+	}
+	if err := os.WriteFile(mod, []byte("module example.com/notes\n\ngo 1.21\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.cachedKey(ctx, env, exec); err == nil || err.Error() == "from the memo" {
+		t.Errorf("after go.mod changed, cachedKey = %v; want the go command asked again", err)
+	}
+}
