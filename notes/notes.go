@@ -64,8 +64,10 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gonotebook/notebook/internal/yamlline"
@@ -142,11 +144,16 @@ func ParseName(name string) (date time.Time, slug string, err error) {
 // walked (lexical). Folders below dir whose names start with "." are not
 // looked into.
 func Load(fsys fs.FS, dir string) ([]*Note, []*fileline.Error, error) {
+	// The warnings come in the order of the walk; a note's own (it is
+	// empty) is known once it is parsed, into its slot.
 	var (
-		list     []*Note
-		warnings []*fileline.Error
-		errs     []error
+		paths []string
+		slots []*fileline.Error
+		index []int // of each note's slot
 	)
+	warnings := func() []*fileline.Error {
+		return slices.DeleteFunc(slots, func(w *fileline.Error) bool { return w == nil })
+	}
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -158,32 +165,51 @@ func Load(fsys fs.FS, dir string) ([]*Note, []*fileline.Error, error) {
 			return nil
 		}
 		if w := skipped(dir, p); w != nil {
-			warnings = append(warnings, w)
+			slots = append(slots, w)
 			return nil
 		}
-		if path.Dir(p) != path.Clean(dir) || !IsNoteName(d.Name()) {
-			return nil
+		if path.Dir(p) == path.Clean(dir) && IsNoteName(d.Name()) {
+			paths, index = append(paths, p), append(index, len(slots))
+			slots = append(slots, nil)
 		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		n, err := Parse(p, data)
-		if err != nil {
-			errs = append(errs, err)
-			return nil
-		}
-		if len(bytes.TrimSpace(n.Body)) == 0 {
-			warnings = append(warnings, &fileline.Error{Path: p, Msg: "the note is empty: its page will show only its title"})
-		}
-		list = append(list, n)
 		return nil
 	})
 	if err != nil {
-		return nil, warnings, err
+		return nil, warnings(), err
 	}
-	if len(errs) > 0 {
-		return nil, warnings, errors.Join(errs...)
+	// Reading and parsing are most of the work: on every core.
+	list := make([]*Note, len(paths))
+	readErrs := make([]error, len(paths))
+	errs := make([]error, len(paths)) // the author's mistakes
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(len(paths), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				data, err := fs.ReadFile(fsys, paths[i])
+				if err != nil {
+					readErrs[i] = err
+					continue
+				}
+				list[i], errs[i] = Parse(paths[i], data)
+			}
+		})
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(readErrs...); err != nil {
+		return nil, warnings(), err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, warnings(), err
+	}
+	for i, n := range list {
+		if len(bytes.TrimSpace(n.Body)) == 0 {
+			slots[index[i]] = &fileline.Error{Path: n.Path, Msg: "the note is empty: its page will show only its title"}
+		}
 	}
 	slices.SortFunc(list, func(a, b *Note) int {
 		if c := a.Date.Compare(b.Date); c != 0 {
@@ -191,7 +217,7 @@ func Load(fsys fs.FS, dir string) ([]*Note, []*fileline.Error, error) {
 		}
 		return strings.Compare(a.Path, b.Path)
 	})
-	return list, warnings, nil
+	return list, warnings(), nil
 }
 
 // skipped returns a warning if the file p below dir is Markdown that Load
