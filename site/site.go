@@ -250,7 +250,14 @@ func Load(cfg *Config) (*Notebook, error) {
 		ids, err = nb.loadSnippets(cfg)
 		snippetsLoaded <- err
 	}()
+	var c *cache.Cache
+	if cfg.Runner != nil {
+		c = cfg.Runner.Cache
+	}
+	parsedRead := make(chan *parsedNotes, 1)
+	go func() { parsedRead <- readParsed(c, cfg.Root) }()
 	list, warnings, err := notes.Load(os.DirFS(cfg.Root), cfg.notesDir())
+	parsed := <-parsedRead
 	if err != nil {
 		<-snippetsLoaded
 		return nil, err
@@ -258,14 +265,14 @@ func Load(cfg *Config) (*Notebook, error) {
 	nb.md = render.New()
 	docs := make([]*render.Doc, len(list))
 	parseErrs := make([]error, len(list))
-	// Each tree is dropped once read: the page's render parses the note
-	// again, so that a notebook's trees are never all alive at once.
+	// Notes that did not change since the last build are restored rather
+	// than parsed. Each tree is dropped once read: the page's render
+	// parses the note again, so that a notebook's trees are never all
+	// alive at once.
 	parallel(len(list), func(i int) {
-		docs[i], parseErrs[i] = nb.md.Parse(list[i].Path, list[i].Body, list[i].BodyLine)
-		if docs[i] != nil {
-			docs[i].DropTree()
-		}
+		docs[i], parseErrs[i] = parsed.parse(nb.md, list[i])
 	})
+	parsed.write(c, cfg.Root, list)
 	var errs []error
 	if err := <-snippetsLoaded; err != nil {
 		errs = append(errs, err)
