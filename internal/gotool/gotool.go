@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -124,7 +126,12 @@ func wanted(dir string) (want string, ok bool) {
 // Rules returns the files that say what the go command run in dir builds
 // with: the user's go env file, then the go.work in effect and its
 // go.work.sum, or else the main module's go.mod and its go.sum, whichever
-// there are (the go env file may not exist).
+// there are (the go env file may not exist); and after them the go.mod of
+// every module on this machine whose requirements choose the versions
+// that build: each module the go.work uses, and each folder a replace
+// directive of the go.work or of those go.mod files names. A module
+// taken from the module cache or a proxy is named by its version, which
+// those files already say.
 func Rules(dir string) []string {
 	var files []string
 	if config, err := os.UserConfigDir(); err == nil {
@@ -132,11 +139,86 @@ func Rules(dir string) []string {
 	}
 	switch work, mod := ruling(dir); {
 	case work != "":
-		return append(files, work, work+".sum")
+		files = append(files, work, work+".sum")
+		uses, replaced := localModules(work)
+		for _, m := range uses {
+			files = append(files, m)
+			_, more := localModules(m)
+			replaced = append(replaced, more...)
+		}
+		return append(files, replaced...)
 	case mod != "":
-		return append(files, mod, filepath.Join(filepath.Dir(mod), "go.sum"))
+		files = append(files, mod, filepath.Join(filepath.Dir(mod), "go.sum"))
+		_, replaced := localModules(mod)
+		return append(files, replaced...)
 	}
 	return files
+}
+
+// localModules returns the go.mod files of the modules that the go.work
+// or go.mod file uses (use directives) and takes from local folders
+// (replace directives whose new path is a folder: it starts with ./,
+// ../ or is absolute), each path joined to the file's folder if
+// relative. A file that cannot be read names none: the go command says
+// why.
+func localModules(file string) (uses, replaced []string) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, nil
+	}
+	dir := filepath.Dir(file)
+	goMod := func(p string) string {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		return filepath.Join(p, "go.mod")
+	}
+	block := ""
+	for line := range strings.SplitSeq(string(data), "\n") {
+		line, _, _ = strings.Cut(line, "//")
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 0:
+			continue
+		case block != "" && f[0] == ")":
+			block = ""
+			continue
+		case block == "" && len(f) == 2 && f[1] == "(":
+			block = f[0]
+			continue
+		case block != "":
+			f = append([]string{block}, f...)
+		}
+		switch f[0] {
+		case "use":
+			if len(f) == 2 {
+				uses = append(uses, goMod(unquote(f[1])))
+			}
+		case "replace":
+			if i := slices.Index(f, "=>"); i > 0 && i+1 < len(f) {
+				if p := unquote(f[i+1]); local(p) {
+					replaced = append(replaced, goMod(p))
+				}
+			}
+		}
+	}
+	return uses, replaced
+}
+
+// local reports whether the new path of a replace directive is a folder
+// rather than a module path, as the go command tells them apart.
+func local(p string) bool {
+	return filepath.IsAbs(p) || p == "." || p == ".." || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") ||
+		strings.HasPrefix(p, `.\`) || strings.HasPrefix(p, `..\`)
+}
+
+// unquote returns s without the quotes of a Go string literal, if it is
+// one.
+func unquote(s string) string {
+	if u, err := strconv.Unquote(s); err == nil {
+		return u
+	}
+	return s
 }
 
 // ruling returns the go.work in effect in dir, or else the main module's

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -73,5 +74,45 @@ func TestLocalAuto(t *testing.T) {
 	}
 	if _, ok := Local("go", ""); ok {
 		t.Errorf(`with GOTOOLCHAIN=auto, Local(go, "") = true; want false: the go.mod in effect is not known`)
+	}
+}
+
+// TestRules checks that Rules names, beside the go.work or go.mod in
+// effect, the go.mod of every local module that chooses versions: those
+// the go.work uses, and the folders replace directives name, in a block
+// or not, quoted or not; and no module path a replace directive names.
+func TestRules(t *testing.T) {
+	t.Setenv("GOWORK", "")
+	t.Setenv("GO111MODULE", "")
+	t.Setenv("XDG_CONFIG_HOME", "/config")
+	root := t.TempDir()
+	for name, text := range map[string]string{
+		"go.work":         "go 1.26\n\nuse (\n\t./site // the notes\n\t\"./notebook\"\n)\n\nreplace example.com/a => ../a\n",
+		"site/go.mod":     "module example.com/site\n\nreplace example.com/b v1.0.0 => /abs/b v1.0.0\nreplace example.com/c => example.com/fork v1.2.0\n",
+		"notebook/go.mod": "module github.com/gonotebook/notebook\n\nreplace (\n\texample.com/d => \"./d\"\n)\n",
+	} {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := Rules(filepath.Join(root, "site"))
+	want := []string{
+		"/config/go/env",
+		filepath.Join(root, "go.work"), filepath.Join(root, "go.work.sum"),
+		filepath.Join(root, "site", "go.mod"), filepath.Join(root, "notebook", "go.mod"),
+		filepath.Join(root, "..", "a", "go.mod"), "/abs/b/go.mod", filepath.Join(root, "notebook", "d", "go.mod"),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Rules in a workspace =\n%q\nwant\n%q", got, want)
+	}
+	t.Setenv("GOWORK", "off")
+	got = Rules(filepath.Join(root, "notebook"))
+	want = []string{"/config/go/env", filepath.Join(root, "notebook", "go.mod"), filepath.Join(root, "notebook", "go.sum"), filepath.Join(root, "notebook", "d", "go.mod")}
+	if !slices.Equal(got, want) {
+		t.Errorf("Rules in a module =\n%q\nwant\n%q", got, want)
 	}
 }

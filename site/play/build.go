@@ -212,7 +212,9 @@ func (b *Builder) goEnv(ctx context.Context) (goEnv, error) {
 // of a second: most of a build with nothing to do. What can change its
 // answer is the Go installation, the environment that steers the go
 // command, the go.mod, go.sum, go.work and go.work.sum files that say
-// which modules build, and the files of the interpreter's own package.
+// which modules build (with the go.mod of every module the go.work uses
+// or a replace directive takes from a folder: see gotool.Rules), and the
+// files of the interpreter's own package.
 // The memo is kept under a hash of the first three and holds the package's
 // folder, a hash of every file in it and the key; it is used only when
 // that folder hashes the same. Where the interpreter cannot be built at

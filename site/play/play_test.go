@@ -323,3 +323,63 @@ func TestKeyMemoUnbuildable(t *testing.T) {
 		t.Errorf("after go.mod changed, cachedKey = %v; want the go command asked again", err)
 	}
 }
+
+// TestMemoHeadLocalModules checks that the memo's head changes when the
+// go.mod of a module that decides the build, but is neither the main
+// module's go.mod nor the go.work, changes: a module the go.work uses, or
+// one a replace directive takes from a local folder. Their requirements
+// choose the versions the interpreter is built with (yaegi's among
+// them), so a memo kept before such an edit would name an interpreter
+// built from other modules.
+func TestMemoHeadLocalModules(t *testing.T) {
+	t.Setenv("GOWORK", "")
+	t.Setenv("GOFLAGS", "")
+	env := goEnv{version: "go1.26.0", root: "/go", local: true}
+	for _, c := range []struct {
+		name   string
+		files  map[string]string
+		dir    string // where the go command runs
+		edited string // the file edited
+	}{
+		{"a module the go.work uses", map[string]string{
+			"go.work":         "go 1.26\n\nuse (\n\t./site\n\t\"./notebook\" // the notebook's module\n)\n",
+			"site/go.mod":     "module example.com/site\n\ngo 1.26\n",
+			"notebook/go.mod": "module github.com/gonotebook/notebook\n\ngo 1.26\n\nrequire github.com/traefik/yaegi v0.16.1\n",
+		}, "site", "notebook/go.mod"},
+		{"a local replacement in go.mod", map[string]string{
+			"site/go.mod":     "module example.com/site\n\ngo 1.26\n\nrequire github.com/gonotebook/notebook v0.1.0\n\nreplace github.com/gonotebook/notebook v0.1.0 => ../notebook\n",
+			"notebook/go.mod": "module github.com/gonotebook/notebook\n\ngo 1.26\n\nrequire github.com/traefik/yaegi v0.16.1\n",
+		}, "site", "notebook/go.mod"},
+		{"a local replacement in a replace block of go.work", map[string]string{
+			"go.work":      "go 1.26\n\nuse ./site\n\nreplace (\n\tgithub.com/traefik/yaegi => ./yaegi\n)\n",
+			"site/go.mod":  "module example.com/site\n\ngo 1.26\n",
+			"yaegi/go.mod": "module github.com/traefik/yaegi\n\ngo 1.21\n",
+		}, "site", "yaegi/go.mod"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			for name, text := range c.files {
+				p := filepath.Join(root, filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b := &Builder{Dir: filepath.Join(root, c.dir)}
+			before, err := b.memoHead(env, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			edited := filepath.Join(root, filepath.FromSlash(c.edited))
+			text := c.files[c.edited] + "\nrequire golang.org/x/text v0.40.0\n"
+			if err := os.WriteFile(edited, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if after, err := b.memoHead(env, nil); err != nil || after == before {
+				t.Errorf("after %s changed, memoHead = %q, %v; want other than %q", c.edited, after, err, before)
+			}
+		})
+	}
+}
