@@ -259,8 +259,9 @@ func (b *Builder) cachedKey(ctx context.Context, env goEnv, exec []byte) (string
 }
 
 // key names what the interpreter is built from: the Go release, its
-// wasm_exec.js, every module it is built with and the files of its own
-// package; and the folder of that package.
+// wasm_exec.js, the build settings (see buildSettings), every module it
+// is built with and the files of its own package; and the folder of that
+// package.
 func (b *Builder) key(ctx context.Context, version string, exec []byte) (key, dir string, err error) {
 	out, err := b.output(ctx, "list", "-deps", "-f",
 		`{{if .Module}}{{.Module.Path}}@{{.Module.Version}}{{if .Module.Replace}}=>{{.Module.Replace.Path}}@{{.Module.Replace.Version}}{{end}}{{end}}`, Program)
@@ -271,9 +272,16 @@ func (b *Builder) key(ctx context.Context, version string, exec []byte) (key, di
 	for _, m := range strings.Fields(string(out)) {
 		mods[m] = true
 	}
+	// The same files compile to another program under other flags,
+	// experiments or WebAssembly features, wherever they are set.
+	settings, err := b.output(ctx, append([]string{"env"}, buildSettings...)...)
+	if err != nil {
+		return "", "", err
+	}
 	h := sha256.New()
 	fmt.Fprintf(h, "notebook play interpreter\ngo %s\n", version)
 	h.Write(exec)
+	fmt.Fprintf(h, "settings %q\n", settings)
 	var sorted []string
 	for m := range mods {
 		sorted = append(sorted, m)
@@ -301,6 +309,10 @@ func (b *Builder) key(ctx context.Context, version string, exec []byte) (key, di
 	return hex.EncodeToString(h.Sum(nil))[:32], fields[0], nil
 }
 
+// buildSettings are the go command's settings that change what it
+// compiles from the same files, for js/wasm.
+var buildSettings = []string{"GOFLAGS", "GOEXPERIMENT", "GOWASM", "GOFIPS140"}
+
 // unbuildable reports whether err, from the go command, says that the
 // interpreter cannot be built in this folder whatever is downloaded: it
 // has no go.mod, or its module does not require the notebook's. The memo
@@ -312,7 +324,7 @@ func unbuildable(err error) bool {
 
 // memoEnv are the environment variables that steer which modules and
 // files the go command builds the interpreter from.
-var memoEnv = []string{"GOFLAGS", "GOWORK", "GOPATH", "GOMODCACHE", "GOPROXY", "GONOPROXY", "GOPRIVATE", "GONOSUMDB", "GOINSECURE", "GOEXPERIMENT", "GOFIPS140", "GO111MODULE"}
+var memoEnv = []string{"GOFLAGS", "GOWORK", "GOPATH", "GOMODCACHE", "GOPROXY", "GONOPROXY", "GOPRIVATE", "GONOSUMDB", "GOINSECURE", "GOEXPERIMENT", "GOWASM", "GOFIPS140", "GO111MODULE"}
 
 // memoHead hashes what, beside the interpreter's own files, can change
 // the key (see cachedKey).

@@ -383,3 +383,34 @@ func TestMemoHeadLocalModules(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyBuildSettings checks that the key changes with the settings that
+// change what the go command compiles from the same files: a program
+// built with other flags or experiments is another program, and must not
+// be taken from the cache for this one.
+func TestKeyBuildSettings(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	for _, k := range []string{"GOFLAGS", "GOEXPERIMENT", "GOWASM"} {
+		t.Setenv(k, "")
+	}
+	b := &Builder{}
+	ctx := context.Background()
+	env, err := b.goEnv(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _, err := b.key(ctx, env.version, nil)
+	if err != nil {
+		t.Skipf("the interpreter's key cannot be worked out here: %v", err)
+	}
+	for k, v := range map[string]string{"GOFLAGS": "-gcflags=all=-N", "GOWASM": "satconv"} {
+		t.Run(k, func(t *testing.T) {
+			t.Setenv(k, v)
+			if key, _, err := b.key(ctx, env.version, nil); err != nil || key == plain {
+				t.Errorf("with %s=%s, key = %q, %v; want other than %q", k, v, key, err, plain)
+			}
+		})
+	}
+}
