@@ -105,7 +105,9 @@ func (n *native) Version(ctx context.Context) (string, error) {
 // build then costs a third of a go build, which always links. The price
 // is a copy of every program in that cache, 2 to 4 MB a snippet, which
 // the go command removes once unused for some days. Without cp, go build
-// links it every time.
+// links it every time. go run fails alike whether the program does not
+// compile or cp fails (a full disk, say); on any failure, go build then
+// says which, so that only the compiler's words are a CompileError.
 func (n *native) Prepare(ctx context.Context, s *snippets.Snippet, scratch string) (*Program, error) {
 	bin := filepath.Join(scratch, "prog")
 	var files []string
@@ -114,25 +116,41 @@ func (n *native) Prepare(ctx context.Context, s *snippets.Snippet, scratch strin
 			files = append(files, name)
 		}
 	}
-	args := append([]string{"build", "-trimpath", "-o", bin}, files...)
-	if n.copier() != "" {
-		args = append(append([]string{"run", "-trimpath", "-exec", n.copier()}, files...), bin)
+	if cp := n.copier(); cp != "" {
+		err := n.build(ctx, s, append(append([]string{"run", "-trimpath", "-exec", cp}, files...), bin)...)
+		switch {
+		case err == nil:
+			return &Program{Path: bin}, nil
+		case ctx.Err() != nil:
+			return nil, err
+		}
+		os.Remove(bin) // what cp may have left of it
 	}
+	if err := n.build(ctx, s, append([]string{"build", "-trimpath", "-o", bin}, files...)...); err != nil {
+		return nil, err
+	}
+	return &Program{Path: bin}, nil
+}
+
+// build runs the go command with args in s's folder: a *CompileError
+// with its output if it fails, ctx's error if ctx ended, or why it could
+// not run.
+func (n *native) build(ctx context.Context, s *snippets.Snippet, args ...string) error {
 	cmd := exec.CommandContext(ctx, n.cmd(), args...)
 	cmd.Dir = s.Dir
 	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -buildvcs=false"), "GOWORK=off")
 	out, err := cmd.CombinedOutput()
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) {
-			return nil, fmt.Errorf("snippet %s: running %s %s: %v", s.ID, n.cmd(), args[0], err)
-		}
-		return nil, &CompileError{Engine: snippets.Native, Msg: string(out)}
+	if err == nil {
+		return nil
 	}
-	return &Program{Path: bin}, nil
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return fmt.Errorf("snippet %s: running %s %s: %v", s.ID, n.cmd(), args[0], err)
+	}
+	return &CompileError{Engine: snippets.Native, Msg: string(out)}
 }
 
 // copier returns the cp command that go run hands the linked program to,

@@ -2,7 +2,9 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -161,5 +163,59 @@ func TestNativePanicNamesMainGo(t *testing.T) {
 		if want := "\n\t./main.go:4 +0x"; !strings.Contains(string(res.Output), want) {
 			t.Errorf("the panic's trace does not contain %q:\n%s", want, res.Output)
 		}
+	}
+}
+
+// TestNativeCopyFails checks that when the cp that go run hands the linked
+// program to fails, the snippet is not said not to compile: its program
+// is built all the same, and a program that does not compile still says
+// why, in the compiler's words.
+func TestNativeCopyFails(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	bin := t.TempDir()
+	cp := filepath.Join(bin, "cp")
+	if err := os.WriteFile(cp, []byte("#!/bin/sh\necho 'cp: no space left on device' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	root := t.TempDir()
+	for id, src := range map[string]string{
+		"fine":   "package main\n\nfunc main() {}\n",
+		"broken": "package main\n\nfunc main() { undefined() }\n",
+	} {
+		if err := os.MkdirAll(filepath.Join(root, id), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, id, "main.go"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := &native{}
+	if n.copier() != cp {
+		t.Fatalf("the copier is %q; want the failing %s", n.copier(), cp)
+	}
+	ctx := context.Background()
+	fine, err := snippets.Load(root, "fine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scratch := t.TempDir()
+	prog, err := n.Prepare(ctx, fine, scratch)
+	if err != nil {
+		t.Fatalf("Prepare, with a cp that fails, of a snippet that compiles: %v", err)
+	}
+	if info, err := os.Stat(prog.Path); err != nil || info.Mode()&0o111 == 0 {
+		t.Errorf("the program %s: %v", prog.Path, err)
+	}
+	broken, err := snippets.Load(root, "broken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = n.Prepare(ctx, broken, t.TempDir())
+	var ce *CompileError
+	if !errors.As(err, &ce) || !strings.Contains(ce.Msg, "./main.go:3:15: undefined: undefined") || strings.Contains(ce.Msg, "cp:") {
+		t.Errorf("Prepare of a snippet that does not compile = %v; want a CompileError that names ./main.go:3:15 and not cp", err)
 	}
 }
