@@ -186,6 +186,49 @@ func TestLoadTreeNoticesChanges(t *testing.T) {
 				t.Errorf("main.go edited in place: source %q, sum unchanged", s.Source)
 			}
 		}},
+		{"main.go replaced by rename, same size, same modification time", func(t *testing.T, root string) {
+			p := filepath.Join(root, "b", "main.go")
+			info, _ := os.Stat(p)
+			write(t, root, "b/main.go.new", strings.Replace(treeFiles["b/main.go"], "{}", "{ }", 1)[:info.Size()])
+			os.Chtimes(p+".new", info.ModTime(), info.ModTime())
+			if err := os.Rename(p+".new", p); err != nil {
+				t.Fatal(err)
+			}
+		}, func(t *testing.T, tree *Tree) {
+			if s := snippet(t, tree, "b"); !strings.Contains(string(s.Source), "{ }") {
+				t.Errorf("main.go replaced: source %q", s.Source)
+			}
+		}},
+		{"main.go edited through a hard link, same size, same modification time", func(t *testing.T, root string) {
+			p := filepath.Join(root, "b", "main.go")
+			info, _ := os.Stat(p)
+			f, err := os.OpenFile(filepath.Join(filepath.Dir(root), "outside"), os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.WriteAt([]byte("{ "), int64(strings.Index(treeFiles["b/main.go"], "{}")))
+			if err := errors.Join(err, f.Close()); err != nil {
+				t.Fatal(err)
+			}
+			os.Chtimes(p, info.ModTime(), info.ModTime())
+		}, func(t *testing.T, tree *Tree) {
+			if s := snippet(t, tree, "b"); !strings.Contains(string(s.Source), "{ ") {
+				t.Errorf("main.go edited through a link: source %q", s.Source)
+			}
+		}},
+		{"a snippet folder replaced by a link to a copy", func(t *testing.T, root string) {
+			inner := filepath.Join(root, "b", "inner")
+			if err := os.Rename(inner, filepath.Join(filepath.Dir(root), "inner")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(filepath.Join(filepath.Dir(root), "inner"), inner); err != nil {
+				t.Fatal(err)
+			}
+		}, func(t *testing.T, tree *Tree) {
+			if slices.Contains(tree.IDs, "b/inner") {
+				t.Errorf("a folder that is a link holds a snippet: ids %q", tree.IDs)
+			}
+		}},
 		{"expected.txt", func(t *testing.T, root string) { write(t, root, "a/expected.txt", "b\n") }, func(t *testing.T, tree *Tree) {
 			if e := snippet(t, tree, "a").Expect; len(e.Items) != 1 || e.Items[0].Text != "b" {
 				t.Errorf("expectation %+v", e)
@@ -250,7 +293,15 @@ func TestLoadTreeNoticesChanges(t *testing.T) {
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			root := writeTree(t, treeFiles)
+			root := filepath.Join(t.TempDir(), "snippets")
+			for name, text := range treeFiles {
+				write(t, root, name, text)
+			}
+			// A link to b/main.go from outside the tree, made before the
+			// index, as another checkout or a backup might hold one.
+			if err := os.Link(filepath.Join(root, "b", "main.go"), filepath.Join(filepath.Dir(root), "outside")); err != nil {
+				t.Fatal(err)
+			}
 			first := loadTree(t, root, nil)
 			for _, name := range []string{"a/expected.txt", "b/main.go", "b/inner/main.go"} {
 				nextTick(t, filepath.Join(root, name))
