@@ -57,6 +57,24 @@ func TestCacheKeyCoversTheBuild(t *testing.T) {
 	differs("GOFLAGS")
 	t.Setenv("CGO_ENABLED", "0")
 	differs("CGO_ENABLED")
+	// The go command reads its settings from the user's go env file too
+	// (go env -w), or from the file GOENV names.
+	config := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", config)
+	t.Setenv("GOENV", "")
+	if err := os.MkdirAll(filepath.Join(config, "go"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(config, "go", "env"), []byte("GOFLAGS=-race\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	differs("GOFLAGS in the go env file")
+	other := filepath.Join(t.TempDir(), "env")
+	if err := os.WriteFile(other, []byte("GOAMD64=v3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOENV", other)
+	differs("GOENV naming another go env file")
 	if k, err := cacheKey(s, snippets.Yaegi, "go1.26.8", &moduleFiles{}); err != nil || seen[k] != "" {
 		t.Errorf("the yaegi key %s (%v) is one of the native keys", k, err)
 	}

@@ -53,8 +53,9 @@
 // everything that can change it: the snippet's files except expected.txt,
 // its options, the engine, the engine's version (the Go release, or the
 // yaegi release and its host's Go release), GOOS and GOARCH, and for a
-// native snippet the go command's build environment and the go.mod and
-// go.sum of the module around it. The snippet's files are hashed once,
+// native snippet the go command's build environment (with the user's go
+// env file, which go env -w writes) and the go.mod and go.sum of the
+// module around it. The snippet's files are hashed once,
 // when it is loaded (its Sum), so that a key (Key) costs no read of them.
 // Editing a note's prose re-runs nothing; editing a snippet re-runs that
 // snippet only. A failure is never stored, so a flaky one is retried next
@@ -91,6 +92,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/gotool"
 	"github.com/gonotebook/notebook/runner/box"
 	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/runner/yaegi"
@@ -470,6 +472,7 @@ func cacheKey(s *snippets.Snippet, engine, version string, modules *moduleFiles)
 		for _, k := range buildEnv {
 			fmt.Fprintf(h, "%s=%s\x00", k, os.Getenv(k))
 		}
+		h.Write(modules.settings())
 		mod, err := modules.of(s.Dir)
 		if err != nil {
 			return "", err
@@ -484,10 +487,23 @@ func cacheKey(s *snippets.Snippet, engine, version string, modules *moduleFiles)
 var buildEnv = []string{"GOFLAGS", "CGO_ENABLED", "GOAMD64", "GOARM64", "GOEXPERIMENT", "CC", "CGO_CFLAGS", "CGO_LDFLAGS"}
 
 // moduleFiles finds and reads, for the keys of native snippets, the go.mod
-// and go.sum of the module that holds a folder, which change what go build
-// makes of the same files. It remembers what it found for each folder.
+// and go.sum of the module that holds a folder, and the user's go env
+// file, which change what go build makes of the same files. It remembers
+// what it found for each folder, and the go env file once read.
 type moduleFiles struct {
 	byDir map[string][]byte
+	env   []byte
+}
+
+// settings returns the user's go env file (see gotool.EnvFile), which go
+// env -w writes and which can set GOFLAGS, CGO_ENABLED, GOEXPERIMENT and
+// every other variable of buildEnv, as one byte string.
+func (m *moduleFiles) settings() []byte {
+	if m.env == nil {
+		data, _ := os.ReadFile(gotool.EnvFile()) // none is nothing set
+		m.env = fmt.Appendf(nil, "go env\x00%d\x00%s\x00", len(data), data)
+	}
+	return m.env
 }
 
 // of returns the go.mod and go.sum of the module that holds dir, as one

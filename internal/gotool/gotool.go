@@ -124,7 +124,7 @@ func wanted(dir string) (want string, ok bool) {
 }
 
 // Rules returns the files that say what the go command run in dir builds
-// with: the user's go env file, then the go.work in effect and its
+// with: the user's go env file (see EnvFile), then the go.work in effect and its
 // go.work.sum, or else the main module's go.mod and its go.sum, whichever
 // there are (the go env file may not exist); and after them the go.mod of
 // every module on this machine whose requirements choose the versions
@@ -134,8 +134,8 @@ func wanted(dir string) (want string, ok bool) {
 // those files already say.
 func Rules(dir string) []string {
 	var files []string
-	if config, err := os.UserConfigDir(); err == nil {
-		files = append(files, filepath.Join(config, "go", "env"))
+	if env := EnvFile(); env != "" {
+		files = append(files, env)
 	}
 	switch work, mod := ruling(dir); {
 	case work != "":
@@ -153,6 +153,25 @@ func Rules(dir string) []string {
 		return append(files, replaced...)
 	}
 	return files
+}
+
+// EnvFile returns the user's go env file, which go env -w writes and the
+// go command reads its settings from: the file GOENV names, else env in
+// the user's configuration folder; "" if there is none (GOENV=off, or no
+// configuration folder). The file itself may not exist.
+func EnvFile() string {
+	switch env := os.Getenv("GOENV"); env {
+	case "off":
+		return ""
+	case "":
+	default:
+		return env
+	}
+	config, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(config, "go", "env")
 }
 
 // localModules returns the go.mod files of the modules that the go.work

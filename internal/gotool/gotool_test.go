@@ -84,6 +84,7 @@ func TestLocalAuto(t *testing.T) {
 func TestRules(t *testing.T) {
 	t.Setenv("GOWORK", "")
 	t.Setenv("GO111MODULE", "")
+	t.Setenv("GOENV", "")
 	t.Setenv("XDG_CONFIG_HOME", "/config")
 	root := t.TempDir()
 	for name, text := range map[string]string{
