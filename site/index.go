@@ -22,7 +22,7 @@ import (
 
 // buildIndexMagic starts an encoded buildIndex, and changes whenever its
 // encoding does.
-const buildIndexMagic = "notebook build index v1\n"
+const buildIndexMagic = "notebook build index v2\n"
 
 // A buildIndex is what a build of a notebook keeps for the next one, in
 // its results cache, under a key made from the snippets folder's absolute
@@ -31,9 +31,12 @@ const buildIndexMagic = "notebook build index v1\n"
 // gave, if it met the snippet's expectation. A result is taken from it
 // only under the key a run of the snippet would have now, as a cached
 // result is, and is checked against the expectation again: it is a copy
-// of the cache's entries in one file, read at once. The results cache
-// signs it as it signs every entry, so one that anything else wrote or
-// changed is not read.
+// of the cache's entries in one file, read at once. The snippets are
+// taken from it only by the program that wrote it (see program): another
+// program's Load may make otherwise of the same files (their
+// documentation, their options' defaults). The results cache signs it as
+// it signs every entry, so one that anything else wrote or changed is not
+// read.
 type buildIndex struct {
 	snippets *snippets.Index
 	results  map[string]*runner.Result // by snippet id
@@ -77,11 +80,18 @@ func decodeIndex(data []byte) (*buildIndex, error) {
 		return nil, errors.New("not a build index, or one of another version")
 	}
 	r := wire.NewReader(rest)
-	ix := &buildIndex{snippets: &snippets.Index{}, results: map[string]*runner.Result{}}
-	// The snippets decode while the results do.
+	ix := &buildIndex{results: map[string]*runner.Result{}}
+	// The snippets, if this program wrote them, decode while the results
+	// do; the results, whose keys say what made them, are good for any.
 	tree := make(chan error, 1)
+	ours := r.String() == program()
 	encoded := r.Bytes()
-	go func() { tree <- ix.snippets.UnmarshalBinary(encoded) }()
+	if ours {
+		ix.snippets = &snippets.Index{}
+		go func() { tree <- ix.snippets.UnmarshalBinary(encoded) }()
+	} else {
+		tree <- nil
+	}
 	var err error
 	for n := r.Count(); n > 0 && r.Err() == nil && err == nil; n-- {
 		id := r.String()
@@ -105,6 +115,7 @@ func (ix *buildIndex) encode() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	b = wire.AppendString(b, program())
 	b = wire.AppendBytes(b, tree)
 	ids := make([]string, 0, len(ix.results))
 	for id := range ix.results {

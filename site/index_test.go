@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gonotebook/notebook/internal/wire"
 	"github.com/gonotebook/notebook/runner"
 	"github.com/gonotebook/notebook/runner/cache"
 )
@@ -272,4 +273,41 @@ func BenchmarkBuildCached(b *testing.B) {
 			build()
 		}
 	})
+}
+
+// TestIndexOfAnotherProgram checks that the snippets of a build index
+// that another program wrote are not read: they are what that program's
+// Load made of the files (their documentation, their options with that
+// program's defaults), which this one's may not, however unchanged the
+// files are. Its results are.
+func TestIndexOfAnotherProgram(t *testing.T) {
+	root, dir := indexedNotebook(t), t.TempDir()
+	buildOK(t, root, dir)
+	c := &cache.Cache{Dir: dir}
+	key, err := indexKey(filepath.Join(root, "snippets"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, ok := c.GetBytes(key)
+	if !ok {
+		t.Fatal("the build kept no index")
+	}
+	rest, ok := bytes.CutPrefix(data, []byte(buildIndexMagic))
+	if !ok {
+		t.Fatal("the index does not start with its magic")
+	}
+	r := wire.NewReader(rest)
+	if r.String() != program() {
+		t.Fatal("the index does not start with the program that wrote it")
+	}
+	after := rest[len(rest)-r.Len():]
+	c.PutBytes(key, append(wire.AppendString([]byte(buildIndexMagic), "another program"), after...))
+	// Its results, whose keys say what made them, are still good.
+	if ix := readIndex(c, filepath.Join(root, "snippets")); ix.snippets != nil || len(ix.results) != 2 {
+		t.Errorf("the index of another program: snippets read %v, %d results; want none, and 2", ix.snippets != nil, len(ix.results))
+	}
+	c.PutBytes(key, append(wire.AppendString([]byte(buildIndexMagic), program()), after...))
+	if ix := readIndex(c, filepath.Join(root, "snippets")); ix.snippets == nil || len(ix.results) != 2 {
+		t.Errorf("the index of this program, written back, was not read")
+	}
 }
