@@ -59,7 +59,10 @@ type Tree struct {
 //
 // An index is only as good as the place it was kept: the caller keeps it
 // where nothing else can write, or signs it (the site keeps it in the
-// results cache, whose entries are signed).
+// results cache, whose entries are signed). And it holds each snippet as
+// this package's Load made it: an index kept by one version of a program
+// is not for another, whose Load may make otherwise of the same files
+// (the site keeps with it the program that wrote it).
 type Index struct {
 	root  string // the snippets folder, absolute
 	stamp int64  // when the load that made the index began, in Unix nanoseconds
