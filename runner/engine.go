@@ -74,15 +74,19 @@ func (n *native) cmd() string {
 }
 
 // Version is the release of the go command: read from its installation
-// where that says which it is (see gotool.Local), else from go env
-// GOVERSION, which costs a process.
+// where that says which it is (see gotool.Installed), else from go env
+// GOVERSION, which costs a process. Snippets build with the installed
+// release whatever GOTOOLCHAIN says (see build), so that the release a
+// result names is the one that built it.
 func (n *native) Version(ctx context.Context) (string, error) {
 	n.once.Do(func() {
-		if tc, ok := gotool.Local(n.cmd(), ""); ok {
+		if tc, ok := gotool.Installed(n.cmd()); ok {
 			n.version = tc.Version
 			return
 		}
-		out, err := exec.CommandContext(ctx, n.cmd(), "env", "GOVERSION").Output()
+		cmd := exec.CommandContext(ctx, n.cmd(), "env", "GOVERSION")
+		cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+		out, err := cmd.Output()
 		if err != nil {
 			n.err = fmt.Errorf("running %s env GOVERSION: %v", n.cmd(), err)
 			return
@@ -134,11 +138,14 @@ func (n *native) Prepare(ctx context.Context, s *snippets.Snippet, scratch strin
 
 // build runs the go command with args in s's folder: a *CompileError
 // with its output if it fails, ctx's error if ctx ended, or why it could
-// not run.
+// not run. GOTOOLCHAIN=local keeps the go command from switching to
+// another release, which a go.mod around the snippet could ask for (and
+// download): a snippet that needs a newer Go than the one installed fails
+// to build, saying so.
 func (n *native) build(ctx context.Context, s *snippets.Snippet, args ...string) error {
 	cmd := exec.CommandContext(ctx, n.cmd(), args...)
 	cmd.Dir = s.Dir
-	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -buildvcs=false"), "GOWORK=off")
+	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -buildvcs=false"), "GOWORK=off", "GOTOOLCHAIN=local")
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		return nil

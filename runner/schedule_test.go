@@ -219,3 +219,49 @@ func TestNativeCopyFails(t *testing.T) {
 		t.Errorf("Prepare of a snippet that does not compile = %v; want a CompileError that names ./main.go:3:15 and not cp", err)
 	}
 }
+
+// TestNativeInstalledRelease checks that a snippet builds with the
+// installed Go whatever GOTOOLCHAIN says: one whose go.mod asks for a
+// newer release fails to build, saying so, rather than building with
+// another release than its result names, or downloading one.
+func TestNativeInstalledRelease(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	t.Setenv("GOTOOLCHAIN", "auto")
+	t.Setenv("GOPROXY", "off") // a download would fail here, not hang
+	root := t.TempDir()
+	for name, text := range map[string]string{
+		"go.mod":        "module example.com/newer\n\ngo 1.999\n",
+		"newer/main.go": "package main\n\nfunc main() {}\n",
+	} {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := snippets.Load(root, "newer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &native{}
+	_, err = n.Prepare(context.Background(), s, t.TempDir())
+	var ce *CompileError
+	if !errors.As(err, &ce) || !strings.Contains(ce.Msg, "requires go >= 1.999") || !strings.Contains(ce.Msg, "GOTOOLCHAIN=local") {
+		t.Errorf("Prepare of a snippet whose go.mod asks for go 1.999 = %v; want a CompileError saying that it requires go >= 1.999 and the toolchain is local", err)
+	}
+	version, err := n.Version(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.CommandContext(context.Background(), "go", "env", "GOVERSION").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.TrimSpace(string(out)); version != want {
+		t.Errorf("Version = %q; the installed go says %q", version, want)
+	}
+}

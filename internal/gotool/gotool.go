@@ -26,8 +26,8 @@ type Toolchain struct {
 // in PATH, or a path) and the release in its file VERSION ("go1.26.8" on
 // its first line), as the go command run in dir would build with it. ok is
 // false when that may not be the release that builds, and the go command
-// must be asked: GOROOT may name another installation; a development build
-// has no release; and GOTOOLCHAIN (in the environment, else in the user's
+// must be asked: GOROOT may name another installation, and a development
+// build has no release (see Installed); and GOTOOLCHAIN (in the environment, else in the user's
 // go env file, else in the installation's go.env) may make the go command
 // switch to another toolchain. It does not when it is local; when it is
 // auto or path (local+auto, local+path), it does only if the go.work or
@@ -37,39 +37,20 @@ type Toolchain struct {
 // brings its own VERSION file, so what is keyed on the release changes
 // with it.
 func Local(goCmd, dir string) (tc Toolchain, ok bool) {
-	if os.Getenv("GOROOT") != "" || os.Getenv("GOENV") != "" {
+	tc, ok = Installed(goCmd)
+	if !ok {
 		return Toolchain{}, false
 	}
-	path, err := exec.LookPath(goCmd)
-	if err != nil {
-		return Toolchain{}, false
-	}
-	if path, err = filepath.EvalSymlinks(path); err != nil {
-		return Toolchain{}, false
-	}
-	root := filepath.Dir(filepath.Dir(path)) // GOROOT/bin/go
 	// The environment, then the user's go env file, then the
 	// installation's go.env say which toolchain the go command uses.
 	toolchain := os.Getenv("GOTOOLCHAIN")
 	if toolchain == "" {
-		dir, err := os.UserConfigDir()
-		if err != nil {
-			return Toolchain{}, false
-		}
-		toolchain = envSetting(filepath.Join(dir, "go", "env"), "GOTOOLCHAIN")
+		toolchain = envSetting(EnvFile(), "GOTOOLCHAIN")
 	}
 	if toolchain == "" {
-		toolchain = envSetting(filepath.Join(root, "go.env"), "GOTOOLCHAIN")
+		toolchain = envSetting(filepath.Join(tc.Root, "go.env"), "GOTOOLCHAIN")
 	}
-	data, err := os.ReadFile(filepath.Join(root, "VERSION"))
-	if err != nil {
-		return Toolchain{}, false
-	}
-	first, _, _ := strings.Cut(string(data), "\n")
-	first = strings.TrimSpace(first)
-	if !version.IsValid(first) || strings.ContainsAny(first, " \t") {
-		return Toolchain{}, false
-	}
+	first := tc.Version
 	switch toolchain {
 	case "local":
 	case "auto", "path", "local+auto", "local+path":
@@ -81,6 +62,36 @@ func Local(goCmd, dir string) (tc Toolchain, ok bool) {
 			return Toolchain{}, false
 		}
 	default:
+		return Toolchain{}, false
+	}
+	return tc, true
+}
+
+// Installed returns the installation of the go command goCmd (a name
+// looked up in PATH, or a path) and the release in its file VERSION
+// ("go1.26.8" on its first line): the release that builds when
+// GOTOOLCHAIN=local is in the go command's environment. ok is false if
+// GOROOT names another installation, or if there is no release to read,
+// as in a development build.
+func Installed(goCmd string) (tc Toolchain, ok bool) {
+	if os.Getenv("GOROOT") != "" {
+		return Toolchain{}, false
+	}
+	path, err := exec.LookPath(goCmd)
+	if err != nil {
+		return Toolchain{}, false
+	}
+	if path, err = filepath.EvalSymlinks(path); err != nil {
+		return Toolchain{}, false
+	}
+	root := filepath.Dir(filepath.Dir(path)) // GOROOT/bin/go
+	data, err := os.ReadFile(filepath.Join(root, "VERSION"))
+	if err != nil {
+		return Toolchain{}, false
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	first = strings.TrimSpace(first)
+	if !version.IsValid(first) || strings.ContainsAny(first, " \t") {
 		return Toolchain{}, false
 	}
 	return Toolchain{Root: root, Version: first}, true
