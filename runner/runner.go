@@ -149,6 +149,9 @@ type Runner struct {
 	Exe string
 	// Cache stores results; nil runs everything afresh.
 	Cache *cache.Cache
+	// Programs keeps the programs native snippets compile to, whether or
+	// not results are cached; nil compiles every program that runs.
+	Programs *Programs
 	// Jobs bounds how many programs are compiled at once, GOMAXPROCS (at
 	// least 2) if zero; RunAll runs twice as many programs at once, and as
 	// many originals beside them (see RunAll).
@@ -301,7 +304,13 @@ func (r *Runner) ready(ctx context.Context, s *snippets.Snippet, engine string) 
 	if err != nil {
 		return nil, err
 	}
-	prog, err := r.prepare(ctx, e, s, scratch)
+	prog := r.Programs.get(key)
+	if prog == nil {
+		prog, err = r.prepare(ctx, e, s, scratch)
+		if err == nil {
+			r.Programs.put(key, prog)
+		}
+	}
 	var ce *CompileError
 	switch {
 	case errors.As(err, &ce):

@@ -22,6 +22,12 @@ import (
 func (e *env) runner() (*runner.Runner, error) {
 	r := &runner.Runner{Warn: e.warnLine}
 	e.runners = append(e.runners, r)
+	// Compiled programs are kept beside the results, even with -no-cache:
+	// they are build products, like what Go's build cache keeps, not
+	// results; every run still runs.
+	if dir := e.cacheFolder(); dir != "" {
+		r.Programs = &runner.Programs{Dir: filepath.Join(dir, "programs")}
+	}
 	if e.noCache {
 		return r, nil
 	}

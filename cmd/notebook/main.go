@@ -132,7 +132,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&e.root, "root", ".", "the notebook's `folder` (holding notes/ and snippets/)")
 		if c.cached {
 			fs.StringVar(&e.cacheDir, "cache", "", "cache run results in `dir` (default $NOTEBOOK_CACHE, or the user cache folder)")
-			fs.BoolVar(&e.noCache, "no-cache", false, "run every snippet afresh and keep no result (the in-browser interpreter is still cached, as Go caches what it compiles)")
+			fs.BoolVar(&e.noCache, "no-cache", false, "run every snippet afresh and keep no result (compiled programs and the in-browser interpreter are still kept, as Go keeps what it compiles)")
 		}
 		if c.flags != nil {
 			c.flags(fs, e)
