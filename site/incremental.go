@@ -224,10 +224,13 @@ func (k *keys) notesOf(ns []*Note) string {
 // source and its result, cached or not.
 func (k *keys) snippet(nb *Notebook, id string) string {
 	k.mu.Lock()
-	defer k.mu.Unlock()
-	if s, ok := k.snippets[id]; ok {
+	s, ok := k.snippets[id]
+	k.mu.Unlock()
+	if ok {
 		return s
 	}
+	// Worked out unlocked, so that the notes' keys are made on every core;
+	// two notes that show the same snippet may both work it out.
 	h := sha256.New()
 	writeString(h, id)
 	if s := nb.Snippets[id]; s != nil {
@@ -242,8 +245,10 @@ func (k *keys) snippet(nb *Notebook, id string) string {
 		writeString(h, string(data))
 		writeString(h, fmt.Sprint(res.Cached))
 	}
-	s := hex.EncodeToString(h.Sum(nil))
+	s = hex.EncodeToString(h.Sum(nil))
+	k.mu.Lock()
 	k.snippets[id] = s
+	k.mu.Unlock()
 	return s
 }
 

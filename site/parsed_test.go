@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -114,5 +115,30 @@ func TestParsedNotesOfAnotherProgram(t *testing.T) {
 	c.PutBytes(key, append(wire.AppendString([]byte(parsedMagic), program()), rest...))
 	if kept := readParsed(c, root); len(kept.docs) != 5 {
 		t.Errorf("%d parsed notes read back; want 5", len(kept.docs))
+	}
+}
+
+// TestSearchIndexOfManyNotes checks search.json, whose notes' entries are
+// encoded apart and joined, over several notes: valid JSON, every note's
+// entries, newest note first.
+func TestSearchIndexOfManyNotes(t *testing.T) {
+	root := incrementalNotebook(t)
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, root, out)
+	data, err := os.ReadFile(filepath.Join(out, "search.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idx searchIndex
+	if err := json.Unmarshal(data, &idx); err != nil {
+		t.Fatalf("search.json: %v\n%s", err, data)
+	}
+	var got []string
+	for _, e := range idx.Entries {
+		got = append(got, e.Date+" "+e.Title)
+	}
+	want := []string{"2020-01-05 Five", "2020-01-04 Four", "2020-01-03 Three", "2020-01-02 Two", "2020-01-01 first entry"}
+	if !slices.Equal(got, want) {
+		t.Errorf("search.json entries %q; want %q", got, want)
 	}
 }

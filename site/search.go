@@ -1,7 +1,10 @@
 package site
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -31,35 +34,68 @@ func (b *builder) writeSearchIndex() error {
 	if b.reuse("search.json", key) {
 		return nil
 	}
-	idx := searchIndex{Version: searchVersion, Entries: []searchEntry{}}
-	for _, n := range reversed(b.site.Notes) {
-		title := n.titleHeading()
-		for _, s := range n.Doc.Sections {
-			e := searchEntry{Title: n.Title, Note: n.Title, Date: n.DateString(), URL: n.URL(), Tags: n.Tags}
-			if s.Heading != nil && s.Heading != title {
-				e.Title = s.Heading.Text
-				e.URL += "#" + s.Heading.ID
-			}
-			text := []string{s.Text}
-			var code []string
-			for _, blk := range s.Blocks {
-				code = append(code, blk.Code)
-				if sn := b.nb.Snippets[blk.Snippet]; blk.Linked() && sn != nil {
-					text = append(text, strings.Join(strings.Fields(sn.Doc), " "))
-					code = append(code, sn.Code)
-				}
-			}
-			e.Text = strings.TrimSpace(strings.Join(text, " "))
-			e.Code = strings.Join(code, "\n")
-			if (s.Heading == nil || s.Heading == title) && e.Text == "" && e.Code == "" {
-				continue
-			}
-			idx.Entries = append(idx.Entries, e)
+	// Each note's entries are encoded on their own, on every core, then
+	// joined: the bytes json.Marshal gives for the whole index.
+	notes := reversed(b.site.Notes)
+	parts := make([][]byte, len(notes))
+	errs := make([]error, len(notes))
+	parallel(len(notes), func(i int) {
+		entries := b.searchEntries(notes[i])
+		if len(entries) == 0 {
+			return
 		}
-	}
-	data, err := json.Marshal(idx)
-	if err != nil {
+		data, err := json.Marshal(entries)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		parts[i] = data[1 : len(data)-1] // within [ and ]
+	})
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return b.writeKeyed("search.json", key, data)
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, `{"v":%d,"entries":[`, searchVersion)
+	first := true
+	for _, p := range parts {
+		if p == nil {
+			continue
+		}
+		if !first {
+			buf.WriteByte(',')
+		}
+		buf.Write(p)
+		first = false
+	}
+	buf.WriteString("]}")
+	return b.writeKeyed("search.json", key, buf.Bytes())
+}
+
+// searchEntries returns the records of n's sections in search.json.
+func (b *builder) searchEntries(n *Note) []searchEntry {
+	var entries []searchEntry
+	title := n.titleHeading()
+	for _, s := range n.Doc.Sections {
+		e := searchEntry{Title: n.Title, Note: n.Title, Date: n.DateString(), URL: n.URL(), Tags: n.Tags}
+		if s.Heading != nil && s.Heading != title {
+			e.Title = s.Heading.Text
+			e.URL += "#" + s.Heading.ID
+		}
+		text := []string{s.Text}
+		var code []string
+		for _, blk := range s.Blocks {
+			code = append(code, blk.Code)
+			if sn := b.nb.Snippets[blk.Snippet]; blk.Linked() && sn != nil {
+				text = append(text, strings.Join(strings.Fields(sn.Doc), " "))
+				code = append(code, sn.Code)
+			}
+		}
+		e.Text = strings.TrimSpace(strings.Join(text, " "))
+		e.Code = strings.Join(code, "\n")
+		if (s.Heading == nil || s.Heading == title) && e.Text == "" && e.Code == "" {
+			continue
+		}
+		entries = append(entries, e)
+	}
+	return entries
 }
