@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -23,13 +24,16 @@ import (
 // covers everything that builds them. The SHA-256 of each is kept beside
 // it in a signed cache entry (see package cache) and checked before it
 // runs, so that a program anything else put there never runs. Like Go's
-// build cache, it removes the programs no build has used for five days.
+// build cache, it removes the programs no build has used for five days,
+// and keeps them under a gigabyte, the least recently used going first.
 //
 // Programs keep no results: a build with no results cache still keeps
 // them, as the go command keeps what it compiles.
 type Programs struct {
 	// Dir is the folder the programs are kept in.
 	Dir string
+	// Max bounds the bytes the programs take; programsMax (1 GiB) if zero.
+	Max int64
 
 	once sync.Once
 	sums *cache.Cache
@@ -38,6 +42,11 @@ type Programs struct {
 
 // programsUnused is how long a program no build used is kept.
 const programsUnused = 5 * 24 * time.Hour
+
+// programsMax is Programs.Max's default: some 300 programs of a few
+// megabytes. A notebook of more native snippets compiles those its builds
+// used least recently again.
+const programsMax = 1 << 30
 
 func (p *Programs) init() {
 	p.once.Do(func() { p.sums = &cache.Cache{Dir: filepath.Join(p.Dir, "sums")} })
@@ -108,12 +117,20 @@ func (p *Programs) put(key string, prog *Program) {
 }
 
 // removeUnused removes the programs no build used for programsUnused, and
-// what killed builds left half-written.
+// what killed builds left half-written; then, while the programs take
+// more than Max bytes, the least recently used.
 func (p *Programs) removeUnused() {
 	entries, err := os.ReadDir(p.Dir)
 	if err != nil {
 		return
 	}
+	type kept struct {
+		name string
+		used time.Time
+		size int64
+	}
+	var list []kept
+	var total int64
 	for _, e := range entries {
 		info, err := e.Info()
 		if err != nil || !info.Mode().IsRegular() {
@@ -122,6 +139,22 @@ func (p *Programs) removeUnused() {
 		old := time.Since(info.ModTime())
 		if old > programsUnused || (strings.HasPrefix(e.Name(), ".program-") && old > time.Hour) {
 			os.Remove(filepath.Join(p.Dir, e.Name()))
+			continue
+		}
+		list = append(list, kept{e.Name(), info.ModTime(), info.Size()})
+		total += info.Size()
+	}
+	limit := p.Max
+	if limit == 0 {
+		limit = programsMax
+	}
+	slices.SortFunc(list, func(a, b kept) int { return a.used.Compare(b.used) })
+	for _, k := range list {
+		if total <= limit {
+			break
+		}
+		if os.Remove(filepath.Join(p.Dir, k.name)) == nil {
+			total -= k.size
 		}
 	}
 }

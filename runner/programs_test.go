@@ -5,8 +5,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -97,5 +99,38 @@ func TestProgramsKeepsOnlyCompiled(t *testing.T) {
 	p.put("key3", &Program{Path: exe})
 	if got := p.get("key3"); got == nil || got.Path != p.path("key3") {
 		t.Errorf("a compiled program was not kept: %v", got)
+	}
+}
+
+// TestProgramsRemoveUnused checks that programs unused for five days go,
+// and that beyond the bound on their bytes the least recently used go.
+func TestProgramsRemoveUnused(t *testing.T) {
+	p := &Programs{Dir: t.TempDir(), Max: 25}
+	now := time.Now()
+	for name, age := range map[string]time.Duration{
+		"stale":  6 * 24 * time.Hour,
+		"old":    3 * time.Hour,
+		"recent": 2 * time.Hour,
+		"new":    time.Hour,
+	} {
+		path := filepath.Join(p.Dir, name)
+		if err := os.WriteFile(path, []byte("ten bytes!"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, now.Add(-age), now.Add(-age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.removeUnused()
+	var left []string
+	entries, err := os.ReadDir(p.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if want := []string{"new", "recent"}; !slices.Equal(left, want) {
+		t.Errorf("after removing, %q are left; want %q", left, want)
 	}
 }
