@@ -248,6 +248,13 @@ func (b *Builder) cachedKey(ctx context.Context, env goEnv, exec []byte) (string
 	key, dir, err := b.key(ctx, env.version, exec)
 	if err != nil {
 		if unbuildable(err) {
+			// The go command's own words end the message; its arguments,
+			// a long template, are left out.
+			msg := err.Error()
+			if i := strings.LastIndex(msg, Program+": "); i >= 0 {
+				msg = msg[i+len(Program)+2:]
+			}
+			err = fmt.Errorf("%s is not in a module that requires github.com/gonotebook/notebook, which holds the interpreter: %s", b.dir(), msg)
 			store(path, []byte("failed\n"+strconv.Quote(err.Error())+"\n")) // only a shortcut for the next build
 		}
 		return "", err
