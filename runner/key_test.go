@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/gonotebook/notebook/internal/testfiles"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -134,19 +135,11 @@ func TestKeysOfTwoModules(t *testing.T) {
 	root := t.TempDir()
 	var list []*snippets.Snippet
 	for _, mod := range []string{"one", "two"} {
-		for name, text := range map[string]string{
+		testfiles.Write(t, filepath.Join(root, mod), map[string]string{
 			"go.mod":          "module example.com/" + mod + "\n\ngo 1.26\n",
 			"s/a/main.go":     "package main\n\nfunc main() {}\n",
 			"s/b/c/d/main.go": "package main\n\nfunc main() {}\n",
-		} {
-			p := filepath.Join(root, mod, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		})
 		for _, id := range []string{"a", "b/c/d"} {
 			s, err := snippets.Load(filepath.Join(root, mod, "s"), id)
 			if err != nil {

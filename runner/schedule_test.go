@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/testfiles"
 	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -230,19 +231,10 @@ func TestNativeInstalledRelease(t *testing.T) {
 	}
 	t.Setenv("GOTOOLCHAIN", "auto")
 	t.Setenv("GOPROXY", "off") // a download would fail here, not hang
-	root := t.TempDir()
-	for name, text := range map[string]string{
+	root := testfiles.Dir(t, map[string]string{
 		"go.mod":        "module example.com/newer\n\ngo 1.999\n",
 		"newer/main.go": "package main\n\nfunc main() {}\n",
-	} {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	s, err := snippets.Load(root, "newer")
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gonotebook/notebook/internal/testfiles"
 	"github.com/gonotebook/notebook/internal/wire"
 	"github.com/gonotebook/notebook/runner"
 	"github.com/gonotebook/notebook/runner/cache"
@@ -233,16 +234,7 @@ func BenchmarkBuildCached(b *testing.B) {
 		}
 		files[fmt.Sprintf("notes/2020-01-%02d.md", n+1)] = note.String()
 	}
-	root := b.TempDir()
-	for name, text := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
+	root := testfiles.Dir(b, files)
 	r := &runner.Runner{Cache: &cache.Cache{Dir: b.TempDir()}}
 	defer r.Close()
 	out := filepath.Join(b.TempDir(), "public")

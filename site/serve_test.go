@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/testfiles"
 	"github.com/gonotebook/notebook/runner"
 	"github.com/gonotebook/notebook/runner/cache"
 )
@@ -21,17 +22,7 @@ import (
 // writeFiles writes a notebook into a fresh folder.
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
-	root := t.TempDir()
-	for name, text := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
+	return testfiles.Dir(t, files)
 }
 
 // patience bounds every wait in these tests: generous, since a loaded

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/testfiles"
 	"github.com/gonotebook/notebook/internal/wire"
 )
 
@@ -18,22 +19,13 @@ import (
 // returns it.
 func writeTree(t *testing.T, files map[string]string) string {
 	t.Helper()
-	root := t.TempDir()
-	for name, text := range files {
-		write(t, root, name, text)
-	}
-	return root
+	return testfiles.Dir(t, files)
 }
 
+// write writes the file name below root.
 func write(t *testing.T, root, name, text string) {
 	t.Helper()
-	p := filepath.Join(root, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testfiles.Write(t, root, map[string]string{name: text})
 }
 
 var treeFiles = map[string]string{
@@ -479,12 +471,7 @@ func TestIndexCorrupt(t *testing.T) {
 // FuzzIndex checks that no bytes make UnmarshalBinary panic, and that
 // what it accepts encodes back to the same bytes.
 func FuzzIndex(f *testing.F) {
-	root := f.TempDir()
-	for name, text := range treeFiles {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, []byte(text), 0o644)
-	}
+	root := testfiles.Dir(f, treeFiles)
 	tree, err := LoadTree(root, nil)
 	if err != nil {
 		f.Fatal(err)

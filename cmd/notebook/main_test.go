@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/testfiles"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -34,17 +35,7 @@ var notebookFiles = map[string]string{
 // newNotebook writes files into a fresh folder and returns it.
 func newNotebook(t *testing.T, files map[string]string) string {
 	t.Helper()
-	root := t.TempDir()
-	for name, text := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
+	return testfiles.Dir(t, files)
 }
 
 // notebook runs the command line in root and returns its exit status and

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gonotebook/notebook/internal/testfiles"
 )
 
 // TestLocal checks that the release and installation read from the go
@@ -55,15 +57,7 @@ func TestLocalAuto(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "m")
-			for name, text := range c.files {
-				p := filepath.Join(dir, name)
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			testfiles.Write(t, dir, c.files)
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				t.Fatal(err)
 			}
@@ -87,19 +81,11 @@ func TestRules(t *testing.T) {
 	t.Setenv("GOENV", "")
 	t.Setenv("XDG_CONFIG_HOME", "/config")
 	root := t.TempDir()
-	for name, text := range map[string]string{
+	testfiles.Write(t, root, map[string]string{
 		"go.work":         "go 1.26\n\nuse (\n\t./site // the notes\n\t\"./notebook\"\n)\n\nreplace example.com/a => ../a\n",
 		"site/go.mod":     "module example.com/site\n\nreplace example.com/b v1.0.0 => /abs/b v1.0.0\nreplace example.com/c => example.com/fork v1.2.0\n",
 		"notebook/go.mod": "module github.com/gonotebook/notebook\n\nreplace (\n\texample.com/d => \"./d\"\n)\n",
-	} {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	got := Rules(filepath.Join(root, "site"))
 	want := []string{
 		"/config/go/env",

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gonotebook/notebook/internal/testfiles"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -357,16 +358,7 @@ func TestMemoHeadLocalModules(t *testing.T) {
 		}, "site", "yaegi/go.mod"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			root := t.TempDir()
-			for name, text := range c.files {
-				p := filepath.Join(root, filepath.FromSlash(name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			root := testfiles.Dir(t, c.files)
 			b := &Builder{Dir: filepath.Join(root, c.dir)}
 			before, err := b.memoHead(env, nil)
 			if err != nil {
