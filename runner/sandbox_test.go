@@ -455,7 +455,19 @@ func TestKilledBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The Runners here keep their folders in a temporary folder of this
+	// test's own: a Runner that another test binary starts meanwhile
+	// removes the dead roots it finds in the system's, this one's included.
+	tmp := t.TempDir()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", tmp)
+
 	cmd, _, temp := helper(t, "run", dir)
+	if filepath.Dir(temp) != tmp {
+		t.Fatalf("the helper keeps its folders in %s, not in the test's %s", filepath.Dir(temp), tmp)
+	}
 	if _, err := os.Stat(temp); err != nil {
 		t.Fatalf("the helper's folder: %v", err)
 	}
