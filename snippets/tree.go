@@ -158,9 +158,20 @@ func walk(root string, prev *Index, load bool) (*Tree, error) {
 	} else {
 		w.prev = &Index{}
 	}
-	if _, err := os.Lstat(root); errors.Is(err, fs.ErrNotExist) {
+	info, err := os.Lstat(root)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return &Tree{Index: w.next, Changed: len(w.prev.dirs) > 0}, nil // a notebook with no snippets yet
+	case err != nil:
+		return &Tree{Index: w.next}, err
+	case !info.IsDir():
+		// A root that is a link or a file holds no snippets.
+		return &Tree{Index: w.next, Changed: len(w.prev.dirs) > 0}, nil
 	}
+	if w.folder, err = openFolder(root); err != nil {
+		return &Tree{Index: w.next}, err
+	}
+	defer w.folder.Close()
 	t := &Tree{Index: w.next}
 	var errs []error
 	level := []string{"."}
@@ -201,6 +212,7 @@ func walk(root string, prev *Index, load bool) (*Tree, error) {
 // A walker finds the snippets below root, one folder at a time.
 type walker struct {
 	root       string
+	folder     *folder // root, open
 	load       bool
 	prev, next *Index
 }
@@ -223,17 +235,17 @@ type visit struct {
 func (w *walker) visit(rel string) visit {
 	v := visit{rel: rel}
 	dir := filepath.Join(w.root, filepath.FromSlash(rel))
-	info, err := os.Lstat(dir)
+	sig, kind, err := w.folder.lstat(rel)
 	if err != nil {
-		v.errs = append(v.errs, err)
+		v.errs = append(v.errs, &fs.PathError{Op: "lstat", Path: dir, Err: err})
 		return v
 	}
-	if !info.IsDir() {
-		return v // a root that is a link or a file holds no snippets
+	if kind != kindDir {
+		return v // replaced by a file or a link since its folder was read
 	}
 	// The signature is taken before the entries are read: a change after
 	// it shows as a changed signature next time.
-	st := &dirState{sig: signature(info)}
+	st := &dirState{sig: sig}
 	if old := w.prev.dirs[rel]; old != nil && w.prev.trusts(old.sig, st.sig) {
 		st.entries = old.entries
 	} else {
@@ -296,12 +308,12 @@ func (w *walker) loadSnippet(v *visit, dir string, st *dirState, sameDir bool) {
 	// time.
 	sigs := make([]Signature, len(files))
 	for i, name := range files {
-		info, err := os.Lstat(filepath.Join(dir, name))
-		if err != nil || !info.Mode().IsRegular() {
+		sig, kind, err := w.folder.lstat(v.id + "/" + name)
+		if err != nil || kind != kindFile {
 			indexable = false
 			continue
 		}
-		sigs[i] = signature(info)
+		sigs[i] = sig
 	}
 	old := w.prev.snips[v.id]
 	if indexable && sameDir && old != nil && w.prev.trustsAll(old.files, sigs) {
