@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -24,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // InputsFile is the file, beside MarkFile and listed in it, in which a
@@ -106,8 +106,9 @@ func newKeys(cfg *Config, assets map[string]string, worker string) *keys {
 // the pages: by its Go build ID, which is the same for the same program
 // however often it is built (so that go run, which builds it afresh each
 // time, still finds its earlier builds' files); else by its path, size and
-// modification time. If it cannot be read, every build is new.
-func program() string {
+// modification time. If it cannot be read, every build is new. It is
+// worked out once per process.
+var program = sync.OnceValue(func() string {
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Sprintf("unknown %d %d", os.Getpid(), time.Now().UnixNano())
@@ -120,7 +121,7 @@ func program() string {
 		return fmt.Sprintf("unknown %d %d", os.Getpid(), time.Now().UnixNano())
 	}
 	return fmt.Sprintf("%s %d %d", exe, info.Size(), info.ModTime().UnixNano())
-}
+})
 
 // buildID returns the Go build ID of the ELF program exe, from its note
 // .note.go.buildid (name "Go", type 4, the ID as its description), or "".
@@ -159,24 +160,36 @@ func (k *keys) sum(parts ...string) string {
 // writeString writes s to h with its length, so that no two lists of
 // strings hash alike.
 func writeString(h hash.Hash, s string) {
+	// A Writer neither changes nor keeps what it is given, so the
+	// string's bytes are written as they are, not copied: a build hashes
+	// some hundred thousand strings.
+	writeBytes(h, unsafe.Slice(unsafe.StringData(s), len(s)))
+}
+
+// writeBytes is writeString for a []byte.
+func writeBytes(h hash.Hash, b []byte) {
 	var n [24]byte
-	h.Write(append(strconv.AppendInt(n[:0], int64(len(s)), 10), ':'))
-	io.WriteString(h, s)
+	h.Write(append(strconv.AppendInt(n[:0], int64(len(b)), 10), ':'))
+	h.Write(b)
 }
 
 // note returns the hash of n's path and file, which hold everything a
 // page or a list shows of it.
 func (k *keys) note(n *Note) string {
 	k.mu.Lock()
-	defer k.mu.Unlock()
-	if s, ok := k.notes[n]; ok {
+	s, ok := k.notes[n]
+	k.mu.Unlock()
+	if ok {
 		return s
 	}
+	// Worked out unlocked, as a snippet's is.
 	h := sha256.New()
 	writeString(h, n.Path)
-	writeString(h, string(n.Source))
-	s := hex.EncodeToString(h.Sum(nil))
+	writeBytes(h, n.Source)
+	s = hex.EncodeToString(h.Sum(nil))
+	k.mu.Lock()
 	k.notes[n] = s
+	k.mu.Unlock()
 	return s
 }
 
@@ -239,13 +252,13 @@ func (k *keys) snippet(nb *Notebook, id string) string {
 	if sn := nb.Snippets[id]; sn != nil {
 		writeString(h, sn.Sum)
 		if sn.Sum == "" {
-			writeString(h, string(sn.Source))
+			writeBytes(h, sn.Source)
 		}
 	}
 	if res := nb.Results[id]; res != nil {
 		writeString(h, res.Key)
-		writeString(h, res.Finished.UTC().Format(time.RFC3339Nano))
-		writeString(h, fmt.Sprint(res.Cached))
+		var b [32]byte
+		h.Write(strconv.AppendBool(strconv.AppendInt(b[:0], res.Finished.UnixNano(), 10), res.Cached))
 		if res.Key == "" || res.Finished.IsZero() {
 			// Not made by a run (a test's, say): every field.
 			data, _ := json.Marshal(res)
@@ -443,7 +456,12 @@ func (b *builder) searchKey() string {
 	for _, n := range b.site.Notes {
 		for _, blk := range n.Doc.Blocks {
 			if s := b.nb.Snippets[blk.Snippet]; blk.Linked() && s != nil {
-				parts = append(parts, blk.Snippet, string(s.Source))
+				// Sum covers the source, whose doc comment and code
+				// the index holds.
+				parts = append(parts, blk.Snippet, s.Sum)
+				if s.Sum == "" {
+					parts = append(parts, string(s.Source))
+				}
 			}
 		}
 	}

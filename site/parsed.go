@@ -6,6 +6,7 @@ package site
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
@@ -152,7 +153,12 @@ func (p *parsedNotes) write(c *cache.Cache, root string, list []*notes.Note) {
 		return
 	}
 	slices.Sort(paths)
-	b := []byte(parsedMagic)
+	size := len(parsedMagic) + 2*binary.MaxVarintLen64 + len(program())
+	for _, path := range paths {
+		size += 3*binary.MaxVarintLen64 + len(path) + sha256.Size + len(p.docs[path].data)
+	}
+	b := make([]byte, 0, size)
+	b = append(b, parsedMagic...)
 	b = wire.AppendString(b, program())
 	b = wire.AppendUint(b, uint64(len(paths)))
 	for _, path := range paths {
