@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gonotebook/notebook/internal/testfiles"
 	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/runner/cache"
 )
 
 // proseNotebook writes a notebook whose one note links to no snippet, so
@@ -362,5 +365,58 @@ func TestWithin(t *testing.T) {
 		if got := within(c.dir, c.p); got != c.want {
 			t.Errorf("within(%q, %q) = %v, want %v", c.dir, c.p, got, c.want)
 		}
+	}
+}
+
+// progressHook calls f before the first progress line is written.
+type progressHook struct {
+	f    func()
+	done bool
+}
+
+func (h *progressHook) Write(p []byte) (int, error) {
+	if !h.done {
+		h.done = true
+		h.f()
+	}
+	return len(p), nil
+}
+
+// TestOutCheckedAgainAfterRuns changes the output folder while a build
+// runs a snippet: the build, which checked the folder before its runs,
+// checks it again before it writes, and refuses it.
+func TestOutCheckedAgainAfterRuns(t *testing.T) {
+	root := indexedNotebook(t)
+	out := filepath.Join(t.TempDir(), "public")
+	cacheDir := t.TempDir()
+	build := func(progress io.Writer) error {
+		r := &runner.Runner{Cache: &cache.Cache{Dir: cacheDir}}
+		defer r.Close()
+		_, err := Build(context.Background(), &Config{Root: root, Out: out, Runner: r, Progress: progress})
+		return err
+	}
+	if err := build(nil); err != nil {
+		t.Fatal(err)
+	}
+	// The snippet changes, so the next build runs it; the page is edited
+	// by hand while it does.
+	testfiles.Write(t, root, map[string]string{
+		"snippets/a/main.go":      "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"new output of a\") }\n",
+		"snippets/a/expected.txt": "new output of a\n",
+	})
+	edit := &progressHook{f: func() {
+		if err := os.WriteFile(filepath.Join(out, "index.html"), []byte("edited by hand\n"), 0o644); err != nil {
+			t.Error(err)
+		}
+	}}
+	err := build(edit)
+	if !edit.done {
+		t.Fatal("the build reported no run")
+	}
+	if err == nil || !strings.Contains(err.Error(), "index.html changed since the build that wrote it") {
+		t.Fatalf("a build whose output folder changed while it ran: %v; want it refused", err)
+	}
+	if got := readFile(t, out, "index.html"); got != "edited by hand\n" {
+		t.Errorf("the page edited by hand was replaced:\n%s", got)
 	}
 }

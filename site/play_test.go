@@ -51,7 +51,7 @@ func TestPlayMarkup(t *testing.T) {
 	}
 	nb.Snippets["hello"].Options.Engine = snippets.Yaegi
 	nb.interp = &play.Interpreter{Wasm: []byte("\x00asm"), Exec: []byte("// wasm_exec.js")}
-	if err := write(cfg, nb); err != nil {
+	if err := write(cfg, nb, ""); err != nil {
 		t.Fatal(err)
 	}
 	page := readFile(t, cfg.OutDir(), "2020-01-01-first/index.html")

@@ -116,6 +116,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -236,6 +237,7 @@ type Notebook struct {
 	md     *render.Markdown  // parsed the notes; renders them
 	interp *play.Interpreter // the in-browser interpreter; nil if none
 	index  *buildIndex       // what the next build starts from
+	ran    int               // runs Run did, not served from the cache
 }
 
 // Load reads every note and snippet and checks that every link resolves. It
@@ -484,7 +486,27 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 	var errs []error
 	noPython := false
 	progress := cfg.Progress
+	// record keeps a snippet's result, or its run's error, and the
+	// verdict on the result, and returns its status.
+	record := func(rep runner.Report, verdict error) string {
+		id := rep.Job.Snippet.ID
+		switch {
+		case rep.Err != nil:
+			errs = append(errs, fmt.Errorf("snippet %s: %w", id, rep.Err))
+		default:
+			nb.Results[id] = rep.Result
+			if verdict != nil {
+				errs = append(errs, nb.failure(id, verdict))
+			}
+		}
+		status := statusOf(rep.Err, verdict)
+		nb.index.keep(id, rep.Result, status == "ok", known[id] != nil)
+		return status
+	}
 	report := func(rep runner.Report) {
+		if rep.Result == nil || !rep.Result.Cached {
+			nb.ran++
+		}
 		id := rep.Job.Snippet.ID
 		status := "ok"
 		if o := rep.Job.Original; o != nil {
@@ -511,35 +533,43 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 			progressLine(progress, rep, status, id)
 			return
 		}
-		switch {
-		case rep.Err != nil:
-			status = "error"
-			errs = append(errs, fmt.Errorf("snippet %s: %w", id, rep.Err))
-		default:
-			nb.Results[id] = rep.Result
-			if verdict := runner.Verdict(rep.Job.Snippet, rep.Result); verdict != nil {
-				status = "FAIL"
-				errs = append(errs, nb.failure(id, verdict))
-			}
+		var verdict error
+		if rep.Err == nil {
+			verdict = runner.Verdict(rep.Job.Snippet, rep.Result)
 		}
-		nb.index.keep(id, rep.Result, status == "ok", known[id] != nil)
+		status = record(rep, verdict)
 		progressLine(progress, rep, status, id)
 	}
-	// The known results are reported at once, in one write.
-	var lines bytes.Buffer
-	if progress != nil {
-		progress = &lines
-	}
-	done, total := 0, len(known)+len(jobs)
+	// The known results are checked against their expectations on every
+	// core, then recorded in order and reported at once, in one write.
+	total := len(known) + len(jobs)
+	var reps []runner.Report
 	for _, id := range ids {
 		if res := known[id]; res != nil {
-			done++
-			report(runner.Report{Job: runner.Job{Snippet: nb.Snippets[id]}, Result: res, Done: done, Total: total})
+			reps = append(reps, runner.Report{Job: runner.Job{Snippet: nb.Snippets[id]}, Result: res, Done: len(reps) + 1, Total: total})
 		}
 	}
+	done := len(reps)
+	verdicts := make([]error, len(reps))
+	chunks := runtime.GOMAXPROCS(0)
+	lines := make([]bytes.Buffer, chunks)
+	size := (len(reps) + chunks - 1) / chunks
+	parallel(chunks, func(c int) {
+		for i := c * size; i < min((c+1)*size, len(reps)); i++ {
+			rep := reps[i]
+			verdicts[i] = runner.Verdict(rep.Job.Snippet, rep.Result)
+			if progress != nil {
+				progressLine(&lines[c], rep, statusOf(nil, verdicts[i]), rep.Job.Snippet.ID)
+			}
+		}
+	})
+	for i, rep := range reps {
+		record(rep, verdicts[i])
+	}
 	if progress != nil {
-		progress = cfg.Progress
-		progress.Write(lines.Bytes())
+		for _, l := range lines {
+			progress.Write(l.Bytes())
+		}
 	}
 	_, err := r.RunAll(ctx, jobs, func(rep runner.Report) {
 		rep.Done, rep.Total = rep.Done+done, total
@@ -581,6 +611,18 @@ func (nb *Notebook) failure(id string, verdict error) error {
 	return fmt.Errorf("%ssnippet %s: %v", where, id, verdict)
 }
 
+// statusOf is the status a progress line gives a run that ended in err,
+// or whose result the verdict was on.
+func statusOf(err, verdict error) string {
+	switch {
+	case err != nil:
+		return "error"
+	case verdict != nil:
+		return "FAIL"
+	}
+	return "ok"
+}
+
 // progressLine writes one line for a finished run: "[3/20] ok   gil/connect
 // native 12ms (cached)".
 func progressLine(w io.Writer, rep runner.Report, status, id string) {
@@ -602,7 +644,8 @@ func progressLine(w io.Writer, rep runner.Report, status, id string) {
 // to an output folder a build may not replace (see Writing, above).
 func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
 	// Refuse an output folder before running anything; write checks
-	// again. Loading runs nothing: the notebook loads meanwhile.
+	// again if anything ran. Loading runs nothing: the notebook loads
+	// meanwhile.
 	type loaded struct {
 		nb  *Notebook
 		err error
@@ -616,6 +659,7 @@ func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
 	if err == nil {
 		removeStale(out)
 	}
+	checked := time.Now()
 	l := <-loading
 	if err != nil {
 		return nil, err
@@ -633,7 +677,13 @@ func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
 		return nb, err
 	}
 	nb.interp = interp()
-	return nb, write(cfg, nb)
+	// Runs, and building the interpreter, take as long as they take, and
+	// the output folder may have changed meanwhile: a build that ran
+	// anything, or took more than a moment, checks it again.
+	if nb.ran > 0 || time.Since(checked) > time.Second {
+		out = ""
+	}
+	return nb, write(cfg, nb, out)
 }
 
 // write renders the site and puts it in place, if the output folder is
@@ -643,10 +693,16 @@ func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
 // written, into a fresh folder beside it, then moved into place file by
 // file (see update); a build that fails before then leaves the folder as
 // it was.
-func write(cfg *Config, nb *Notebook) error {
-	out, err := checkOut(cfg)
-	if err != nil {
-		return err
+//
+// checked is the output folder as checkOut returned it moments ago, or ""
+// to check it now.
+func write(cfg *Config, nb *Notebook, checked string) error {
+	out := checked
+	if out == "" {
+		var err error
+		if out, err = checkOut(cfg); err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
