@@ -78,13 +78,14 @@ func (d *Doc) Save(b []byte) []byte {
 // first line are given, as Parse would return it, without its tree (as
 // after DropTree). The warnings keep their messages, not the errors
 // beneath them. An error says that data is not a Doc that Save wrote of
-// this note: the caller parses the note instead.
+// this note: the caller parses the note instead. The Doc's strings share
+// data's memory, which must never change again.
 func (m *Markdown) Restore(path string, body []byte, firstLine int, data []byte) (*Doc, error) {
 	rest, ok := bytes.CutPrefix(data, []byte(savedMagic))
 	if !ok {
 		return nil, errors.New("not a saved note, or one of another version")
 	}
-	r := wire.NewReader(rest)
+	r := wire.NewSharedReader(rest)
 	d := &Doc{Path: path, md: m, source: body, firstLine: firstLine}
 	if int(r.Int()) != firstLine {
 		return nil, fmt.Errorf("%s: saved with another first line", path)

@@ -45,14 +45,28 @@ func (res *Result) AppendBinary(b []byte) ([]byte, error) {
 func (res *Result) MarshalBinary() ([]byte, error) { return res.AppendBinary(nil) }
 
 // UnmarshalBinary decodes what AppendBinary appended
-// (encoding.BinaryUnmarshaler); Cached is left false. Output shares data's
-// memory.
+// (encoding.BinaryUnmarshaler); Cached is left false. The result keeps a
+// copy of data, which its strings and Output share.
 func (res *Result) UnmarshalBinary(data []byte) error {
+	return res.decode(bytes.Clone(data))
+}
+
+// DecodeResult is UnmarshalBinary without the copy: the result's strings
+// and Output share data's memory, which must never change again.
+func DecodeResult(data []byte) (*Result, error) {
+	res := &Result{}
+	if err := res.decode(data); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (res *Result) decode(data []byte) error {
 	rest, ok := bytes.CutPrefix(data, []byte(resultMagic))
 	if !ok {
 		return errors.New("not a result, or one of another version")
 	}
-	r := wire.NewReader(rest)
+	r := wire.NewSharedReader(rest)
 	v := Result{
 		ID:        r.String(),
 		Engine:    r.String(),

@@ -79,7 +79,9 @@ func decodeIndex(data []byte) (*buildIndex, error) {
 	if !ok {
 		return nil, errors.New("not a build index, or one of another version")
 	}
-	r := wire.NewReader(rest)
+	// What is decoded shares data's memory, which the cache read for
+	// this alone.
+	r := wire.NewSharedReader(rest)
 	ix := &buildIndex{results: map[string]*runner.Result{}}
 	// The snippets, if this program wrote them, decode while the results
 	// do; the results, whose keys say what made them, are good for any.
@@ -87,16 +89,19 @@ func decodeIndex(data []byte) (*buildIndex, error) {
 	ours := r.String() == program()
 	encoded := r.Bytes()
 	if ours {
-		ix.snippets = &snippets.Index{}
-		go func() { tree <- ix.snippets.UnmarshalBinary(encoded) }()
+		go func() {
+			var err error
+			ix.snippets, err = snippets.DecodeIndex(encoded)
+			tree <- err
+		}()
 	} else {
 		tree <- nil
 	}
 	var err error
 	for n := r.Count(); n > 0 && r.Err() == nil && err == nil; n-- {
 		id := r.String()
-		res := &runner.Result{}
-		err = res.UnmarshalBinary(r.Bytes())
+		var res *runner.Result
+		res, err = runner.DecodeResult(r.Bytes())
 		ix.results[id] = res
 	}
 	if err = errors.Join(err, <-tree); err != nil {

@@ -78,7 +78,9 @@ func readParsed(c *cache.Cache, root string) *parsedNotes {
 	if !ok {
 		return p
 	}
-	r := wire.NewReader(rest)
+	// The saved notes share data's memory, which the cache read for
+	// this alone.
+	r := wire.NewSharedReader(rest)
 	if r.String() != program() {
 		return p
 	}

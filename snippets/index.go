@@ -46,13 +46,28 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary decodes what MarshalBinary encoded
 // (encoding.BinaryUnmarshaler). It checks the encoding, not the file
-// system: data from anywhere but MarshalBinary must not reach it.
+// system: data from anywhere but MarshalBinary must not reach it. The
+// index keeps a copy of data, which its strings and byte slices share.
 func (ix *Index) UnmarshalBinary(data []byte) error {
+	return ix.decode(bytes.Clone(data))
+}
+
+// DecodeIndex is UnmarshalBinary without the copy: the index's strings
+// and byte slices share data's memory, which must never change again.
+func DecodeIndex(data []byte) (*Index, error) {
+	ix := &Index{}
+	if err := ix.decode(data); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+func (ix *Index) decode(data []byte) error {
 	rest, ok := bytes.CutPrefix(data, []byte(indexMagic))
 	if !ok {
 		return errors.New("not a snippets index, or one of another version")
 	}
-	r := wire.NewReader(rest)
+	r := wire.NewSharedReader(rest)
 	next := Index{root: r.String(), stamp: r.Int(), dirs: map[string]*dirState{}, snips: map[string]*indexed{}}
 	for n := r.Count(); n > 0 && r.Err() == nil; n-- {
 		rel := r.String()
@@ -125,7 +140,7 @@ func appendSnippet(b []byte, s *Snippet) []byte {
 	b = wire.AppendBytes(b, s.Source)
 	b = wire.AppendString(b, s.Doc)
 	b = wire.AppendString(b, s.Code)
-	b = appendOptions(b, &s.Options)
+	b = AppendOptions(b, &s.Options)
 	b = wire.AppendStrings(b, s.Files)
 	return wire.AppendString(b, s.Sum)
 }
@@ -140,7 +155,9 @@ func readSnippet(r *wire.Reader, s *Snippet) {
 	s.Sum = r.String()
 }
 
-func appendOptions(b []byte, o *Options) []byte {
+// AppendOptions appends a binary encoding of every option in o: two
+// Options encode alike only if they are equal.
+func AppendOptions(b []byte, o *Options) []byte {
 	b = wire.AppendString(b, o.Engine)
 	b = wire.AppendString(b, o.EngineReason)
 	b = wire.AppendInt(b, int64(o.Timeout))
