@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/gonotebook/notebook/internal/testfiles"
 	"github.com/gonotebook/notebook/snippets"
@@ -164,5 +166,52 @@ func TestKeysOfTwoModules(t *testing.T) {
 	}
 	if keys[0] == keys[2] || keys[1] == keys[3] {
 		t.Errorf("the same program in two modules has one key: %q", keys)
+	}
+}
+
+// TestCacheKeyCoversTheOptions checks that a key changes with every
+// option, each changed alone, but the engine, which the key is given.
+func TestCacheKeyCoversTheOptions(t *testing.T) {
+	s := &snippets.Snippet{ID: "hello", Sum: "sum", Options: snippets.Options{Timeout: snippets.Duration(time.Second)}}
+	key := func(s *snippets.Snippet) string {
+		t.Helper()
+		k, err := cacheKey(s, snippets.Yaegi, "go1.26.8", &moduleFiles{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	seen := map[string]string{key(s): "nothing"}
+	var changeEach func(v reflect.Value, path string)
+	changeEach = func(v reflect.Value, path string) {
+		for i := range v.NumField() {
+			f, name := v.Field(i), path+v.Type().Field(i).Name
+			old := reflect.ValueOf(f.Interface())
+			switch f.Kind() {
+			case reflect.Struct:
+				changeEach(f, name+".")
+				continue
+			case reflect.String:
+				f.SetString(f.String() + "x")
+			case reflect.Int, reflect.Int64:
+				f.SetInt(f.Int() + 1)
+			case reflect.Bool:
+				f.SetBool(!f.Bool())
+			case reflect.Slice:
+				f.Set(reflect.Append(f, reflect.ValueOf("x")))
+			default:
+				t.Fatalf("option %s is a %s, which this test cannot change", name, f.Kind())
+			}
+			k := key(s)
+			if prev, ok := seen[k]; ok && name != "Engine" {
+				t.Errorf("changing option %s left the key as after changing %s", name, prev)
+			}
+			seen[k] = name
+			f.Set(old)
+		}
+	}
+	changeEach(reflect.ValueOf(&s.Options).Elem(), "")
+	if len(seen) < 10 {
+		t.Errorf("only %d keys: the options were not walked", len(seen))
 	}
 }

@@ -81,7 +81,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -466,17 +465,21 @@ func cacheKey(s *snippets.Snippet, engine, version string, modules *moduleFiles)
 	h := sha256.New()
 	opts := s.Options
 	opts.Engine = engine
-	o, err := json.Marshal(opts)
-	if err != nil {
-		return "", err
-	}
 	sum := s.Sum
 	if sum == "" {
+		var err error
 		if sum, err = snippets.SumFiles(s); err != nil {
 			return "", err
 		}
 	}
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s/%s\x00%s\x00%s\x00files %s\x00", cacheVersion, engine, version, runtime.GOOS, runtime.GOARCH, o, sourceHash(), sum)
+	// Appended, not formatted: a build of ten thousand snippets makes
+	// ten thousand keys.
+	var buf [512]byte
+	b := buf[:0]
+	for _, part := range [...]string{cacheVersion, engine, version, runtime.GOOS + "/" + runtime.GOARCH, sourceHash(), "files " + sum} {
+		b = append(append(b, part...), 0)
+	}
+	h.Write(snippets.AppendOptions(b, &opts))
 	if engine == snippets.Native {
 		for _, k := range buildEnv {
 			fmt.Fprintf(h, "%s=%s\x00", k, os.Getenv(k))
