@@ -118,6 +118,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -629,14 +630,27 @@ func progressLine(w io.Writer, rep runner.Report, status, id string) {
 	if w == nil {
 		return
 	}
-	detail := ""
+	// Appended, not formatted: a build of ten thousand cached results
+	// writes ten thousand lines.
+	b := make([]byte, 0, 128)
+	b = append(b, '[')
+	b = strconv.AppendInt(b, int64(rep.Done), 10)
+	b = append(b, '/')
+	b = strconv.AppendInt(b, int64(rep.Total), 10)
+	b = append(b, "] "...)
+	b = append(b, status...)
+	for range 4 - len(status) {
+		b = append(b, ' ')
+	}
+	b = append(append(b, ' '), id...)
 	if res := rep.Result; res != nil {
-		detail = fmt.Sprintf(" %s %v", res.Engine, res.Duration.Round(time.Millisecond))
+		b = append(append(append(b, ' '), res.Engine...), ' ')
+		b = append(b, res.Duration.Round(time.Millisecond).String()...)
 		if res.Cached {
-			detail += " (cached)"
+			b = append(b, " (cached)"...)
 		}
 	}
-	fmt.Fprintf(w, "[%d/%d] %-4s %s%s\n", rep.Done, rep.Total, status, id, detail)
+	w.Write(append(b, '\n'))
 }
 
 // Build loads the notebook, runs every linked snippet, and writes the site.

@@ -560,3 +560,24 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestProgressLine(t *testing.T) {
+	for _, c := range []struct {
+		rep        runner.Report
+		status, id string
+		want       string
+	}{
+		{runner.Report{Done: 3, Total: 20, Result: &runner.Result{Engine: "native", Duration: 12345 * time.Microsecond, Cached: true}}, "ok", "gil/connect",
+			"[3/20] ok   gil/connect native 12ms (cached)\n"},
+		{runner.Report{Done: 1, Total: 2, Result: &runner.Result{Engine: "yaegi", Duration: 1500 * time.Millisecond}}, "FAIL", "maps/invert",
+			"[1/2] FAIL maps/invert yaegi 1.5s\n"},
+		{runner.Report{Done: 2, Total: 2}, "error", "timeit/memo (original)",
+			"[2/2] error timeit/memo (original)\n"},
+	} {
+		var b strings.Builder
+		progressLine(&b, c.rep, c.status, c.id)
+		if b.String() != c.want {
+			t.Errorf("progressLine gave %q, want %q", b.String(), c.want)
+		}
+	}
+}
