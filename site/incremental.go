@@ -81,10 +81,9 @@ type made struct {
 // base URL, whether drafts are in, the feed's time and the assets'
 // fingerprints.
 type keys struct {
-	build    []byte
-	notes    map[*Note]string  // a note's path and file
-	snippets map[string]string // a snippet's source and result, by id
-	mu       sync.Mutex
+	build []byte
+	notes map[*Note]string // a note's path and file
+	mu    sync.Mutex
 }
 
 // newKeys starts the keys of a build.
@@ -99,7 +98,7 @@ func newKeys(cfg *Config, assets map[string]string, worker string) *keys {
 	for _, name := range names {
 		fmt.Fprintf(h, "%s=%s\x00", name, assets[name])
 	}
-	return &keys{build: h.Sum(nil), notes: map[*Note]string{}, snippets: map[string]string{}}
+	return &keys{build: h.Sum(nil), notes: map[*Note]string{}}
 }
 
 // program identifies the running program, whose templates and code make
@@ -233,43 +232,32 @@ func (k *keys) notesOf(ns []*Note) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// snippet returns the hash of what a page shows of the snippet id: its
-// files (by their hash, Sum) and its result, cached or not. A result is
-// named by its key and the time its run finished: a run makes a result
-// once and nothing changes it after, so that names what it holds without
-// encoding it, which for ten thousand snippets was a tenth of a second.
-func (k *keys) snippet(nb *Notebook, id string) string {
-	k.mu.Lock()
-	s, ok := k.snippets[id]
-	k.mu.Unlock()
-	if ok {
-		return s
-	}
-	// Worked out unlocked, so that the notes' keys are made on every core;
-	// two notes that show the same snippet may both work it out.
-	h := sha256.New()
+// writeSnippet writes to h what a page shows of the snippet id: its files
+// (by their hash, Sum) and its result, cached or not. A result is named by
+// its key and the time its run finished: a run makes a result once and
+// nothing changes it after, so that names what it holds without encoding
+// it, which for ten thousand snippets was a tenth of a second.
+func writeSnippet(h hash.Hash, nb *Notebook, id string) {
+	writeString(h, "snippet")
 	writeString(h, id)
 	if sn := nb.Snippets[id]; sn != nil {
+		writeString(h, "files")
 		writeString(h, sn.Sum)
 		if sn.Sum == "" {
 			writeBytes(h, sn.Source)
 		}
 	}
 	if res := nb.Results[id]; res != nil {
+		writeString(h, "result")
 		writeString(h, res.Key)
 		var b [32]byte
-		h.Write(strconv.AppendBool(strconv.AppendInt(b[:0], res.Finished.UnixNano(), 10), res.Cached))
+		writeBytes(h, strconv.AppendBool(strconv.AppendInt(b[:0], res.Finished.UnixNano(), 10), res.Cached))
 		if res.Key == "" || res.Finished.IsZero() {
 			// Not made by a run (a test's, say): every field.
 			data, _ := json.Marshal(res)
-			writeString(h, string(data))
+			writeBytes(h, data)
 		}
 	}
-	s = hex.EncodeToString(h.Sum(nil))
-	k.mu.Lock()
-	k.snippets[id] = s
-	k.mu.Unlock()
-	return s
 }
 
 // results returns the hash of every result n shows: its blocks' snippets
@@ -280,16 +268,17 @@ func (k *keys) results(nb *Notebook, n *Note) string {
 		if !b.Linked() {
 			continue
 		}
-		writeString(h, k.snippet(nb, b.Snippet))
+		writeSnippet(h, nb, b.Snippet)
 		if run := nb.Originals[b]; run != nil {
 			data, _ := json.Marshal(run)
-			writeString(h, string(data))
+			writeString(h, "original")
+			writeBytes(h, data)
 		}
 	}
 	for _, hd := range n.Doc.Headings {
 		for _, s := range nb.Entries[n.Path+"#"+hd.ID] {
 			writeString(h, "entry "+hd.ID)
-			writeString(h, k.snippet(nb, s.ID))
+			writeSnippet(h, nb, s.ID)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))

@@ -279,9 +279,13 @@ func (w *walker) visit(rel string) visit {
 	if !holds {
 		return v
 	}
-	if err := CheckID(rel); err != nil {
-		v.errs = append(v.errs, fmt.Errorf("%s: the folder's name is not a snippet id: %w", filepath.Join(dir, MainFile), err))
-		return v
+	// An id the index holds was checked when it was indexed, and again
+	// when the index was read.
+	if w.prev.snips[rel] == nil {
+		if err := CheckID(rel); err != nil {
+			v.errs = append(v.errs, fmt.Errorf("%s: the folder's name is not a snippet id: %w", filepath.Join(dir, MainFile), err))
+			return v
+		}
 	}
 	v.id = rel
 	if w.load {
