@@ -51,6 +51,18 @@ func (c *lexerCache) get(lang string) chroma.Lexer {
 	return l
 }
 
+// Prepare resolves the lexer of each language and has chroma compile its
+// rules, which it otherwise does when it first highlights a block of it:
+// some 30 ms for a handful of languages, that a caller may spend while it
+// waits for something else.
+func (m *Markdown) Prepare(langs ...string) {
+	for _, lang := range langs {
+		if l := m.lexers.get(lang); l != nil {
+			l.Tokenise(nil, "")
+		}
+	}
+}
+
 // LanguageName returns the name readers know a fence language by, as
 // chroma spells it ("python" gives "Python", "sh" gives "Bash"), or "Text"
 // for an unknown or empty language.

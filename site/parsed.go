@@ -100,20 +100,21 @@ func readParsed(c *cache.Cache, root string) *parsedNotes {
 }
 
 // parse returns n's Doc, restored if it is kept under n's hash, else
-// parsed and kept, with its tree dropped (see render.Doc.DropTree).
-func (p *parsedNotes) parse(md *render.Markdown, n *notes.Note) (*render.Doc, error) {
+// parsed (fresh) and kept, with its tree dropped (see
+// render.Doc.DropTree).
+func (p *parsedNotes) parse(md *render.Markdown, n *notes.Note) (d *render.Doc, fresh bool, err error) {
 	sum := noteSum(n)
 	p.mu.Lock()
 	saved, ok := p.docs[n.Path]
 	p.mu.Unlock()
 	if ok && saved.sum == sum {
 		if d, err := md.Restore(n.Path, n.Body, n.BodyLine, saved.data); err == nil {
-			return d, nil
+			return d, false, nil
 		}
 	}
-	d, err := md.Parse(n.Path, n.Body, n.BodyLine)
+	d, err = md.Parse(n.Path, n.Body, n.BodyLine)
 	if d == nil {
-		return nil, err
+		return nil, true, err
 	}
 	d.DropTree()
 	p.mu.Lock()
@@ -125,7 +126,7 @@ func (p *parsedNotes) parse(md *render.Markdown, n *notes.Note) (*render.Doc, er
 		delete(p.docs, n.Path)
 		p.changed = true
 	}
-	return d, err
+	return d, true, err
 }
 
 // write keeps the parsed notes in c for the notebook root, those of the

@@ -272,9 +272,16 @@ func Load(cfg *Config) (*Notebook, error) {
 	// than parsed. Each tree is dropped once read: the page's render
 	// parses the note again, so that a notebook's trees are never all
 	// alive at once.
+	fresh := make([]bool, len(list))
 	parallel(len(list), func(i int) {
-		docs[i], parseErrs[i] = parsed.parse(nb.md, list[i])
+		docs[i], fresh[i], parseErrs[i] = parsed.parse(nb.md, list[i])
 	})
+	// A note parsed afresh has changed, and its page is rendered again:
+	// the lexers of its languages compile while the snippets load and
+	// run, rather than when it renders, at the end of the build.
+	if langs := freshLanguages(docs, fresh); len(langs) > 0 {
+		go nb.md.Prepare(langs...)
+	}
 	parsed.write(c, cfg.Root, list)
 	var errs []error
 	if err := <-snippetsLoaded; err != nil {
@@ -347,6 +354,31 @@ func (nb *Notebook) loadSnippets(cfg *Config) ([]string, error) {
 		nb.Snippets[s.ID] = s
 	}
 	return tree.IDs, err
+}
+
+// freshLanguages returns the fence languages of the docs parsed afresh,
+// and Go if they show a snippet, each once.
+func freshLanguages(docs []*render.Doc, fresh []bool) []string {
+	seen := map[string]bool{}
+	var langs []string
+	add := func(lang string) {
+		if lang != "" && !seen[lang] {
+			seen[lang] = true
+			langs = append(langs, lang)
+		}
+	}
+	for i, d := range docs {
+		if d == nil || !fresh[i] {
+			continue
+		}
+		for _, b := range d.Blocks {
+			add(b.Lang)
+			if b.Linked() {
+				add("go")
+			}
+		}
+	}
+	return langs
 }
 
 // linkEntries reads the entry option of every snippet: the note must exist
