@@ -54,8 +54,12 @@ func (b *builder) writeSearchIndex() error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	fmt.Fprintf(&buf, `{"v":%d,"entries":[`, searchVersion)
+	size := 64
+	for _, p := range parts {
+		size += len(p) + 1
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	fmt.Fprintf(buf, `{"v":%d,"entries":[`, searchVersion)
 	first := true
 	for _, p := range parts {
 		if p == nil {
