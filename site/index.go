@@ -98,7 +98,9 @@ func decodeIndex(data []byte) (*buildIndex, error) {
 		tree <- nil
 	}
 	var err error
-	for n := r.Count(); n > 0 && r.Err() == nil && err == nil; n-- {
+	n := r.Count()
+	ix.results = make(map[string]*runner.Result, n)
+	for ; n > 0 && r.Err() == nil && err == nil; n-- {
 		id := r.String()
 		var res *runner.Result
 		res, err = runner.DecodeResult(r.Bytes())

@@ -186,17 +186,26 @@ func newBuilder(cfg *Config, nb *Notebook, dir string, prev previous) (*builder,
 	return &builder{cfg: cfg, nb: nb, md: md, dir: dir, base: base, site: &siteData{}, prev: prev, files: map[string]made{}}, nil
 }
 
+// published returns the notes of nb that the site shows, oldest first.
+func published(cfg *Config, nb *Notebook) []*Note {
+	var ns []*Note
+	for _, n := range nb.Notes {
+		if !n.Draft || cfg.Drafts {
+			ns = append(ns, n)
+		}
+	}
+	return ns
+}
+
 // renderAll makes every file of the site.
 func (b *builder) renderAll() error {
 	cfg, nb, md := b.cfg, b.nb, b.md
 	var err error
 	tags := map[string][]*Note{}
-	for _, n := range nb.Notes {
-		if !n.Draft || cfg.Drafts {
-			b.site.Notes = append(b.site.Notes, n)
-			for _, t := range n.Tags {
-				tags[t] = append(tags[t], n)
-			}
+	b.site.Notes = published(cfg, nb)
+	for _, n := range b.site.Notes {
+		for _, t := range n.Tags {
+			tags[t] = append(tags[t], n)
 		}
 	}
 	for name, ns := range tags {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // searchIndex is search.json: one record per section of every published
@@ -34,49 +35,83 @@ func (b *builder) writeSearchIndex() error {
 	if b.reuse("search.json", key) {
 		return nil
 	}
-	// Each note's entries are encoded on their own, on every core, then
-	// joined: the bytes json.Marshal gives for the whole index.
-	notes := reversed(b.site.Notes)
-	parts := make([][]byte, len(notes))
-	errs := make([]error, len(notes))
-	parallel(len(notes), func(i int) {
-		entries := b.searchEntries(notes[i])
-		if len(entries) == 0 {
-			return
-		}
-		data, err := json.Marshal(entries)
-		if err != nil {
-			errs[i] = err
-			return
-		}
-		parts[i] = data[1 : len(data)-1] // within [ and ]
-	})
-	if err := errors.Join(errs...); err != nil {
+	made := b.nb.search
+	if made == nil {
+		made = makeSearchIndex(b.nb, b.site.Notes)
+	}
+	data, err := made()
+	if err != nil {
 		return err
 	}
-	size := 64
-	for _, p := range parts {
-		size += len(p) + 1
+	return b.writeKeyed("search.json", key, data)
+}
+
+// startSearchIndex starts making search.json for the published notes of
+// nb, and returns what waits for it.
+func startSearchIndex(nb *Notebook, published []*Note) func() ([]byte, error) {
+	type made struct {
+		data []byte
+		err  error
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	fmt.Fprintf(buf, `{"v":%d,"entries":[`, searchVersion)
-	first := true
-	for _, p := range parts {
-		if p == nil {
-			continue
+	c := make(chan made, 1)
+	go func() {
+		data, err := makeSearchIndex(nb, published)()
+		c <- made{data, err}
+	}()
+	return sync.OnceValues(func() ([]byte, error) {
+		m := <-c
+		return m.data, m.err
+	})
+}
+
+// makeSearchIndex returns what makes search.json for the published notes
+// of nb.
+func makeSearchIndex(nb *Notebook, published []*Note) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		// Each note's entries are encoded on their own, on every core,
+		// then joined: the bytes json.Marshal gives for the whole index.
+		notes := reversed(published)
+		parts := make([][]byte, len(notes))
+		errs := make([]error, len(notes))
+		parallel(len(notes), func(i int) {
+			entries := searchEntries(nb, notes[i])
+			if len(entries) == 0 {
+				return
+			}
+			data, err := json.Marshal(entries)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			parts[i] = data[1 : len(data)-1] // within [ and ]
+		})
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
 		}
-		if !first {
-			buf.WriteByte(',')
+		size := 64
+		for _, p := range parts {
+			size += len(p) + 1
 		}
-		buf.Write(p)
-		first = false
+		buf := bytes.NewBuffer(make([]byte, 0, size))
+		fmt.Fprintf(buf, `{"v":%d,"entries":[`, searchVersion)
+		first := true
+		for _, p := range parts {
+			if p == nil {
+				continue
+			}
+			if !first {
+				buf.WriteByte(',')
+			}
+			buf.Write(p)
+			first = false
+		}
+		buf.WriteString("]}")
+		return buf.Bytes(), nil
 	}
-	buf.WriteString("]}")
-	return b.writeKeyed("search.json", key, buf.Bytes())
 }
 
 // searchEntries returns the records of n's sections in search.json.
-func (b *builder) searchEntries(n *Note) []searchEntry {
+func searchEntries(nb *Notebook, n *Note) []searchEntry {
 	var entries []searchEntry
 	title := n.titleHeading()
 	for _, s := range n.Doc.Sections {
@@ -89,7 +124,7 @@ func (b *builder) searchEntries(n *Note) []searchEntry {
 		var code []string
 		for _, blk := range s.Blocks {
 			code = append(code, blk.Code)
-			if sn := b.nb.Snippets[blk.Snippet]; blk.Linked() && sn != nil {
+			if sn := nb.Snippets[blk.Snippet]; blk.Linked() && sn != nil {
 				text = append(text, strings.Join(strings.Fields(sn.Doc), " "))
 				code = append(code, sn.Code)
 			}

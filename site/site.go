@@ -239,6 +239,10 @@ type Notebook struct {
 	interp *play.Interpreter // the in-browser interpreter; nil if none
 	index  *buildIndex       // what the next build starts from
 	ran    int               // runs Run did, not served from the cache
+	fresh  int               // notes parsed afresh: changed since the last build
+	// search, if not nil, makes search.json, started while the snippets
+	// run (see Build).
+	search func() ([]byte, error)
 }
 
 // Load reads every note and snippet and checks that every link resolves. It
@@ -281,6 +285,11 @@ func Load(cfg *Config) (*Notebook, error) {
 	// run, rather than when it renders, at the end of the build.
 	if langs := freshLanguages(docs, fresh); len(langs) > 0 {
 		go nb.md.Prepare(langs...)
+	}
+	for _, f := range fresh {
+		if f {
+			nb.fresh++
+		}
 	}
 	parsed.write(c, cfg.Root, list)
 	var errs []error
@@ -511,7 +520,7 @@ func (nb *Notebook) Run(ctx context.Context, cfg *Config, ids []string) error {
 			jobs = append(jobs, runner.Job{Original: o, Snippet: s})
 		}
 	}
-	nb.Results = map[string]*runner.Result{}
+	nb.Results = make(map[string]*runner.Result, len(ids))
 	nb.Originals = map[*render.Block]*OriginalRun{}
 	for _, b := range skipped {
 		nb.Originals[b] = &OriginalRun{Skipped: true}
@@ -713,6 +722,11 @@ func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
 	nb, err := l.nb, l.err
 	if err != nil {
 		return nil, err
+	}
+	// A note that changed changes search.json, which shows no result:
+	// it is made while the snippets run.
+	if nb.fresh > 0 {
+		nb.search = startSearchIndex(nb, published(cfg, nb))
 	}
 	playCtx, stopPlay := context.WithCancel(ctx)
 	defer stopPlay()
