@@ -352,7 +352,9 @@ func updateInPlace(tmp, out string, prev previous, files map[string]made, writte
 		return nil // every file is as the mark lists it
 	}
 	// A file the previous build did not make must not have appeared
-	// since the check: it would be overwritten.
+	// since the check, nor one it made have changed: it would be
+	// overwritten or removed. The check may have been a while ago (see
+	// Build): only these files are looked at again.
 	for _, name := range written {
 		if _, ok := prev.mark[name]; ok {
 			continue
@@ -360,6 +362,9 @@ func updateInPlace(tmp, out string, prev previous, files map[string]made, writte
 		if _, err := os.Lstat(filepath.Join(out, filepath.FromSlash(name))); !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("%s: not replacing this folder with the site: %s appeared during the build", out, name)
 		}
+	}
+	if err := prev.mark.unchanged(out, slices.Concat(written, removed)); err != nil {
+		return fmt.Errorf("%s: not replacing this folder with the site: %v", out, err)
 	}
 	both := mark{}
 	for name, sums := range prev.mark {

@@ -171,10 +171,7 @@ func (m mark) covers(dir string) error {
 			folders[d] = true
 		}
 	}
-	var marked time.Time // when the mark was written
-	if info, err := os.Stat(filepath.Join(dir, MarkFile)); err == nil {
-		marked = info.ModTime()
-	}
+	marked := markTime(dir)
 	var stray, changed []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -196,18 +193,15 @@ func (m mark) covers(dir string) error {
 		case !d.Type().IsRegular() || len(m[rel]) == 0:
 			stray = append(stray, rel)
 		default:
-			// A build writes its mark after every file, so a file older
-			// than the mark is as the mark says unless something set its
-			// time back; only one no older (a later edit, or a file
-			// written in the same tick of the clock) is hashed.
-			if info, err := d.Info(); err == nil && !marked.IsZero() && info.ModTime().Before(marked) {
-				return nil
-			}
-			sum, err := fileSum(p)
+			info, err := d.Info()
 			if err != nil {
 				return err
 			}
-			if !slices.Contains(m[rel], sum) {
+			same, err := m.lists(p, rel, info, marked)
+			if err != nil {
+				return err
+			}
+			if !same {
 				changed = append(changed, rel)
 			}
 		}
@@ -222,6 +216,68 @@ func (m mark) covers(dir string) error {
 		return refusal(fmt.Sprintf("%s changed since the build that wrote it", list(changed)))
 	}
 	return nil
+}
+
+// unchanged returns nil if each of names, slash-separated paths below
+// dir, that the mark lists is as the mark says or gone, and a refusal
+// naming those that changed otherwise: a build that writes over or
+// removes them would lose what changed.
+func (m mark) unchanged(dir string, names []string) error {
+	marked := markTime(dir)
+	var changed []string
+	for _, rel := range names {
+		if len(m[rel]) == 0 {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		info, err := os.Lstat(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue
+		case err != nil:
+			return err
+		case !info.Mode().IsRegular():
+			changed = append(changed, rel)
+			continue
+		}
+		same, err := m.lists(p, rel, info, marked)
+		if err != nil {
+			return err
+		}
+		if !same {
+			changed = append(changed, rel)
+		}
+	}
+	if len(changed) > 0 {
+		return refusal(fmt.Sprintf("%s changed during the build", list(changed)))
+	}
+	return nil
+}
+
+// markTime returns when dir's MarkFile was written, or the zero time.
+func markTime(dir string) time.Time {
+	info, err := os.Stat(filepath.Join(dir, MarkFile))
+	if err != nil {
+		return time.Time{}
+	}
+	return info.ModTime()
+}
+
+// lists reports whether the regular file p, at rel below the site's root,
+// described by info, holds what the mark, written at marked, lists for
+// rel. A build writes its mark after every file, so a file older than the
+// mark is as the mark says unless something set its time back; only one
+// no older (a later edit, or a file written in the same tick of the
+// clock) is hashed.
+func (m mark) lists(p, rel string, info fs.FileInfo, marked time.Time) (bool, error) {
+	if !marked.IsZero() && info.ModTime().Before(marked) {
+		return true, nil
+	}
+	sum, err := fileSum(p)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(m[rel], sum), nil
 }
 
 // list names up to three paths, and how many more there are.

@@ -420,3 +420,44 @@ func TestOutCheckedAgainAfterRuns(t *testing.T) {
 		t.Errorf("the page edited by hand was replaced:\n%s", got)
 	}
 }
+
+// TestOutEditedDuringCachedBuild edits the page of a note while a build
+// whose results all come from the cache runs: the build, which checked
+// the output folder once, before its runs, must still refuse to write
+// over the edit.
+func TestOutEditedDuringCachedBuild(t *testing.T) {
+	root := indexedNotebook(t)
+	out := filepath.Join(t.TempDir(), "public")
+	cacheDir := t.TempDir()
+	build := func(progress io.Writer) error {
+		r := &runner.Runner{Cache: &cache.Cache{Dir: cacheDir}}
+		defer r.Close()
+		_, err := Build(context.Background(), &Config{Root: root, Out: out, Runner: r, Progress: progress})
+		return err
+	}
+	if err := build(nil); err != nil {
+		t.Fatal(err)
+	}
+	page := "2020-01-01/index.html"
+	readFile(t, out, page)
+	// The note's prose changes, so the next build writes its page again,
+	// running nothing; the page is edited by hand while it does.
+	testfiles.Write(t, root, map[string]string{
+		"notes/2020-01-01.md": "# One\n\nNew words.\n\n```python {snippet=a}\nprint('a')\n```\n\n```python {snippet=b}\nprint('b')\n```\n",
+	})
+	edit := &progressHook{f: func() {
+		if err := os.WriteFile(filepath.Join(out, filepath.FromSlash(page)), []byte("edited by hand\n"), 0o644); err != nil {
+			t.Error(err)
+		}
+	}}
+	err := build(edit)
+	if !edit.done {
+		t.Fatal("the build reported no result")
+	}
+	if err == nil || !strings.Contains(err.Error(), page+" changed during the build") {
+		t.Fatalf("a build whose output folder changed while it ran: %v; want it refused", err)
+	}
+	if got := readFile(t, out, page); got != "edited by hand\n" {
+		t.Errorf("the page edited by hand was replaced:\n%s", got)
+	}
+}
