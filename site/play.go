@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -14,27 +15,37 @@ import (
 // startPlay starts building the in-browser interpreter, if cfg asks for
 // it, while the snippets run, and returns the function that waits for it.
 // An interpreter that cannot be built is no error: the site is written
-// without Run, and a warning says why.
+// without Run, and a warning says why. What the build says of it goes to
+// cfg.Progress when it is waited for, not while the runs write there.
 func startPlay(ctx context.Context, cfg *Config) func() *play.Interpreter {
 	if cfg.Play == nil {
 		return func() *play.Interpreter { return nil }
 	}
-	done := make(chan *play.Interpreter, 1)
+	type built struct {
+		in  *play.Interpreter
+		msg string // for cfg.Progress
+	}
+	done := make(chan built, 1)
 	go func() {
 		start := time.Now()
 		in, err := cfg.Play.Build(ctx)
+		var msg string
 		switch {
 		case err != nil:
-			if cfg.Progress != nil {
-				fmt.Fprintf(cfg.Progress, "warning: the in-browser Go interpreter could not be built, so no page has Run: %v\n", err)
-			}
+			msg = fmt.Sprintf("warning: the in-browser Go interpreter could not be built, so no page has Run: %v\n", err)
 			in = nil
-		case !in.Cached && cfg.Progress != nil:
-			fmt.Fprintf(cfg.Progress, "built the in-browser Go interpreter (%d bytes) in %v\n", in.Size, time.Since(start).Round(time.Millisecond))
+		case !in.Cached:
+			msg = fmt.Sprintf("built the in-browser Go interpreter (%d bytes) in %v\n", in.Size, time.Since(start).Round(time.Millisecond))
 		}
-		done <- in
+		done <- built{in, msg}
 	}()
-	return func() *play.Interpreter { return <-done }
+	return func() *play.Interpreter {
+		b := <-done
+		if b.msg != "" && cfg.Progress != nil {
+			io.WriteString(cfg.Progress, b.msg)
+		}
+		return b.in
+	}
 }
 
 // writePlay writes the interpreter's files into assets/ and returns the
