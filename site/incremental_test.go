@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonotebook/notebook/runner"
 	"github.com/gonotebook/notebook/runner/cache"
@@ -245,5 +247,32 @@ func TestHalfUpdated(t *testing.T) {
 	build(t, root, fresh)
 	if got, want := snapshot(t, out), snapshot(t, fresh); !mapsEqual(got, want) {
 		t.Errorf("the repaired site differs from the one built from nothing")
+	}
+}
+
+// TestFailedBuildLeavesNoSearchRunning fails a build whose notes changed
+// right after they load: search.json, which such a build starts making
+// while its snippets run, is no longer being made once Build returns.
+func TestFailedBuildLeavesNoSearchRunning(t *testing.T) {
+	files := map[string]string{}
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 400 {
+		name := fmt.Sprintf("notes/%s.md", day.AddDate(0, 0, i).Format(time.DateOnly))
+		files[name] = fmt.Sprintf("# Note %d\n\nSome words about %d.\n\n## An entry\n\nMore words.\n\n```python\nprint(%d)\n```\n", i, i, i)
+	}
+	root := writeFiles(t, files)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	nb, err := Build(ctx, &Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Runner: &runner.Runner{}})
+	if err == nil {
+		t.Fatal("a cancelled build succeeded")
+	}
+	if nb == nil || nb.search == nil {
+		t.Fatalf("the build started no search.json (%v)", err)
+	}
+	select {
+	case <-nb.search.done:
+	default:
+		t.Error("search.json is still being made after the build failed")
 	}
 }

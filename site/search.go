@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 )
 
 // searchIndex is search.json: one record per section of every published
@@ -35,79 +34,84 @@ func (b *builder) writeSearchIndex() error {
 	if b.reuse("search.json", key) {
 		return nil
 	}
-	made := b.nb.search
-	if made == nil {
-		made = makeSearchIndex(b.nb, b.site.Notes)
+	var data []byte
+	var err error
+	if b.nb.search != nil {
+		data, err = b.nb.search.wait()
+	} else {
+		data, err = makeSearchIndex(b.nb, b.site.Notes)
 	}
-	data, err := made()
 	if err != nil {
 		return err
 	}
 	return b.writeKeyed("search.json", key, data)
 }
 
-// startSearchIndex starts making search.json for the published notes of
-// nb, and returns what waits for it.
-func startSearchIndex(nb *Notebook, published []*Note) func() ([]byte, error) {
-	type made struct {
-		data []byte
-		err  error
-	}
-	c := make(chan made, 1)
-	go func() {
-		data, err := makeSearchIndex(nb, published)()
-		c <- made{data, err}
-	}()
-	return sync.OnceValues(func() ([]byte, error) {
-		m := <-c
-		return m.data, m.err
-	})
+// A searchJob makes search.json in a goroutine of its own.
+type searchJob struct {
+	done chan struct{} // closed once data and err are set
+	data []byte
+	err  error
 }
 
-// makeSearchIndex returns what makes search.json for the published notes
-// of nb.
-func makeSearchIndex(nb *Notebook, published []*Note) func() ([]byte, error) {
-	return func() ([]byte, error) {
-		// Each note's entries are encoded on their own, on every core,
-		// then joined: the bytes json.Marshal gives for the whole index.
-		notes := reversed(published)
-		parts := make([][]byte, len(notes))
-		errs := make([]error, len(notes))
-		parallel(len(notes), func(i int) {
-			entries := searchEntries(nb, notes[i])
-			if len(entries) == 0 {
-				return
-			}
-			data, err := json.Marshal(entries)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			parts[i] = data[1 : len(data)-1] // within [ and ]
-		})
-		if err := errors.Join(errs...); err != nil {
-			return nil, err
+// startSearchIndex starts making search.json for the published notes of
+// nb.
+func startSearchIndex(nb *Notebook, published []*Note) *searchJob {
+	j := &searchJob{done: make(chan struct{})}
+	go func() {
+		defer close(j.done)
+		j.data, j.err = makeSearchIndex(nb, published)
+	}()
+	return j
+}
+
+// wait waits for the job to finish, and returns what it made.
+func (j *searchJob) wait() ([]byte, error) {
+	<-j.done
+	return j.data, j.err
+}
+
+// makeSearchIndex makes search.json for the published notes of nb.
+func makeSearchIndex(nb *Notebook, published []*Note) ([]byte, error) {
+	// Each note's entries are encoded on their own, on every core, then
+	// joined: the bytes json.Marshal gives for the whole index.
+	notes := reversed(published)
+	parts := make([][]byte, len(notes))
+	errs := make([]error, len(notes))
+	parallel(len(notes), func(i int) {
+		entries := searchEntries(nb, notes[i])
+		if len(entries) == 0 {
+			return
 		}
-		size := 64
-		for _, p := range parts {
-			size += len(p) + 1
+		data, err := json.Marshal(entries)
+		if err != nil {
+			errs[i] = err
+			return
 		}
-		buf := bytes.NewBuffer(make([]byte, 0, size))
-		fmt.Fprintf(buf, `{"v":%d,"entries":[`, searchVersion)
-		first := true
-		for _, p := range parts {
-			if p == nil {
-				continue
-			}
-			if !first {
-				buf.WriteByte(',')
-			}
-			buf.Write(p)
-			first = false
-		}
-		buf.WriteString("]}")
-		return buf.Bytes(), nil
+		parts[i] = data[1 : len(data)-1] // within [ and ]
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
+	size := 64
+	for _, p := range parts {
+		size += len(p) + 1
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	fmt.Fprintf(buf, `{"v":%d,"entries":[`, searchVersion)
+	first := true
+	for _, p := range parts {
+		if p == nil {
+			continue
+		}
+		if !first {
+			buf.WriteByte(',')
+		}
+		buf.Write(p)
+		first = false
+	}
+	buf.WriteString("]}")
+	return buf.Bytes(), nil
 }
 
 // searchEntries returns the records of n's sections in search.json.

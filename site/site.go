@@ -242,7 +242,7 @@ type Notebook struct {
 	fresh  int               // notes parsed afresh: changed since the last build
 	// search, if not nil, makes search.json, started while the snippets
 	// run (see Build).
-	search func() ([]byte, error)
+	search *searchJob
 }
 
 // Load reads every note and snippet and checks that every link resolves. It
@@ -725,8 +725,11 @@ func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
 	}
 	// A note that changed changes search.json, which shows no result:
 	// it is made while the snippets run.
+	// A build that fails waits for it too, so that nothing it started
+	// outlives it.
 	if nb.fresh > 0 {
 		nb.search = startSearchIndex(nb, published(cfg, nb))
+		defer nb.search.wait()
 	}
 	playCtx, stopPlay := context.WithCancel(ctx)
 	defer stopPlay()
