@@ -98,7 +98,11 @@
 // folder and why, any other folder: the notebook's own, one that holds it,
 // one inside its notes/ or snippets/, a symbolic link, a file, a folder
 // holding notes/, snippets/, .git or go.mod, and one holding anything no
-// build wrote.
+// build wrote. A build that ran a snippet, or took more than a second,
+// checks the folder again before it writes; and just before it writes
+// over or removes a file of the previous site, it looks at that file
+// again: one changed since the check (edited by hand, say) is kept, and
+// the build fails naming it.
 //
 // The temporary folder is named .OUT.notebook-build-PID-N beside the
 // output folder OUT, and the previous site is moved aside to that name
