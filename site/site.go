@@ -244,6 +244,9 @@ type Notebook struct {
 	index  *buildIndex       // what the next build starts from
 	ran    int               // runs Run did, not served from the cache
 	fresh  int               // notes parsed afresh: changed since the last build
+	// freshLangs are the fence languages of the notes parsed afresh, and
+	// Go if they show a snippet: those of the pages rendered again.
+	freshLangs []string
 	// search, if not nil, makes search.json, started while the snippets
 	// run (see Build).
 	search *searchJob
@@ -284,12 +287,7 @@ func Load(cfg *Config) (*Notebook, error) {
 	parallel(len(list), func(i int) {
 		docs[i], fresh[i], parseErrs[i] = parsed.parse(nb.md, list[i])
 	})
-	// A note parsed afresh has changed, and its page is rendered again:
-	// the lexers of its languages compile while the snippets load and
-	// run, rather than when it renders, at the end of the build.
-	if langs := freshLanguages(docs, fresh); len(langs) > 0 {
-		go nb.md.Prepare(langs...)
-	}
+	nb.freshLangs = freshLanguages(docs, fresh)
 	for _, f := range fresh {
 		if f {
 			nb.fresh++
@@ -734,6 +732,17 @@ func Build(ctx context.Context, cfg *Config) (*Notebook, error) {
 	if nb.fresh > 0 {
 		nb.search = startSearchIndex(nb, published(cfg, nb))
 		defer nb.search.wait()
+	}
+	// The pages of the notes that changed are rendered again: the lexers
+	// of their languages compile while the snippets run, rather than
+	// when the pages render, at the end of the build.
+	if len(nb.freshLangs) > 0 {
+		prepared := make(chan struct{})
+		go func() {
+			defer close(prepared)
+			nb.md.Prepare(nb.freshLangs...)
+		}()
+		defer func() { <-prepared }()
 	}
 	playCtx, stopPlay := context.WithCancel(ctx)
 	defer stopPlay()
