@@ -382,10 +382,12 @@ func (h *progressHook) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestOutCheckedAgainAfterRuns changes the output folder while a build
-// runs a snippet: the build, which checked the folder before its runs,
-// checks it again before it writes, and refuses it.
-func TestOutCheckedAgainAfterRuns(t *testing.T) {
+// editDuringBuild builds indexedNotebook into a folder, changes the
+// notebook's files as change says, and builds again, editing the site's
+// page by hand when the build reports its first result. The build must
+// fail with an error containing want and keep the edit.
+func editDuringBuild(t *testing.T, change map[string]string, page, want string) {
+	t.Helper()
 	root := indexedNotebook(t)
 	out := filepath.Join(t.TempDir(), "public")
 	cacheDir := t.TempDir()
@@ -398,53 +400,8 @@ func TestOutCheckedAgainAfterRuns(t *testing.T) {
 	if err := build(nil); err != nil {
 		t.Fatal(err)
 	}
-	// The snippet changes, so the next build runs it; the page is edited
-	// by hand while it does.
-	testfiles.Write(t, root, map[string]string{
-		"snippets/a/main.go":      "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"new output of a\") }\n",
-		"snippets/a/expected.txt": "new output of a\n",
-	})
-	edit := &progressHook{f: func() {
-		if err := os.WriteFile(filepath.Join(out, "index.html"), []byte("edited by hand\n"), 0o644); err != nil {
-			t.Error(err)
-		}
-	}}
-	err := build(edit)
-	if !edit.done {
-		t.Fatal("the build reported no run")
-	}
-	if err == nil || !strings.Contains(err.Error(), "index.html changed since the build that wrote it") {
-		t.Fatalf("a build whose output folder changed while it ran: %v; want it refused", err)
-	}
-	if got := readFile(t, out, "index.html"); got != "edited by hand\n" {
-		t.Errorf("the page edited by hand was replaced:\n%s", got)
-	}
-}
-
-// TestOutEditedDuringCachedBuild edits the page of a note while a build
-// whose results all come from the cache runs: the build, which checked
-// the output folder once, before its runs, must still refuse to write
-// over the edit.
-func TestOutEditedDuringCachedBuild(t *testing.T) {
-	root := indexedNotebook(t)
-	out := filepath.Join(t.TempDir(), "public")
-	cacheDir := t.TempDir()
-	build := func(progress io.Writer) error {
-		r := &runner.Runner{Cache: &cache.Cache{Dir: cacheDir}}
-		defer r.Close()
-		_, err := Build(context.Background(), &Config{Root: root, Out: out, Runner: r, Progress: progress})
-		return err
-	}
-	if err := build(nil); err != nil {
-		t.Fatal(err)
-	}
-	page := "2020-01-01/index.html"
 	readFile(t, out, page)
-	// The note's prose changes, so the next build writes its page again,
-	// running nothing; the page is edited by hand while it does.
-	testfiles.Write(t, root, map[string]string{
-		"notes/2020-01-01.md": "# One\n\nNew words.\n\n```python {snippet=a}\nprint('a')\n```\n\n```python {snippet=b}\nprint('b')\n```\n",
-	})
+	testfiles.Write(t, root, change)
 	edit := &progressHook{f: func() {
 		if err := os.WriteFile(filepath.Join(out, filepath.FromSlash(page)), []byte("edited by hand\n"), 0o644); err != nil {
 			t.Error(err)
@@ -454,10 +411,34 @@ func TestOutEditedDuringCachedBuild(t *testing.T) {
 	if !edit.done {
 		t.Fatal("the build reported no result")
 	}
-	if err == nil || !strings.Contains(err.Error(), page+" changed during the build") {
-		t.Fatalf("a build whose output folder changed while it ran: %v; want it refused", err)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("a build whose output folder changed while it ran: %v; want it refused, saying %q", err, want)
 	}
 	if got := readFile(t, out, page); got != "edited by hand\n" {
 		t.Errorf("the page edited by hand was replaced:\n%s", got)
 	}
+}
+
+// TestOutCheckedAgainAfterRuns changes the output folder while a build
+// runs a snippet: the build, which checked the folder before its runs,
+// checks it again before it writes, and refuses it.
+func TestOutCheckedAgainAfterRuns(t *testing.T) {
+	// The snippet changes, so the next build runs it.
+	editDuringBuild(t, map[string]string{
+		"snippets/a/main.go":      "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"new output of a\") }\n",
+		"snippets/a/expected.txt": "new output of a\n",
+	}, "index.html", "index.html changed since the build that wrote it")
+}
+
+// TestOutEditedDuringCachedBuild edits the page of a note while a build
+// whose results all come from the cache runs: the build, which checked
+// the output folder once, before its runs, must still refuse to write
+// over the edit.
+func TestOutEditedDuringCachedBuild(t *testing.T) {
+	// The note's prose changes, so the next build writes its page again,
+	// running nothing.
+	page := "2020-01-01/index.html"
+	editDuringBuild(t, map[string]string{
+		"notes/2020-01-01.md": "# One\n\nNew words.\n\n```python {snippet=a}\nprint('a')\n```\n\n```python {snippet=b}\nprint('b')\n```\n",
+	}, page, page+" changed during the build")
 }
