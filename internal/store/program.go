@@ -1,0 +1,62 @@
+package store
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/hex"
+	"io"
+	"os"
+	"sync"
+)
+
+// Program names the running program for the IDs of its actions, so that
+// what one version of the notebook made is never taken for what another
+// would make: by its Go build ID, which the go command derives from
+// everything the program is built from, so that go run, which links it
+// afresh each time, still finds what its earlier runs made. The build ID
+// is read from the ELF note that holds it; on systems whose programs are
+// not ELF, the program's SHA-256 names it instead. If the program cannot
+// be read, every run of it is a new program.
+var Program = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err == nil {
+		if id := buildID(exe); id != "" {
+			return "go build ID " + id
+		}
+		if f, err := os.Open(exe); err == nil {
+			defer f.Close()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err == nil {
+				return "sha256 " + hex.EncodeToString(h.Sum(nil))
+			}
+		}
+	}
+	var b [16]byte
+	rand.Read(b[:])
+	return "unknown " + hex.EncodeToString(b[:])
+})
+
+// buildID returns the Go build ID of the ELF program exe, from its note
+// .note.go.buildid (name "Go", type 4, the ID as its description), or "".
+func buildID(exe string) string {
+	f, err := elf.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sec := f.Section(".note.go.buildid")
+	if sec == nil {
+		return ""
+	}
+	data, err := sec.Data()
+	if err != nil || len(data) < 16 {
+		return ""
+	}
+	order := f.ByteOrder
+	namesz, descsz, typ := order.Uint32(data), order.Uint32(data[4:]), order.Uint32(data[8:])
+	if namesz != 4 || typ != 4 || string(data[12:16]) != "Go\x00\x00" || uint32(len(data)-16) < descsz {
+		return ""
+	}
+	return string(data[16 : 16+descsz])
+}

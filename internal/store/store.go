@@ -1,0 +1,464 @@
+// Package store keeps everything a build reuses: the output of each of its
+// actions (a snippet's result, an original's result, a compiled program, a
+// parsed or rendered note, the in-browser interpreter), on disk, under the
+// ID of the action that made it. It has the shape of the go command's build
+// cache (cmd/go/internal/cache).
+//
+// # IDs
+//
+// An action's ID is a SHA-256 of everything that can change its output,
+// made with a Hash: NewHash writes the running program's identity (its Go
+// build ID, see Program) and the kind of action, and the caller adds each
+// input. The output's ID is the SHA-256 of its bytes. Two actions with the
+// same output share one file.
+//
+// # Layout
+//
+// A Store is a folder. The entry of action A is the file xx/A-a (xx the
+// first two hex digits of A), one line:
+//
+//	v1 <action ID> <output ID> <size> <unix nanoseconds> <HMAC>
+//
+// and the output O is the file xx/O-d, holding the bytes. Both are written
+// to a temporary file and renamed into place, so a reader sees all of a
+// file or none.
+//
+// # Only what the store wrote
+//
+// Each entry carries an HMAC-SHA256 of the rest of its line, made with a
+// secret kept in the folder's file "key" (32 random bytes, mode 0600,
+// made on first use). An entry whose HMAC is wrong (forged by something
+// that lacks the secret, or damaged) is removed and not found; an output
+// whose bytes do not hash to its ID is removed and not found either. So a
+// build only ever reuses what a build wrote, and the caller runs the action
+// again. Whatever can read the key file can forge entries: it stays out of
+// reach of what runs (see package box).
+//
+// # Trimming
+//
+// Using an entry or an output marks it used (its modification time, set at
+// most once an hour). Trim, which a build calls and which does its work at
+// most once a day, removes the files not used for TrimAge, then, while
+// the store holds more than its Max bytes, those used least recently.
+//
+// A nil *Store keeps nothing and finds nothing, so that a caller without
+// one needs no special case. Failing to write is never an error of the
+// build: the output is simply not kept.
+package store
+
+import (
+	"cmp"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// An ID names an action by its inputs, or an output by its bytes.
+type ID [sha256.Size]byte
+
+func (id ID) String() string { return hex.EncodeToString(id[:]) }
+
+// ParseID reads an ID written by String.
+func ParseID(s string) (ID, error) {
+	var id ID
+	if n, err := hex.Decode(id[:], []byte(s)); err != nil || n != len(id) || len(s) != 2*len(id) {
+		return ID{}, fmt.Errorf("not an ID: %q", s)
+	}
+	return id, nil
+}
+
+// Sum is the ID of an output: the SHA-256 of its bytes.
+func Sum(data []byte) ID { return sha256.Sum256(data) }
+
+// A Store keeps the outputs of actions in the folder Dir.
+type Store struct {
+	dir    string
+	secret []byte
+	// Max bounds the bytes Trim leaves; DefaultMax if zero.
+	Max int64
+}
+
+// Defaults of trimming.
+const (
+	TrimAge    = 5 * 24 * time.Hour // unused this long, a file goes
+	DefaultMax = 2 << 30            // 2 GiB
+	usedEvery  = time.Hour          // how often a use is recorded
+	trimEvery  = 24 * time.Hour     // how often Trim does its work
+)
+
+// KeyFile is the file, in the store's folder, holding the secret of its
+// HMACs.
+const KeyFile = "key"
+
+// DefaultDir is the store's folder unless told otherwise:
+// $NOTEBOOK_CACHE, or notebook/ in the user's cache folder.
+func DefaultDir() (string, error) {
+	if d := os.Getenv("NOTEBOOK_CACHE"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "notebook"), nil
+}
+
+// Open opens the store in dir, making the folder and its key if needed.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	secret, err := loadKey(filepath.Join(dir, KeyFile))
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %v", dir, err)
+	}
+	return &Store{dir: dir, secret: secret}, nil
+}
+
+// Dir is the store's folder.
+func (s *Store) Dir() string { return s.dir }
+
+// loadKey reads the secret in name, or makes it: written whole to a
+// temporary file, then linked into place, so that of two processes that
+// start at once both end up with the one that won.
+func loadKey(name string) ([]byte, error) {
+	for range 3 {
+		data, err := os.ReadFile(name)
+		if err == nil {
+			if len(data) != sha256.Size {
+				return nil, fmt.Errorf("malformed key file %s: remove the folder to start afresh", name)
+			}
+			return data, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		secret := make([]byte, sha256.Size)
+		rand.Read(secret)
+		tmp, err := writeTemp(filepath.Dir(name), secret, 0o600)
+		if err != nil {
+			return nil, err
+		}
+		err = os.Link(tmp, name)
+		os.Remove(tmp)
+		if err == nil {
+			return secret, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("making %s: %v", name, err)
+		}
+	}
+	return nil, fmt.Errorf("cannot make %s", name)
+}
+
+// An Entry says what an action made: its output's ID and size, and when.
+type Entry struct {
+	Output ID
+	Size   int64
+	Time   time.Time
+}
+
+func (s *Store) file(id ID, suffix string) string {
+	h := id.String()
+	return filepath.Join(s.dir, h[:2], h+suffix)
+}
+
+// mac is the HMAC of an entry's line up to it.
+func (s *Store) mac(line string) string {
+	m := hmac.New(sha256.New, s.secret)
+	m.Write([]byte(line))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Get returns the entry of action a, if the store holds one it wrote.
+func (s *Store) Get(a ID) (Entry, bool) {
+	if s == nil {
+		return Entry{}, false
+	}
+	name := s.file(a, "-a")
+	data, err := read(name)
+	if err != nil {
+		return Entry{}, false
+	}
+	e, ok := s.parse(a, string(data))
+	if !ok {
+		os.Remove(name)
+		return Entry{}, false
+	}
+	return e, true
+}
+
+// parse reads the line of action a's entry and checks its HMAC.
+func (s *Store) parse(a ID, line string) (Entry, bool) {
+	line, ok := strings.CutSuffix(line, "\n")
+	i := strings.LastIndexByte(line, ' ')
+	if !ok || i < 0 || !hmac.Equal([]byte(line[i+1:]), []byte(s.mac(line[:i+1]))) {
+		return Entry{}, false
+	}
+	f := strings.Fields(line[:i])
+	if len(f) != 5 || f[0] != "v1" || f[1] != a.String() {
+		return Entry{}, false
+	}
+	out, err := ParseID(f[2])
+	size, err1 := strconv.ParseInt(f[3], 10, 64)
+	ns, err2 := strconv.ParseInt(f[4], 10, 64)
+	if err != nil || err1 != nil || err2 != nil {
+		return Entry{}, false
+	}
+	return Entry{Output: out, Size: size, Time: time.Unix(0, ns)}, true
+}
+
+// Bytes returns the output of action a, if the store holds it as written.
+func (s *Store) Bytes(a ID) ([]byte, Entry, bool) {
+	e, ok := s.Get(a)
+	if !ok {
+		return nil, Entry{}, false
+	}
+	data, ok := s.Output(e.Output)
+	return data, e, ok
+}
+
+// Output returns the bytes of output o, if the store holds them intact.
+// One whose bytes no longer hash to o is removed.
+func (s *Store) Output(o ID) ([]byte, bool) {
+	if s == nil {
+		return nil, false
+	}
+	name := s.file(o, "-d")
+	data, err := read(name)
+	if err != nil {
+		return nil, false
+	}
+	if Sum(data) != o {
+		os.Remove(name)
+		return nil, false
+	}
+	return data, true
+}
+
+// Put stores data as the output of action a and returns its entry.
+func (s *Store) Put(a ID, data []byte) (Entry, error) {
+	e := Entry{Output: Sum(data), Size: int64(len(data)), Time: time.Now()}
+	if s == nil {
+		return e, nil
+	}
+	out := s.file(e.Output, "-d")
+	if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
+		return e, err
+	}
+	if info, err := os.Stat(out); err != nil {
+		if err := place(out, data); err != nil {
+			return e, err
+		}
+	} else {
+		used(out, info)
+	}
+	line := fmt.Sprintf("v1 %v %v %d %d ", a, e.Output, e.Size, e.Time.UnixNano())
+	entry := s.file(a, "-a")
+	if err := os.MkdirAll(filepath.Dir(entry), 0o700); err != nil {
+		return e, err
+	}
+	return e, place(entry, []byte(line+s.mac(line)+"\n"))
+}
+
+// GetJSON decodes the output of action a, stored by PutJSON, into v, and
+// returns its entry.
+func (s *Store) GetJSON(a ID, v any) (Entry, bool) {
+	data, e, ok := s.Bytes(a)
+	if !ok || json.Unmarshal(data, v) != nil {
+		return Entry{}, false
+	}
+	return e, true
+}
+
+// PutJSON stores v, as JSON, as the output of action a, and returns its
+// entry: with a nil Store, the entry it would have.
+func (s *Store) PutJSON(a ID, v any) (Entry, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return Entry{}, err
+	}
+	return s.Put(a, data)
+}
+
+// place writes data to name through a temporary file beside it.
+func place(name string, data []byte) error {
+	tmp, err := writeTemp(filepath.Dir(name), data, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// writeTemp writes data to a new temporary file in dir and returns its
+// name.
+func writeTemp(dir string, data []byte, perm os.FileMode) (string, error) {
+	f, err := os.CreateTemp(dir, ".tmp-")
+	if err != nil {
+		return "", err
+	}
+	_, err = f.Write(data)
+	err = errors.Join(err, f.Chmod(perm), f.Close())
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+// read reads the file name, and marks it used.
+func read(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	data := make([]byte, info.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, err
+	}
+	used(name, info)
+	return data, nil
+}
+
+// used marks the file name, described by info, used now if it was last
+// marked over an hour ago, for Trim.
+func used(name string, info os.FileInfo) {
+	if time.Since(info.ModTime()) > usedEvery {
+		now := time.Now()
+		os.Chtimes(name, now, now)
+	}
+}
+
+// trimStamp is the file whose time says when Trim last did its work.
+const trimStamp = "trim.txt"
+
+// Trim removes what the store holds that no build has used for TrimAge,
+// then, while the rest takes more than Max bytes, what was used least
+// recently. It does its work at most once a day, whoever calls it.
+func (s *Store) Trim() error {
+	if s == nil {
+		return nil
+	}
+	stamp := filepath.Join(s.dir, trimStamp)
+	if info, err := os.Stat(stamp); err == nil && time.Since(info.ModTime()) < trimEvery {
+		return nil
+	}
+	if err := os.WriteFile(stamp, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o600); err != nil {
+		return err
+	}
+	type file struct {
+		name string
+		size int64
+		used time.Time
+	}
+	var files []file
+	var total int64
+	dayAgo := time.Now().Add(-trimEvery)
+	err := filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == s.dir {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil // removed meanwhile
+		}
+		switch {
+		case strings.HasPrefix(d.Name(), ".tmp-"):
+			// A temporary file or folder that a killed process left.
+			if info.ModTime().Before(dayAgo) {
+				os.RemoveAll(p)
+			}
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		case d.IsDir() || filepath.Dir(p) == s.dir:
+			return nil // a folder of entries, or the key and the stamp
+		case time.Since(info.ModTime()) > TrimAge:
+			os.Remove(p)
+			return nil
+		}
+		files = append(files, file{p, info.Size(), info.ModTime()})
+		total += info.Size()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	limit := cmp.Or(s.Max, DefaultMax)
+	slices.SortFunc(files, func(a, b file) int { return a.used.Compare(b.used) })
+	for _, f := range files {
+		if total <= limit {
+			break
+		}
+		os.Remove(f.name)
+		total -= f.size
+	}
+	return nil
+}
+
+// A Hash makes an action's ID from its inputs. Each input is written with
+// its length, so that no two lists of inputs hash alike.
+type Hash struct {
+	h hash.Hash
+}
+
+// NewHash starts the ID of an action of the given kind, made by the running
+// program (see Program).
+func NewHash(kind string) *Hash {
+	h := &Hash{h: sha256.New()}
+	h.String(Program())
+	h.String(kind)
+	return h
+}
+
+// String adds s to the inputs.
+func (h *Hash) String(s string) *Hash {
+	io.WriteString(h.h, strconv.Itoa(len(s))+":")
+	io.WriteString(h.h, s)
+	return h
+}
+
+// Bytes adds b to the inputs.
+func (h *Hash) Bytes(b []byte) *Hash {
+	io.WriteString(h.h, strconv.Itoa(len(b))+":")
+	h.h.Write(b)
+	return h
+}
+
+// ID adds an ID to the inputs.
+func (h *Hash) ID(id ID) *Hash { return h.Bytes(id[:]) }
+
+// Value adds v, encoded as JSON, to the inputs.
+func (h *Hash) Value(v any) *Hash {
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("store: hashing %T: %v", v, err)) // a programming error: inputs are plain data
+	}
+	return h.Bytes(data)
+}
+
+// Sum returns the action's ID.
+func (h *Hash) Sum() ID { return ID(h.h.Sum(nil)) }
