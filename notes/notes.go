@@ -29,7 +29,7 @@
 //
 // # Errors and warnings
 //
-// An error is a mistake that would publish something other than what the
+// A note is at most MaxSize bytes. An error is a mistake that would publish something other than what the
 // author meant; Load reports every one of them (not only the first) and
 // returns no notes. Each is a *fileline.Error naming the file and, where
 // there is one, the line:
@@ -76,6 +76,11 @@ import (
 
 	"github.com/gonotebook/notebook/internal/fileline"
 )
+
+// MaxSize bounds a note's file, in bytes: a note over it is an error.
+// Rendering grows faster than a note's size, and no day's notes come near
+// it.
+const MaxSize = 1 << 20
 
 // A Note is one dated note.
 type Note struct {
@@ -187,6 +192,10 @@ func Load(fsys fs.FS, dir string) ([]*Note, []*fileline.Error, error) {
 		wg.Go(func() {
 			for i := range next {
 				data, err := fs.ReadFile(fsys, paths[i])
+				if fileline.Escapes(err) {
+					errs[i] = fileline.Errorf(paths[i], 0, "a symbolic link out of the notebook: not read")
+					continue
+				}
 				if err != nil {
 					readErrs[i] = err
 					continue
@@ -248,6 +257,9 @@ func Parse(name string, data []byte) (*Note, error) {
 	date, slug, err := ParseName(path.Base(name))
 	if err != nil {
 		return nil, &fileline.Error{Path: name, Line: 1, Msg: err.Error(), Err: err}
+	}
+	if len(data) > MaxSize {
+		return nil, fileline.Errorf(name, 0, "the note is %d KiB, over the %d KiB a note may be: split it into notes of a day each, or move data out of it", len(data)>>10, MaxSize>>10)
 	}
 	n := &Note{Path: name, Date: date, Slug: slug, Source: data, Body: data, BodyLine: 1}
 

@@ -284,3 +284,17 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestTooBig checks that a note over MaxSize is an error naming it, and
+// one of MaxSize is not.
+func TestTooBig(t *testing.T) {
+	body := strings.Repeat("x", MaxSize-len("# t\n")-1) + "\n"
+	if _, err := Parse("notes/2020-01-02.md", []byte("# t\n"+body)); err != nil {
+		t.Errorf("a note of MaxSize bytes: %v", err)
+	}
+	_, err := Parse("notes/2020-01-02.md", []byte("# t\n"+body+"x"))
+	var fe *fileline.Error
+	if !errors.As(err, &fe) || fe.Path != "notes/2020-01-02.md" || !strings.Contains(fe.Msg, "over the 1024 KiB a note may be") {
+		t.Errorf("a note one byte over MaxSize: %v, want an error naming the note and the bound", err)
+	}
+}

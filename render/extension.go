@@ -211,11 +211,57 @@ func (c *collector) fence(n *ast.FencedCodeBlock) {
 				"no highlighting for language %q: the block is shown as plain text", b.Lang))
 		}
 	}
+	switch c.swallows(n, b.Line) {
+	case "another fence":
+		c.doc.Warnings = append(c.doc.Warnings, fileline.Errorf(c.doc.Path, b.Line,
+			"this fence is never closed: the next fence's closing line closes it, so the block swallows that fence and what lies between; close it with a fence line"))
+	case "a heading":
+		c.doc.Warnings = append(c.doc.Warnings, fileline.Errorf(c.doc.Path, b.Line,
+			"this fence is never closed, so the block runs on to the end of the note and swallows its headings; close it with a fence line"))
+	}
 	c.doc.Blocks = append(c.doc.Blocks, b)
 	c.cur.Blocks = append(c.cur.Blocks, b)
 	fig := &figureNode{block: b}
 	fig.SetBlankPreviousLines(n.HasBlankPreviousLines())
 	c.replace = append(c.replace, replacement{n, fig})
+}
+
+// swallows says what a fence opened at line holds that the author most
+// likely meant to stand outside it, or "": "another fence", when a line
+// of it opens a fence like its own (the fence was not closed, and the
+// next one's closing line closed it), or "a heading", when it runs on,
+// never closed, to the end of the note and holds a heading's line.
+func (c *collector) swallows(n *ast.FencedCodeBlock, line int) string {
+	body := func(i int) string { // the body's line i, without its container's marks
+		end := len(c.src)
+		if i+1 < len(c.starts) {
+			end = c.starts[i+1]
+		}
+		return strings.TrimRight(strings.TrimLeft(string(c.src[c.starts[i]:end]), " \t>"), "\r\n")
+	}
+	opener := line - c.doc.firstLine
+	if opener < 0 || opener >= len(c.starts) || body(opener) == "" {
+		return ""
+	}
+	open := body(opener)
+	marker := open[:len(open)-len(strings.TrimLeft(open, open[:1]))]
+	last := opener
+	if k := n.Lines().Len(); k > 0 {
+		last = c.lineOf(n.Lines().At(k-1).Start) - c.doc.firstLine
+	}
+	closed := last+1 < len(c.starts) && c.starts[last+1] < len(c.src) && strings.HasPrefix(body(last+1), marker)
+	heading := false
+	for i := opener + 1; i <= last; i++ {
+		l := body(i)
+		if rest, ok := strings.CutPrefix(l, marker); ok && strings.TrimLeft(rest, marker[:1]) != "" && strings.TrimSpace(rest) != "" {
+			return "another fence"
+		}
+		heading = heading || strings.HasPrefix(l, "#") && strings.TrimLeft(l, "#") != "" && strings.TrimLeft(l, "#")[0] == ' '
+	}
+	if !closed && heading {
+		return "a heading"
+	}
+	return ""
 }
 
 // plainText gathers the text below n.

@@ -13,9 +13,41 @@ import (
 )
 
 // newFormatter returns chroma's HTML formatter with CSS classes rather
-// than inline styles, so that one page serves light and dark themes.
+// than inline styles, so that one page serves light and dark themes. It
+// writes the tokens alone: Code adds the <pre> around them, without
+// chroma's two elements around every line, which only line numbers and
+// highlighted lines need.
 func newFormatter() *chromahtml.Formatter {
-	return chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-"))
+	return chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-"), chromahtml.PreventSurroundingPre(true))
+}
+
+// plain reports whether tokens of type t are drawn in the text's own
+// colour, as the styles the site uses (and most others) draw them: text,
+// white space, punctuation and names with no more specific kind. Code
+// writes them as text, with no element of their own.
+func plain(t chroma.TokenType) bool {
+	switch t {
+	case chroma.Text, chroma.TextWhitespace, chroma.Punctuation, chroma.Name, chroma.NameOther:
+		return true
+	}
+	return false
+}
+
+// plainTokens returns the tokens of it with every plain one (see plain)
+// made chroma.Text, and neighbours of the same type joined.
+func plainTokens(it chroma.Iterator) chroma.Iterator {
+	var out []chroma.Token
+	for t := it(); t != chroma.EOF; t = it() {
+		if plain(t.Type) {
+			t.Type = chroma.Text
+		}
+		if n := len(out); n > 0 && out[n-1].Type == t.Type {
+			out[n-1].Value += t.Value
+			continue
+		}
+		out = append(out, t)
+	}
+	return chroma.Literator(out...)
 }
 
 // A lexerCache resolves each fence language to a chroma lexer once:
@@ -51,18 +83,6 @@ func (c *lexerCache) get(lang string) chroma.Lexer {
 	return l
 }
 
-// Prepare resolves the lexer of each language and has chroma compile its
-// rules, which it otherwise does when it first highlights a block of it:
-// some 30 ms for a handful of languages, that a caller may spend while it
-// waits for something else.
-func (m *Markdown) Prepare(langs ...string) {
-	for _, lang := range langs {
-		if l := m.lexers.get(lang); l != nil {
-			l.Tokenise(nil, "")
-		}
-	}
-}
-
 // LanguageName returns the name readers know a fence language by, as
 // chroma spells it ("python" gives "Python", "sh" gives "Bash"), or "Text"
 // for an unknown or empty language.
@@ -74,21 +94,25 @@ func (m *Markdown) LanguageName(lang string) string {
 }
 
 // Code returns code highlighted as lang, as a <pre> element with chroma's
-// CSS classes. An unknown or empty language gives plain, escaped text;
-// highlighting never fails a build.
+// CSS classes: a <span> with its class around each token that is not
+// plain (see plain). An unknown or empty language gives plain, escaped
+// text; highlighting never fails a build.
 func (m *Markdown) Code(lang, code string) template.HTML {
+	const start, end = `<pre class="hl-chroma"><code>`, `</code></pre>`
 	l := m.lexers.get(lang)
 	if l == nil {
 		l = m.plain
 	}
 	var b strings.Builder
+	b.WriteString(start)
 	it, err := l.Tokenise(nil, code)
 	if err == nil {
-		err = m.formatter.Format(&b, styles.Fallback, it)
+		err = m.formatter.Format(&b, styles.Fallback, plainTokens(it))
 	}
 	if err != nil {
-		return template.HTML(`<pre class="hl-chroma"><code>` + template.HTMLEscapeString(code) + `</code></pre>`)
+		return template.HTML(start + template.HTMLEscapeString(code) + end)
 	}
+	b.WriteString(end)
 	return template.HTML(b.String())
 }
 

@@ -1,29 +1,17 @@
 package render
 
 import (
-	"strings"
 	"testing"
 )
 
-// TestPrepare checks that preparing lexers, known or not, changes nothing
-// of what Code makes with them.
-func TestPrepare(t *testing.T) {
-	blocks := map[string]string{
-		"python":     "def f(x):\n    return x + 1\n",
-		"go":         "package main\n\nfunc main() {}\n",
-		"nosuchlang": "<b>plain & escaped</b>\n",
-		"":           "no language\n",
-	}
-	fresh := New()
-	prepared := New()
-	prepared.Prepare("python", "go", "nosuchlang", "")
-	for lang, code := range blocks {
-		want, got := fresh.Code(lang, code), prepared.Code(lang, code)
-		if got != want {
-			t.Errorf("%q after Prepare:\n%s\nwant\n%s", lang, got, want)
-		}
-		if lang == "python" && !strings.Contains(string(got), `class="hl-k"`) {
-			t.Errorf("python is not highlighted: %s", got)
-		}
+// TestCodePlain checks that Code leaves plain tokens (names, punctuation,
+// white space) as text and wraps the others, with no element per line.
+func TestCodePlain(t *testing.T) {
+	got := string(New().Code("go", "x := f(1) // c\ny := \"<s>\"\n"))
+	want := `<pre class="hl-chroma"><code>x <span class="hl-o">:=</span> <span class="hl-nf">f</span>(<span class="hl-mi">1</span>) <span class="hl-c1">// c</span>
+y <span class="hl-o">:=</span> <span class="hl-s">&#34;&lt;s&gt;&#34;</span>
+</code></pre>`
+	if got != want {
+		t.Errorf("Code:\n%s\nwant\n%s", got, want)
 	}
 }

@@ -65,11 +65,16 @@
 //
 // Parse returns every error of a note at once, each a *fileline.Error
 // naming the note's file and the fence's line; the Doc is still returned.
-// Warnings (Doc.Warnings, also *fileline.Error) never stop a build: a
-// language chroma does not know.
+// A note nested deeper than any note needs (a line that opens with more
+// than MaxQuotes quote marks or MaxIndent columns of indentation) is an
+// error at that line, and is not parsed. Warnings (Doc.Warnings, also
+// *fileline.Error) never stop a build: a language chroma does not know,
+// and a fence never closed that swallows another fence or, running on to
+// the end of the note, its headings.
 package render
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -164,6 +169,9 @@ type Doc struct {
 // Doc is returned too, with the error (see the package documentation).
 func (m *Markdown) Parse(path string, body []byte, firstLine int) (*Doc, error) {
 	d := &Doc{Path: path, md: m, source: body, firstLine: firstLine}
+	if err := tooDeep(path, body, firstLine); err != nil {
+		return d, err
+	}
 	d.root = m.parse(d)
 	err := errors.Join(d.errs...)
 	d.errs = nil
@@ -264,6 +272,41 @@ func (d *Doc) Render(w io.Writer, opts Options) error {
 			return err
 		}
 		return bw.Flush()
+	}
+	return nil
+}
+
+// Bounds of nesting: Markdown nested deeper takes time that grows faster
+// than its size to parse (200,000 ">" on one line, half a minute), and no
+// note needs it.
+const (
+	MaxQuotes = 64  // ">" that open a line
+	MaxIndent = 256 // columns of white space that open a line, a tab 4
+)
+
+// tooDeep returns an error at the first line of body that opens with more
+// than MaxQuotes quote marks or MaxIndent columns of indentation, or nil.
+func tooDeep(path string, body []byte, firstLine int) error {
+	i := 0
+	for line := range bytes.Lines(body) {
+		quotes, cols := 0, 0
+	prefix:
+		for _, c := range line {
+			switch c {
+			case '>':
+				quotes++
+			case ' ':
+				cols++
+			case '\t':
+				cols += 4
+			default:
+				break prefix
+			}
+		}
+		if quotes > MaxQuotes || cols > MaxIndent {
+			return fileline.Errorf(path, firstLine+i, "nested too deeply: a line may open with at most %d quote marks and %d columns of indentation", MaxQuotes, MaxIndent)
+		}
+		i++
 	}
 	return nil
 }

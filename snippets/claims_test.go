@@ -28,14 +28,10 @@ func TestParallelFailsOnOneCore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reports, err := (&runner.Runner{}).RunAll(context.Background(), []runner.Job{{Snippet: s}}, nil)
+	res, err := (&runner.Runner{}).Run(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := reports[0].Err; err != nil {
-		t.Fatal(err)
-	}
-	res := reports[0].Result
 	if runner.Verdict(s, res) == nil {
 		t.Errorf("held to one core, gil/parallel still meets its expectation:\n%s", res.Output)
 	}

@@ -35,9 +35,6 @@ func CheckID(id string) error {
 	return nil
 }
 
-// ValidID reports whether CheckID accepts id.
-func ValidID(id string) bool { return CheckID(id) == nil }
-
 // Nearest returns the id among ids that id most likely misspells, or ""
 // when none is close: the one at the smallest edit distance, if that is at
 // most a third of id's length (at least 1); ties go to the first in ids.

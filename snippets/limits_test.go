@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseSize(t *testing.T) {
@@ -56,7 +57,7 @@ func TestLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Limits{Memory: DefaultMemory, Processes: DefaultProcesses, Files: DefaultFiles, FileSize: DefaultFileSize}
+	want := Limits{Memory: DefaultMemory, Processes: DefaultProcesses, Files: DefaultFiles, FileSize: DefaultFileSize, Disk: DefaultDisk}
 	if s.Options.Limits != want {
 		t.Errorf("default limits %+v, want %+v", s.Options.Limits, want)
 	}
@@ -78,5 +79,62 @@ func TestLimits(t *testing.T) {
 	_, err = Load(root, "unknown")
 	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), `unknown key "memroy"`) {
 		t.Errorf("unknown limit: error %v, want one naming line 2 and the key", err)
+	}
+}
+
+// TestBounded checks that a default above a ceiling is lowered to it, and
+// that a snippet's own option above one is an error at its line, with the
+// options under the ceilings left as they are.
+func TestBounded(t *testing.T) {
+	root := t.TempDir()
+	for id, yaml := range map[string]string{"plain": "", "greedy": "timeout: 5s\nlimits:\n  memory: 3GiB\n  files: 10\n"} {
+		dir := filepath.Join(root, id)
+		os.MkdirAll(dir, 0o755)
+		os.WriteFile(filepath.Join(dir, MainFile), []byte("package main\n\nfunc main() {}\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, OptionsFile), []byte(yaml), 0o644)
+	}
+	c := DefaultCeilings
+	if err := c.Set("memory=512MiB,timeout=4s"); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Load(root, "plain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := plain.Bounded(c)
+	if err != nil || b.Options.Limits.Memory != 512<<20 || b.Options.Timeout != c.Timeout || b.Options.Limits.Files != DefaultFiles || time.Duration(b.Options.Original.Timeout) != DefaultOriginalTimeout {
+		t.Errorf("defaults under ceilings memory=512MiB,timeout=4s: %+v, %v", b.Options, err)
+	}
+	if plain.Options.Limits.Memory != DefaultMemory {
+		t.Error("Bounded changed the snippet it was given")
+	}
+	greedy, err := Load(root, "greedy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = greedy.Bounded(c)
+	for _, want := range []string{"snippet.yaml:1: timeout 5s is over the notebook's ceiling of 4s", "snippet.yaml:3: limits.memory 3 GiB is over the notebook's ceiling of 512 MiB"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Bounded = %v; want it to say %q", err, want)
+		}
+	}
+}
+
+// TestReadCeilings reads notebook.yaml over the defaults.
+func TestReadCeilings(t *testing.T) {
+	root := t.TempDir()
+	if c, err := ReadCeilings(root); err != nil || c != DefaultCeilings {
+		t.Errorf("no notebook.yaml: %+v, %v; want the defaults", c, err)
+	}
+	os.WriteFile(filepath.Join(root, CeilingsFile), []byte("# ours\nceilings:\n  processes: 64\n  disk: 2GiB\n"), 0o644)
+	c, err := ReadCeilings(root)
+	want := DefaultCeilings
+	want.Processes, want.Disk = 64, 2<<30
+	if err != nil || c != want {
+		t.Errorf("ReadCeilings = %+v, %v; want %+v", c, err, want)
+	}
+	os.WriteFile(filepath.Join(root, CeilingsFile), []byte("limits:\n  memory: 1GiB\n"), 0o644)
+	if _, err := ReadCeilings(root); err == nil || !strings.HasPrefix(err.Error(), "notebook.yaml:1: ") {
+		t.Errorf("a file without ceilings: %v; want an error at line 1", err)
 	}
 }

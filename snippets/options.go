@@ -30,6 +30,8 @@ func parseOptions(path string, data []byte, o *Options) error {
 	if err := decodeStrict(path, "", top, reflect.ValueOf(o).Elem()); err != nil {
 		return err
 	}
+	o.lines = map[string]int{}
+	keyLines(top, "", o.lines)
 	line := func(key string) int {
 		for i := 0; i+1 < len(top.Content); i += 2 {
 			if top.Content[i].Value == key {
@@ -63,9 +65,6 @@ func parseOptions(path string, data []byte, o *Options) error {
 	default:
 		return fileline.Errorf(path, line("original"), "original: relation %q: want %s, %s or %s", orig.Relation, Same, Differs, NotRun)
 	}
-	if o.Original.Timeout == 0 {
-		o.Original.Timeout = Duration(DefaultOriginalTimeout)
-	}
 	if o.Entry != "" {
 		note, anchor, ok := strings.Cut(o.Entry, "#")
 		if !ok || note == "" || anchor == "" || strings.ContainsAny(o.Entry, " \t") {
@@ -73,6 +72,19 @@ func parseOptions(path string, data []byte, o *Options) error {
 		}
 	}
 	return nil
+}
+
+// keyLines records in lines the line of each key of the mapping n, and of
+// the mappings below it, by its path: "limits.memory".
+func keyLines(n *yaml.Node, prefix string, lines map[string]int) {
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := prefix + n.Content[i].Value
+		lines[key] = n.Content[i].Line
+		keyLines(n.Content[i+1], key+".", lines)
+	}
 }
 
 // decodeStrict decodes n into v. A mapping into a struct is checked key by

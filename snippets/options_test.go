@@ -19,7 +19,7 @@ func TestParseOptions(t *testing.T) {
 		{"comments only", "# nothing\n", func(o Options) bool { return o.Engine == Native }},
 		{"original", "original:\n  relation: not-run\n  reason: a C fragment\nentry: notes/a.md#b\n", func(o Options) bool {
 			return o.Original.Relation == NotRun && o.Original.Reason == "a C fragment" && !o.Original.Runs() &&
-				time.Duration(o.Original.Timeout) == DefaultOriginalTimeout && o.Entry == "notes/a.md#b"
+				o.Original.Timeout == 0 && o.Entry == "notes/a.md#b" // Load sets the default
 		}},
 		{"all", "engine: yaegi\nengine_reason: fast\ntimeout: 3s\nexit: 2\nstdin: hi\nargs: [a, b]\nenv: [K=v]\nunordered: true\nalone: true\n",
 			func(o Options) bool {

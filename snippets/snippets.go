@@ -45,8 +45,9 @@
 //	env: [KEY=value]      # added to its environment
 //	unordered: true       # the output's lines may come in any order
 //	alone: true           # run with no other snippet running (timing-sensitive)
+//	cgo: true             # build with cgo (CGO_ENABLED=1), to import "C"
 //	limits:               # what one run may use (each key optional)
-//	  memory: 1GiB        # data memory (heap): bytes, KiB, MiB or GiB
+//	  memory: 1GiB        # memory of every kind: bytes, KiB, MiB or GiB
 //	  processes: 256      # processes and threads at once
 //	  files: 1024         # open files per process
 //	  file_size: 256MiB   # the size of any file it writes
@@ -65,11 +66,10 @@
 //
 // # Loading
 //
-// Load reads one snippet. LoadTree finds and reads every snippet below a
-// folder, on every core, and returns an Index of what it found, from which
-// the next LoadTree takes every folder and snippet whose metadata says
-// that it has not changed, reading nothing of it (see Index for what it
-// trusts, and why that is safe).
+// Load reads one snippet; LoadAll finds and reads every snippet below a
+// folder. Every file is read through an os.Root over the snippets folder:
+// a symbolic link within it is followed, and one that leads out of it is
+// refused, naming the file.
 //
 // This package only says what a snippet is. Running one, the box a run lives
 // in, and the cache of results are package runner's.
@@ -84,10 +84,12 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/fileline"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -119,6 +121,7 @@ type Options struct {
 	Env          []string `yaml:"env" json:"env"`
 	Unordered    bool     `yaml:"unordered" json:"-"`
 	Alone        bool     `yaml:"alone" json:"-"`
+	Cgo          bool     `yaml:"cgo" json:"cgo"`
 	Limits       Limits   `yaml:"limits" json:"limits"`
 	// Original says how the program relates to the block it answers,
 	// which the build runs too where it can (see Original).
@@ -126,6 +129,9 @@ type Options struct {
 	// Entry, for a snippet that answers an entry of a note with no block
 	// to link from, names that entry: "notes/2018-10-30.md#7-why-gil".
 	Entry string `yaml:"entry" json:"-"`
+
+	asked asked          // what snippet.yaml itself set, before the defaults
+	lines map[string]int // the line of each key of snippet.yaml, as "limits.memory"
 }
 
 // How a snippet's output relates to its original's.
@@ -154,6 +160,13 @@ type Original struct {
 	Relation string   `yaml:"relation"`
 	Reason   string   `yaml:"reason"`
 	Timeout  Duration `yaml:"timeout"`
+}
+
+// asked is what a snippet's options set themselves, so that only those
+// can be over a ceiling (see Snippet.Bounded).
+type asked struct {
+	limits            Limits
+	timeout, original bool
 }
 
 // Runs reports whether the original is to be run.
@@ -193,7 +206,7 @@ type Snippet struct {
 	Options Options
 	// Expect is the expected output, or nil when expected.txt is missing.
 	Expect *Expectation
-	// Files are the names of every regular file in Dir, sorted.
+	// Files are the names of every file in Dir, sorted.
 	Files []string
 	// Sum is the SHA-256, in hex, of the files a run can read: every
 	// file in Files but expected.txt, by name, length and content, as
@@ -210,108 +223,88 @@ func Load(root, id string) (*Snippet, error) {
 	if err := CheckID(id); err != nil {
 		return nil, err
 	}
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return load(r, root, id)
+}
+
+// load reads the snippet id through r, the snippets folder root, open:
+// every file is read through it, so that one that is a symbolic link out
+// of the folder is refused.
+func load(r *os.Root, root, id string) (*Snippet, error) {
 	dir := filepath.Join(root, filepath.FromSlash(id))
-	entries, err := os.ReadDir(dir)
+	entries, err := fs.ReadDir(r.FS(), id)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &NotFoundError{ID: id, Dir: dir}
 	}
 	if err != nil {
 		return nil, err
 	}
-	var files []string
+	s := &Snippet{ID: id, Dir: dir, Options: Options{Engine: Native}}
+	data := map[string][]byte{}
 	for _, e := range entries {
-		if e.Type().IsRegular() {
-			files = append(files, e.Name())
+		name := path.Join(id, e.Name())
+		info, err := r.Stat(name) // through a link, if it is one
+		if err != nil {
+			return nil, readError(filepath.Join(dir, e.Name()), err)
 		}
+		if !info.Mode().IsRegular() {
+			continue // a folder, a device, a pipe: nothing a run reads
+		}
+		b, err := r.ReadFile(name)
+		if err != nil {
+			return nil, readError(filepath.Join(dir, e.Name()), err)
+		}
+		s.Files = append(s.Files, e.Name())
+		data[e.Name()] = b
 	}
-	s, _, err := load(id, dir, files)
-	return s, err
-}
-
-// load reads the snippet id from its folder dir, whose regular files are
-// files, sorted. It returns expected.txt as read too, nil if there is
-// none.
-func load(id, dir string, files []string) (*Snippet, []byte, error) {
-	src, err := os.ReadFile(filepath.Join(dir, MainFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, &NotFoundError{ID: id, Dir: dir}
+	if s.Source = data[MainFile]; s.Source == nil {
+		return nil, &NotFoundError{ID: id, Dir: dir}
 	}
-	if err != nil {
-		return nil, nil, err
-	}
-	s := &Snippet{ID: id, Dir: dir, Source: src, Files: files, Options: Options{Engine: Native, Timeout: Duration(DefaultLimit)}}
 	if err := s.parseSource(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	optPath := filepath.Join(dir, OptionsFile)
-	opts, err := os.ReadFile(optPath)
-	switch {
-	case err == nil:
-		if err := parseOptions(optPath, opts, &s.Options); err != nil {
-			return nil, nil, err
+	if opts, ok := data[OptionsFile]; ok {
+		if err := parseOptions(filepath.Join(dir, OptionsFile), opts, &s.Options); err != nil {
+			return nil, err
 		}
-	case !errors.Is(err, fs.ErrNotExist):
-		return nil, nil, err
 	}
+	s.Options.asked = asked{limits: s.Options.Limits, timeout: s.Options.Timeout > 0, original: s.Options.Original.Timeout > 0}
 	if s.Options.Timeout <= 0 {
 		s.Options.Timeout = Duration(DefaultLimit)
 	}
+	if s.Options.Original.Timeout <= 0 {
+		s.Options.Original.Timeout = Duration(DefaultOriginalTimeout)
+	}
 	s.Options.Limits = s.Options.Limits.withDefaults()
-	expect, err := os.ReadFile(s.ExpectPath())
-	switch {
-	case err == nil:
+	if expect, ok := data[ExpectFile]; ok {
 		if s.Expect, err = ParseExpectation(s.ExpectPath(), expect); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-	case !errors.Is(err, fs.ErrNotExist):
-		return nil, nil, err
 	}
-	// main.go and snippet.yaml, read above, are hashed as read.
-	s.Sum, err = s.sum(func(name string) ([]byte, error) {
-		switch name {
-		case MainFile:
-			return src, nil
-		case OptionsFile:
-			if opts != nil {
-				return opts, nil
-			}
-		}
-		return os.ReadFile(filepath.Join(dir, name))
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return s, expect, nil
-}
-
-// SumFiles returns what Load puts in s.Sum, from the files in s.Dir as
-// they are now and main.go as s.Source holds it: for a Snippet that Load
-// did not make.
-func SumFiles(s *Snippet) (string, error) {
-	return s.sum(func(name string) ([]byte, error) {
-		if name == MainFile && s.Source != nil {
-			return s.Source, nil
-		}
-		return os.ReadFile(filepath.Join(s.Dir, name))
-	})
-}
-
-// sum hashes, for Sum, every file in s.Files but expected.txt, each read
-// with read.
-func (s *Snippet) sum(read func(name string) ([]byte, error)) (string, error) {
+	// Every file a run can read, by name, length and content: all but
+	// expected.txt.
 	h := sha256.New()
 	for _, name := range s.Files {
-		if name == ExpectFile {
-			continue
+		if name != ExpectFile {
+			fmt.Fprintf(h, "%s\x00%d\x00", name, len(data[name]))
+			h.Write(data[name])
 		}
-		data, err := read(name)
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
-		h.Write(data)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	s.Sum = hex.EncodeToString(h.Sum(nil))
+	return s, nil
+}
+
+// readError says why the file name could not be read: a symbolic link that
+// leads out of the snippets folder is named as one.
+func readError(name string, err error) error {
+	if fileline.Escapes(err) {
+		return fileline.Errorf(name, 0, "a symbolic link out of the snippets folder: not read")
+	}
+	return err
 }
 
 // parseSource checks that main.go is package main and splits off its doc

@@ -70,18 +70,15 @@ func (e *engineRuns) result(t *testing.T, engine string) *runner.Result {
 	if res, ok := e.results[engine]; ok {
 		return res
 	}
-	reports, err := e.r.RunAll(context.Background(), []runner.Job{{Snippet: e.s, Engine: engine}}, nil)
+	res, err := e.r.RunEngine(context.Background(), e.s, engine)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := reports[0].Err; err != nil {
 		t.Fatal(err)
 	}
 	if e.results == nil {
 		e.results = map[string]*runner.Result{}
 	}
-	e.results[engine] = reports[0].Result
-	return reports[0].Result
+	e.results[engine] = res
+	return res
 }
 
 // checkSnippet runs the snippet with engine and reports how it failed its

@@ -8,7 +8,10 @@
 // it, and Path and Line say where.
 package fileline
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // An Error is a problem at a line of a file.
 type Error struct {
@@ -42,4 +45,11 @@ func Errorf(path string, line int, format string, args ...any) *Error {
 		}
 	}
 	return e
+}
+
+// Escapes reports whether err, from reading a file through an os.Root,
+// says that the path leads out of the root's folder: a symbolic link to a
+// file outside it.
+func Escapes(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "path escapes from parent")
 }

@@ -50,7 +50,11 @@ func TestSaveRestore(t *testing.T) {
 	for name, body := range savedNotes(t) {
 		want, _ := m.Parse("notes/x.md", body, 3)
 		want.DropTree()
-		got, err := m.Restore("notes/x.md", body, 3, want.Save(nil))
+		data, err := want.Save()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := m.Restore("notes/x.md", body, 3, data)
 		if err != nil {
 			t.Errorf("%s: Restore: %v", name, err)
 			continue
@@ -84,12 +88,15 @@ func TestRestoreRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, _ := m.Parse("notes/2018-10-30.md", body, 1)
-	data := d.Save(nil)
+	data, err := d.Save()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, bad := range map[string][]byte{
-		"empty":         nil,
-		"other version": append([]byte("notebook render doc v0\n"), data[len(savedMagic):]...),
-		"cut short":     data[:len(data)-3],
-		"extra byte":    append(bytes.Clone(data), 0),
+		"empty":      nil,
+		"cut short":  data[:len(data)-3],
+		"extra byte": append(bytes.Clone(data), 0),
+		"bad title":  bytes.Replace(data, []byte(`"Title":`), []byte(`"Title":99`), 1),
 	} {
 		if _, err := m.Restore("notes/2018-10-30.md", body, 1, bad); err == nil {
 			t.Errorf("%s: Restore gave no error", name)

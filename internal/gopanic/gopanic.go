@@ -1,0 +1,77 @@
+// Package gopanic formats a panic's value as Go's runtime prints it when
+// the panic ends a program, for the interpreters that must print what a
+// compiled program would: the yaegi engine and the browser's.
+package gopanic
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// Value formats a panic's value as the Go runtime does when the panic
+// ends the program: an error's Error, a Stringer's String, a value of a
+// basic kind as the builtin print writes it, wrapped in its type's name if
+// the type is a named one.
+func Value(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "nil"
+	case error:
+		v = x.Error()
+	case fmt.Stringer:
+		v = x.String()
+	}
+	rv := reflect.ValueOf(v)
+	var s string
+	switch rv.Kind() {
+	case reflect.String:
+		// The runtime indents continuation lines.
+		s = strings.ReplaceAll(rv.String(), "\n", "\n\t")
+		if rv.Type().PkgPath() != "" {
+			return rv.Type().String() + `("` + s + `")`
+		}
+		return s
+	case reflect.Bool:
+		s = strconv.FormatBool(rv.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		s = strconv.FormatInt(rv.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		s = strconv.FormatUint(rv.Uint(), 10)
+	case reflect.Float32, reflect.Float64:
+		s = runtimeFloat(rv.Float())
+	case reflect.Complex64, reflect.Complex128:
+		c := rv.Complex()
+		s = "(" + runtimeFloat(real(c)) + runtimeFloat(imag(c)) + "i)"
+		if rv.Type().PkgPath() != "" {
+			return rv.Type().String() + s
+		}
+		return s
+	default:
+		return fmt.Sprintf("(%s) %v", rv.Type(), v)
+	}
+	if rv.Type().PkgPath() != "" {
+		return rv.Type().String() + "(" + s + ")"
+	}
+	return s
+}
+
+// runtimeFloat formats f as the runtime's print does: +1.500000e+000.
+func runtimeFloat(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "+Inf"
+	case math.IsInf(f, -1):
+		return "-Inf"
+	}
+	s := strconv.FormatFloat(f, 'e', 6, 64) // 1.500000e+00
+	mant, exp, _ := strings.Cut(s, "e")
+	if !strings.HasPrefix(mant, "-") {
+		mant = "+" + mant
+	}
+	return fmt.Sprintf("%se%c%03s", mant, exp[0], exp[1:])
+}
