@@ -2,15 +2,18 @@ package runner
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
-	"github.com/gonotebook/notebook/internal/gotool"
+	"github.com/gonotebook/notebook/runner/box"
 	"github.com/gonotebook/notebook/runner/yaegi"
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -54,16 +57,32 @@ func (e *CompileError) Error() string {
 	return "compile error:\n" + strings.TrimSpace(e.Msg)
 }
 
-// native compiles a snippet with the go command.
+// native compiles a snippet with the go command, in a box (see
+// package box): no network, no host file but the snippet's folder, its
+// module's go.mod, go.sum and vendor folder, GOROOT, the module cache and
+// the system's folders (not /etc), all read-only; a build cache of its
+// own; and the limits below.
 type native struct {
 	goCmd string
+	box   func() *box.Box // the Runner's; own if nil
+	own   box.Box
 
 	once    sync.Once
 	version string
 	err     error
 
-	cpOnce sync.Once
-	cp     string // the cp command on PATH; "" if none
+	envOnce sync.Once
+	env     goEnv
+	envErr  error
+
+	compiles atomic.Int64 // runs of the go command, for tests
+}
+
+func (n *native) sandbox() *box.Box {
+	if n.box != nil {
+		return n.box()
+	}
+	return &n.own
 }
 
 func (n *native) cmd() string {
@@ -73,33 +92,71 @@ func (n *native) cmd() string {
 	return "go"
 }
 
-// Version is the release of the go command: read from its installation
-// where that says which it is (see gotool.Installed), else from go env
-// GOVERSION, which costs a process. Snippets build with the installed
-// release whatever GOTOOLCHAIN says (see build), so that the release a
-// result names is the one that built it.
+// Version is the release of the go command (see GoEnv). Snippets build
+// with the installed release whatever GOTOOLCHAIN says (see build), so
+// that the release a result names is the one that built it.
 func (n *native) Version(ctx context.Context) (string, error) {
-	n.once.Do(func() {
-		if tc, ok := gotool.Installed(n.cmd()); ok {
-			n.version = tc.Version
-			return
-		}
-		cmd := exec.CommandContext(ctx, n.cmd(), "env", "GOVERSION")
-		cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
-		out, err := cmd.Output()
-		if err != nil {
-			n.err = fmt.Errorf("running %s env GOVERSION: %v", n.cmd(), err)
-			return
-		}
-		n.version = strings.TrimSpace(string(out))
-	})
+	n.once.Do(func() { n.version, _, n.err = GoEnv(ctx, n.cmd()) })
 	return n.version, n.err
 }
 
-// Prepare builds s into scratch. Naming the files rather than the package
-// builds a snippet alike inside a module and in a notebook that is not
-// one; -trimpath keeps this machine's paths out of panics' traces, which
-// name the files as ./main.go either way.
+// What a compile may use: more than a run, for the go command, the
+// compiler and the linker at once.
+const (
+	compileTimeout = 5 * time.Minute
+	compileMemory  = 1 << 30
+	compileDisk    = 1 << 30
+)
+
+// goEnv is where the go command's installation and caches are.
+type goEnv struct {
+	GOROOT     string
+	GOMODCACHE string
+	goCmd      string // the go command's path
+	cache      string // the compiles' own build cache
+	envFile    string // the user's go env file, or "" if none
+	cp         string // the cp command, or "" if none
+}
+
+// goEnv asks the go command, once, where it lives, and makes the build
+// cache of the compiles: a folder of the user's cache folder, not the
+// user's own GOCACHE, which a compile's box could otherwise write into.
+func (n *native) goEnv(ctx context.Context) (*goEnv, error) {
+	n.envOnce.Do(func() {
+		cmd := exec.CommandContext(ctx, n.cmd(), "env", "-json", "GOROOT", "GOMODCACHE")
+		cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+		out, err := cmd.Output()
+		if err == nil {
+			err = json.Unmarshal(out, &n.env)
+		}
+		if err != nil {
+			n.envErr = fmt.Errorf("running %s env: %v", n.cmd(), err)
+			return
+		}
+		if n.env.goCmd, err = exec.LookPath(n.cmd()); err != nil {
+			n.envErr = err
+			return
+		}
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			dir = os.TempDir()
+		}
+		n.env.cache = filepath.Join(dir, "notebook-go-build") // trimmed by the go command, not the store
+		n.envErr = os.MkdirAll(n.env.cache, 0o700)
+		if _, err := os.Stat(goEnvFile()); err == nil {
+			n.env.envFile = goEnvFile()
+		}
+		n.env.cp, _ = exec.LookPath("cp")
+	})
+	return &n.env, n.envErr
+}
+
+// Prepare builds s into scratch, in a box. Naming the files rather than
+// the package builds a snippet alike inside a module and in a notebook
+// that is not one; -trimpath keeps this machine's paths out of panics'
+// traces, which name the files as ./main.go either way, and the
+// compiler's messages name no temporary folder of the build's (see
+// build). cgo is off unless the snippet's options say cgo: true.
 //
 // Where cp is on PATH, the program is built by go run -exec cp, which hands
 // the linked program to cp to copy into scratch instead of running it. The
@@ -110,92 +167,145 @@ func (n *native) Version(ctx context.Context) (string, error) {
 // is a copy of every program in that cache, 2 to 4 MB a snippet, which
 // the go command removes once unused for some days. Without cp, go build
 // links it every time. go run fails alike whether the program does not
-// compile or cp fails (a full disk, say); on any failure, go build then
-// says which, so that only the compiler's words are a CompileError.
+// compile or cp fails (a full disk, say); when it failed by itself (not
+// killed at a limit), go build then says which, so that only the
+// compiler's words are a CompileError.
 func (n *native) Prepare(ctx context.Context, s *snippets.Snippet, scratch string) (*Program, error) {
-	bin := filepath.Join(scratch, "prog")
+	env, err := n.goEnv(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := filepath.Abs(s.Dir)
+	if err != nil {
+		return nil, err
+	}
+	out := filepath.Join(scratch, "bin")
+	if err := os.Mkdir(out, 0o700); err != nil {
+		return nil, err
+	}
+	bin := filepath.Join(out, "prog")
 	var files []string
 	for _, name := range s.Files {
 		if strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") {
 			files = append(files, name)
 		}
 	}
-	if cp := n.copier(); cp != "" {
-		err := n.build(ctx, s, append(append([]string{"run", "-trimpath", "-exec", cp}, files...), bin)...)
-		switch {
-		case err == nil:
-			return &Program{Path: bin}, nil
-		case ctx.Err() != nil:
-			return nil, err
+	if env.cp != "" {
+		args := append(append([]string{"run", "-C", dir, "-trimpath", "-exec", env.cp}, files...), bin)
+		exited, err := n.build(ctx, s, env, scratch, out, args)
+		if err == nil || !exited {
+			return &Program{Path: bin}, err
 		}
 		os.Remove(bin) // what cp may have left of it
 	}
-	if err := n.build(ctx, s, append([]string{"build", "-trimpath", "-o", bin}, files...)...); err != nil {
+	args := append([]string{"build", "-C", dir, "-trimpath", "-o", bin}, files...)
+	if _, err := n.build(ctx, s, env, scratch, out, args); err != nil {
 		return nil, err
 	}
 	return &Program{Path: bin}, nil
 }
 
-// build runs the go command with args in s's folder: a *CompileError
-// with its output if it fails, ctx's error if ctx ended, or why it could
-// not run. GOTOOLCHAIN=local keeps the go command from switching to
-// another release, which a go.mod around the snippet could ask for (and
-// download): a snippet that needs a newer Go than the one installed fails
-// to build, saying so.
-func (n *native) build(ctx context.Context, s *snippets.Snippet, args ...string) error {
-	cmd := exec.CommandContext(ctx, n.cmd(), args...)
-	cmd.Dir = s.Dir
-	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -buildvcs=false"), "GOWORK=off", "GOTOOLCHAIN=local")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		return nil
+// build runs the go command with args in a box that may write to out,
+// and returns a *CompileError with its output if it fails, ctx's error if
+// ctx ended, or why it could not run; exited says that the go command
+// ended by itself. GOTOOLCHAIN=local keeps the go command from
+// switching to another release, which a go.mod around the snippet could
+// ask for: a snippet that needs a newer Go than the one installed fails
+// to build, saying so. GOPROXY=off: modules come from the module cache
+// or not at all. The build's temporary folders are named $WORK in what it
+// says.
+func (n *native) build(ctx context.Context, s *snippets.Snippet, env *goEnv, scratch, out string, args []string) (exited bool, err error) {
+	work := filepath.Join(scratch, "work")
+	cgo := "0"
+	if s.Options.Cgo {
+		cgo = "1"
 	}
-	if ctx.Err() != nil {
-		return ctx.Err()
+	vars := append(runEnv(work),
+		"GOROOT="+env.GOROOT, "GOMODCACHE="+env.GOMODCACHE, "GOCACHE="+env.cache,
+		"GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -buildvcs=false"),
+		"GOWORK=off", "GOTOOLCHAIN=local", "GOPROXY=off", "CGO_ENABLED="+cgo, "GOENV=off")
+	readOnly := []string{s.Dir, env.GOROOT}
+	if env.cp != "" {
+		readOnly = append(readOnly, env.cp)
 	}
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) {
-		return fmt.Errorf("snippet %s: running %s %s: %v", s.ID, n.cmd(), args[0], err)
+	if env.envFile != "" {
+		vars[len(vars)-1] = "GOENV=" + env.envFile
+		readOnly = append(readOnly, env.envFile)
 	}
-	return &CompileError{Engine: snippets.Native, Msg: string(out)}
+	for _, k := range buildEnv {
+		if v, ok := os.LookupEnv(k); ok && k != "GOFLAGS" && k != "CGO_ENABLED" {
+			vars = append(vars, k+"="+v)
+		}
+	}
+	for _, p := range append(moduleReads(s.Dir), env.GOMODCACHE) {
+		if _, err := os.Stat(p); err == nil {
+			readOnly = append(readOnly, p)
+		}
+	}
+	n.compiles.Add(1)
+	res, err := n.sandbox().Run(ctx, &box.Cmd{
+		Path:     env.goCmd,
+		Args:     args,
+		Env:      vars,
+		Dir:      work,
+		ReadOnly: readOnly,
+		Writable: []string{out, env.cache},
+		System:   compileSystem,
+		Timeout:  compileTimeout,
+		Limits:   box.Limits{Memory: compileMemory, Processes: 1024, Files: 4096, FileSize: compileDisk, Disk: compileDisk},
+	})
+	switch {
+	case err != nil:
+		return false, err
+	case res.Exit == 0 && res.Problem == "":
+		return true, nil
+	case strings.HasPrefix(res.Problem, "could not"):
+		return false, fmt.Errorf("snippet %s: building it: %s", s.ID, res.Problem)
+	}
+	msg := strings.TrimSpace(strings.ReplaceAll(string(res.Output), scratch, "$WORK"))
+	if res.Problem != "" {
+		msg += "\n" + res.Problem
+	}
+	if res.Limit != "" {
+		msg += "\nthe compile hit its " + res.Limit + " limit"
+	}
+	return res.Problem == "", &CompileError{Engine: snippets.Native, Msg: msg}
 }
 
-// copier returns the cp command that go run hands the linked program to,
-// or "" if there is none.
-func (n *native) copier() string {
-	n.cpOnce.Do(func() { n.cp, _ = exec.LookPath("cp") })
-	return n.cp
+// compileSystem are the host's folders a compile sees: the compilers, the
+// libraries and the system's include folders; not /etc.
+var compileSystem = slices.DeleteFunc(slices.Clone(box.System), func(p string) bool { return p == "/etc" })
+
+// moduleReads lists what the go command reads of the module around dir
+// besides dir: its go.mod, go.sum and vendor folder.
+func moduleReads(dir string) []string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return []string{filepath.Join(d, "go.mod"), filepath.Join(d, "go.sum"), filepath.Join(d, "vendor")}
+		}
+		if filepath.Dir(d) == d {
+			return nil
+		}
+	}
 }
 
 // yaegiEntry names the box's entry point that interprets a snippet.
 const yaegiEntry = "yaegi"
 
 // interpreted runs a snippet under yaegi, in the box itself: nothing is
-// compiled ahead; the box reads the snippet's folder when it starts.
-type interpreted struct {
-	exe string // the box's program; the running one if empty
+// compiled ahead; the box reads the snippet's folder when it starts. The
+// box is the running program, so the interpreter is the one it links.
+type interpreted struct{}
 
-	once    sync.Once
-	version string
-	err     error
-}
-
-func (y *interpreted) Version(context.Context) (string, error) {
-	y.once.Do(func() {
-		exe := y.exe
-		if exe == "" {
-			if exe, y.err = os.Executable(); y.err != nil {
-				return
-			}
-		}
-		y.version, y.err = yaegi.Version(exe)
-	})
-	return y.version, y.err
-}
+func (interpreted) Version(context.Context) (string, error) { return yaegi.Version() }
 
 // Prepare names the snippet's folder for the box's yaegi entry point, which
 // says in its report why the program does not compile, if it does not.
-func (y *interpreted) Prepare(_ context.Context, s *snippets.Snippet, _ string) (*Program, error) {
+func (interpreted) Prepare(_ context.Context, s *snippets.Snippet, _ string) (*Program, error) {
 	dir, err := filepath.Abs(s.Dir)
 	if err != nil {
 		return nil, err

@@ -1,13 +1,13 @@
 package runner
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/store"
 	"github.com/gonotebook/notebook/internal/testfiles"
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -32,15 +32,15 @@ func TestCacheKeyCoversTheBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := func() string {
+	key := func() store.ID {
 		t.Helper()
-		k, err := cacheKey(s, snippets.Native, "go1.26.8", &moduleFiles{})
+		k, err := Key(s, snippets.Native, "go1.26.8")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return k
 	}
-	seen := map[string]string{}
+	seen := map[store.ID]string{}
 	differs := func(what string) {
 		t.Helper()
 		k := key()
@@ -78,7 +78,7 @@ func TestCacheKeyCoversTheBuild(t *testing.T) {
 	}
 	t.Setenv("GOENV", other)
 	differs("GOENV naming another go env file")
-	if k, err := cacheKey(s, snippets.Yaegi, "go1.26.8", &moduleFiles{}); err != nil || seen[k] != "" {
+	if k, err := Key(s, snippets.Yaegi, "go1.26.8"); err != nil || seen[k] != "" {
 		t.Errorf("the yaegi key %s (%v) is one of the native keys", k, err)
 	}
 }
@@ -96,21 +96,20 @@ func TestCacheKeyCoversTheFiles(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(root, "hello"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	r := &Runner{}
-	key := func() string {
+	key := func() store.ID {
 		t.Helper()
 		s, err := snippets.Load(root, "hello")
 		if err != nil {
 			t.Fatal(err)
 		}
-		k, err := r.Key(context.Background(), s, snippets.Yaegi)
+		k, err := Key(s, snippets.Yaegi, "yaegi")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return k
 	}
 	write("main.go", "package main\n\nfunc main() {}\n")
-	seen := map[string]string{key(): "main.go"}
+	seen := map[store.ID]string{key(): "main.go"}
 	for _, c := range []struct{ what, name, text string }{
 		{"main.go edited", "main.go", "package main\n\nfunc main() { }\n"},
 		{"snippet.yaml", "snippet.yaml", "args: [a]\n"},
@@ -131,11 +130,11 @@ func TestCacheKeyCoversTheFiles(t *testing.T) {
 	}
 }
 
-// TestKeysOfTwoModules checks that Keys, which reads each module's files
-// once, still gives each snippet its own module's.
+// TestKeysOfTwoModules checks that each snippet's key covers its own
+// module's files.
 func TestKeysOfTwoModules(t *testing.T) {
 	root := t.TempDir()
-	var list []*snippets.Snippet
+	var keys []store.ID
 	for _, mod := range []string{"one", "two"} {
 		testfiles.Write(t, filepath.Join(root, mod), map[string]string{
 			"go.mod":          "module example.com/" + mod + "\n\ngo 1.26\n",
@@ -147,50 +146,50 @@ func TestKeysOfTwoModules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			list = append(list, s)
-		}
-	}
-	r := &Runner{Go: "go"}
-	keys, err := r.Keys(context.Background(), list, snippets.Native)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, s := range list {
-		k, err := r.Key(context.Background(), s, snippets.Native)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if keys[i] != k {
-			t.Errorf("%s: Keys gives %s, Key %s", s.Dir, keys[i], k)
+			k, err := Key(s, snippets.Native, "go1.26.8")
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys = append(keys, k)
 		}
 	}
 	if keys[0] == keys[2] || keys[1] == keys[3] {
-		t.Errorf("the same program in two modules has one key: %q", keys)
+		t.Errorf("the same program in two modules has one key: %v", keys)
 	}
 }
 
 // TestCacheKeyCoversTheOptions checks that a key changes with every
-// option, each changed alone, but the engine, which the key is given.
+// option that can change a run, each changed alone, and with none of those
+// that cannot (tagged json:"-"), nor with the engine, which the key is given.
 func TestCacheKeyCoversTheOptions(t *testing.T) {
 	s := &snippets.Snippet{ID: "hello", Sum: "sum", Options: snippets.Options{Timeout: snippets.Duration(time.Second)}}
-	key := func(s *snippets.Snippet) string {
+	key := func(s *snippets.Snippet) store.ID {
 		t.Helper()
-		k, err := cacheKey(s, snippets.Yaegi, "go1.26.8", &moduleFiles{})
+		k, err := Key(s, snippets.Yaegi, "yaegi")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return k
 	}
-	seen := map[string]string{key(s): "nothing"}
+	base := key(s)
+	seen := map[store.ID]string{base: "nothing"}
 	var changeEach func(v reflect.Value, path string)
 	changeEach = func(v reflect.Value, path string) {
 		for i := range v.NumField() {
-			f, name := v.Field(i), path+v.Type().Field(i).Name
+			sf := v.Type().Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			f, name := v.Field(i), path+sf.Name
+			ignored := sf.Tag.Get("json") == "-" || name == "Engine"
 			old := reflect.ValueOf(f.Interface())
 			switch f.Kind() {
 			case reflect.Struct:
-				changeEach(f, name+".")
-				continue
+				if !ignored {
+					changeEach(f, name+".")
+					continue
+				}
+				f.FieldByName("Reason").SetString("x")
 			case reflect.String:
 				f.SetString(f.String() + "x")
 			case reflect.Int, reflect.Int64:
@@ -203,7 +202,11 @@ func TestCacheKeyCoversTheOptions(t *testing.T) {
 				t.Fatalf("option %s is a %s, which this test cannot change", name, f.Kind())
 			}
 			k := key(s)
-			if prev, ok := seen[k]; ok && name != "Engine" {
+			prev, ok := seen[k]
+			switch {
+			case ignored && k != base:
+				t.Errorf("changing option %s, which cannot change a run, changed the key", name)
+			case !ignored && ok:
 				t.Errorf("changing option %s left the key as after changing %s", name, prev)
 			}
 			seen[k] = name

@@ -2,9 +2,6 @@ package runner
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -13,9 +10,9 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"time"
+	"syscall"
 
-	"github.com/gonotebook/notebook/runner/cache"
+	"github.com/gonotebook/notebook/internal/store"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -49,33 +46,28 @@ type python struct {
 	Exe     string `json:"exe"`     // the interpreter itself, not a shim that finds it
 	Prefix  string `json:"prefix"`  // the installation it needs to read
 	Version string `json:"version"` // "Python 3.11.7"
-	Key     string `json:"key"`     // the cache key it was stored under
-	Stamp   string `json:"stamp"`   // Exe's size and modification time when it described itself
+	Stamp   string `json:"stamp"`   // Exe's fileStamp when it described itself
 	err     error
 }
 
-// find asks python3 on PATH where it lives and what it is, or takes the
-// answer from c, where an earlier find stored it under the path, size and
-// modification time of python3 on PATH, if the interpreter it named is
-// still the same file: a python3 replaced or upgraded in place is asked
-// again. Originals run with the interpreter itself, so their results are
-// always of the Exe and Version their keys name; a python3 that is a shim
-// choosing among interpreters (pyenv's) keeps, until the cache is
-// emptied, the one it chose when first asked.
-func (p *python) find(ctx context.Context, c *cache.Cache) error {
+// find asks python3 on PATH where it lives and what it is. Asking costs
+// a process start (a tenth of a second through a shim such as pyenv's),
+// so the answer is kept in st under the path, size, times and inode of
+// python3 on PATH and of the interpreter it named: a python3 replaced or
+// upgraded in place changes them, and is asked again. A python3 that is
+// a shim choosing among interpreters keeps the one it chose when first
+// asked until it changes.
+func (p *python) find(ctx context.Context, st *store.Store) error {
 	p.once.Do(func() {
 		path, err := exec.LookPath("python3")
 		if err != nil {
 			p.err = ErrNoPython
 			return
 		}
-		key := ""
-		if stamp := fileStamp(path); stamp != "" {
-			h := sha256.New()
-			fmt.Fprintf(h, "%s\x00python3\x00%s", cacheVersion, stamp)
-			key = hex.EncodeToString(h.Sum(nil))
-		}
-		if key != "" && c.Get(key, p) && p.Key == key && p.Stamp != "" && fileStamp(p.Exe) == p.Stamp {
+		key := store.NewHash("python3").String(fileStamp(path)).Sum()
+		var known python
+		if _, ok := st.GetJSON(key, &known); ok && known.Stamp != "" && fileStamp(known.Exe) == known.Stamp {
+			p.Exe, p.Prefix, p.Version = known.Exe, known.Prefix, known.Version
 			return
 		}
 		out, err := exec.CommandContext(ctx, path, "-c",
@@ -89,16 +81,14 @@ func (p *python) find(ctx context.Context, c *cache.Cache) error {
 			p.err = fmt.Errorf("python3 described itself as %q", out)
 			return
 		}
-		p.Version, p.Exe, p.Prefix = "Python "+f[0], f[1], f[2]
-		if p.Key, p.Stamp = key, fileStamp(p.Exe); key != "" && p.Stamp != "" {
-			c.Put(key, p)
-		}
+		p.Version, p.Exe, p.Prefix, p.Stamp = "Python "+f[0], f[1], f[2], fileStamp(f[1])
+		st.PutJSON(key, p)
 	})
 	return p.err
 }
 
-// fileStamp names the file at path by its real path, size and modification
-// time, or is "" if it cannot be read.
+// fileStamp names the file at path by its real path, size, times and
+// inode, or is "" if it cannot be read.
 func fileStamp(path string) string {
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
@@ -108,13 +98,17 @@ func fileStamp(path string) string {
 	if err != nil {
 		return ""
 	}
-	return fmt.Sprintf("%s\x00%d\x00%d", real, info.Size(), info.ModTime().UnixNano())
+	stamp := fmt.Sprintf("%s\x00%d\x00%d", real, info.Size(), info.ModTime().UnixNano())
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		stamp += fmt.Sprintf("\x00%d\x00%d\x00%d.%d", st.Dev, st.Ino, st.Ctim.Sec, st.Ctim.Nsec)
+	}
+	return stamp
 }
 
 // RunOriginal runs o's block as written, with python3, or returns its
-// cached result. The result's Engine is Python and its GoVersion the
-// Python version. It returns ErrNoPython when python3 is not installed,
-// and an error when the block's language cannot be run.
+// result from the store. The result's Engine is Python and its GoVersion
+// the Python version. It returns ErrNoPython when python3 is not
+// installed, and an error when the block's language cannot be run.
 func (r *Runner) RunOriginal(ctx context.Context, o Original) (*Result, error) {
 	if err := r.setup(); err != nil {
 		return nil, err
@@ -122,30 +116,24 @@ func (r *Runner) RunOriginal(ctx context.Context, o Original) (*Result, error) {
 	if !Runnable(o.Lang) {
 		return nil, fmt.Errorf("snippet %s: its original is %s, and only Python blocks run", o.Snippet.ID, o.Lang)
 	}
-	if err := r.python.find(ctx, r.Cache); err != nil {
+	if err := r.python.find(ctx, r.Store); err != nil {
 		return nil, err
 	}
-	timeout := time.Duration(o.Snippet.Options.Original.Timeout)
-	if timeout <= 0 {
-		timeout = snippets.DefaultOriginalTimeout
-	}
-	h := sha256.New()
-	limits, err := json.Marshal(o.Snippet.Options.Limits)
+	s, err := o.Snippet.Bounded(r.Ceilings)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(h, "%s\x00original\x00%s\x00%s\x00%s/%s\x00%v\x00%s\x00%s\x00%s", cacheVersion, r.python.Version, r.python.Exe, runtime.GOOS, runtime.GOARCH, timeout, limits, sourceHash(), o.Code)
-	key := hex.EncodeToString(h.Sum(nil))
-	var cached Result
-	if r.Cache.Get(key, &cached) && cached.Key == key {
-		cached.Cached = true
-		return &cached, nil
+	opts := snippets.Options{Timeout: s.Options.Original.Timeout, Limits: s.Options.Limits}
+	key := store.NewHash("original").String(r.python.Version).String(r.python.Exe).
+		String(runtime.GOOS + "/" + runtime.GOARCH).Value(opts).String(o.Code).Sum()
+	if res := r.cached(key); res != nil {
+		return res, nil
 	}
-	res := &Result{ID: o.Snippet.ID, Engine: Python, GoVersion: r.python.Version, Key: key, Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	res := &Result{ID: o.Snippet.ID, Engine: Python, GoVersion: r.python.Version, Platform: runtime.GOOS + "/" + runtime.GOARCH}
 
 	// An original waits its turn like its snippet: a timing block runs
 	// alone when its snippet does.
-	release, err := r.machine.acquire(ctx, o.Snippet.Options.Alone, true)
+	release, err := r.machine.acquire(ctx, o.Snippet.Options.Alone)
 	if err != nil {
 		return nil, err
 	}
@@ -158,12 +146,9 @@ func (r *Runner) RunOriginal(ctx context.Context, o Original) (*Result, error) {
 		ReadOnly: []string{r.python.Prefix},
 		Files:    map[string][]byte{"main.py": []byte(o.Code)},
 	}
-	opts := snippets.Options{Timeout: snippets.Duration(timeout), Limits: o.Snippet.Options.Limits}
 	if err := r.execute(ctx, prog, opts, res); err != nil {
 		return nil, err
 	}
-	if res.Problem == "" {
-		r.Cache.Put(key, res)
-	}
+	r.keep(key, res, res.Problem == "")
 	return res, nil
 }

@@ -1,5 +1,5 @@
 // Package runner runs snippets (see package snippets) and judges their
-// output: where a snippet runs, and where its result is cached.
+// output: where a snippet runs.
 //
 // # Engines
 //
@@ -13,26 +13,15 @@
 //
 // # Runs
 //
-// Every run happens in a box (package box): a timeout, a fresh working
-// directory removed afterwards, capped output, exactly the environment
-// below, the limits of the snippet's options (memory, processes, open
-// files, file size; see package snippets) and, on Linux, a sandbox: its
-// own PID, mount and network namespaces, a file system in which only the
-// working directory is writable, and no privilege. The environment is
-// PATH (the runner's), HOME and TMPDIR (both the working directory),
-// LANG=C.UTF-8 and the snippet's env option. A run that fails having hit
-// a limit says which (Verdict: "hit the memory limit (1 GiB)").
-//
-// Where the kernel refuses the sandbox, runs go without it, and the
-// Runner's Warn is told once, in one line, which protections are off.
-// NOTEBOOK_NO_SANDBOX=1 in the environment turns the sandbox off, for
-// tests of that path.
-//
-// A Runner keeps its runs' temporary folders (working directories,
-// compiled programs) in one folder of its own in the system's temporary
-// folder, which it holds locked while it lives; a new Runner removes the
-// folders of Runners whose process died, killed or not. Close removes the
-// Runner's own.
+// Every run happens in a box (package box): a timeout, a working directory
+// of its own, capped output, exactly the environment below, the limits of
+// the snippet's options (memory, processes, open files, disk) and, on
+// Linux, a sandbox: its own PID, mount and network namespaces, a file
+// system in which only the working directory is writable, and no
+// privilege. The environment is PATH (the runner's), HOME and TMPDIR (both
+// the working directory), LANG=C.UTF-8 and the snippet's env option. A run
+// that fails having hit a limit says which (Verdict: "hit the memory limit
+// (1 GiB)").
 //
 // The box is a copy of the running program. A program that runs snippets
 // must therefore call Child first thing in main (the notebook command
@@ -45,42 +34,38 @@
 //		...
 //	}
 //
-// # Results and the cache
+// # Steps, results and the store
 //
-// A Result is what a run printed and how it ended; Verdict compares it
-// with the snippet's expectation. A Runner with a Cache (package cache)
-// stores every result that met its expectation under a key made of
-// everything that can change it: the snippet's files except expected.txt,
-// its options, the engine, the engine's version (the Go release, or the
-// yaegi release and its host's Go release), GOOS and GOARCH, and for a
-// native snippet the go command's build environment (with the user's go
-// env file, which go env -w writes) and the go.mod and go.sum of the
-// module around it. The snippet's files are hashed once,
-// when it is loaded (its Sum), so that a key (Key) costs no read of them.
-// Editing a note's prose re-runs nothing; editing a snippet re-runs that
-// snippet only. A failure is never stored, so a flaky one is retried next
-// time. A Result also has a binary encoding (AppendBinary), much quicker
-// to read than the cache's JSON, for callers that keep many at once.
+// A run of a snippet is two steps, so that a build can schedule them
+// apart (see package graph): Prepare, which works out the run's key,
+// takes its result from the store if it is there, and else readies the
+// program (a native one compiled, or taken from the store, where compiled
+// programs are kept under their run's key); and Exec, which runs it. Run
+// does both. A Result is what a run printed and how it ended; Verdict
+// compares it with the snippet's expectation.
 //
-// # Many runs
+// A Runner with a Store (package store) keeps every result that met its
+// expectation under the run's key (Key), made of everything that can
+// change it: the snippet's files but expected.txt, its options, the
+// engine and its version (the Go release, or the yaegi release), the
+// running program, GOOS and GOARCH, and for a native snippet the go
+// command's build environment (with the user's go env file, which go env
+// -w writes) and the go.mod and go.sum of the module around it. Editing a
+// note's prose re-runs nothing; editing a snippet re-runs that snippet
+// only. A failure is never kept, so a flaky one is retried next time.
 //
-// RunAll runs a list of jobs on every core, and reports each as it
-// finishes through one callback. Originals run beside the programs, the
-// runs that took longest last time (as the cache remembers) start first,
-// and the jobs of snippets that run alone come last, one at a time. A
-// snippet whose options say alone: true runs by itself, with no other run
-// on the machine: every run takes a lock in the system's temporary folder
-// that all notebook processes and test binaries share, shared for an
-// ordinary run and exclusive for an alone one, and an alone run that waits
-// for it holds back runs that would start after it. The notebook's build,
-// check, check -engines and the tests all use it.
+// # Alone
+//
+// A snippet whose options say alone: true runs by itself, with no other
+// run of the same user on the machine: every run takes a lock that all
+// of the user's notebook processes and test binaries share (see
+// machineLock), shared for an ordinary run and exclusive for an alone one.
+// Within one build, package graph runs alone actions with nothing else
+// running.
 package runner
 
 import (
-	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -88,12 +73,12 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/gonotebook/notebook/internal/gotool"
+	"github.com/gonotebook/notebook/internal/fileline"
+	"github.com/gonotebook/notebook/internal/graph"
+	"github.com/gonotebook/notebook/internal/store"
 	"github.com/gonotebook/notebook/runner/box"
-	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/runner/yaegi"
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -127,95 +112,109 @@ type Result struct {
 	Problem   string        `json:"problem"`   // why the run did not end normally: compile error, timeout, signal; "" if it did
 	Duration  time.Duration `json:"duration"`  // the program's wall-clock time, without compiling
 	MaxRSS    int64         `json:"max_rss"`   // the most memory the program had resident at once, in bytes; 0 if unknown
+	Limit     string        `json:"limit"`     // the limit the kernel says the run reached: "memory", "disk" or ""
 	Finished  time.Time     `json:"finished"`  // when the run ended
-	Cached    bool          `json:"-"`         // the result came from the cache
-	Key       string        `json:"key"`       // the cache key of the run
+	Cached    bool          `json:"-"`         // the result came from the store
 	Platform  string        `json:"platform"`  // GOOS/GOARCH
-	Truncated bool          `json:"truncated"` // Cut > 0
 	Network   string        `json:"network"`   // NetworkLoopback or NetworkHost
 	Sandboxed bool          `json:"sandboxed"` // the run had its own processes, file system and network (see package box)
+	// Sum names the result by its content (the SHA-256 of its JSON, as
+	// the store keeps it), for the keys of what shows it.
+	Sum store.ID `json:"-"`
+}
+
+// keep sets res.Sum and, if store is set, keeps res in the Runner's store
+// under key.
+func (r *Runner) keep(key store.ID, res *Result, keep bool) {
+	st := r.Store
+	if !keep || r.Fresh {
+		st = nil // a nil store keeps nothing but says what it would keep
+	}
+	if e, err := st.PutJSON(key, res); err == nil {
+		res.Sum = e.Output
+	}
+}
+
+// cached returns the result kept under key, if any.
+func (r *Runner) cached(key store.ID) *Result {
+	if r.Fresh {
+		return nil
+	}
+	var res Result
+	e, ok := r.Store.GetJSON(key, &res)
+	if !ok {
+		return nil
+	}
+	res.Cached, res.Sum = true, e.Output
+	return &res
 }
 
 // A Runner runs snippets. Its zero value runs each with its own engine,
-// the go command on PATH and the running program as the box, without a
-// cache. A Runner is safe for concurrent use.
+// the go command on PATH and the running program as the box, keeping
+// nothing. A Runner is safe for concurrent use.
 type Runner struct {
 	// Go is the go command; "go" if empty.
 	Go string
 	// Exe is the program started as each run's box, which must call Child
-	// first thing. If empty: BoxCommand beside the running program when it
-	// was built from the same clean source, else the running program.
+	// first thing: the running program if empty, else a copy of it (the
+	// interpreter a yaegi result names is the running program's).
 	Exe string
-	// Cache stores results; nil runs everything afresh.
-	Cache *cache.Cache
-	// Programs keeps the programs native snippets compile to, whether or
-	// not results are cached; nil compiles every program that runs.
-	Programs *Programs
-	// Jobs bounds how many programs are compiled at once, GOMAXPROCS (at
-	// least 2) if zero; RunAll runs twice as many programs at once, and as
-	// many originals beside them (see RunAll).
-	Jobs int
+	// Store keeps results and compiled programs; nil keeps nothing.
+	Store *store.Store
+	// Fresh runs every snippet: results are neither taken from the store
+	// nor kept there. Compiled programs still are, as Go keeps what it
+	// compiles.
+	Fresh bool
 	// Engine, if set, overrides every snippet's engine.
 	Engine string
 	// Warn, if set, is told once, in one line, if runs cannot be
 	// sandboxed, and which protections are then off (see package box).
 	Warn func(string)
+	// NoSandbox runs without the sandbox on purpose (see box.Box).
+	NoSandbox bool
+	// Ceilings bound what any run may use (see snippets.Ceilings); the
+	// zero value means snippets.DefaultCeilings.
+	Ceilings snippets.Ceilings
 
-	init     sync.Once
+	once     sync.Once
 	box      *box.Box
 	engines  map[string]Engine
-	temp     *tempRoot // holds every temporary folder of the Runner's runs
-	setupErr error
-	machine  machineLock   // "alone" across processes
-	compile  chan struct{} // a token for each compile that may run at once
-	boxOnce  sync.Once
 	python   python
+	machine  machineLock
+	temp     string // holds the runs' temporary folders (see newTemp)
+	setupErr error
 }
 
 func (r *Runner) setup() error {
-	r.init.Do(func() {
+	r.once.Do(func() {
 		r.engines = map[string]Engine{
-			snippets.Native: &native{goCmd: r.Go},
-			// The version of the interpreter is read from r.Exe, or else
-			// from the running program: notebook-box, when it is the box,
-			// has the same (see defaultExe).
-			snippets.Yaegi: &interpreted{exe: r.Exe},
+			snippets.Native: &native{goCmd: r.Go, box: func() *box.Box { return r.box }},
+			snippets.Yaegi:  &interpreted{},
+		}
+		r.box = &box.Box{Exe: r.Exe, Warn: r.Warn, NoSandbox: r.NoSandbox}
+		if r.Ceilings == (snippets.Ceilings{}) {
+			r.Ceilings = snippets.DefaultCeilings
 		}
 		r.machine = defaultMachineLock()
-		r.compile = make(chan struct{}, r.jobs())
-		r.temp, r.setupErr = newTempRoot(os.TempDir())
+		r.temp, r.setupErr = newTemp()
 	})
 	return r.setupErr
 }
 
-// sandbox returns the Box that runs every program, made on first use: a
-// build that finds every result cached starts no box, and so does not
-// look for notebook-box either.
-func (r *Runner) sandbox() *box.Box {
-	r.boxOnce.Do(func() {
-		exe := r.Exe
-		if exe == "" {
-			exe = defaultExe()
-		}
-		r.box = &box.Box{Exe: exe, Warn: r.Warn}
-	})
-	return r.box
-}
-
-// Close removes the Runner's temporary folders; the Runner must not run
-// anything after. A Runner that is never closed leaves them until its
-// process ends; the next Runner to start then removes them.
+// Close removes the Runner's temporary folder; the Runner must not run
+// anything after. One that is never closed leaves it until its process
+// ends and the next Runner starts.
 func (r *Runner) Close() error {
-	if r.setup() != nil || r.temp == nil {
+	if r.setup() != nil {
 		return nil
 	}
-	return r.temp.Close()
+	return removeAll(r.temp)
 }
 
-// Sandboxed reports whether runs have the box's sandbox (see package box):
-// false once the kernel refused it, or if NOTEBOOK_NO_SANDBOX is set.
+// Sandboxed reports whether runs have the box's sandbox (see package box).
 func (r *Runner) Sandboxed() bool {
-	return r.sandbox().Sandboxed()
+	r.setup()
+	return r.box.Sandboxed()
 }
 
 // EngineFor returns the engine a run of s uses: the Runner's, or else the
@@ -238,7 +237,9 @@ func (r *Runner) Version(ctx context.Context, engine string) (string, error) {
 }
 
 func (r *Runner) engine(name string) (Engine, error) {
-	r.setup()
+	if err := r.setup(); err != nil {
+		return nil, err
+	}
 	e, ok := r.engines[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown engine %q: want %s or %s", name, snippets.Native, snippets.Yaegi)
@@ -246,143 +247,159 @@ func (r *Runner) engine(name string) (Engine, error) {
 	return e, nil
 }
 
-// Run runs one snippet with its engine (or the Runner's), or returns its
-// cached result. The error is for failures of the runner itself (no go
-// command, no temporary directory); a program that fails to compile,
-// panics or times out yields a Result whose Problem says so.
+// A Run is one run of a snippet, step by step: Prepare, then Exec.
+type Run struct {
+	// Snippet is the snippet that runs; after Prepare, with the options
+	// it runs with under the Runner's ceilings (see snippets.Bounded).
+	Snippet *snippets.Snippet
+	// Engine runs the snippet: native or yaegi.
+	Engine string
+	// Key names the run in the store (see Key); Prepare sets it.
+	Key store.ID
+	// Result is the run's once it is known: after Prepare, if it came
+	// from the store or the program does not compile; after Exec
+	// otherwise.
+	Result *Result
+
+	prog    *Program
+	pending *Result // the result Exec fills in
+	scratch string  // the program's folder, removed by Exec
+}
+
+// NewRun returns the run of s with the named engine, or with the engine
+// it runs with (EngineFor) if engine is "".
+func (r *Runner) NewRun(s *snippets.Snippet, engine string) *Run {
+	if engine == "" {
+		engine = r.EngineFor(s)
+	}
+	return &Run{Snippet: s, Engine: engine}
+}
+
+// Run runs s with its engine (or the Runner's), or returns its result from
+// the store. The error is for failures of the runner itself (no go
+// command, no temporary folder); a program that fails to compile, panics
+// or times out yields a Result whose Problem says so.
 func (r *Runner) Run(ctx context.Context, s *snippets.Snippet) (*Result, error) {
-	return r.RunEngine(ctx, s, r.EngineFor(s))
+	return r.RunEngine(ctx, s, "")
 }
 
 // RunEngine is Run with the named engine, whatever the snippet's options
-// and the Runner's Engine say.
+// and the Runner's Engine say; "" is the engine Run would use.
 func (r *Runner) RunEngine(ctx context.Context, s *snippets.Snippet, engine string) (*Result, error) {
-	rd, err := r.ready(ctx, s, engine)
-	if err != nil {
+	run := r.NewRun(s, engine)
+	if err := r.Prepare(ctx, run); err != nil {
 		return nil, err
 	}
-	return r.runReady(ctx, rd)
-}
-
-// A readied run is a run of a snippet up to the start of its program: its
-// result, final if prog is nil (taken from the cache, or a compile error),
-// else the program, compiled into scratch, that is to fill it in.
-type readied struct {
-	s       *snippets.Snippet
-	res     *Result
-	prog    *Program
-	scratch string
-}
-
-// ready does all of a run of s that comes before its program starts: it
-// looks for the result in the cache and compiles the program.
-func (r *Runner) ready(ctx context.Context, s *snippets.Snippet, engine string) (*readied, error) {
-	e, err := r.engine(engine)
-	if err != nil {
-		return nil, fmt.Errorf("snippet %s: %v", s.ID, err)
-	}
-	if err := r.setup(); err != nil {
+	if err := r.Exec(ctx, run); err != nil {
 		return nil, err
+	}
+	return run.Result, nil
+}
+
+// Prepare does all of run that comes before its program starts: it works
+// out the key, takes the result from the store if it is there, and else
+// readies the program, from the store or compiled (and then kept there).
+func (r *Runner) Prepare(ctx context.Context, run *Run) error {
+	e, err := r.engine(run.Engine)
+	if err != nil {
+		return fmt.Errorf("snippet %s: %v", run.Snippet.ID, err)
+	}
+	if run.Snippet, err = run.Snippet.Bounded(r.Ceilings); err != nil {
+		return err
 	}
 	version, err := e.Version(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	key, err := cacheKey(s, engine, version, &moduleFiles{})
-	if err != nil {
-		return nil, err
+	if run.Key, err = Key(run.Snippet, run.Engine, version); err != nil {
+		return err
 	}
-	var cached Result
-	if r.Cache.Get(key, &cached) && cached.Key == key {
-		cached.Cached = true
-		return &readied{s: s, res: &cached}, nil
+	if run.Result = r.cached(run.Key); run.Result != nil {
+		return nil
 	}
-	res := &Result{ID: s.ID, Engine: engine, GoVersion: version, Key: key, Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	res := &Result{ID: run.Snippet.ID, Engine: run.Engine, GoVersion: version, Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if run.scratch, err = os.MkdirTemp(r.temp, "prepare-"); err != nil {
+		return err
+	}
+	if run.prog, err = r.program(ctx, e, run); err != nil {
+		removeAll(run.scratch)
+		run.scratch = ""
+		var ce *CompileError
+		if !errors.As(err, &ce) {
+			return err
+		}
+		res.Problem, res.Exit, res.Finished = ce.Error(), -1, time.Now()
+		r.keep(run.Key, res, false)
+		run.Result = res
+		return nil
+	}
+	run.Result, run.pending = nil, res
+	return nil
+}
 
-	scratch, err := os.MkdirTemp(r.temp.dir, "notebook-prepare-")
-	if err != nil {
-		return nil, err
+// program readies run's program: a compiled program is taken from the
+// store, where it is kept under its run's key, or else compiled and kept.
+func (r *Runner) program(ctx context.Context, e Engine, run *Run) (*Program, error) {
+	id := store.NewHash("program").ID(run.Key).Sum()
+	if data, _, ok := r.Store.Bytes(id); ok {
+		bin := filepath.Join(run.scratch, "prog")
+		if err := os.WriteFile(bin, data, 0o755); err != nil {
+			return nil, err
+		}
+		return &Program{Path: bin}, nil
 	}
-	prog := r.Programs.get(key)
-	if prog == nil {
-		prog, err = r.prepare(ctx, e, s, scratch)
-		if err == nil {
-			r.Programs.put(key, prog)
+	prog, err := e.Prepare(ctx, run.Snippet, run.scratch)
+	if err != nil || prog.Path == "" {
+		return prog, err
+	}
+	// A program compiled into scratch is kept.
+	if rel, err := filepath.Rel(run.scratch, prog.Path); err == nil && filepath.IsLocal(rel) {
+		if data, err := os.ReadFile(prog.Path); err == nil {
+			r.Store.Put(id, data)
 		}
 	}
-	var ce *CompileError
-	switch {
-	case errors.As(err, &ce):
-		os.RemoveAll(scratch)
-		res.Problem, res.Exit, res.Finished = ce.Error(), -1, time.Now()
-		return &readied{s: s, res: res}, nil
-	case err != nil:
-		os.RemoveAll(scratch)
-		return nil, err
-	}
-	return &readied{s: s, res: res, prog: prog, scratch: scratch}, nil
+	return prog, nil
 }
 
-// runReady runs rd's program, if it has one, in its turn on the machine,
-// and returns its result, which it caches if it meets its expectation.
-func (r *Runner) runReady(ctx context.Context, rd *readied) (*Result, error) {
-	if rd.prog == nil {
-		return rd.res, nil
+// Exec runs run's program, readied by Prepare, in its turn on the machine
+// (see machineLock), unless Prepare found its result. A result that meets
+// its expectation is kept in the store.
+func (r *Runner) Exec(ctx context.Context, run *Run) error {
+	if run.Result != nil {
+		return nil
 	}
-	defer os.RemoveAll(rd.scratch)
-	release, err := r.machine.acquire(ctx, rd.s.Options.Alone, true)
-	if err != nil {
-		return nil, err
+	if run.prog == nil {
+		return fmt.Errorf("snippet %s: run before it was prepared", run.Snippet.ID)
 	}
-	defer release()
-	if err := r.execute(ctx, rd.prog, rd.s.Options, rd.res); err != nil {
-		return nil, err
-	}
-	if Verdict(rd.s, rd.res) == nil {
-		r.Cache.Put(rd.res.Key, rd.res)
-	}
-	return rd.res, nil
-}
-
-// prepare readies s with e once fewer than Jobs other programs are being
-// readied.
-func (r *Runner) prepare(ctx context.Context, e Engine, s *snippets.Snippet, scratch string) (*Program, error) {
-	select {
-	case r.compile <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	defer func() { <-r.compile }()
-	return e.Prepare(ctx, s, scratch)
-}
-
-// jobs is Jobs, or GOMAXPROCS (at least 2) if that is zero.
-func (r *Runner) jobs() int {
-	if r.Jobs > 0 {
-		return r.Jobs
-	}
-	return max(2, runtime.GOMAXPROCS(0))
-}
-
-// execute runs prog in a box in a fresh working directory and fills in res.
-func (r *Runner) execute(ctx context.Context, prog *Program, opts snippets.Options, res *Result) error {
-	work, err := os.MkdirTemp(r.temp.dir, "notebook-run-")
+	defer removeAll(run.scratch)
+	release, err := r.machine.acquire(ctx, run.Snippet.Options.Alone)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
-	for name, data := range prog.Files {
-		if err := os.WriteFile(filepath.Join(work, name), data, 0o644); err != nil {
-			return err
-		}
+	defer release()
+	res := run.pending
+	if err := r.execute(ctx, run.prog, run.Snippet.Options, res); err != nil {
+		return err
 	}
-	env := append(runEnv(work), opts.Env...)
-	out, err := r.sandbox().Run(ctx, &box.Cmd{
+	r.keep(run.Key, res, Verdict(run.Snippet, res) == nil)
+	run.Result = res
+	return nil
+}
+
+// execute runs prog in a box and fills in res.
+func (r *Runner) execute(ctx context.Context, prog *Program, opts snippets.Options, res *Result) error {
+	work, err := os.MkdirTemp(r.temp, "notebook-run-")
+	if err != nil {
+		return err
+	}
+	defer removeAll(work)
+	out, err := r.box.Run(ctx, &box.Cmd{
 		Path:     prog.Path,
 		Entry:    prog.Entry,
 		Args:     append(slices.Clip(prog.Args), opts.Args...),
-		Env:      env,
+		Env:      append(runEnv(work), opts.Env...),
 		Dir:      work,
+		Files:    prog.Files,
 		ReadOnly: prog.ReadOnly,
 		Stdin:    opts.Stdin,
 		Timeout:  time.Duration(opts.Timeout),
@@ -391,21 +408,21 @@ func (r *Runner) execute(ctx context.Context, prog *Program, opts snippets.Optio
 	if err != nil {
 		return err
 	}
-	res.Output, res.Cut, res.Truncated = out.Output, out.Cut, out.Cut > 0
-	res.Exit, res.Problem, res.MaxRSS = out.Exit, out.Problem, out.MaxRSS
+	res.Output, res.Cut = out.Output, out.Cut
+	res.Exit, res.Problem, res.MaxRSS, res.Limit = out.Exit, out.Problem, out.MaxRSS, out.Limit
 	res.Duration, res.Finished, res.Network, res.Sandboxed = out.Duration, out.Finished, out.Network, out.Sandboxed
 	if out.Report != "" {
 		// Like a native compile error: no output, no exit status.
 		ce := &CompileError{Engine: res.Engine, Msg: out.Report}
 		res.Problem = ce.Error()
-		res.Output, res.Cut, res.Truncated, res.Exit = nil, 0, false, -1
+		res.Output, res.Cut, res.Exit = nil, 0, -1
 	}
 	return nil
 }
 
 // boxLimits are l for the box.
 func boxLimits(l snippets.Limits) box.Limits {
-	return box.Limits{Memory: int64(l.Memory), Processes: l.Processes, Files: l.Files, FileSize: int64(l.FileSize)}
+	return box.Limits{Memory: int64(l.Memory), Processes: l.Processes, Files: l.Files, FileSize: int64(l.FileSize), Disk: int64(l.Disk)}
 }
 
 // runEnv is the environment every run starts from.
@@ -417,409 +434,46 @@ func runEnv(work string) []string {
 	return []string{"PATH=" + path, "HOME=" + work, "TMPDIR=" + work, "LANG=C.UTF-8"}
 }
 
-// cacheVersion changes whenever the meaning of a cached result changes, so
-// that old entries are never misread.
-const cacheVersion = "notebook-run-cache-v4"
-
-// Key returns the key under which the result of running s with the named
-// engine is cached: the key its Result carries. Computing it reads no
-// file of the snippet's (see snippets.Snippet's Sum); for a native
-// snippet it reads the go.mod and go.sum of the module around it.
-func (r *Runner) Key(ctx context.Context, s *snippets.Snippet, engine string) (string, error) {
-	keys, err := r.Keys(ctx, []*snippets.Snippet{s}, engine)
-	if err != nil {
-		return "", err
-	}
-	return keys[0], nil
-}
-
-// Keys returns the Key of each snippet run with the named engine, or, if
-// engine is "", with the engine each runs with (EngineFor). The go.mod and
-// go.sum of a module are read once for all.
-func (r *Runner) Keys(ctx context.Context, list []*snippets.Snippet, engine string) ([]string, error) {
-	var modules moduleFiles
-	keys := make([]string, len(list))
-	for i, s := range list {
-		eng := engine
-		if eng == "" {
-			eng = r.EngineFor(s)
+// Actions returns run's two steps as actions of a build's graph (see
+// package graph): prepare, which works the processor, and exec, which
+// depends on it, mostly waits, and runs alone if the snippet says so.
+func (r *Runner) Actions(run *Run) (prepare, exec *graph.Action) {
+	id := run.Snippet.ID
+	prepare = &graph.Action{Name: "prepare " + id, Do: func(ctx context.Context) error {
+		var fe *fileline.Error
+		if err := r.Prepare(ctx, run); err != nil && !errors.As(err, &fe) {
+			return fmt.Errorf("snippet %s: %w", id, err)
+		} else if err != nil {
+			return err // names its file already
 		}
-		e, err := r.engine(eng)
-		if err != nil {
-			return nil, fmt.Errorf("snippet %s: %v", s.ID, err)
-		}
-		version, err := e.Version(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if keys[i], err = cacheKey(s, eng, version, &modules); err != nil {
-			return nil, err
-		}
-	}
-	return keys, nil
-}
-
-// cacheKey hashes everything that can change a run of s; modules holds
-// what it read of the modules around snippets, for the next call.
-func cacheKey(s *snippets.Snippet, engine, version string, modules *moduleFiles) (string, error) {
-	h := sha256.New()
-	opts := s.Options
-	opts.Engine = engine
-	sum := s.Sum
-	if sum == "" {
-		var err error
-		if sum, err = snippets.SumFiles(s); err != nil {
-			return "", err
-		}
-	}
-	// Appended, not formatted: a build of ten thousand snippets makes
-	// ten thousand keys.
-	var buf [512]byte
-	b := buf[:0]
-	for _, part := range [...]string{cacheVersion, engine, version, runtime.GOOS + "/" + runtime.GOARCH, sourceHash(), "files " + sum} {
-		b = append(append(b, part...), 0)
-	}
-	h.Write(snippets.AppendOptions(b, &opts))
-	if engine == snippets.Native {
-		for _, k := range buildEnv {
-			fmt.Fprintf(h, "%s=%s\x00", k, os.Getenv(k))
-		}
-		h.Write(modules.settings())
-		mod, err := modules.of(s.Dir)
-		if err != nil {
-			return "", err
-		}
-		h.Write(mod)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// buildEnv are the variables of the go command's environment that change
-// what go build makes of the same files.
-var buildEnv = []string{"GOFLAGS", "CGO_ENABLED", "GOAMD64", "GOARM64", "GOEXPERIMENT", "CC", "CGO_CFLAGS", "CGO_LDFLAGS"}
-
-// moduleFiles finds and reads, for the keys of native snippets, the go.mod
-// and go.sum of the module that holds a folder, and the user's go env
-// file, which change what go build makes of the same files. It remembers
-// what it found for each folder, and the go env file once read.
-type moduleFiles struct {
-	byDir map[string][]byte
-	env   []byte
-}
-
-// settings returns the user's go env file (see gotool.EnvFile), which go
-// env -w writes and which can set GOFLAGS, CGO_ENABLED, GOEXPERIMENT and
-// every other variable of buildEnv, as one byte string.
-func (m *moduleFiles) settings() []byte {
-	if m.env == nil {
-		data, _ := os.ReadFile(gotool.EnvFile()) // none is nothing set
-		m.env = fmt.Appendf(nil, "go env\x00%d\x00%s\x00", len(data), data)
-	}
-	return m.env
-}
-
-// of returns the go.mod and go.sum of the module that holds dir, as one
-// byte string; nil if no module does.
-func (m *moduleFiles) of(dir string) ([]byte, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, err
-	}
-	if m.byDir == nil {
-		m.byDir = map[string][]byte{}
-	}
-	var walked []string
-	var found []byte
-	for d := abs; ; d = filepath.Dir(d) {
-		if mod, ok := m.byDir[d]; ok {
-			found = mod
-			break
-		}
-		walked = append(walked, d)
-		mod, err := os.ReadFile(filepath.Join(d, "go.mod"))
-		if err == nil {
-			sum, _ := os.ReadFile(filepath.Join(d, "go.sum")) // a module may have none
-			found = fmt.Appendf(nil, "go.mod\x00%d\x00%s\x00go.sum\x00%d\x00%s\x00", len(mod), mod, len(sum), sum)
-			break
-		}
-		if filepath.Dir(d) == d {
-			break // not in a module
-		}
-	}
-	for _, d := range walked {
-		m.byDir[d] = found
-	}
-	return found, nil
-}
-
-// A Job is one run RunAll is asked for: a snippet's, or its original's.
-type Job struct {
-	// Original, if set, is the block to run as written (see RunOriginal);
-	// Snippet is then its snippet.
-	Original *Original
-	Snippet  *snippets.Snippet
-	// Engine is the engine to run with; "" for the snippet's own (or the
-	// Runner's).
-	Engine string
-}
-
-// A Report is a finished job: its result, or why the runner itself could
-// not run it.
-type Report struct {
-	Job    Job
-	Result *Result // nil if Err is set
-	Err    error
-	// Done counts the jobs finished so far, this one included, of Total.
-	Done, Total int
-}
-
-// RunAll runs every job and returns their reports in the order of jobs.
-// progress, if not nil, is called with each report as its job finishes,
-// from one goroutine at a time. If ctx ends, jobs not yet started are not
-// run and RunAll returns ctx's error.
-//
-// Jobs run in three lanes (see plan). Programs run twice Runner.Jobs at
-// a time (GOMAXPROCS, at least 2, if zero), of which only Runner.Jobs
-// compile at once: compiling is most of a build's work for the processor,
-// and many programs, once started, mostly wait (on timers, children, the
-// network). On the seed notebook, running twice as many as there are
-// cores took a cold build from 6.3 s to 5.4 s on two busy cores. Originals
-// run as many at a time again, in a lane of their own beside the
-// programs: a Python block is mostly its interpreter starting, or
-// sleeping (asyncio's examples wait seconds), and one that sleeps then
-// holds back no program, and starts sooner. Within each lane the jobs
-// known to take longest start first, so that a long one overlaps the rest
-// rather than running on after them (see estimates).
-//
-// Jobs that run alone come last, once every other job has finished, one
-// at a time, with nothing else of this RunAll running, not even a
-// compile: an alone run started among others would wait for them anyway,
-// holding back every run after it (see machineLock). Their programs are
-// compiled earlier, while the other jobs run.
-func (r *Runner) RunAll(ctx context.Context, jobs []Job, progress func(Report)) ([]Report, error) {
-	n := r.jobs()
-	known := r.estimates()
-	p := plan(jobs, known)
-	reports := make([]Report, len(jobs))
-	done := make(chan int)
-	finish := func(i int, rep Report) {
-		rep.Total = len(jobs)
-		reports[i] = rep
-		done <- i
-	}
-	ordinary := func(i int) Report { return r.runJob(ctx, jobs[i]) }
-	go func() {
-		defer close(done)
-		var wg sync.WaitGroup
-		wg.Go(func() { lane(ctx, p.programs, 2*n, ordinary, finish) })
-		wg.Go(func() { lane(ctx, p.originals, 2*n, ordinary, finish) })
-		// The programs that run alone are compiled while the others
-		// run, and started once they have all finished.
-		alone := &aloneRuns{r: r, jobs: jobs}
-		wg.Go(func() { alone.ready(ctx, p.alone) })
-		wg.Wait()
-		lane(ctx, p.alone, 1, func(i int) Report { return alone.run(ctx, i) }, finish)
-		alone.discard()
-	}()
-	count := 0
-	for i := range done {
-		count++
-		reports[i].Done = count
-		if progress != nil {
-			progress(reports[i])
-		}
-	}
-	r.remember(known, reports)
-	return reports, ctx.Err()
-}
-
-// lane runs the jobs idx names, in that order, k at a time, and hands each
-// report to finish; it returns once they have all finished, or once ctx
-// has ended and the jobs already started have.
-func lane(ctx context.Context, idx []int, k int, run func(int) Report, finish func(int, Report)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(k, len(idx)) {
-		wg.Go(func() {
-			for ctx.Err() == nil {
-				at := int(next.Add(1)) - 1
-				if at >= len(idx) {
-					return
-				}
-				finish(idx[at], run(idx[at]))
-			}
-		})
-	}
-	wg.Wait()
-}
-
-// aloneRuns are the jobs of RunAll that run alone, their programs readied
-// (see Runner.ready) ahead of their turn.
-type aloneRuns struct {
-	r    *Runner
-	jobs []Job
-	// By index in jobs: a readied program, or why it could not be.
-	readied map[int]*readied
-	failed  map[int]error
-}
-
-// ready readies the programs of the jobs idx names, one after another.
-func (a *aloneRuns) ready(ctx context.Context, idx []int) {
-	a.readied, a.failed = map[int]*readied{}, map[int]error{}
-	for _, i := range idx {
-		j := a.jobs[i]
-		if j.Original != nil || ctx.Err() != nil {
-			continue
-		}
-		if rd, err := a.r.ready(ctx, j.Snippet, a.r.jobEngine(j)); err != nil {
-			a.failed[i] = err
-		} else {
-			a.readied[i] = rd
-		}
-	}
-}
-
-// run runs job i, from its readied program if it has one.
-func (a *aloneRuns) run(ctx context.Context, i int) Report {
-	j := a.jobs[i]
-	if err, ok := a.failed[i]; ok {
-		return Report{Job: j, Err: err}
-	}
-	rd, ok := a.readied[i]
-	if !ok {
-		return a.r.runJob(ctx, j)
-	}
-	delete(a.readied, i)
-	res, err := a.r.runReady(ctx, rd)
-	return Report{Job: j, Result: res, Err: err}
-}
-
-// discard removes the programs readied but not run, once ctx has ended.
-func (a *aloneRuns) discard() {
-	for _, rd := range a.readied {
-		if rd.scratch != "" {
-			os.RemoveAll(rd.scratch)
-		}
-	}
-}
-
-// runJob runs one job.
-func (r *Runner) runJob(ctx context.Context, j Job) Report {
-	var res *Result
-	var err error
-	if j.Original != nil {
-		res, err = r.RunOriginal(ctx, *j.Original)
-	} else {
-		res, err = r.RunEngine(ctx, j.Snippet, r.jobEngine(j))
-	}
-	return Report{Job: j, Result: res, Err: err}
-}
-
-// jobEngine is the engine a program's job runs with: its own, or else the
-// snippet's (or the Runner's).
-func (r *Runner) jobEngine(j Job) string {
-	if j.Engine != "" {
-		return j.Engine
-	}
-	return r.EngineFor(j.Snippet)
-}
-
-// A schedule is the order in which RunAll starts jobs: indexes into its
-// list, lane by lane.
-type schedule struct {
-	programs, originals, alone []int
-}
-
-// plan sorts jobs into RunAll's lanes: the jobs of snippets that run
-// alone (their originals too), the other originals, the other programs.
-// Within a lane, the jobs that took longest when last run come first;
-// jobs of equal or unknown length keep their order.
-func plan(jobs []Job, known map[string]time.Duration) schedule {
-	var s schedule
-	for i, j := range jobs {
-		switch {
-		case jobSnippet(j).Options.Alone:
-			s.alone = append(s.alone, i)
-		case j.Original != nil:
-			s.originals = append(s.originals, i)
-		default:
-			s.programs = append(s.programs, i)
-		}
-	}
-	longestFirst := func(a, b int) int { return cmp.Compare(known[jobName(jobs[b])], known[jobName(jobs[a])]) }
-	slices.SortStableFunc(s.programs, longestFirst)
-	slices.SortStableFunc(s.originals, longestFirst)
-	return s
-}
-
-// jobSnippet is the snippet a job runs, or whose original it runs.
-func jobSnippet(j Job) *snippets.Snippet {
-	if j.Original != nil {
-		return j.Original.Snippet
-	}
-	return j.Snippet
-}
-
-// jobName names a job in the durations RunAll remembers: the snippet's id,
-// with "original" or the engine the job asks for, if any.
-func jobName(j Job) string {
-	switch {
-	case j.Original != nil:
-		return jobSnippet(j).ID + " original"
-	case j.Engine != "":
-		return j.Snippet.ID + " " + j.Engine
-	}
-	return j.Snippet.ID
-}
-
-// longJob is how long a run must take for RunAll to remember it: shorter
-// ones are not worth starting early, and the record stays small however
-// many snippets a notebook has.
-const longJob = 100 * time.Millisecond
-
-// durationsKey is the cache key under which RunAll keeps how long each job
-// ran, by jobName, to order the next RunAll's jobs.
-var durationsKey = func() string {
-	h := sha256.Sum256([]byte(cacheVersion + "\x00durations"))
-	return hex.EncodeToString(h[:])
-}()
-
-// estimates returns how long each job took when last run, as far as the
-// Runner's cache remembers; nil without a cache.
-func (r *Runner) estimates() map[string]time.Duration {
-	var known map[string]time.Duration
-	if r.Cache == nil || !r.Cache.Get(durationsKey, &known) {
 		return nil
-	}
-	return known
+	}}
+	exec = &graph.Action{Name: "run " + id, Deps: []*graph.Action{prepare}, Waits: true, Alone: run.Snippet.Options.Alone,
+		Do: func(ctx context.Context) error {
+			if err := r.Exec(ctx, run); err != nil {
+				return fmt.Errorf("snippet %s: %w", id, err)
+			}
+			return nil
+		}}
+	return prepare, exec
 }
 
-// remember records in the Runner's cache how long each job of reports that
-// ran (rather than coming from the cache) took, if it took at least
-// longJob, and forgets those that now took less; known is the record as
-// RunAll found it.
-func (r *Runner) remember(known map[string]time.Duration, reports []Report) {
-	if r.Cache == nil {
-		return
+// RunAll runs every run (see Actions), on every core, and calls done, if
+// set, with each as it finishes, from one goroutine at a time, with the
+// runner's error if it could not be run. It returns the joined errors.
+func (r *Runner) RunAll(ctx context.Context, runs []*Run, done func(*Run, error)) error {
+	var roots []*graph.Action
+	execs, prepares := map[*graph.Action]*Run{}, map[*graph.Action]*Run{}
+	for _, run := range runs {
+		prepare, exec := r.Actions(run)
+		roots = append(roots, exec)
+		execs[exec], prepares[prepare] = run, run
 	}
-	if known == nil {
-		known = map[string]time.Duration{}
-	}
-	changed := false
-	for _, rep := range reports {
-		res := rep.Result
-		if res == nil || res.Cached || res.Problem != "" {
-			continue
+	return graph.Run(ctx, roots, graph.Options{Done: func(a *graph.Action) {
+		if run := execs[a]; run != nil && done != nil {
+			done(run, a.Err())
+		} else if run := prepares[a]; run != nil && done != nil && a.Err() != nil {
+			done(run, a.Err()) // its exec will not run
 		}
-		name := jobName(rep.Job)
-		if old, ok := known[name]; res.Duration >= longJob && old != res.Duration {
-			known[name], changed = res.Duration, true
-		} else if ok && res.Duration < longJob {
-			delete(known, name)
-			changed = true
-		}
-	}
-	if changed {
-		r.Cache.Put(durationsKey, known)
-	}
+	}})
 }

@@ -2,9 +2,11 @@ package runner
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,14 +15,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/gonotebook/notebook/runner/box"
-	"github.com/gonotebook/notebook/runner/cache"
+	"github.com/gonotebook/notebook/internal/store"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -32,8 +34,23 @@ func TestSandbox(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the sandbox is Linux's")
 	}
-	r := &Runner{Warn: func(msg string) { t.Log(msg) }}
-	t.Cleanup(func() { r.Close() })
+	// Without a cgroup, memory is bounded by rlimits, which the kernel
+	// does not say were hit, and under which a Go program may crash
+	// without saying why: the run must fail, but need not name the limit.
+	var rlimits bool
+	r := &Runner{Warn: func(msg string) {
+		t.Log(msg)
+		rlimits = rlimits || strings.Contains(msg, "no usable cgroup")
+	}}
+	hitMemory := func(want string) func(*testing.T, *snippets.Snippet, *Result, []string) {
+		return func(t *testing.T, s *snippets.Snippet, res *Result, args []string) {
+			if err := Verdict(s, res); rlimits && err != nil && !strings.Contains(err.Error(), "hit the") {
+				t.Logf("the memory limit held, unnamed: %v", err)
+				return
+			}
+			checkHitLimit(want)(t, s, res, args)
+		}
+	}
 	tests := []struct {
 		name string
 		// limit marks a fixture of a limit, which holds without the
@@ -73,9 +90,12 @@ func TestSandbox(t *testing.T) {
 		{
 			name: "write-outside",
 			args: func(t *testing.T, s *snippets.Snippet) []string {
-				c := &cache.Cache{Dir: t.TempDir()}
-				c.Put("abcdef", "an entry, so that the cache folder is real")
-				return []string{t.TempDir(), c.Dir, s.Dir}
+				st, err := store.Open(t.TempDir())
+				if err != nil {
+					t.Fatal(err)
+				}
+				st.Put(store.NewHash("test").Sum(), []byte("an entry, so that the store's folder is real"))
+				return []string{t.TempDir(), st.Dir(), s.Dir}
 			},
 			check: func(t *testing.T, s *snippets.Snippet, res *Result, args []string) {
 				checkMeets(t, s, res)
@@ -122,9 +142,53 @@ func TestSandbox(t *testing.T) {
 				}
 			},
 		},
-		{name: "memory", limit: true, check: checkHitLimit("hit the memory limit (256 MiB)")},
+		{name: "memory", limit: true, check: hitMemory("hit the memory limit (256 MiB)")},
 		{name: "open-files", limit: true, check: checkHitLimit("hit the open-files limit (1024)")},
 		{name: "big-file", limit: true, check: checkHitLimit("hit the file-size limit (1 MiB)")},
+		{
+			name: "inherited-fd",
+			args: func(t *testing.T, _ *snippets.Snippet) []string {
+				dir := t.TempDir()
+				if err := os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("host secret\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				// Not close-on-exec, as a descriptor the build inherited;
+				// numbered high, so that no descriptor of the box's own
+				// takes its number once the box has closed it.
+				fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer syscall.Close(fd)
+				const high = 77
+				if err := syscall.Dup2(fd, high); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { syscall.Close(high) })
+				return []string{strconv.Itoa(high), dir}
+			},
+			limit: true,
+			check: func(t *testing.T, s *snippets.Snippet, res *Result, args []string) {
+				checkMeets(t, s, res)
+				if _, err := os.Stat(filepath.Join(args[1], "forged.txt")); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("the run wrote through the inherited descriptor: %v", err)
+				}
+			},
+		},
+		{name: "shared-memory", limit: true, check: hitMemory("hit the memory limit (256 MiB)")},
+		{
+			name:  "memory-other",
+			limit: true,
+			check: func(t *testing.T, s *snippets.Snippet, res *Result, _ []string) {
+				err := Verdict(s, res)
+				if err == nil || strings.HasPrefix(err.Error(), "hit the memory limit") || !strings.Contains(err.Error(), "exit status 1") {
+					t.Errorf("verdict %v; want a failure of exit status 1 that names no limit\n\noutput:\n%s", err, res.Output)
+				}
+			},
+		},
+		{name: "disk", check: checkHitLimit("hit the disk limit (256 MiB)")},
+		{name: "namespaces", check: func(t *testing.T, s *snippets.Snippet, res *Result, _ []string) { checkMeets(t, s, res) }},
+		{name: "locked-folder", limit: true, check: checkRemoved},
 		{
 			name: "fork-bomb",
 			check: func(t *testing.T, s *snippets.Snippet, res *Result, _ []string) {
@@ -137,13 +201,10 @@ func TestSandbox(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, engine := range engines {
+			for _, engine := range fixtureEngines(tt.name) {
 				t.Run(engine, func(t *testing.T) {
 					s, args := fixture(t, tt.name, tt.args)
-					res, err := r.RunEngine(context.Background(), s, engine)
-					if err != nil {
-						t.Fatalf("the runner failed: %v", err)
-					}
+					res := runFixture(t, r, s, engine, args)
 					if !tt.limit {
 						requireSandbox(t, res)
 					}
@@ -154,80 +215,203 @@ func TestSandbox(t *testing.T) {
 	}
 }
 
-// TestSetupErrorFailsOneRun asks the sandbox for a limit the kernel will
-// not set: that run fails and says why, and the sandbox stays on for the
-// next run, which has it.
-func TestSetupErrorFailsOneRun(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("the sandbox is Linux's")
+// fixtureEngines are the engines the fixture name runs with: both, and
+// Python where it has a main.py, its original.
+func fixtureEngines(name string) []string {
+	if _, err := os.Stat(filepath.Join("testdata", "isolation", name, "main.py")); err == nil {
+		return append(slices.Clip(engines), Python)
 	}
-	b := &box.Box{}
-	if !b.Sandboxed() {
-		t.Skip("NOTEBOOK_NO_SANDBOX is set")
+	return engines
+}
+
+// runFixture runs s with engine, or its main.py as its original, with
+// args: the original's line ARGS = [] becomes the list of args.
+func runFixture(t *testing.T, r *Runner, s *snippets.Snippet, engine string, args []string) *Result {
+	t.Helper()
+	var res *Result
+	var err error
+	if engine != Python {
+		res, err = r.RunEngine(context.Background(), s, engine)
+	} else {
+		var code []byte
+		if code, err = os.ReadFile(filepath.Join(s.Dir, "main.py")); err != nil {
+			t.Fatal(err)
+		}
+		quoted := make([]string, len(args))
+		for i, a := range args {
+			quoted[i] = strconv.Quote(a)
+		}
+		text := strings.Replace(string(code), "ARGS = []", "ARGS = ["+strings.Join(quoted, ", ")+"]", 1)
+		res, err = r.RunOriginal(context.Background(), Original{Snippet: s, Lang: "python", Code: text})
+		if errors.Is(err, ErrNoPython) && os.Getenv("CI") == "" {
+			t.Skip(err)
+		}
 	}
-	prog, err := exec.LookPath("true")
 	if err != nil {
-		t.Skip("no true program to run: ", err)
+		t.Fatalf("the runner failed: %v", err)
 	}
-	cmd := func(l box.Limits) *box.Cmd {
-		return &box.Cmd{Path: prog, Dir: t.TempDir(), Timeout: time.Minute, Limits: l}
+	return res
+}
+
+// checkRemoved checks that the run met its expectation and that the
+// working directory it printed first is gone.
+func checkRemoved(t *testing.T, s *snippets.Snippet, res *Result, _ []string) {
+	t.Helper()
+	checkMeets(t, s, res)
+	wd, ok := strings.CutPrefix(firstLine(res.Output), "working directory: ")
+	if !ok {
+		t.Fatalf("no working directory in output:\n%s", res.Output)
 	}
-	ctx := context.Background()
-	out, err := b.Run(ctx, cmd(box.Limits{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	requireSandbox(t, &Result{Sandboxed: out.Sandboxed, Output: out.Output})
-	out, err = b.Run(ctx, cmd(box.Limits{Files: 1 << 40})) // beyond any hard limit
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(out.Problem, "could not set up the sandbox: ") || !strings.Contains(out.Problem, "open files") || out.Exit != -1 {
-		t.Errorf("problem %q, exit %d; want a failed setup of the open-files limit, exit -1", out.Problem, out.Exit)
-	}
-	if !b.Sandboxed() {
-		t.Fatal("a failed setup turned the sandbox off")
-	}
-	out, err = b.Run(ctx, cmd(box.Limits{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.Problem != "" || out.Exit != 0 || !out.Sandboxed {
-		t.Errorf("the next run: problem %q, exit %d, sandboxed %v; want a sandboxed run that ends well", out.Problem, out.Exit, out.Sandboxed)
+	if _, err := os.Lstat(wd); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the working directory %s outlived the run: %v", wd, err)
 	}
 }
 
-// TestCancelBeforeTheProgram cancels a run whose box has started but not
-// yet said that it executed the program (here a box that never will): the
-// run ends at once with the context's error, not at its timeout.
-func TestCancelBeforeTheProgram(t *testing.T) {
-	dir := t.TempDir()
-	exe := filepath.Join(dir, "stuck-box")
-	if err := os.WriteFile(exe, []byte("#!/bin/sh\nexec sleep 3600\n"), 0o755); err != nil {
-		t.Fatal(err)
+// TestLockedFolderAsUser runs the fixture locked-folder as an ordinary
+// user, who cannot remove what has no permissions, unlike root: a test
+// run by root runs itself again as nobody, from a copy of its binary that
+// nobody can read. The native engine is left out there, whose compiles'
+// build cache nobody would fill from nothing.
+func TestLockedFolderAsUser(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the user nobody is Linux's")
 	}
-	if _, err := exec.LookPath("sleep"); err != nil {
-		t.Skip("no sleep program to stand for a stuck box: ", err)
-	}
-	b := &box.Box{Exe: exe}
-	work := filepath.Join(dir, "work")
-	if err := os.Mkdir(work, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	done := make(chan error, 1)
-	go func() {
-		_, err := b.Run(ctx, &box.Cmd{Path: exe, Dir: work, Timeout: time.Hour})
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("the cancelled run: %v, want %v", err, context.Canceled)
+	if os.Getuid() != 0 {
+		r := &Runner{}
+		for _, engine := range fixtureEngines("locked-folder")[1:] {
+			t.Run(engine, func(t *testing.T) {
+				s, _ := fixture(t, "locked-folder", nil)
+				checkRemoved(t, s, runFixture(t, r, s, engine, nil), nil)
+			})
 		}
-	case <-time.After(time.Minute):
-		t.Fatal("a cancelled run waited for its box to start the program")
+		return
+	}
+	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o777|os.ModeSticky); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exe := filepath.Join(dir, "runner.test")
+	data, err := os.ReadFile(os.Args[0])
+	if err == nil {
+		err = os.WriteFile(exe, data, 0o755)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestLockedFolderAsUser$", "-test.v")
+	cmd.Env = append(os.Environ(), "TMPDIR="+dir, "HOME="+dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	t.Logf("as nobody:\n%s", out)
+	if err != nil {
+		t.Errorf("as nobody: %v", err)
+	}
+}
+
+// TestQuota runs snippets in a user namespace of the test's own, in
+// which the quotas of namespaces can be lowered without touching the
+// machine's: once the sandbox has passed its probe, a run that the
+// kernel refuses the sandbox for a full quota fails, saying why, rather
+// than running without it, and so does a compile; the next run, once
+// there is room, has the sandbox; and a run cannot take from the quota
+// (see the fixture namespaces). Mapping the user nobody into the
+// namespace takes root; package box's TestQuotaFilled does the same as
+// any user.
+func TestQuota(t *testing.T) {
+	if runtime.GOOS != "linux" || os.Getuid() != 0 {
+		t.Skip("lowering a quota in a user namespace that maps nobody takes root on Linux; see package box's TestQuotaFilled")
+	}
+	var dirs []string
+	for _, name := range []string{"os-exit", "namespaces"} {
+		dir, err := filepath.Abs(filepath.Join("testdata", "isolation", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--"}, dirs...)...)
+	cmd.Env = append(os.Environ(), helperEnv+"=quota")
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Cloneflags:  syscall.CLONE_NEWUSER,
+		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 65536}},
+		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 65536}},
+		// The box maps groups too.
+		GidMappingsEnableSetgroups: true,
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("the helper: %v\n%s", err, out)
+	}
+	var res []Result
+	for dec := json.NewDecoder(bytes.NewReader(out)); dec.More(); {
+		var r Result
+		if err := dec.Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		res = append(res, r)
+	}
+	if len(res) != 5 {
+		t.Fatalf("%d results, want 5:\n%s", len(res), out)
+	}
+	for i, want := range []bool{true, false, false, true, true} {
+		if res[i].Sandboxed != want {
+			t.Errorf("run %d: sandboxed %v, want %v (problem %q)", i, res[i].Sandboxed, want, res[i].Problem)
+		}
+	}
+	for _, r := range res[1:3] {
+		if !strings.Contains(r.Problem, "could not start the sandbox") || !strings.Contains(r.Problem, "max_*_namespaces") || len(r.Output) != 0 {
+			t.Errorf("a run with the quota full: problem %q, output %q; want a failure that says why", r.Problem, r.Output)
+		}
+	}
+	if got := firstLine(res[4].Output); got != "a user and UTS namespace: refused" {
+		t.Errorf("the run's own namespaces: %q", got)
+	}
+}
+
+// TestCgoInclude compiles snippets that ask for cgo and include, in their
+// preamble, a file of the host outside the notebook, and /dev/zero: the
+// C compiler sees neither the file nor, for long, the zeros.
+func TestCgoInclude(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("no C compiler: ", err)
+	}
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(dir, "secret.h")
+	if err := os.WriteFile(secret, []byte("notebook_host_secret is here\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := &Runner{}
+	t.Cleanup(func() { r.Close() })
+	for _, tt := range []struct{ include, want string }{{secret, "No such file or directory"}, {"/dev/zero", "memory"}} {
+		t.Run(filepath.Base(tt.include), func(t *testing.T) {
+			s, _ := fixture(t, "cgo-include", func(*testing.T, *snippets.Snippet) []string { return nil })
+			main := filepath.Join(s.Dir, snippets.MainFile)
+			src, err := os.ReadFile(main)
+			if err == nil {
+				err = os.WriteFile(main, bytes.Replace(src, []byte(`"INCLUDED"`), []byte(strconv.Quote(tt.include)), 1), 0o644)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err = snippets.Load(filepath.Dir(s.Dir), "cgo-include")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := r.RunEngine(context.Background(), s, snippets.Native)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s", res.Problem)
+			if !strings.HasPrefix(res.Problem, "compile error") || !strings.Contains(res.Problem, tt.want) || strings.Contains(res.Problem, "notebook_host_secret") {
+				t.Errorf("problem %q; want a compile error that says %q, and nothing of the host's file", res.Problem, tt.want)
+			}
+		})
 	}
 }
 
@@ -378,13 +562,47 @@ func testHelper() (code int, ok bool) {
 			fmt.Println(err)
 			return 1, true
 		}
-		fmt.Println(r.temp.dir)
+		fmt.Println(r.temp)
 		r.RunEngine(context.Background(), s, snippets.Yaegi)
+		return 0, true
+	case "quota":
+		// In a user namespace of the test's own (see TestQuota), run
+		// the snippets args name, lowering the quotas of namespaces
+		// between the runs, and print each result as JSON.
+		r := &Runner{}
+		enc := json.NewEncoder(os.Stdout)
+		report := func(engine, id string) {
+			s, err := snippets.Load(filepath.Dir(id), filepath.Base(id))
+			var res *Result
+			if err == nil {
+				res, err = r.RunEngine(context.Background(), s, engine)
+			}
+			if err != nil {
+				res = &Result{Problem: err.Error()}
+			}
+			enc.Encode(res)
+		}
+		quota := func(name, value string) string {
+			p := filepath.Join("/proc/sys/user", name)
+			old, _ := os.ReadFile(p)
+			if err := os.WriteFile(p, []byte(value), 0); err != nil {
+				panic(err)
+			}
+			return strings.TrimSpace(string(old))
+		}
+		report(snippets.Yaegi, args[0])
+		old := quota("max_user_namespaces", "0")
+		report(snippets.Yaegi, args[0])
+		report(snippets.Native, args[0])
+		quota("max_user_namespaces", old)
+		report(snippets.Yaegi, args[0])
+		quota("max_uts_namespaces", "40")
+		report(snippets.Native, args[1])
 		return 0, true
 	case "alone":
 		// Take the machine lock in args[0] for an alone run, say so,
 		// and hold it until standard input ends.
-		release, err := lockIn(args[0]).acquire(context.Background(), true, true)
+		release, err := lockIn(args[0]).acquire(context.Background(), true)
 		if err != nil {
 			fmt.Println(err)
 			return 1, true
@@ -451,7 +669,7 @@ func TestKilledBuild(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, snippets.MainFile), []byte("package main\n\nimport \"time\"\n\nfunc main() { time.Sleep(time.Hour) }\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, snippets.OptionsFile), []byte("timeout: 1h\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, snippets.OptionsFile), []byte("timeout: 1m\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
@@ -493,23 +711,23 @@ func TestKilledBuild(t *testing.T) {
 		t.Fatalf("the dead helper's folder should still be there until a Runner starts: %v", err)
 	}
 	r := &Runner{}
+	t.Cleanup(func() { r.Close() })
 	if err := r.setup(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { r.Close() })
 	if _, err := os.Stat(temp); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a new Runner left the dead one's folder %s: %v", temp, err)
 	}
-	if _, err := os.Stat(r.temp.dir); err != nil {
+	if _, err := os.Stat(r.temp); err != nil {
 		t.Errorf("the new Runner's own folder: %v", err)
 	}
 	// A living Runner's folder is left alone.
 	r2 := &Runner{}
+	t.Cleanup(func() { r2.Close() })
 	if err := r2.setup(); err != nil {
 		t.Fatal(err)
 	}
-	defer r2.Close()
-	if _, err := os.Stat(r.temp.dir); err != nil {
+	if _, err := os.Stat(r.temp); err != nil {
 		t.Errorf("a new Runner removed a living one's folder: %v", err)
 	}
 }
@@ -544,25 +762,18 @@ func TestAloneAcrossProcesses(t *testing.T) {
 	if line != "held" {
 		t.Fatalf("helper: %s", line)
 	}
-	if _, err := m.acquire(context.Background(), false, false); !errors.Is(err, errBusy) {
+	if _, err := try(m); !errors.Is(err, context.Canceled) {
 		t.Fatalf("an ordinary run got the lock while another process ran alone: %v", err)
-	}
-	// A run that waits for the lock stops waiting when its build is
-	// cancelled.
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := m.acquire(ctx, false, true); !errors.Is(err, context.Canceled) {
-		t.Fatalf("waiting for the lock with a cancelled context: %v, want %v", err, context.Canceled)
 	}
 	stdin.Close()
 	if err := cmd.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	release, err := m.acquire(context.Background(), false, false)
+	release, err := try(m)
 	if err != nil {
 		t.Fatalf("the lock is still held after the alone run ended: %v", err)
 	}
-	other, err := m.acquire(context.Background(), false, false)
+	other, err := try(m)
 	if err != nil {
 		t.Fatalf("two ordinary runs exclude each other: %v", err)
 	}
@@ -573,8 +784,8 @@ func TestAloneAcrossProcesses(t *testing.T) {
 	cmd, stdin = startAloneWaiting(t, dir)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		r, err := m.acquire(context.Background(), false, false)
-		if errors.Is(err, errBusy) {
+		r, err := try(m)
+		if errors.Is(err, context.Canceled) {
 			break // the waiting alone run holds the turnstile
 		}
 		if err != nil {
@@ -591,6 +802,20 @@ func TestAloneAcrossProcesses(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// lockIn is the machine lock whose files are in dir.
+func lockIn(dir string) machineLock {
+	return machineLock{main: filepath.Join(dir, "alone.lock"), turnstile: filepath.Join(dir, "alone.turnstile")}
+}
+
+// try takes m for an ordinary run if it is free at once, and returns
+// context.Canceled if it is held: a cancelled context stops the wait
+// before it starts.
+func try(m machineLock) (func(), error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return m.acquire(ctx, false)
 }
 
 // startAloneWaiting starts a helper that takes the lock for an alone run,

@@ -71,13 +71,12 @@ var limitSigns = []struct {
 	{limit: "file-size", signs: []string{"file too large", "file size limit exceeded"}},
 }
 
-// limitHit says which limit a failed run hit, judging by what it printed
-// and how it ended, or "". A Go program whose memory runs out may crash
-// without saying so (a fault in its runtime): one that ends badly having
-// had at least half its memory limit resident counts as having hit it.
+// limitHit says which limit a failed run hit, or "": the one the kernel
+// says it reached (see Result.Limit), else the one whose sign the program
+// printed.
 func limitHit(l snippets.Limits, r *Result) string {
-	if r.MaxRSS >= int64(l.Memory)/2 && l.Memory > 0 && (r.Problem != "" || r.Exit != 0) {
-		return fmt.Sprintf("hit the memory limit (%s)", l.Memory)
+	if r.Limit != "" {
+		return fmt.Sprintf("hit the %s limit (%s)", r.Limit, limitValue(l, r.Limit))
 	}
 	text := strings.ToLower(string(r.Output) + "\n" + r.Problem)
 	for _, ls := range limitSigns {
@@ -121,6 +120,8 @@ func limitValue(l snippets.Limits, name string) string {
 		return fmt.Sprint(l.Files)
 	case "process":
 		return fmt.Sprintf("%d processes and threads", l.Processes)
+	case "disk":
+		return l.Disk.String()
 	default:
 		return l.FileSize.String()
 	}

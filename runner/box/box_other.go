@@ -8,23 +8,34 @@ import (
 	"syscall"
 )
 
-// The sandbox is Linux's: elsewhere runs have no namespaces and no limits.
+// The sandbox, the cgroups and the limits are Linux's: elsewhere a run
+// has none of them.
 
-func canIsolate() bool                   { return false }
-func isolate(*syscall.SysProcAttr)       {}
-func dieWithParent(*syscall.SysProcAttr) {}
-func prepareDir(string) error            { return nil }
-func refused(error) bool                 { return false }
-func setLimits(Limits, bool) error       { return nil }
-func becomeRunner() error                { return nil }
+const fdDir = "/dev/fd"
 
-var errNoSandbox = errors.New("no sandbox on this system")
+var errNoSandbox = errors.New("this system has no sandbox")
 
-func enterSandbox(*sandbox) error         { return errNoSandbox }
-func execDropping(string, []string) error { return errNoSandbox }
+func isolate(*syscall.SysProcAttr)              {}
+func dieWithParent(*syscall.SysProcAttr)        {}
+func giveToRunner(string) error                 { return nil }
+func becomeRunner() error                       { return errNoSandbox }
+func enterSandbox(*spec) error                  { return errNoSandbox }
+func setLimits(Limits, bool) error              { return nil }
+func dropPrivileges() (bool, error)             { return false, errNoSandbox }
+func confine() error                            { return errNoSandbox }
+func execConfined(string, []string, bool) error { return errNoSandbox }
+func full(int) bool                             { return false }
+func maxRSS(*os.ProcessState) int64             { return 0 }
 
-func maxRSS(*os.ProcessState) int64 { return 0 }
-func dropPrivileges() (bool, error) { return false, errNoSandbox }
+type cgroups struct{}
+type cgroup struct{}
+
+func findCgroups() (*cgroups, string)        { return nil, "cgroups are Linux's" }
+func (*cgroups) make(int64) (*cgroup, error) { return nil, nil }
+func (*cgroup) add(int) error                { return nil }
+func (*cgroup) oomKilled() bool              { return false }
+func (*cgroup) kill()                        {}
+func (*cgroup) remove()                      {}
 
 // dupOver makes file descriptor newfd a copy of oldfd, closing what
 // newfd was.

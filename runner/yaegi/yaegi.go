@@ -21,14 +21,14 @@
 //     first where the program uses what yaegi is known to lack (see Gaps).
 //
 // Differences that remain: a panic on another goroutine prints its value
-// with " [recovered, repanicked]" and the interpreter's own trace (the
-// exit status is 2, as in Go); a deadlock is not detected, so the run ends
+// with " [recovered, repanicked]" and no trace (the exit status is 2, as
+// in Go), as does any other crash the interpreter does not catch (the box
+// keeps the host's trace, of the interpreter's frames, from the output); a deadlock is not detected, so the run ends
 // at its timeout; %T and reflection name the program's own types
 // differently; the builtins print and println write to standard output.
 package yaegi
 
 import (
-	"debug/buildinfo"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -37,14 +37,14 @@ import (
 	"go/token"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"reflect"
 	"regexp"
-	"strconv"
+	"runtime/debug"
 	"strings"
 	"sync"
 
+	"github.com/gonotebook/notebook/internal/gopanic"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 	"github.com/traefik/yaegi/stdlib/syscall"
@@ -103,7 +103,7 @@ func interpret(dir string, report io.WriteCloser, stderr io.Writer) (code int) {
 		if v, ok := r.(reflect.Value); ok && v.IsValid() && v.CanInterface() {
 			r = v.Interface()
 		}
-		io.WriteString(stderr, "panic: "+panicValue(r)+"\n\n"+filter.trace())
+		io.WriteString(stderr, "panic: "+gopanic.Value(r)+"\n\n"+filter.trace())
 		return 2
 	}
 	defer func() {
@@ -294,78 +294,12 @@ func (f *frameFilter) trace() string {
 	return t
 }
 
-// panicValue formats a panic's value as the Go runtime does when the panic
-// ends the program: an error's Error, a Stringer's String, a value of a
-// basic kind as the builtin print writes it, wrapped in its type's name if
-// the type is a named one.
-func panicValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "nil"
-	case error:
-		v = x.Error()
-	case fmt.Stringer:
-		v = x.String()
-	}
-	rv := reflect.ValueOf(v)
-	var s string
-	switch rv.Kind() {
-	case reflect.String:
-		// The runtime indents continuation lines.
-		s = strings.ReplaceAll(rv.String(), "\n", "\n\t")
-		if rv.Type().PkgPath() != "" {
-			return rv.Type().String() + `("` + s + `")`
-		}
-		return s
-	case reflect.Bool:
-		s = strconv.FormatBool(rv.Bool())
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		s = strconv.FormatInt(rv.Int(), 10)
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		s = strconv.FormatUint(rv.Uint(), 10)
-	case reflect.Float32, reflect.Float64:
-		s = runtimeFloat(rv.Float())
-	case reflect.Complex64, reflect.Complex128:
-		c := rv.Complex()
-		s = "(" + runtimeFloat(real(c)) + runtimeFloat(imag(c)) + "i)"
-		if rv.Type().PkgPath() != "" {
-			return rv.Type().String() + s
-		}
-		return s
-	default:
-		return fmt.Sprintf("(%s) %v", rv.Type(), v)
-	}
-	if rv.Type().PkgPath() != "" {
-		return rv.Type().String() + "(" + s + ")"
-	}
-	return s
-}
-
-// runtimeFloat formats f as the runtime's print does: +1.500000e+000.
-func runtimeFloat(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "+Inf"
-	case math.IsInf(f, -1):
-		return "-Inf"
-	}
-	s := strconv.FormatFloat(f, 'e', 6, 64) // 1.500000e+00
-	mant, exp, _ := strings.Cut(s, "e")
-	if !strings.HasPrefix(mant, "-") {
-		mant = "+" + mant
-	}
-	return fmt.Sprintf("%se%c%03s", mant, exp[0], exp[1:])
-}
-
-// Version describes the interpreter built into the program exe, as
-// "yaegi v0.16.1 (go1.26.8 host)": the yaegi module and the Go release of
-// the program that embeds it, read from exe's build information.
-func Version(exe string) (string, error) {
-	info, err := buildinfo.ReadFile(exe)
-	if err != nil {
-		return "", fmt.Errorf("reading the yaegi version from %s: %v", exe, err)
+// Version names the interpreter the running program links, and the Go
+// release it was built with: "yaegi v0.16.1 (go1.26.8 host)".
+func Version() (string, error) {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "", errors.New("reading the yaegi version: the program has no build information")
 	}
 	version := Release
 	for _, m := range info.Deps {

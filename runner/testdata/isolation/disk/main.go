@@ -1,0 +1,26 @@
+// 16 files of 255 MiB, each under the limit on a file's size (256 MiB),
+// 4 GiB in all: the run's working directory holds less.
+package main
+
+import (
+	"fmt"
+	"log"
+	"os"
+)
+
+func main() {
+	chunk := make([]byte, 1<<20)
+	for i := 0; i < 16; i++ {
+		f, err := os.Create(fmt.Sprintf("file-%d", i))
+		if err != nil {
+			log.Fatal(err)
+		}
+		for n := 0; n < 255; n++ {
+			if _, err := f.Write(chunk); err != nil {
+				log.Fatal(err)
+			}
+		}
+		f.Close()
+	}
+	fmt.Println("wrote 16 files of 255 MiB")
+}
