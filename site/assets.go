@@ -1,7 +1,6 @@
 package site
 
 import (
-	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/gonotebook/notebook/internal/store"
 	"github.com/gonotebook/notebook/render"
 )
 
@@ -37,43 +37,38 @@ var themeScopes = []struct {
 
 // writeAssets writes the embedded style sheet (with chroma's rules for both
 // themes appended), scripts and icon under names fingerprinted by their
-// contents, and returns each one's path from the site root by its plain
+// contents, and records each one's path from the site root by its plain
 // name ("style.css" gives "assets/style.0123456789.css").
-func (b *builder) writeAssets() (map[string]string, error) {
-	paths := map[string]string{}
+func (b *build) writeAssets() error {
+	b.assets = map[string]string{}
 	entries, err := fs.ReadDir(assetFS, "assets")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, e := range entries {
 		data, err := fs.ReadFile(assetFS, "assets/"+e.Name())
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if e.Name() == "style.css" {
 			code, err := chromaCSS()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			data = append(data, code...)
 		}
-		p := fingerprint("assets/"+e.Name(), data)
-		if err := b.writeFile(p, data); err != nil {
-			return nil, err
+		p := fingerprintSum("assets/"+e.Name(), store.Sum(data))
+		if err := b.out.Write(p, data); err != nil {
+			return err
 		}
-		paths[e.Name()] = p
+		b.assets[e.Name()] = p
 	}
-	return paths, nil
-}
-
-// fingerprint puts a hash of data into name, before its extension.
-func fingerprint(name string, data []byte) string {
-	return fingerprintSum(name, sha256.Sum256(data))
+	return nil
 }
 
 // fingerprintSum puts the start of sum, a SHA-256, into name, before its
 // extension.
-func fingerprintSum(name string, sum [sha256.Size]byte) string {
+func fingerprintSum(name string, sum store.ID) string {
 	ext := path.Ext(name)
 	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
 }

@@ -28,7 +28,12 @@ func TestContrast(t *testing.T) {
 		{"muted", "bg"}, {"muted", "code-bg"}, {"muted", "head-bg"}, {"muted", "out-bg"},
 		{"link", "bg"}, {"link", "code-bg"}, {"link", "doc-bg"},
 		{"ok", "head-bg"}, {"ok", "out-bg"}, {"ok", "bg"},
-		{"bad", "bg"},
+		{"bad", "bg"}, {"bad", "head-bg"},
+	}
+	// Text in a mark, a search result's matching word, is --fg on --mark
+	// whatever colours its parent, a link say: the pair checked below.
+	if !regexp.MustCompile(`(?m)^mark \{[^}]*[{ ;]color: var\(--fg\)`).Match(css) {
+		t.Errorf("the style sheet's mark rule does not set color: var(--fg)")
 	}
 	for i, b := range blocks {
 		theme := []string{"light", "dark"}[i]

@@ -5,7 +5,10 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
+
+	"github.com/gonotebook/notebook/render"
 )
 
 // The Atom feed (RFC 4287): one entry per published note, the newest
@@ -55,7 +58,7 @@ type atomContent struct {
 }
 
 // abs returns the absolute address of a URL path from the site root.
-func (b *builder) abs(rel string) string {
+func (b *build) abs(rel string) string {
 	u, err := url.Parse(rel)
 	if err != nil {
 		panic(fmt.Sprintf("site: bad internal path %q", rel)) // paths come from this package
@@ -68,45 +71,52 @@ const feedSize = 20
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// writeFeed writes the feed from the bodies writeNotes rendered, unless
-// writeNotes reused the previous build's.
-func (b *builder) writeFeed(key string) error {
-	if b.has("feed.xml") {
-		return nil
+// writeFeed makes the feed of the given notes, newest first.
+func (b *build) writeFeed(feed []*Note) error {
+	h := b.key("feed")
+	for _, n := range feed {
+		h.String(n.Path).Bytes(n.Source)
+		b.showsKey(h, n)
 	}
-	updated := b.cfg.Now
-	if updated.IsZero() && len(b.site.Notes) > 0 {
-		updated = b.site.Notes[len(b.site.Notes)-1].Date
-	}
-	if updated.IsZero() {
-		updated = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	}
-	f := atomFeed{
-		Title:   siteName,
-		ID:      b.base.String(),
-		Updated: atomTime(updated),
-		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: b.abs("feed.xml")},
-			{Rel: "alternate", Type: "text/html", Href: b.base.String()},
-		},
-		Author: atomAuthor{Name: siteName},
-	}
-	for i, n := range reversed(b.site.Notes)[:len(b.feed)] {
-		e := atomEntry{
-			Base:    b.abs(n.URL()),
-			Title:   n.Title,
-			ID:      b.abs(n.URL()),
-			Updated: atomTime(n.Date),
-			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: b.abs(n.URL())},
-			Summary: describe(n),
-			Content: atomContent{Type: "html", Body: b.feed[i]},
+	return b.emit("feed.xml", h.Sum(), func() ([]byte, error) {
+		updated := b.cfg.Now
+		if updated.IsZero() && len(b.site.Notes) > 0 {
+			updated = b.site.Notes[len(b.site.Notes)-1].Date
 		}
-		for _, t := range n.Tags {
-			e.Categories = append(e.Categories, atomCategory{Term: t})
+		if updated.IsZero() {
+			updated = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 		}
-		f.Entries = append(f.Entries, e)
-	}
-	return b.writeXML("feed.xml", key, f)
+		f := atomFeed{
+			Title:   siteName,
+			ID:      b.base.String(),
+			Updated: atomTime(updated),
+			Links: []atomLink{
+				{Rel: "self", Type: "application/atom+xml", Href: b.abs("feed.xml")},
+				{Rel: "alternate", Type: "text/html", Href: b.base.String()},
+			},
+			Author: atomAuthor{Name: siteName},
+		}
+		for _, n := range feed {
+			var body strings.Builder
+			if err := n.Doc.Render(&body, render.Options{Figure: b.figure(n, "feed-figure"), SectionEnd: b.entryFigures(n, "feed-figure"), NoAnchors: true}); err != nil {
+				return nil, fmt.Errorf("%s: %v", n.Path, err)
+			}
+			e := atomEntry{
+				Base:    b.abs(n.URL()),
+				Title:   n.Title,
+				ID:      b.abs(n.URL()),
+				Updated: atomTime(n.Date),
+				Link:    atomLink{Rel: "alternate", Type: "text/html", Href: b.abs(n.URL())},
+				Summary: describe(n),
+				Content: atomContent{Type: "html", Body: body.String()},
+			}
+			for _, t := range n.Tags {
+				e.Categories = append(e.Categories, atomCategory{Term: t})
+			}
+			f.Entries = append(f.Entries, e)
+		}
+		return xmlFile(f)
+	})
 }
 
 type sitemap struct {
@@ -122,40 +132,35 @@ type sitemapURL struct {
 // writeSitemap lists every page a search engine should know: the index,
 // the notes and the tag pages (not search or 404), and robots.txt, which
 // points to it.
-func (b *builder) writeSitemap(key string) error {
-	if !b.reuse("sitemap.xml", key) {
-		if err := b.writeXML("sitemap.xml", key, b.sitemap()); err != nil {
-			return err
+func (b *build) writeSitemap() error {
+	err := b.emit("sitemap.xml", cards(b.key("sitemap"), b.site.Notes).Sum(), func() ([]byte, error) {
+		sm := sitemap{URLs: []sitemapURL{{Loc: b.base.String()}}}
+		for _, n := range reversed(b.site.Notes) {
+			sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs(n.URL()), LastMod: n.DateString()})
 		}
+		if len(b.site.Tags) > 0 {
+			sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs("tags/")})
+		}
+		for _, t := range b.site.Tags {
+			sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs(tagPath(t.Name))})
+		}
+		return xmlFile(sm)
+	})
+	if err != nil {
+		return err
 	}
-	return b.writeFile("robots.txt", []byte("User-agent: *\nAllow: /\n\nSitemap: "+b.abs("sitemap.xml")+"\n"))
+	return b.out.Write("robots.txt", []byte("User-agent: *\nAllow: /\n\nSitemap: "+b.abs("sitemap.xml")+"\n"))
 }
 
-// sitemap lists the pages of the site map.
-func (b *builder) sitemap() sitemap {
-	sm := sitemap{URLs: []sitemapURL{{Loc: b.base.String()}}}
-	for _, n := range reversed(b.site.Notes) {
-		sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs(n.URL()), LastMod: n.DateString()})
-	}
-	if len(b.site.Tags) > 0 {
-		sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs("tags/")})
-	}
-	for _, t := range b.site.Tags {
-		sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs(tagPath(t.Name))})
-	}
-	return sm
-}
-
-// writeXML writes v as XML into the file at rel, made from the inputs key
-// names.
-func (b *builder) writeXML(rel, key string, v any) error {
+// xmlFile returns v as an XML file.
+func xmlFile(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("%s: %v", rel, err)
+		return nil, err
 	}
 	buf.WriteByte('\n')
-	return b.writeKeyed(rel, key, buf.Bytes())
+	return buf.Bytes(), nil
 }

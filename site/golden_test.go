@@ -30,6 +30,7 @@ var goldenPages = []struct {
 	{"note-first", "2020-01-01-first/index.html", "a note page with front matter, entries and two snippets"},
 	{"note-escaping", "2020-02-02/index.html", "a note page whose prose and output contain markup and whose snippet exits 3"},
 	{"note-last", "2020-04-04-last/index.html", "a note page with no title and an unlinked block"},
+	{"explained", "2020-01-01-first/explained/index.html", "a note's page of explanations"},
 	{"tag", "tags/c#/index.html", "the page of one tag"},
 	{"tags", "tags/index.html", "the page of every tag"},
 	{"search", "search/index.html", "the search page"},

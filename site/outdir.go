@@ -1,7 +1,8 @@
 package site
 
-// The output folder: which folders a build may replace, the mark that says
-// a build wrote one, and putting a freshly rendered site in its place.
+// The output folder: which folders a build may write into, the mark that
+// says a build wrote one, and putting the site in place. See Writing in
+// the package doc.
 
 import (
 	"bufio"
@@ -19,22 +20,23 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
-	"time"
+	"sync"
+
+	"github.com/gonotebook/notebook/internal/store"
+	"github.com/gonotebook/notebook/runner"
 )
 
 // MarkFile is the file a build writes at the root of every site it makes:
 // the SHA-256 and path of every other file it wrote there, one per line,
-// in the format of sha256sum, after a comment line. A build replaces an
-// existing folder only when it is empty or carries this mark and holds
-// nothing else: no file, folder or link the mark does not list, and no
-// listed file changed since.
+// in the format of sha256sum, after a comment line. A file listed twice
+// may hold either: a build lists both the old and the new while it moves
+// files into place.
 const MarkFile = ".notebook-site"
 
 const markComment = "# notebook build wrote this folder, and replaces it only while it holds these files unchanged.\n"
 
 // foreign names the entries that make a folder something a build never
-// replaces, mark or not, and says what each suggests the folder is.
+// writes into, mark or not, and says what each suggests the folder is.
 var foreign = []struct{ name, what string }{
 	{"notes", "a notebook's notes"},
 	{"snippets", "a notebook's snippets"},
@@ -42,8 +44,206 @@ var foreign = []struct{ name, what string }{
 	{"go.mod", "a Go module"},
 }
 
+// An outDir is the output folder as one build writes it: begun by openOut,
+// written by Keep and Write, put in place by Commit or left as it was by
+// Abort.
+type outDir struct {
+	dir  string // the output folder, absolute
+	name string // the output folder as the build was told it, for errors
+	tmp  string // the build's temporary folder, beside dir
+	prev mark   // what the previous build's mark lists
+
+	mu    sync.Mutex
+	files map[string]store.ID // the site's files, by path from its root
+	moved []string            // the files written into tmp, to move into dir
+}
+
+// openOut checks that the output folder of cfg is one a build may write
+// into (see checkOut), removes what killed builds left beside it, reads
+// its mark and makes the build's temporary folder.
+func openOut(cfg *Config) (*outDir, error) {
+	out, err := checkOut(cfg)
+	if err != nil {
+		return nil, err
+	}
+	removeStale(out)
+	o := &outDir{dir: out, name: filepath.Clean(cfg.OutDir()), files: map[string]store.ID{}}
+	if o.prev, err = readMark(out); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return nil, err
+	}
+	if o.tmp, err = makeTemp(out); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Keep records the file at rel, whose contents have the SHA-256 sum, and
+// reports whether the output folder already holds it: its mark lists that
+// sum alone for rel, and the file there hashes to it. If not, the caller
+// must Write it. So a file removed by hand since the last build is written
+// again, and one edited by hand is one the build is about to write over,
+// which Commit refuses to do.
+func (o *outDir) Keep(rel string, sum store.ID) bool {
+	if !slices.Equal(o.prev[rel], []string{sum.String()}) {
+		return false
+	}
+	if have, err := fileSum(filepath.Join(o.dir, filepath.FromSlash(rel))); err != nil || have != sum.String() {
+		return false
+	}
+	o.mu.Lock()
+	o.files[rel] = sum
+	o.mu.Unlock()
+	return true
+}
+
+// Write records the file at rel, and writes it into the temporary folder
+// unless the output folder already holds these bytes.
+func (o *outDir) Write(rel string, data []byte) error {
+	sum := store.Sum(data)
+	if o.Keep(rel, sum) {
+		return nil
+	}
+	o.mu.Lock()
+	o.files[rel] = sum
+	o.moved = append(o.moved, rel)
+	o.mu.Unlock()
+	p := filepath.Join(o.tmp, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o644)
+}
+
+// Written returns the files written, sorted.
+func (o *outDir) Written() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Sorted(slices.Values(o.moved))
+}
+
+// Abort removes the temporary folder, leaving the output folder as it was.
+func (o *outDir) Abort() { os.RemoveAll(o.tmp) }
+
+// Commit puts the site in place. An output folder that is missing or empty
+// gets the temporary folder, renamed into its place. Otherwise the folder
+// is checked again, as openOut checked it, and every file the build writes
+// over or removes is hashed again (Keep hashed those it keeps): one that
+// is not as the mark says (edited by hand since) is kept, and the build
+// fails naming it. The mark then lists
+// old and new files alike, the files move into place one at a time, each
+// atomically, the files the site no longer has are removed, and the mark
+// is written anew. A build killed halfway so leaves a folder the next
+// build accepts and repairs.
+func (o *outDir) Commit() error {
+	defer o.Abort()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	slices.Sort(o.moved)
+	newMark := mark{}
+	for rel, sum := range o.files {
+		newMark[rel] = []string{sum.String()}
+	}
+	if empty(o.dir) {
+		if err := os.WriteFile(filepath.Join(o.tmp, MarkFile), newMark.bytes(), 0o644); err != nil {
+			return err
+		}
+		if err := os.Remove(filepath.Join(o.tmp, tempMark)); err != nil {
+			return err
+		}
+		os.Remove(o.dir) // empty, or missing
+		return os.Rename(o.tmp, o.dir)
+	}
+	var removed []string
+	for rel := range o.prev {
+		if _, ok := o.files[rel]; !ok {
+			removed = append(removed, rel)
+		}
+	}
+	slices.Sort(removed)
+	if len(o.moved) == 0 && len(removed) == 0 {
+		return nil
+	}
+	refuse := func(why string) error {
+		return fmt.Errorf("%s: not writing the site into this folder: %s", o.name, why)
+	}
+	if err := replaceable(o.dir); err != nil {
+		return refuse(err.Error())
+	}
+	var changed []string
+	for _, rel := range slices.Concat(o.moved, removed) {
+		p := filepath.Join(o.dir, filepath.FromSlash(rel))
+		sum, err := fileSum(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return err
+		case !slices.Contains(o.prev[rel], sum):
+			changed = append(changed, rel)
+		}
+	}
+	if len(changed) > 0 {
+		return refuse(list(changed) + " changed since the build that wrote it; move it away or remove it")
+	}
+	both := mark{}
+	for rel, sums := range o.prev {
+		both[rel] = slices.Clone(sums)
+	}
+	for rel, sums := range newMark {
+		if !slices.Contains(both[rel], sums[0]) {
+			both[rel] = append(both[rel], sums[0])
+		}
+	}
+	if err := o.place(MarkFile, both.bytes()); err != nil {
+		return err
+	}
+	for _, rel := range o.moved {
+		dst := filepath.Join(o.dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.Rename(filepath.Join(o.tmp, filepath.FromSlash(rel)), dst); err != nil {
+			return err
+		}
+	}
+	for _, rel := range removed {
+		if err := os.Remove(filepath.Join(o.dir, filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		// Folders left empty go too; one that is not empty stays.
+		for d := path.Dir(rel); d != "."; d = path.Dir(d) {
+			if os.Remove(filepath.Join(o.dir, filepath.FromSlash(d))) != nil {
+				break
+			}
+		}
+	}
+	return o.place(MarkFile, newMark.bytes())
+}
+
+// place writes data to the file name of the output folder through a file
+// in the temporary folder, renamed into place.
+func (o *outDir) place(name string, data []byte) error {
+	f, err := os.CreateTemp(o.tmp, ".write-")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err = errors.Join(err, f.Chmod(0o644), f.Close()); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), filepath.Join(o.dir, name))
+}
+
+// empty reports whether dir is missing or holds nothing.
+func empty(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return errors.Is(err, fs.ErrNotExist) || err == nil && len(entries) == 0
+}
+
 // checkOut returns the output folder as an absolute path, or an error
-// naming it and saying why a build may not replace it: it is, holds or
+// naming it and saying why a build may not write into it: it is, holds or
 // sits among the notebook's sources, or it holds something no build wrote.
 func checkOut(cfg *Config) (string, error) {
 	given := filepath.Clean(cfg.OutDir())
@@ -56,7 +256,7 @@ func checkOut(cfg *Config) (string, error) {
 		return "", err
 	}
 	refuse := func(why string) error {
-		return fmt.Errorf("%s: not replacing this folder with the site: %s; choose a new or empty output folder", given, why)
+		return fmt.Errorf("%s: not writing the site into this folder: %s; choose a new or empty output folder", given, why)
 	}
 	realOut, realRoot := resolve(out), resolve(root)
 	switch {
@@ -83,14 +283,14 @@ func checkOut(cfg *Config) (string, error) {
 	return out, nil
 }
 
-// A refusal says why a folder is not one a build may replace.
+// A refusal says why a folder is not one a build may write into.
 type refusal string
 
 func (r refusal) Error() string { return string(r) }
 
 // replaceable returns nil if dir is missing, empty, or holds only what the
-// build that marked it wrote; a refusal saying why not; or another error
-// if dir could not be read.
+// build that marked it wrote, by name; a refusal saying why not; or
+// another error if dir could not be read.
 func replaceable(dir string) error {
 	info, err := os.Lstat(dir)
 	switch {
@@ -109,13 +309,10 @@ func replaceable(dir string) error {
 		}
 	}
 	entries, err := os.ReadDir(dir)
-	if err != nil {
+	if err != nil || len(entries) == 0 {
 		return err
 	}
-	if len(entries) == 0 {
-		return nil
-	}
-	mark, err := readMark(dir)
+	m, err := readMark(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		var names []string
 		for _, e := range entries {
@@ -126,13 +323,11 @@ func replaceable(dir string) error {
 	if err != nil {
 		return err
 	}
-	return mark.covers(dir)
+	return m.covers(dir)
 }
 
 // A mark is what a MarkFile lists: the SHA-256, in hex, of each file by
-// its slash-separated path from the site's root. A file listed twice may
-// hold either: an update in place lists both the old and the new while it
-// works (see updateInPlace).
+// its slash-separated path from the site's root.
 type mark map[string][]string
 
 // readMark reads dir's MarkFile. A mark that is not one a build writes is
@@ -158,12 +353,28 @@ func readMark(dir string) (mark, error) {
 	return m, sc.Err()
 }
 
+// bytes is m as MarkFile holds it, a line per file and SHA-256, sorted.
+func (m mark) bytes() []byte {
+	var b bytes.Buffer
+	b.WriteString(markComment)
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for name := range m {
+			if !yield(name) {
+				return
+			}
+		}
+	}) {
+		for _, sum := range m[name] {
+			fmt.Fprintf(&b, "%s  %s\n", sum, name)
+		}
+	}
+	return b.Bytes()
+}
+
 // covers returns nil if every file, folder and link below dir is one the
-// mark lists (a folder by a file in it) and no listed file has changed,
-// and a refusal naming what is not otherwise. A file older than the mark
-// is taken to be as the mark says, without reading it: that keeps a build
-// with nothing changed from hashing the whole site, the interpreter's 15 MB
-// included, twice.
+// mark lists (a folder by a file in it), and a refusal naming what is not
+// otherwise. It reads names, not contents: a listed file that changed is
+// found when a build would write over it or remove it (see Commit).
 func (m mark) covers(dir string) error {
 	folders := map[string]bool{}
 	for name := range m {
@@ -171,8 +382,7 @@ func (m mark) covers(dir string) error {
 			folders[d] = true
 		}
 	}
-	marked := markTime(dir)
-	var stray, changed []string
+	var stray []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -192,92 +402,16 @@ func (m mark) covers(dir string) error {
 		case rel == MarkFile && d.Type().IsRegular():
 		case !d.Type().IsRegular() || len(m[rel]) == 0:
 			stray = append(stray, rel)
-		default:
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			same, err := m.lists(p, rel, info, marked)
-			if err != nil {
-				return err
-			}
-			if !same {
-				changed = append(changed, rel)
-			}
 		}
 		return nil
 	})
-	switch {
-	case err != nil:
+	if err != nil {
 		return err
-	case len(stray) > 0:
+	}
+	if len(stray) > 0 {
 		return refusal(fmt.Sprintf("it holds %s, which no build wrote", list(stray)))
-	case len(changed) > 0:
-		return refusal(fmt.Sprintf("%s changed since the build that wrote it", list(changed)))
 	}
 	return nil
-}
-
-// unchanged returns nil if each of names, slash-separated paths below
-// dir, that the mark lists is as the mark says or gone, and a refusal
-// naming those that changed otherwise: a build that writes over or
-// removes them would lose what changed.
-func (m mark) unchanged(dir string, names []string) error {
-	marked := markTime(dir)
-	var changed []string
-	for _, rel := range names {
-		if len(m[rel]) == 0 {
-			continue
-		}
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		info, err := os.Lstat(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			continue
-		case err != nil:
-			return err
-		case !info.Mode().IsRegular():
-			changed = append(changed, rel)
-			continue
-		}
-		same, err := m.lists(p, rel, info, marked)
-		if err != nil {
-			return err
-		}
-		if !same {
-			changed = append(changed, rel)
-		}
-	}
-	if len(changed) > 0 {
-		return refusal(fmt.Sprintf("%s changed during the build", list(changed)))
-	}
-	return nil
-}
-
-// markTime returns when dir's MarkFile was written, or the zero time.
-func markTime(dir string) time.Time {
-	info, err := os.Stat(filepath.Join(dir, MarkFile))
-	if err != nil {
-		return time.Time{}
-	}
-	return info.ModTime()
-}
-
-// lists reports whether the regular file p, at rel below the site's root,
-// described by info, holds what the mark, written at marked, lists for
-// rel. A build writes its mark after every file, so a file older than the
-// mark is as the mark says unless something set its time back; only one
-// no older (a later edit, or a file written in the same tick of the
-// clock) is hashed.
-func (m mark) lists(p, rel string, info fs.FileInfo, marked time.Time) (bool, error) {
-	if !marked.IsZero() && info.ModTime().Before(marked) {
-		return true, nil
-	}
-	sum, err := fileSum(p)
-	if err != nil {
-		return false, err
-	}
-	return slices.Contains(m[rel], sum), nil
 }
 
 // list names up to three paths, and how many more there are.
@@ -287,32 +421,6 @@ func list(names []string) string {
 		return strings.Join(names, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:3], ", "), len(names)-3)
-}
-
-// writeMark writes dir's MarkFile, listing every file below it but a
-// build's tempMark, which goes before the folder becomes the site.
-func writeMark(dir string) error {
-	var b strings.Builder
-	b.WriteString(markComment)
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || p == filepath.Join(dir, tempMark) {
-			return err
-		}
-		sum, err := fileSum(p)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(&b, "%s  %s\n", sum, filepath.ToSlash(rel))
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, MarkFile), []byte(b.String()), 0o644)
 }
 
 func fileSum(name string) (string, error) {
@@ -348,17 +456,15 @@ func within(dir, p string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// A build renders the site into a temporary folder beside the output
-// folder, named by tempPattern, and moves the previous site aside to the
-// same name with ".old" added before removing it. Both names carry the
-// building process's id, so that a later build can tell the folders of a
-// build that was killed, whose process is gone, from those of one still
-// running.
+// A build writes the site into a temporary folder beside the output
+// folder, named .OUT.notebook-build-PID-N, which carries the building
+// process's id so that a later build can tell the folder of a build that
+// was killed, whose process is gone, from that of one still running.
 
 // tempMark is the file a build writes in its temporary folder as soon as
-// it makes it, and removes just before the folder becomes the site: a
-// later build removes a temporary folder of a dead build only if it holds
-// this mark, with this text, so never a folder that merely has the name.
+// it makes it: a later build removes a temporary folder of a dead build
+// only if it holds this mark, with this text, so never a folder that
+// merely has the name.
 const (
 	tempMark     = ".notebook-build-temp"
 	tempMarkText = "notebook build: a site being written; a later build removes it once this build's process is gone.\n"
@@ -367,7 +473,7 @@ const (
 // makeTemp makes a build's temporary folder for out, beside it, readable
 // by all (as a site is), holding its tempMark.
 func makeTemp(out string) (string, error) {
-	tmp, err := os.MkdirTemp(filepath.Dir(out), tempPattern(out))
+	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".notebook-build-"+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return "", err
 	}
@@ -382,90 +488,28 @@ func makeTemp(out string) (string, error) {
 	return tmp, nil
 }
 
-// hasTempMark reports whether dir holds a build's tempMark.
-func hasTempMark(dir string) bool {
-	data, err := os.ReadFile(filepath.Join(dir, tempMark))
-	return err == nil && string(data) == tempMarkText
-}
-
-func tempPattern(out string) string {
-	return "." + filepath.Base(out) + ".notebook-build-" + strconv.Itoa(os.Getpid()) + "-*"
-}
-
-func tempName(out string) *regexp.Regexp {
-	return regexp.MustCompile(`^` + regexp.QuoteMeta("."+filepath.Base(out)+".notebook-build-") + `(\d+)-\d+(\.old)?$`)
-}
-
-// removeStale removes the temporary folders that builds into out which
-// were killed left behind: those whose process is gone. A site being
-// written is removed only if it holds a build's tempMark; a previous site
-// moved aside only if it holds nothing a build did not write. Removal is
-// best effort: a folder that cannot be removed stays.
+// removeStale removes the temporary folders that killed builds into out
+// left behind: those whose process is gone and that hold a build's
+// tempMark. Removal is best effort: a folder that cannot be removed stays.
 func removeStale(out string) {
 	parent := filepath.Dir(out)
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return
 	}
-	re := tempName(out)
+	re := regexp.MustCompile(`^` + regexp.QuoteMeta("."+filepath.Base(out)+".notebook-build-") + `(\d+)-\d+$`)
 	for _, e := range entries {
 		m := re.FindStringSubmatch(e.Name())
 		if m == nil || !e.IsDir() {
 			continue
 		}
 		pid, err := strconv.Atoi(m[1])
-		if err != nil || pid <= 0 || pid == os.Getpid() || running(pid) {
-			continue
-		}
 		p := filepath.Join(parent, e.Name())
-		switch {
-		case m[2] == "" && !hasTempMark(p):
-			continue // not a folder a build made
-		case m[2] != "" && replaceable(p) != nil:
+		if err != nil || pid == os.Getpid() || runner.Alive(pid) {
 			continue
 		}
-		os.RemoveAll(p)
-	}
-}
-
-// running reports whether a process with the given id may exist: it says
-// yes unless the system says the process is gone.
-func running(pid int) bool {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return false
-	}
-	defer p.Release()
-	return !errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone)
-}
-
-// replace puts the site rendered in tmp at out, which checkOut accepted,
-// moving the previous site aside first and removing it once the new one is
-// in place. If anything but the previous site turns up in what was moved
-// aside (a file written into the output folder since the check), that
-// folder is kept, and the error names it.
-func replace(tmp, out string) error {
-	if err := os.Remove(filepath.Join(tmp, tempMark)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	old := tmp + ".old"
-	moved := true
-	if err := os.Rename(out, old); errors.Is(err, fs.ErrNotExist) {
-		moved = false
-	} else if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		if moved {
-			os.Rename(old, out)
+		if data, err := os.ReadFile(filepath.Join(p, tempMark)); err == nil && string(data) == tempMarkText {
+			os.RemoveAll(p)
 		}
-		return err
 	}
-	if !moved {
-		return nil
-	}
-	if err := replaceable(old); err != nil {
-		return fmt.Errorf("the site is in %s, but the folder it replaced changed during the build and was kept as %s: %v", out, old, err)
-	}
-	return os.RemoveAll(old)
 }

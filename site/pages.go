@@ -2,27 +2,18 @@ package site
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"go/doc/comment"
 	"html/template"
 	"io"
 	"net/url"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/gonotebook/notebook/notes"
 	"github.com/gonotebook/notebook/render"
 	"github.com/gonotebook/notebook/runner"
-	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -48,6 +39,8 @@ type page struct {
 
 	Tag   string
 	Notes []*Note // the notes a list page shows, newest first
+
+	Explained []explained // the programs of a note's page of explanations
 }
 
 // Asset returns the path from the page to an asset by its plain name.
@@ -139,263 +132,26 @@ func (n *Note) Programs() int {
 func tagPath(tag string) string { return "tags/" + url.PathEscape(tag) + "/" }
 func tagDir(tag string) string  { return "tags/" + tag + "/" }
 
-// builder holds what one build renders with.
-type builder struct {
-	cfg    *Config
-	nb     *Notebook
-	md     *render.Markdown
-	dir    string
-	base   *url.URL // the site's absolute address, ending in "/"
-	tmpl   *template.Template
-	assets map[string]string
-	site   *siteData
-	feed   []string // the feed's notes' bodies, newest first
-	worker string   // the in-browser interpreter's worker, from the site root; "" if none
-	keys   *keys
-	prev   previous // what the previous build left in the output folder
-
-	mu       sync.Mutex      // guards what follows, as pages are written concurrently
-	files    map[string]made // every file of the site, from the site root
-	rendered []string        // the files made afresh: not reused by their inputs' key
-	written  []string        // the files written into dir: new, or changed
-}
-
-// renderSite makes every file of the site, and writes into dir those that
-// prev, the output folder's previous build, does not already hold: it
-// reuses a file whose inputs' key is the one prev recorded without
-// making it again, and writes a file it made only if its bytes differ
-// from prev's.
-func renderSite(cfg *Config, nb *Notebook, dir string, prev previous) (*builder, error) {
-	b, err := newBuilder(cfg, nb, dir, prev)
-	if err != nil {
-		return nil, err
-	}
-	return b, b.renderAll()
-}
-
-// newBuilder returns the builder of one site.
-func newBuilder(cfg *Config, nb *Notebook, dir string, prev previous) (*builder, error) {
-	base, err := cfg.baseURL()
-	if err != nil {
-		return nil, err
-	}
-	md := nb.md
-	if md == nil {
-		md = render.New()
-	}
-	return &builder{cfg: cfg, nb: nb, md: md, dir: dir, base: base, site: &siteData{}, prev: prev, files: map[string]made{}}, nil
-}
-
-// published returns the notes of nb that the site shows, oldest first.
-func published(cfg *Config, nb *Notebook) []*Note {
-	var ns []*Note
-	for _, n := range nb.Notes {
-		if !n.Draft || cfg.Drafts {
-			ns = append(ns, n)
-		}
-	}
-	return ns
-}
-
-// renderAll makes every file of the site.
-func (b *builder) renderAll() error {
-	cfg, nb, md := b.cfg, b.nb, b.md
-	var err error
+// newSiteData returns what the pages list of the published notes.
+func newSiteData(published []*Note) *siteData {
+	sd := &siteData{Notes: published}
 	tags := map[string][]*Note{}
-	b.site.Notes = published(cfg, nb)
-	for _, n := range b.site.Notes {
+	for _, n := range published {
 		for _, t := range n.Tags {
 			tags[t] = append(tags[t], n)
 		}
 	}
 	for name, ns := range tags {
 		slices.Reverse(ns) // newest first
-		b.site.Tags = append(b.site.Tags, tagInfo{name, ns})
+		sd.Tags = append(sd.Tags, tagInfo{name, ns})
 	}
-	slices.SortFunc(b.site.Tags, func(a, b tagInfo) int { return strings.Compare(a.Name, b.Name) })
-
-	if b.assets, err = b.writeAssets(); err != nil {
-		return err
-	}
-	if b.worker, err = b.writePlay(); err != nil {
-		return err
-	}
-	b.keys = newKeys(cfg, b.assets, b.worker)
-	cards := b.keys.cardsOf(b.site.Notes)
-	b.tmpl, err = template.New("").Funcs(funcs).Funcs(template.FuncMap{"language": md.LanguageName}).
-		ParseFS(templateFS, "templates/*.html")
-	if err != nil {
-		return err
-	}
-	// The pages that list every note are made while the notes' own are,
-	// on every core.
-	lists := make(chan error, 1)
-	go func() { lists <- b.writeLists(cards) }()
-	feedKey, err := b.writeNotes()
-	if err := errors.Join(err, <-lists); err != nil {
-		return err
-	}
-	return b.writeFeed(feedKey)
+	slices.SortFunc(sd.Tags, func(a, b tagInfo) int { return strings.Compare(a.Name, b.Name) })
+	return sd
 }
 
-// writeLists makes the pages that list notes, and the search index and
-// the sitemap, each beside the others; all is the hash of every published
-// note's card (keys.card).
-func (b *builder) writeLists(all string) error {
-	newest := reversed(b.site.Notes)
-	lists := []func() error{
-		func() error {
-			return b.page("index.html", "index", b.keys.sum("index", all), func() page {
-				return page{Section: "notes", Notes: newest,
-					Description: "Dated notes; beside each code block, a Go program that does the same and the output it printed."}
-			})
-		},
-		func() error {
-			return b.page("404.html", "404", b.keys.sum("404"), func() page { return page{Title: "Not found"} })
-		},
-		func() error {
-			return b.page("search/index.html", "search", b.keys.sum("search", all), func() page {
-				return page{Title: "Search", Section: "search", Notes: newest}
-			})
-		},
-		func() error {
-			if err := b.page("tags/index.html", "tags", b.keys.sum("tags", all), func() page { return page{Title: "Tags", Section: "tags"} }); err != nil {
-				return err
-			}
-			for _, t := range b.site.Tags {
-				key := b.keys.sum("tag", t.Name, b.keys.cardsOf(t.Notes))
-				if err := b.page(tagDir(t.Name)+"index.html", "tag", key, func() page {
-					return page{Title: "Tagged " + t.Name, Section: "tags", Tag: t.Name, Notes: t.Notes}
-				}); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
-		b.writeSearchIndex,
-		func() error { return b.writeSitemap(b.keys.sum("sitemap", all)) },
-	}
-	errs := make([]error, len(lists))
-	var wg sync.WaitGroup
-	for i, f := range lists {
-		wg.Go(func() { errs[i] = f() })
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
-// writeNotes renders each published note once and writes its page, and
-// renders the newest feedSize notes once more, without heading anchors and
-// with the feed's figures, for the feed; on every core. A page, or the
-// feed, whose inputs are those of the previous build is not rendered.
-func (b *builder) writeNotes() (feedKey string, err error) {
-	notes := b.site.Notes
-	feed := reversed(notes)[:min(feedSize, len(notes))]
-	feedKey = b.feedKey(feed)
-	if b.reuse("feed.xml", feedKey) || b.fromCache("feed.xml", feedKey) {
-		feed = nil
-	} else {
-		b.feed = make([]string, len(feed))
-	}
-	errs := make([]error, len(notes)+len(feed))
-	parallel(len(errs), func(i int) {
-		if i < len(notes) {
-			errs[i] = b.writeNote(i)
-			return
-		}
-		n := feed[i-len(notes)]
-		var body bytes.Buffer
-		if err := n.Doc.Render(&body, render.Options{Figure: b.figure(n, "feed-figure"), SectionEnd: b.entryFigures(n, "feed-figure"), NoAnchors: true}); err != nil {
-			errs[i] = fmt.Errorf("%s: %v", n.Path, err)
-			return
-		}
-		b.feed[i-len(notes)] = body.String()
-	})
-	return feedKey, errors.Join(errs...)
-}
-
-// writeNote renders the i-th published note and writes its page.
-func (b *builder) writeNote(i int) error {
-	n := b.site.Notes[i]
-	rel := n.URL() + "index.html"
-	key := b.noteKey(i)
-	if b.reuse(rel, key) || b.fromCache(rel, key) {
-		return nil
-	}
-	p := page{Title: n.Title, Note: n, Description: describe(n)}
-	if i > 0 {
-		p.Prev = b.site.Notes[i-1]
-	}
-	if i+1 < len(b.site.Notes) {
-		p.Next = b.site.Notes[i+1]
-	}
-	var body bytes.Buffer
-	opts := render.Options{Figure: b.figure(n, "figure"), SectionEnd: b.entryFigures(n, "figure"), NoTitle: n.titleHeading() != nil}
-	if err := n.Doc.Render(&body, opts); err != nil {
-		return fmt.Errorf("%s: %v", n.Path, err)
-	}
-	p.Content = template.HTML(body.String())
-	return b.execute(rel, "note", key, p)
-}
-
-// pageCacheVersion changes whenever what the page cache holds does.
-const pageCacheVersion = "notebook-page-cache-v1"
-
-// cacheKey is the key under which the results cache keeps the file made
-// from the inputs key names.
-func cacheKey(key string) string {
-	sum := sha256.Sum256([]byte(pageCacheVersion + "\x00" + key))
-	return hex.EncodeToString(sum[:])
-}
-
-// cached says which files a build keeps in the results cache, beside the
-// results (see Writing): the note pages and the feed, the files that
-// rendering notes makes.
-func cached(rel string) bool { return rel == "feed.xml" || isNotePage(rel) }
-
-// isNotePage reports whether rel is a note's page, YYYY-MM-DD[-slug]/index.html.
-func isNotePage(rel string) bool {
-	dir, file, ok := strings.Cut(rel, "/")
-	return ok && file == "index.html" && notes.IsNoteName(dir+".md")
-}
-
-// fromCache reports whether the results cache holds the file at rel made
-// from the inputs key names, and if so takes it from there.
-func (b *builder) fromCache(rel, key string) bool {
-	data, ok := b.pageCache().GetBytes(cacheKey(key))
-	if !ok {
-		return false
-	}
-	return b.writeMade(rel, key, data, false) == nil
-}
-
-// pageCache is the cache that keeps made files: the Runner's results
-// cache, or nil.
-func (b *builder) pageCache() *cache.Cache {
-	if b.cfg.Runner == nil {
-		return nil
-	}
-	return b.cfg.Runner.Cache
-}
-
-// parallel calls f(0), ..., f(n-1), on as many goroutines at once as
-// there are cores for Go to use, and returns when every call has.
-func parallel(n int, f func(i int)) {
-	workers := min(n, runtime.GOMAXPROCS(0))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := range next {
-				f(i)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+// newTemplates parses the page templates.
+func newTemplates(md *render.Markdown) (*template.Template, error) {
+	return template.New("").Funcs(funcs).Funcs(template.FuncMap{"language": md.LanguageName}).ParseFS(templateFS, "templates/*.html")
 }
 
 var funcs = template.FuncMap{
@@ -415,18 +171,8 @@ var funcs = template.FuncMap{
 	"scrollable": scrollable,
 }
 
-// page executes the named template, with the page that p returns, into
-// the file at rel, unless the previous build made that file from the same
-// inputs, which key names.
-func (b *builder) page(rel, name, key string, p func() page) error {
-	if b.reuse(rel, key) {
-		return nil
-	}
-	return b.execute(rel, name, key, p())
-}
-
-// execute executes the named template into the file at rel.
-func (b *builder) execute(rel, name, key string, p page) error {
+// execute executes the named template for the file at rel.
+func (b *build) execute(rel, name string, p page) ([]byte, error) {
 	p.Root = strings.Repeat("../", strings.Count(rel, "/"))
 	if rel == "404.html" {
 		// Served in place of any missing page, at any depth.
@@ -436,90 +182,9 @@ func (b *builder) execute(rel, name, key string, p page) error {
 	p.Site = b.site
 	var buf bytes.Buffer
 	if err := b.tmpl.ExecuteTemplate(&buf, name, &p); err != nil {
-		return fmt.Errorf("%s: %v", rel, err)
+		return nil, err
 	}
-	return b.writeKeyed(rel, key, buf.Bytes())
-}
-
-// reuse reports whether the previous build made the file at rel from the
-// inputs key names, and if so keeps that file as it is.
-func (b *builder) reuse(rel, key string) bool {
-	sum := b.prev.sum(rel)
-	if key == "" || sum == "" || b.prev.inputs[rel] != key {
-		return false
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.files[rel] = made{sum: sum, key: key}
-	return true
-}
-
-// has reports whether the file at rel is already part of the site.
-func (b *builder) has(rel string) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	_, ok := b.files[rel]
-	return ok
-}
-
-// writeFile records the file at rel, made every time, and writes it into
-// dir unless the previous build left the same bytes there.
-func (b *builder) writeFile(rel string, data []byte) error {
-	return b.writeKeyed(rel, "", data)
-}
-
-// writeKeyed records the file at rel, made from the inputs key names, and
-// writes it into dir unless the previous build left the same bytes there.
-func (b *builder) writeKeyed(rel, key string, data []byte) error {
-	if key != "" && cached(rel) {
-		b.pageCache().PutBytes(cacheKey(key), data)
-	}
-	return b.writeMade(rel, key, data, true)
-}
-
-// writeSummed records the file at rel, whose SHA-256 is sum, made every
-// time, and writes it into dir unless the previous build left the same
-// bytes there; data gives its bytes, and is called only to write them.
-func (b *builder) writeSummed(rel string, sum [sha256.Size]byte, data func() ([]byte, error)) error {
-	if b.prev.sum(rel) == hex.EncodeToString(sum[:]) {
-		return b.writeMadeSum(rel, "", sum, nil, true)
-	}
-	bytes, err := data()
-	if err != nil {
-		return err
-	}
-	return b.writeMadeSum(rel, "", sum, bytes, true)
-}
-
-// writeMade records the file at rel, made from the inputs key names
-// (fresh: by this build, else taken from the cache), and writes it into
-// dir unless the previous build left the same bytes there.
-func (b *builder) writeMade(rel, key string, data []byte, fresh bool) error {
-	return b.writeMadeSum(rel, key, sha256.Sum256(data), data, fresh)
-}
-
-// writeMadeSum is writeMade with data's SHA-256 already worked out; data
-// may be nil when the previous build left those bytes.
-func (b *builder) writeMadeSum(rel, key string, sum [sha256.Size]byte, data []byte, fresh bool) error {
-	f := made{sum: hex.EncodeToString(sum[:]), key: key}
-	b.mu.Lock()
-	b.files[rel] = f
-	if fresh {
-		b.rendered = append(b.rendered, rel)
-	}
-	same := b.prev.sum(rel) == f.sum
-	if !same {
-		b.written = append(b.written, rel)
-	}
-	b.mu.Unlock()
-	if same {
-		return nil
-	}
-	p := filepath.Join(b.dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(p, data, 0o644)
+	return buf.Bytes(), nil
 }
 
 // A figure is one fenced block as a page shows it.
@@ -547,23 +212,26 @@ func (f figure) Relation() string { return f.Snippet.Options.Original.Relation }
 // figure returns the function that writes each fenced block of n with the
 // named template: "figure" for its page, or "feed-figure", which shows
 // code as plain text, so that nothing is highlighted for it.
-func (b *builder) figure(n *Note, tmpl string) render.FigureFunc {
+func (b *build) figure(n *Note, tmpl string) render.FigureFunc {
 	highlight := tmpl != "feed-figure"
+	md := b.nb.md
 	return func(w io.Writer, blk *render.Block) error {
 		f := figure{Note: n, Block: blk, ID: fmt.Sprintf("block-%d", blk.Index)}
 		if blk.Linked() {
 			f.Snippet = b.nb.Snippets[blk.Snippet]
-			f.Result = b.nb.Results[blk.Snippet]
+			f.Result = b.result(blk.Snippet)
 			if f.Snippet == nil || f.Result == nil {
 				return fmt.Errorf("%s:%d: snippet %s has no result", n.Path, blk.Line, blk.Snippet)
 			}
-			f.Run = b.nb.Originals[blk]
+			if o := b.originals[blk]; o != nil {
+				f.Run = o.run
+			}
 			f.Play = b.playFor(n, f.Snippet)
 		}
 		if highlight {
-			f.Original = b.md.Code(blk.Lang, blk.Code)
+			f.Original = md.Code(blk.Lang, blk.Code)
 			if f.Snippet != nil {
-				f.Go = b.md.Code("go", f.Snippet.Code)
+				f.Go = md.Code("go", f.Snippet.Code)
 				f.Doc = docHTML(f.Snippet.Doc)
 			}
 		}
@@ -571,18 +239,26 @@ func (b *builder) figure(n *Note, tmpl string) render.FigureFunc {
 	}
 }
 
+// result returns the result of snippet id's run, or nil.
+func (b *build) result(id string) *runner.Result {
+	if run := b.runs[id]; run != nil {
+		return run.Result
+	}
+	return nil
+}
+
 // entryFigures returns the function that writes, at the end of each entry
 // of n, the snippets that answer it with no block to link from.
-func (b *builder) entryFigures(n *Note, tmpl string) func(io.Writer, *render.Heading) error {
+func (b *build) entryFigures(n *Note, tmpl string) func(io.Writer, *render.Heading) error {
 	highlight := tmpl != "feed-figure"
 	return func(w io.Writer, h *render.Heading) error {
 		for _, s := range b.nb.Entries[n.Path+"#"+h.ID] {
-			f := figure{Note: n, Snippet: s, Result: b.nb.Results[s.ID], Entry: h, ID: "entry-" + h.ID, Play: b.playFor(n, s)}
+			f := figure{Note: n, Snippet: s, Result: b.result(s.ID), Entry: h, ID: "entry-" + h.ID, Play: b.playFor(n, s)}
 			if f.Result == nil {
 				return fmt.Errorf("%s: snippet %s has no result", n.Path, s.ID)
 			}
 			if highlight {
-				f.Go = b.md.Code("go", s.Code)
+				f.Go = b.nb.md.Code("go", s.Code)
 				f.Doc = docHTML(s.Doc)
 			}
 			if err := b.tmpl.ExecuteTemplate(w, tmpl, f); err != nil {

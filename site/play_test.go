@@ -1,14 +1,16 @@
 package site
 
 import (
-	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/gonotebook/notebook/internal/fileline"
 	"github.com/gonotebook/notebook/site/play"
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -19,13 +21,14 @@ func TestPlayUnavailable(t *testing.T) {
 	built(t) // the runs' cache
 	cfg := fixtureConfig(filepath.Join(t.TempDir(), "public"))
 	cfg.Play = &play.Builder{Go: filepath.Join(t.TempDir(), "no-go")}
-	var progress bytes.Buffer
-	cfg.Progress = &progress
-	if _, err := Build(context.Background(), cfg); err != nil {
+	b, err := Build(context.Background(), cfg)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(progress.String(), "warning: the in-browser Go interpreter could not be built, so no page has Run: ") {
-		t.Errorf("no warning in the build's progress:\n%s", progress.String())
+	if !slices.ContainsFunc(b.Warnings, func(w *fileline.Error) bool {
+		return strings.HasPrefix(w.Error(), "site/play: the in-browser Go interpreter could not be built, so no page has Run: ")
+	}) {
+		t.Errorf("no warning says why the site has no interpreter: %v", b.Warnings)
 	}
 	if m, _ := filepath.Glob(filepath.Join(cfg.OutDir(), "assets", "play*")); len(m) > 0 {
 		t.Errorf("assets for an interpreter that was not built: %q", m)
@@ -40,18 +43,20 @@ func TestPlayUnavailable(t *testing.T) {
 // snippet a box naming the worker and the time limit, an ineligible one a
 // line saying why, and the interpreter's files under assets/.
 func TestPlayMarkup(t *testing.T) {
-	built(t)
-	cfg := fixtureConfig(filepath.Join(t.TempDir(), "public"))
-	nb, err := Load(cfg)
-	if err != nil {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command to build the interpreter")
+	}
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS(filepath.Join("testdata", "notebook"))); err != nil {
 		t.Fatal(err)
 	}
-	if err := nb.Run(context.Background(), cfg, nb.Linked()); err != nil {
+	// snippets/hello, which the first note links to, runs under yaegi.
+	yaml := filepath.Join(root, "snippets", "hello", snippets.OptionsFile)
+	if err := os.WriteFile(yaml, []byte("engine: yaegi\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	nb.Snippets["hello"].Options.Engine = snippets.Yaegi
-	nb.interp = &play.Interpreter{Wasm: []byte("\x00asm"), Exec: []byte("// wasm_exec.js")}
-	if err := write(cfg, nb, ""); err != nil {
+	cfg := &Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Store: openStore(t), Play: &play.Builder{}}
+	if _, err := Build(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	page := readFile(t, cfg.OutDir(), "2020-01-01-first/index.html")
@@ -61,9 +66,6 @@ func TestPlayMarkup(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(cfg.OutDir(), filepath.FromSlash(m[1]))); err != nil {
 		t.Errorf("the page names a worker that was not written: %v", err)
-	}
-	if !strings.Contains(page, `<p class="play-why">compiled, not interpreted: runs only when the site is built</p>`) {
-		t.Errorf("the native snippet does not say why it cannot run in the browser")
 	}
 	if wasm, _ := filepath.Glob(filepath.Join(cfg.OutDir(), "assets", "play.*.wasm")); len(wasm) != 1 {
 		t.Errorf("interpreter files: %q", wasm)

@@ -1,10 +1,7 @@
 package site
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -29,89 +26,25 @@ type searchEntry struct {
 // searchVersion changes when the index's format does.
 const searchVersion = 1
 
-func (b *builder) writeSearchIndex() error {
-	key := b.searchKey()
-	if b.reuse("search.json", key) {
-		return nil
-	}
-	var data []byte
-	var err error
-	if b.nb.search != nil {
-		data, err = b.nb.search.wait()
-	} else {
-		data, err = makeSearchIndex(b.nb, b.site.Notes)
-	}
-	if err != nil {
-		return err
-	}
-	return b.writeKeyed("search.json", key, data)
-}
-
-// A searchJob makes search.json in a goroutine of its own.
-type searchJob struct {
-	done chan struct{} // closed once data and err are set
-	data []byte
-	err  error
-}
-
-// startSearchIndex starts making search.json for the published notes of
-// nb.
-func startSearchIndex(nb *Notebook, published []*Note) *searchJob {
-	j := &searchJob{done: make(chan struct{})}
-	go func() {
-		defer close(j.done)
-		j.data, j.err = makeSearchIndex(nb, published)
-	}()
-	return j
-}
-
-// wait waits for the job to finish, and returns what it made.
-func (j *searchJob) wait() ([]byte, error) {
-	<-j.done
-	return j.data, j.err
-}
-
-// makeSearchIndex makes search.json for the published notes of nb.
-func makeSearchIndex(nb *Notebook, published []*Note) ([]byte, error) {
-	// Each note's entries are encoded on their own, on every core, then
-	// joined: the bytes json.Marshal gives for the whole index.
-	notes := reversed(published)
-	parts := make([][]byte, len(notes))
-	errs := make([]error, len(notes))
-	parallel(len(notes), func(i int) {
-		entries := searchEntries(nb, notes[i])
-		if len(entries) == 0 {
-			return
+// writeSearchIndex makes search.json, from every published note and the
+// snippets whose code and explanation it holds.
+func (b *build) writeSearchIndex() error {
+	h := b.key("search.json")
+	for _, n := range b.site.Notes {
+		h.String(n.Path).Bytes(n.Source)
+		for _, blk := range n.Doc.Blocks {
+			if s := b.nb.Snippets[blk.Snippet]; blk.Linked() && s != nil {
+				h.String(s.Sum) // covers the doc comment and code it holds
+			}
 		}
-		data, err := json.Marshal(entries)
-		if err != nil {
-			errs[i] = err
-			return
+	}
+	return b.emit("search.json", h.Sum(), func() ([]byte, error) {
+		index := searchIndex{Version: searchVersion, Entries: []searchEntry{}}
+		for _, n := range reversed(b.site.Notes) {
+			index.Entries = append(index.Entries, searchEntries(b.nb, n)...)
 		}
-		parts[i] = data[1 : len(data)-1] // within [ and ]
+		return json.Marshal(index)
 	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	size := 64
-	for _, p := range parts {
-		size += len(p) + 1
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	fmt.Fprintf(buf, `{"v":%d,"entries":[`, searchVersion)
-	first := true
-	for _, p := range parts {
-		if p == nil {
-			continue
-		}
-		if !first {
-			buf.WriteByte(',')
-		}
-		buf.Write(p)
-		first = false
-	}
-	buf.WriteString("]}")
-	return buf.Bytes(), nil
 }
 
 // searchEntries returns the records of n's sections in search.json.

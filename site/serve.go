@@ -2,7 +2,9 @@ package site
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -11,9 +13,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gonotebook/notebook/site/internal/netlify"
 )
 
 // reloadPath is where the development server serves its own files; a note
@@ -21,16 +26,19 @@ import (
 const reloadPath = "/_notebook/"
 
 // A Server serves a built site for previewing and rebuilds it when the
-// notebook's files change, telling open pages to reload. It is meant for
-// the author's own machine: nothing it serves is cached, and it serves
-// nothing outside the output folder (see ServeHTTP).
+// notebook's files change, telling open pages to reload. It serves what
+// production serves, as production serves it: the headers, types,
+// redirects and compression of the notebook's netlify.toml (see
+// NewHandler), which it reads again at every build; and nothing outside
+// the output folder.
 type Server struct {
 	cfg *Config
 
 	mu      sync.Mutex
-	version int    // counts successful builds
-	failure string // the last build's error, or ""
-	built   string // the fingerprint of the files the last build read
+	rules   *netlify.Config // the notebook's RulesFile, as the last build read it
+	version int             // counts successful builds
+	failure string          // the last build's error, or ""
+	built   string          // the fingerprint of the files the last build read
 	changed chan struct{}
 }
 
@@ -47,9 +55,14 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	// Taken before building, so that a change made during the build is
 	// seen by the next look.
 	fp := s.fingerprint()
+	rules, rulesErr := loadRules(s.cfg.Root)
 	_, err := Build(ctx, s.cfg)
+	err = errors.Join(err, rulesErr)
 	s.mu.Lock()
 	s.built = fp
+	if rulesErr == nil {
+		s.rules = rules
+	}
 	if err != nil {
 		s.failure = err.Error()
 	} else {
@@ -62,10 +75,10 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	return err
 }
 
-// Watch polls the notebook's notes/ and snippets/ every interval and calls
-// Rebuild when a file was added, removed or changed since the last build
-// and has then stayed unchanged for an interval, until ctx is done.
-// Each result is reported to report.
+// Watch polls the notebook's notes/, snippets/ and RulesFile every
+// interval and calls Rebuild when a file was added, removed or changed
+// since the last build and has then stayed unchanged for an interval,
+// until ctx is done. Each result is reported to report.
 func (s *Server) Watch(ctx context.Context, interval time.Duration, report func(error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -103,9 +116,12 @@ func (s *Server) Watch(ctx context.Context, interval time.Duration, report func(
 }
 
 // fingerprint summarises the names, sizes and times of every file the
-// site is built from.
+// site is built from, and of the rules it is served by.
 func (s *Server) fingerprint() string {
 	var b strings.Builder
+	if info, err := os.Stat(filepath.Join(s.cfg.Root, RulesFile)); err == nil {
+		fmt.Fprintf(&b, "%s %d %d\n", RulesFile, info.Size(), info.ModTime().UnixNano())
+	}
 	for _, dir := range []string{filepath.Join(s.cfg.Root, "notes"), s.cfg.snippetsDir()} {
 		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
@@ -120,52 +136,158 @@ func (s *Server) fingerprint() string {
 	return b.String()
 }
 
-// ServeHTTP serves the built site, with a small script added to every page
-// that reloads it after a rebuild.
-//
-// It serves only what is inside the output folder: a request path is a
-// slash-separated name inside it (no "." or ".." element, once decoded, so
-// neither "/../x" nor "/%2e%2e/x" nor "/..%2fx" leads out), opened through
-// an os.Root, which follows no symbolic link out of the folder. Anything
-// else is answered with the site's 404 page.
+// ServeHTTP serves the built site as production serves it (see
+// NewHandler), with a small script added to every page that reloads it
+// after a rebuild.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case reloadPath + "reload.js":
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
 		io.WriteString(w, reloadJS)
 		return
 	case reloadPath + "events":
 		s.events(w, r)
 		return
 	}
+	s.mu.Lock()
+	rules := s.rules
+	s.mu.Unlock()
+	h := &handler{dir: s.cfg.OutDir(), rules: rules, inject: []byte(`<script src="` + reloadPath + `reload.js" defer></script>`)}
+	h.ServeHTTP(w, r)
+}
+
+// RulesFile is the file, in a notebook's folder, that says how its site
+// is served: Netlify's netlify.toml, whose [[headers]] and [[redirects]]
+// the Server follows too.
+const RulesFile = "netlify.toml"
+
+// loadRules reads the notebook's RulesFile, or returns nil if it has none.
+func loadRules(root string) (*netlify.Config, error) {
+	rules, err := netlify.Load(filepath.Join(root, RulesFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return rules, err
+}
+
+// NewHandler returns a handler that serves the site built into dir as
+// Netlify serves it, following rules (netlify.toml; nil for none):
+//
+//   - A folder is served by its index.html; a folder's address without
+//     its final slash is redirected to it.
+//   - An address with no file gets the page the 404 rule of [[redirects]]
+//     names, or 404.html, with status 404.
+//   - Every response gets the headers of each [[headers]] rule whose for
+//     pattern matches the address; one that no rule gives a Cache-Control
+//     gets Netlify's own, "public, max-age=0, must-revalidate", so that
+//     the browser asks again after every build.
+//   - Each file is served with the type its extension names (see
+//     mediaTypes), as application/octet-stream if it names none.
+//   - Text, and WebAssembly, is compressed with gzip for a client that
+//     accepts it.
+//
+// It serves only what is inside dir: a request path is a slash-separated
+// name inside it (no "." or ".." element, once decoded, so neither
+// "/../x" nor "/%2e%2e/x" nor "/..%2fx" leads out), opened through an
+// os.Root, which follows no symbolic link out of the folder; and it never
+// serves the build's own files (see MarkFile and InputsFile), nor any
+// whose name starts with ".notebook". Only GET and HEAD are answered.
+func NewHandler(dir string, rules *netlify.Config) http.Handler {
+	return &handler{dir: dir, rules: rules}
+}
+
+// A handler serves a built site (see NewHandler).
+type handler struct {
+	dir    string
+	rules  *netlify.Config // nil for none
+	inject []byte          // put before </body> in every page served, if not nil
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
 	// Opened afresh for every request: each build puts a new folder in
 	// place of the last.
-	root, err := os.OpenRoot(s.cfg.OutDir())
+	root, err := os.OpenRoot(h.dir)
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
 	defer root.Close()
-	serveSite(w, r, root.FS())
+	site := root.FS()
+	name, data, status, redirect := h.find(site, r.URL.Path)
+	if redirect != "" {
+		http.Redirect(w, r, redirect, http.StatusMovedPermanently)
+		return
+	}
+	if data == nil {
+		http.NotFound(w, r)
+		return
+	}
+	hdr := w.Header()
+	if h.rules != nil {
+		for k, v := range h.rules.HeadersFor(r.URL.Path) {
+			hdr[k] = v
+		}
+	}
+	if hdr.Get("Cache-Control") == "" {
+		hdr.Set("Cache-Control", "public, max-age=0, must-revalidate")
+	}
+	ct, compressible := mediaType(name)
+	hdr.Set("Content-Type", ct)
+	if h.inject != nil && strings.HasSuffix(name, ".html") {
+		if i := bytes.LastIndex(data, []byte("</body>")); i >= 0 {
+			data = append(data[:i:i], append(h.inject, data[i:]...)...)
+		}
+	}
+	if compressible {
+		hdr.Add("Vary", "Accept-Encoding")
+	}
+	if !compressible || !acceptsGzip(r) {
+		hdr.Set("Content-Length", strconv.Itoa(len(data)))
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			w.Write(data)
+		}
+		return
+	}
+	hdr.Set("Content-Encoding", "gzip")
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return
+	}
+	// The interpreter, 15 MB, would take a second at the default level,
+	// and a third of that at the fastest, for a quarter more bytes.
+	level := gzip.DefaultCompression
+	if len(data) > 1<<20 {
+		level = gzip.BestSpeed
+	}
+	gz, _ := gzip.NewWriterLevel(w, level) // the level is valid
+	gz.Write(data)
+	gz.Close()
 }
 
-// serveSite serves the file of site that r names, or the site's 404.html.
-func serveSite(w http.ResponseWriter, r *http.Request, site fs.FS) {
-	name, ok := strings.CutPrefix(r.URL.Path, "/")
+// find returns the file of site that the address path names: its name in
+// site, its contents and the status to serve it with, or where to
+// redirect to; no contents if there is not even a 404 page.
+func (h *handler) find(site fs.FS, urlPath string) (name string, data []byte, status int, redirect string) {
+	name, ok := strings.CutPrefix(urlPath, "/")
 	folder := name == "" || strings.HasSuffix(name, "/")
 	if name = strings.TrimSuffix(name, "/"); name == "" {
 		name = "."
 	}
-	var data []byte
 	err := fs.ErrNotExist
-	if ok && fs.ValidPath(name) {
+	if ok && fs.ValidPath(name) && !buildFile(name) {
 		info, statErr := fs.Stat(site, name)
 		switch {
 		case statErr != nil:
 		case info.IsDir() && !folder:
 			u := url.URL{Path: "/" + name + "/"}
-			http.Redirect(w, r, u.EscapedPath(), http.StatusMovedPermanently)
-			return
+			return "", nil, 0, u.EscapedPath()
 		case info.IsDir():
 			name = path.Join(name, "index.html")
 			data, err = fs.ReadFile(site, name)
@@ -173,42 +295,93 @@ func serveSite(w http.ResponseWriter, r *http.Request, site fs.FS) {
 			data, err = fs.ReadFile(site, name)
 		}
 	}
-	status := http.StatusOK
-	if err != nil {
-		name = "404.html"
-		if data, err = fs.ReadFile(site, name); err != nil {
-			http.NotFound(w, r)
-			return
+	if err == nil {
+		return name, data, http.StatusOK, ""
+	}
+	name = "404.html"
+	if h.rules != nil {
+		if nf := h.rules.NotFound(urlPath); nf != "" {
+			name = strings.TrimPrefix(nf, "/")
 		}
-		status = http.StatusNotFound
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	if strings.HasSuffix(name, ".html") {
-		tag := []byte(`<script src="` + reloadPath + `reload.js" defer></script>`)
-		if i := bytes.LastIndex(data, []byte("</body>")); i >= 0 {
-			data = append(data[:i:i], append(tag, data[i:]...)...)
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if !fs.ValidPath(name) || buildFile(name) {
+		return "", nil, 0, ""
 	}
-	if ct := contentType(name); ct != "" && w.Header().Get("Content-Type") == "" {
-		w.Header().Set("Content-Type", ct)
+	if data, err = fs.ReadFile(site, name); err != nil {
+		return "", nil, 0, ""
 	}
-	w.WriteHeader(status)
-	w.Write(data)
+	return name, data, http.StatusNotFound, ""
 }
 
-func contentType(name string) string {
-	switch path.Ext(name) {
-	case ".css":
-		return "text/css; charset=utf-8"
-	case ".js":
-		return "text/javascript; charset=utf-8"
-	case ".json":
-		return "application/json"
-	case ".xml":
-		return "application/xml"
+// buildFile reports whether name, a path in the output folder, is or is
+// inside one of the build's own files, whose names start with ".notebook"
+// (MarkFile, InputsFile): they are the build's bookkeeping, not the site.
+func buildFile(name string) bool {
+	for elem := range strings.SplitSeq(name, "/") {
+		if strings.HasPrefix(elem, ".notebook") {
+			return true
+		}
 	}
-	return ""
+	return false
+}
+
+// mediaTypes are the types of the files a site holds, by extension: set
+// here rather than taken from the system's tables, which differ from one
+// machine to the next. Those marked true are compressed.
+var mediaTypes = map[string]struct {
+	typ      string
+	compress bool
+}{
+	".html":        {"text/html; charset=utf-8", true},
+	".css":         {"text/css; charset=utf-8", true},
+	".js":          {"text/javascript; charset=utf-8", true},
+	".json":        {"application/json", true},
+	".xml":         {"application/xml", true},
+	".txt":         {"text/plain; charset=utf-8", true},
+	".svg":         {"image/svg+xml", true},
+	".wasm":        {"application/wasm", true},
+	".webmanifest": {"application/manifest+json", true},
+	".ico":         {"image/x-icon", true},
+	".png":         {"image/png", false},
+	".jpg":         {"image/jpeg", false},
+	".jpeg":        {"image/jpeg", false},
+	".gif":         {"image/gif", false},
+	".webp":        {"image/webp", false},
+	".woff2":       {"font/woff2", false},
+}
+
+// mediaType returns the type of the file name and whether to compress it.
+func mediaType(name string) (typ string, compress bool) {
+	if t, ok := mediaTypes[strings.ToLower(path.Ext(name))]; ok {
+		return t.typ, t.compress
+	}
+	return "application/octet-stream", false
+}
+
+// acceptsGzip reports whether r's Accept-Encoding takes gzip: named, or
+// matched by "*", with a quality above zero.
+func acceptsGzip(r *http.Request) bool {
+	ok := false
+	for _, field := range r.Header.Values("Accept-Encoding") {
+		for part := range strings.SplitSeq(field, ",") {
+			coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			coding = strings.ToLower(strings.TrimSpace(coding))
+			if coding != "gzip" && coding != "*" {
+				continue
+			}
+			q := 1.0
+			if v, found := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); found {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					q = f
+				}
+			}
+			if coding == "gzip" {
+				return q > 0
+			}
+			ok = q > 0
+		}
+	}
+	return ok
 }
 
 // events streams server-sent events: "reload" after a successful rebuild,

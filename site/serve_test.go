@@ -2,6 +2,8 @@ package site
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -10,13 +12,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gonotebook/notebook/internal/testfiles"
-	"github.com/gonotebook/notebook/runner"
-	"github.com/gonotebook/notebook/runner/cache"
+	"github.com/gonotebook/notebook/site/internal/netlify"
 )
 
 // writeFiles writes a notebook into a fresh folder.
@@ -53,8 +55,9 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 		"snippets/hi/expected.txt":     "hi\n",
 		"snippets/unused/main.go":      "package main\n\nfunc main() {}\n",
 		"snippets/unused/expected.txt": "",
+		RulesFile:                      "[[headers]]\n  for = \"/2020-01-02/*\"\n  [headers.values]\n    X-Rule = \"from netlify.toml\"\n",
 	})
-	cfg := &Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Runner: &runner.Runner{Cache: &cache.Cache{Dir: t.TempDir()}}}
+	cfg := &Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Store: openStore(t)}
 	srv := NewServer(cfg)
 	if err := srv.Rebuild(context.Background()); err != nil {
 		t.Fatal(err)
@@ -68,6 +71,17 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	}
 	if code, _ := get(t, ts.URL+"/no/such/page"); code != http.StatusNotFound {
 		t.Errorf("missing page: status %d, want 404", code)
+	}
+	// The notebook's netlify.toml says how its pages are served.
+	for p, want := range map[string]string{"/2020-01-02/": "from netlify.toml", "/": ""} {
+		resp, err := client.Get(ts.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Rule"); got != want {
+			t.Errorf("%s: X-Rule %q, want %q", p, got, want)
+		}
 	}
 
 	// Listen for events, then change the note.
@@ -171,7 +185,7 @@ func TestServerServesOnlyItsFolder(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("SECRET beside the site\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg := &Config{Root: root, Out: filepath.Join(dir, "public"), Runner: &runner.Runner{}}
+	cfg := &Config{Root: root, Out: filepath.Join(dir, "public"), Store: openStore(t)}
 	srv := NewServer(cfg)
 	if err := srv.Rebuild(context.Background()); err != nil {
 		t.Fatal(err)
@@ -282,3 +296,132 @@ func rawGet(t *testing.T, addr, target string) (int, string) {
 	}
 	return resp.StatusCode, string(body)
 }
+
+// TestHandlerServesAsProduction serves a site as netlify.toml says and
+// checks each kind of file: its type, its headers (the policy on every
+// page, long caching only for the fingerprinted assets) and compression,
+// and that the build's own files are never served.
+func TestHandlerServesAsProduction(t *testing.T) {
+	rules, err := netlify.Load("../netlify.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wasm := append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("interpreter "), 1000)...)
+	dir := testfiles.Dir(t, map[string]string{
+		"index.html":                     "<!doctype html><title>index</title><body>the index</body>",
+		"2020-01-02/index.html":          "<!doctype html><title>day</title><body>a day</body>",
+		"404.html":                       "<!doctype html><title>Not found</title><body>Not found</body>",
+		"feed.xml":                       "<feed/>",
+		"search.json":                    "{}",
+		"robots.txt":                     "User-agent: *\n",
+		"site.webmanifest":               "{}",
+		"assets/style.0123456789.css":    "body{}",
+		"assets/site.0123456789.js":      "1",
+		"assets/icon.0123456789.svg":     "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+		"assets/play.0123456789.wasm":    string(wasm),
+		"assets/data.0123456789.bin":     "\x00\x01",
+		MarkFile:                         "MARK of the build\n",
+		".notebook-other/x":              "OTHER bookkeeping\n",
+		"2020-01-02/.notebook-site-copy": "COPY of the mark\n",
+	})
+	ts := httptest.NewServer(NewHandler(dir, rules))
+	defer ts.Close()
+	csp := rules.HeadersFor("/").Get("Content-Security-Policy")
+	if !strings.Contains(csp, "default-src 'none'") {
+		t.Fatalf("netlify.toml's policy for / is %q", csp)
+	}
+	const revalidate = "public, max-age=0, must-revalidate"
+	for _, c := range []struct {
+		path, typ, cache string
+		gzip             bool
+	}{
+		{"/", "text/html; charset=utf-8", revalidate, true},
+		{"/2020-01-02/", "text/html; charset=utf-8", revalidate, true},
+		{"/feed.xml", "application/xml", revalidate, true},
+		{"/search.json", "application/json", revalidate, true},
+		{"/robots.txt", "text/plain; charset=utf-8", revalidate, true},
+		{"/site.webmanifest", "application/manifest+json", revalidate, true},
+		{"/assets/style.0123456789.css", "text/css; charset=utf-8", "public, max-age=31536000, immutable", true},
+		{"/assets/site.0123456789.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable", true},
+		{"/assets/icon.0123456789.svg", "image/svg+xml", "public, max-age=31536000, immutable", true},
+		{"/assets/play.0123456789.wasm", "application/wasm", "public, max-age=31536000, immutable", true},
+		{"/assets/data.0123456789.bin", "application/octet-stream", "public, max-age=31536000, immutable", false},
+	} {
+		for _, method := range []string{http.MethodHead, http.MethodGet} {
+			req, _ := http.NewRequest(method, ts.URL+c.path, nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			resp, err := noDecompression.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := resp.Header
+			if resp.StatusCode != http.StatusOK || h.Get("Content-Type") != c.typ || h.Get("Cache-Control") != c.cache || h.Get("Content-Security-Policy") != csp || h.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("%s %s: status %d, type %q, Cache-Control %q, policy %q, X-Content-Type-Options %q; want 200, %q, %q, netlify.toml's, nosniff",
+					method, c.path, resp.StatusCode, h.Get("Content-Type"), h.Get("Cache-Control"), h.Get("Content-Security-Policy"), h.Get("X-Content-Type-Options"), c.typ, c.cache)
+			}
+			if got := h.Get("Content-Encoding") == "gzip"; got != c.gzip {
+				t.Errorf("%s %s: Content-Encoding %q, want gzip: %v", method, c.path, h.Get("Content-Encoding"), c.gzip)
+			}
+			if method == http.MethodHead {
+				if len(body) != 0 {
+					t.Errorf("HEAD %s: %d bytes of body", c.path, len(body))
+				}
+				continue
+			}
+			if c.gzip {
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err != nil {
+					t.Fatalf("GET %s: %v", c.path, err)
+				}
+				if body, err = io.ReadAll(zr); err != nil {
+					t.Fatalf("GET %s: %v", c.path, err)
+				}
+			}
+			if c.path == "/assets/play.0123456789.wasm" && !bytes.Equal(body, wasm) {
+				t.Errorf("GET %s: %d bytes, not the interpreter's %d", c.path, len(body), len(wasm))
+			}
+		}
+	}
+
+	// A client that does not take gzip, or refuses it, gets the bytes.
+	for _, accept := range []string{"", "gzip;q=0", "br", "*;q=0"} {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/assets/play.0123456789.wasm", nil)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		resp, err := noDecompression.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, wasm) || resp.Header.Get("Content-Length") != strconv.Itoa(len(wasm)) {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, %d bytes, Content-Length %s; want the file as it is", accept, resp.Header.Get("Content-Encoding"), len(body), resp.Header.Get("Content-Length"))
+		}
+	}
+
+	// The build's own files are not the site's.
+	addr := ts.Listener.Addr().String()
+	for _, target := range []string{"/" + MarkFile, "/.notebook-other/x", "/.notebook-other/", "/2020-01-02/.notebook-site-copy", "/assets/../" + MarkFile, "/%2enotebook-site"} {
+		code, body := rawGet(t, addr, target)
+		if code != http.StatusNotFound || strings.Contains(body, "of the build") || strings.Contains(body, "bookkeeping") || strings.Contains(body, "COPY") {
+			t.Errorf("GET %s: status %d, body %q; want 404 and the 404 page", target, code, body)
+		}
+	}
+	resp, err := client.Post(ts.URL+"/", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /: status %d, want 405", resp.StatusCode)
+	}
+}
+
+// noDecompression is a client that leaves a compressed body as it came.
+var noDecompression = &http.Client{Timeout: patience, Transport: &http.Transport{DisableCompression: true}}

@@ -17,9 +17,8 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/gonotebook/notebook/internal/store"
 	"github.com/gonotebook/notebook/runner"
-	"github.com/gonotebook/notebook/runner/cache"
-	"github.com/gonotebook/notebook/site/internal/linkcheck"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -32,7 +31,7 @@ var fixture struct {
 	once  sync.Once
 	tmp   string
 	out   string
-	nb    *Notebook
+	nb    *Built
 	goVer string
 	err   error
 }
@@ -50,12 +49,21 @@ func TestMain(m *testing.M) {
 }
 
 func fixtureConfig(out string) *Config {
-	return &Config{
-		Root:    filepath.Join("testdata", "notebook"),
-		Out:     out,
-		Runner:  &runner.Runner{Cache: &cache.Cache{Dir: filepath.Join(fixture.tmp, "cache")}},
-		BaseURL: fixtureBase,
+	st, err := store.Open(filepath.Join(fixture.tmp, "store"))
+	if err != nil {
+		panic(err) // a temporary folder of the test's own
 	}
+	return &Config{Root: filepath.Join("testdata", "notebook"), Out: out, Store: st, BaseURL: fixtureBase}
+}
+
+// openStore opens a store of the test's own.
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // built builds the fixture site once and returns its folder.
@@ -70,7 +78,7 @@ func built(t *testing.T) string {
 		if fixture.nb, fixture.err = Build(context.Background(), cfg); fixture.err != nil {
 			return
 		}
-		fixture.goVer, fixture.err = cfg.Runner.Version(context.Background(), snippets.Native)
+		fixture.goVer, fixture.err = cfg.runner().Version(context.Background(), snippets.Native)
 	})
 	if fixture.err != nil {
 		t.Fatalf("building the fixture notebook: %v", fixture.err)
@@ -176,8 +184,8 @@ func TestSiteFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		".notebook-inputs",
 		".notebook-site",
+		"2020-01-01-first/explained/index.html",
 		"2020-01-01-first/index.html",
 		"2020-02-02/index.html",
 		"2020-04-04-last/index.html",
@@ -199,17 +207,6 @@ func TestSiteFiles(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("files:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-}
-
-func TestLinksResolve(t *testing.T) {
-	dir := built(t)
-	probs, err := linkcheck.Check(os.DirFS(dir), linkcheck.Options{BasePath: "/notebook/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range probs {
-		t.Error(p)
 	}
 }
 
@@ -262,16 +259,18 @@ func TestNotePage(t *testing.T) {
 	if len(pair) != 1 || attr(pair[0], "id") != "block-0" {
 		t.Fatalf("want one figure.pair#block-0, got %d", len(pair))
 	}
-	if got := text(nth(t, find(pair[0], "div", "pane-original"), 0, "div.pane-original")); !strings.Contains(got, "Python") || !strings.Contains(got, `exit(3)`) {
+	if got := text(nth(t, find(pair[0], "div", "code-original"), 0, "div.code-original")); !strings.Contains(got, "Python") || !strings.Contains(got, `exit(3)`) {
 		t.Errorf("original pane: %q", got)
 	}
-	goPane := nth(t, find(pair[0], "div", "pane-go"), 0, "div.pane-go")
-	if got := text(goPane); !strings.Contains(got, "snippets/escape") || !strings.Contains(got, "os.Exit(3)") ||
-		!strings.Contains(got, "Escape prints markup") {
-		t.Errorf("Go pane lacks the id, code or doc comment: %q", got)
+	goCode := nth(t, find(pair[0], "div", "code-go"), 0, "div.code-go")
+	if got := text(goCode); !strings.Contains(got, "snippets/escape") || !strings.Contains(got, "os.Exit(3)") {
+		t.Errorf("Go pane lacks the id or code: %q", got)
+	}
+	if got := text(nth(t, find(pair[0], "figcaption", "explain"), 0, "figcaption.explain")); !strings.Contains(got, "Escape prints markup") {
+		t.Errorf("the pair's caption lacks the doc comment: %q", got)
 	}
 	var facts []string
-	for _, d := range find(goPane, "div", "") {
+	for _, d := range find(nth(t, find(pair[0], "div", "out-go"), 0, "div.out-go"), "div", "") {
 		if dt := find(d, "dt", ""); len(dt) == 1 {
 			facts = append(facts, text(dt[0])+"="+text(nth(t, find(d, "dd", ""), 0, "<dd> after <dt>"+text(dt[0])+"</dt>")))
 		}
@@ -447,7 +446,7 @@ func TestAssets(t *testing.T) {
 	for _, e := range entries {
 		data := readFile(t, dir, "assets/"+e.Name())
 		plain := regexp.MustCompile(`\.[0-9a-f]{10}\.`).ReplaceAllString(e.Name(), ".")
-		if fingerprint("assets/"+plain, []byte(data)) != "assets/"+e.Name() {
+		if fingerprintSum("assets/"+plain, store.Sum([]byte(data))) != "assets/"+e.Name() {
 			t.Errorf("assets/%s: its name does not match its contents", e.Name())
 		}
 		if regexp.MustCompile(`(?i)(url\(\s*["']?(https?:)?//|@import|https?://)`).MatchString(data) && !strings.HasSuffix(e.Name(), ".svg") {
@@ -563,21 +562,19 @@ func TestFormatDuration(t *testing.T) {
 
 func TestProgressLine(t *testing.T) {
 	for _, c := range []struct {
-		rep        runner.Report
-		status, id string
-		want       string
+		done, total  int
+		status, what string
+		res          *runner.Result
+		want         string
 	}{
-		{runner.Report{Done: 3, Total: 20, Result: &runner.Result{Engine: "native", Duration: 12345 * time.Microsecond, Cached: true}}, "ok", "gil/connect",
+		{3, 20, "ok", "gil/connect", &runner.Result{Engine: "native", Duration: 12345 * time.Microsecond, Cached: true},
 			"[3/20] ok   gil/connect native 12ms (cached)\n"},
-		{runner.Report{Done: 1, Total: 2, Result: &runner.Result{Engine: "yaegi", Duration: 1500 * time.Millisecond}}, "FAIL", "maps/invert",
+		{1, 2, "FAIL", "maps/invert", &runner.Result{Engine: "yaegi", Duration: 1500 * time.Millisecond},
 			"[1/2] FAIL maps/invert yaegi 1.5s\n"},
-		{runner.Report{Done: 2, Total: 2}, "error", "timeit/memo (original)",
-			"[2/2] error timeit/memo (original)\n"},
+		{2, 2, "error", "timeit/memo (original)", nil, "[2/2] error timeit/memo (original)\n"},
 	} {
-		var b strings.Builder
-		progressLine(&b, c.rep, c.status, c.id)
-		if b.String() != c.want {
-			t.Errorf("progressLine gave %q, want %q", b.String(), c.want)
+		if got := progressLine(c.done, c.total, c.status, c.what, c.res); got != c.want {
+			t.Errorf("progressLine = %q, want %q", got, c.want)
 		}
 	}
 }

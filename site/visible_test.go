@@ -9,9 +9,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/gonotebook/notebook/runner"
-	"github.com/gonotebook/notebook/runner/cache"
 )
 
 func TestVisible(t *testing.T) {
@@ -65,7 +62,7 @@ func main() {
 `,
 		"snippets/bytes/expected.txt": printed,
 	})
-	cfg := &Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Runner: &runner.Runner{Cache: &cache.Cache{Dir: t.TempDir()}}}
+	cfg := &Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Store: openStore(t)}
 	nb, err := Build(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -72,54 +72,58 @@
 		});
 	}
 
-	function setupCopy() {
-		var blocks = document.querySelectorAll(".codeblock");
-		Array.prototype.forEach.call(blocks, function (block) {
-			var head = block.querySelector(".code-head");
-			var pre = block.querySelector(":scope > pre");
-			if (!head || !pre) {
-				return;
+	// addCopy gives a code block or output a button that copies its text.
+	function addCopy(block) {
+		var head = block.querySelector(".code-head");
+		var pre = block.querySelector(":scope > pre");
+		if (!head || !pre) {
+			return;
+		}
+		var lang = head.querySelector(".lang");
+		var what = lang ? lang.textContent : "code";
+		var button = document.createElement("button");
+		button.type = "button";
+		button.className = "copy";
+		button.textContent = "Copy";
+		button.setAttribute("aria-label", what === "Output" ? "Copy the output" : what === "Your run" ? "Copy the output of your run" : "Copy the " + what + " code");
+		var status = document.createElement("span");
+		status.className = "visually-hidden";
+		status.setAttribute("role", "status");
+		var timer = 0;
+		function show(label, cls) {
+			button.textContent = label;
+			button.classList.remove("copied", "failed");
+			if (cls) {
+				button.classList.add(cls);
 			}
-			var lang = head.querySelector(".lang");
-			var what = lang ? lang.textContent : "code";
-			var button = document.createElement("button");
-			button.type = "button";
-			button.className = "copy";
-			button.textContent = "Copy";
-			button.setAttribute("aria-label", what === "Output" ? "Copy the output" : "Copy the " + what + " code");
-			var status = document.createElement("span");
-			status.className = "visually-hidden";
-			status.setAttribute("role", "status");
-			var timer = 0;
-			function show(label, cls) {
-				button.textContent = label;
+			status.textContent = cls === "copied" ? "Copied" : cls === "failed" ? "Copy failed: select the text and copy it" : "";
+			clearTimeout(timer);
+			timer = setTimeout(function () {
+				button.textContent = "Copy";
 				button.classList.remove("copied", "failed");
-				if (cls) {
-					button.classList.add(cls);
-				}
-				status.textContent = cls === "copied" ? "Copied" : cls === "failed" ? "Copy failed: select the text and copy it" : "";
-				clearTimeout(timer);
-				timer = setTimeout(function () {
-					button.textContent = "Copy";
-					button.classList.remove("copied", "failed");
-					status.textContent = "";
-				}, 2000);
-			}
-			button.addEventListener("click", function () {
-				copyText(pre.textContent).then(function () {
-					show("Copied", "copied");
-				}, function () {
-					var range = document.createRange();
-					range.selectNodeContents(pre);
-					var sel = window.getSelection();
-					sel.removeAllRanges();
-					sel.addRange(range);
-					show("Press Ctrl+C", "failed");
-				});
+				status.textContent = "";
+			}, 2000);
+		}
+		button.addEventListener("click", function () {
+			// The editor, when open, holds the code to copy.
+			var editor = block.querySelector(":scope > textarea");
+			copyText(editor ? editor.value : pre.textContent).then(function () {
+				show("Copied", "copied");
+			}, function () {
+				var range = document.createRange();
+				range.selectNodeContents(pre);
+				var sel = window.getSelection();
+				sel.removeAllRanges();
+				sel.addRange(range);
+				show("Press Ctrl+C", "failed");
 			});
-			head.appendChild(button);
-			head.appendChild(status);
 		});
+		head.appendChild(button);
+		head.appendChild(status);
+	}
+
+	function setupCopy() {
+		Array.prototype.forEach.call(document.querySelectorAll(".codeblock"), addCopy);
 	}
 
 	// Keys: left and right arrows for the previous and next note, "/" to
@@ -340,48 +344,80 @@
 		});
 	}
 
-	// Run, Edit, Reset and Stop on the Go programs that can run in the
-	// browser (a .play box after the code). Nothing of the interpreter is
-	// fetched until the first Run: then the worker named by data-worker
-	// starts, fetches it once, and runs every later program. Stop, and the
-	// snippet's time limit (data-timeout, in ms), end the worker; the next
-	// Run starts another.
-	function setupPlay() {
-		var boxes = document.querySelectorAll(".play[data-worker]");
-		var worker = null, running = null, seq = 0;
-
-		function button(label, name, onclick) {
-			var b = document.createElement("button");
-			b.type = "button";
-			b.textContent = label;
-			b.setAttribute("aria-label", label + " " + name);
-			b.addEventListener("click", onclick);
-			return b;
+	// A program's explanation shows its first paragraph; "Read on" links
+	// to the note's page of explanations. Here it fetches that page once
+	// and shows the rest of the explanation in place instead.
+	function setupExplanations() {
+		var page = null;
+		function load(url) {
+			if (!page) {
+				page = fetch(url, { credentials: "same-origin" }).then(function (r) {
+					if (!r.ok) {
+						throw new Error(r.status + " " + r.statusText);
+					}
+					return r.text();
+				}).then(function (html) {
+					return new DOMParser().parseFromString(html, "text/html");
+				});
+				page.catch(function () {
+					page = null;
+				});
+			}
+			return page;
 		}
-		function end(p, text) {
-			clearTimeout(running.timer);
-			p.state(text);
-			running = null;
-			Array.prototype.forEach.call(boxes, function (b) {
-				b.play.idle();
-			});
-		}
-		function start(url) {
-			worker = new Worker(url);
-			worker.onmessage = function (e) {
-				var m = e.data, p = running && running.id === m.id && running.p;
-				if (m.type === "ready") {
-					root.setAttribute("data-play-ready", "");
-				}
-				if (!p) {
+		Array.prototype.forEach.call(document.querySelectorAll("a.read-on[data-more]"), function (link) {
+			link.addEventListener("click", function (e) {
+				if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) {
 					return;
 				}
-				if (m.type === "output") {
-					p.write(m.text);
-				} else if (m.type === "done") {
-					end(p, "exit status " + m.exit);
-				} else {
-					end(p, "could not start: " + m.message);
+				e.preventDefault();
+				var id = link.getAttribute("data-more");
+				load(link.href.split("#")[0]).then(function (doc) {
+					var section = doc.getElementById(id);
+					var full = section && section.querySelector(".explain-full");
+					if (!full) {
+						throw new Error("no explanation " + id);
+					}
+					var more = document.createElement("div");
+					more.className = "more";
+					more.tabIndex = -1;
+					Array.prototype.slice.call(full.children, 1).forEach(function (el) {
+						more.appendChild(document.importNode(el, true));
+					});
+					link.parentNode.parentNode.appendChild(more);
+					link.parentNode.removeChild(link);
+					more.focus({ preventScroll: true });
+				}).catch(function () {
+					window.location.href = link.href;
+				});
+			});
+		});
+	}
+
+	// Run, Stop, Edit and Reset on the Go programs that can run in the
+	// browser (a .play box after the code). Nothing of the interpreter is
+	// fetched until the first Run: then the worker named by data-worker
+	// starts, fetches it once, and runs every later program. Run becomes
+	// Stop while a program runs, and Edit becomes Reset while the editor is
+	// open, so that the button pressed keeps the focus. Stop, Escape, and
+	// the snippet's time limit (data-timeout, in ms), end the worker, at
+	// once whatever the program does; the next Run starts another.
+	//
+	// What the program writes reaches the page in batches (see worker.js),
+	// and is appended at most once a frame, in blocks of whole lines, to a
+	// box of bounded height that scrolls: no output can freeze the page.
+	function setupPlay() {
+		var boxes = document.querySelectorAll(".play[data-worker]");
+		var worker = null, current = null, seq = 0;
+
+		function startWorker(url) {
+			worker = new Worker(url);
+			worker.onmessage = function (e) {
+				var m = e.data;
+				if (m.type === "ready") {
+					root.setAttribute("data-play-ready", "");
+				} else if (current && current.id === m.id) {
+					current.message(m);
 				}
 			};
 		}
@@ -391,112 +427,228 @@
 				worker.terminate();
 				worker = null;
 			}
-			if (running) {
-				end(running.p, why);
+			if (current) {
+				current.end(why, "stopped");
 			}
 		}
+		document.addEventListener("keydown", function (e) {
+			if (e.key === "Escape" && current) {
+				stop("stopped");
+			}
+		});
 
 		Array.prototype.forEach.call(boxes, function (box) {
 			var block = box.previousElementSibling;
 			var pre = block && block.querySelector(":scope > pre");
-			if (!pre) {
+			var cell = box.closest("figure") && box.closest("figure").querySelector(".out-go");
+			if (!pre || !cell) {
 				return;
 			}
 			var name = (block.querySelector(".snippet-id") || {}).textContent || "the program";
-			var code = pre.textContent, editor = null;
+			var code = pre.textContent, editor = null, escaped = false;
+
+			function button(label) {
+				var b = document.createElement("button");
+				b.type = "button";
+				label(b);
+				return b;
+			}
+			function labelled(text) {
+				return function (b) {
+					b.textContent = text;
+					b.setAttribute("aria-label", text + " " + name);
+				};
+			}
 			var bar = document.createElement("div");
 			bar.className = "play-bar";
-			var status = document.createElement("span");
-			status.className = "play-status";
-			status.setAttribute("role", "status");
+			var run = button(labelled("Run"));
+			var edit = button(labelled("Edit"));
+			var hint = document.createElement("span");
+			hint.className = "play-hint";
+			hint.id = box.closest("figure").id + "-keys";
+			hint.textContent = "Tab indents; Esc then Tab leaves the editor; Ctrl+Enter runs; Esc stops a run.";
+			hint.hidden = true;
+			bar.appendChild(run);
+			bar.appendChild(edit);
+			bar.appendChild(hint);
+			box.appendChild(bar);
+
+			// The reader's run, apart from the build's output.
+			var yours = document.createElement("div");
+			yours.className = "codeblock output your-run";
+			yours.hidden = true;
+			var head = document.createElement("div");
+			head.className = "code-head";
+			var title = document.createElement("span");
+			title.className = "lang";
+			title.textContent = "Your run";
+			var state = document.createElement("span");
+			state.className = "hint run-state";
+			state.setAttribute("role", "status");
+			head.appendChild(title);
+			head.appendChild(state);
 			var out = document.createElement("pre");
 			out.className = "output-text play-output";
 			out.tabIndex = 0;
 			out.setAttribute("role", "group");
 			out.setAttribute("aria-label", "Output of your run of " + name);
-			out.hidden = true;
 			var samp = document.createElement("samp");
 			out.appendChild(samp);
-			var run = button("Run", name, function () {
-				if (running) {
+			var cut = document.createElement("p");
+			cut.className = "output-cut";
+			cut.hidden = true;
+			yours.appendChild(head);
+			yours.appendChild(out);
+			yours.appendChild(cut);
+			cell.appendChild(yours);
+			addCopy(yours);
+
+			// Output waiting for the next frame, and that frame.
+			var pending = "", frame = 0;
+			function append(text) {
+				var last = samp.lastChild;
+				if (last && last.textContent.slice(-1) !== "\n") {
+					// The last block's line is not finished: finish it there.
+					var nl = text.indexOf("\n");
+					var head = nl < 0 ? text : text.slice(0, nl + 1);
+					last.firstChild.appendData(head);
+					text = text.slice(head.length);
+				}
+				if (text) {
+					var chunk = document.createElement("span");
+					chunk.className = "chunk";
+					chunk.appendChild(document.createTextNode(text));
+					samp.appendChild(chunk);
+				}
+			}
+			function flush() {
+				if (frame) {
+					cancelAnimationFrame(frame);
+					frame = 0;
+				}
+				if (!pending) {
 					return;
 				}
+				var atEnd = out.scrollTop + out.clientHeight >= out.scrollHeight - 4;
+				append(pending);
+				pending = "";
+				if (atEnd) {
+					out.scrollTop = out.scrollHeight;
+				}
+			}
+			function bytes(n) {
+				return n < 1 << 10 ? n + " bytes" : n < 1 << 20 ? (n / 1024).toFixed(1) + " KiB" : (n / (1 << 20)).toFixed(1) + " MiB";
+			}
+
+			function start() {
+				if (current) {
+					stop("stopped: another program ran");
+				}
 				if (!worker) {
-					start(box.getAttribute("data-worker"));
+					startWorker(box.getAttribute("data-worker"));
 				}
 				var t0 = performance.now(), first = true;
-				running = { id: ++seq, p: box.play };
-				running.timer = setTimeout(function () {
-					stop("stopped: over its time limit of " + box.getAttribute("data-timeout") / 1000 + " s");
-				}, +box.getAttribute("data-timeout") || 10000);
+				var limit = +box.getAttribute("data-timeout") || 10000;
+				var timer = setTimeout(function () {
+					stop("stopped: over its time limit of " + limit / 1000 + " s");
+				}, limit);
+				current = {
+					id: ++seq,
+					message: function (m) {
+						if (m.type === "output") {
+							if (first) {
+								first = false;
+								box.setAttribute("data-first-output-ms", Math.round(performance.now() - t0));
+							}
+							pending += m.text;
+							if (!frame) {
+								frame = requestAnimationFrame(function () {
+									frame = 0;
+									flush();
+								});
+							}
+						} else if (m.type === "cut") {
+							cut.textContent = "The output is cut here: a run shows at most " + bytes(m.limit) + ".";
+							cut.hidden = false;
+						} else if (m.type === "done") {
+							if (m.cut) {
+								cut.textContent = bytes(m.cut) + " more output was cut: a run shows at most " + bytes(m.limit) + ".";
+								cut.hidden = false;
+							}
+							this.end(m.compile ? "compile error" : "exit status " + m.exit, m.compile ? "compile-error" : m.exit === 0 ? "exit-ok" : "exit-nonzero");
+						} else if (m.type === "error") {
+							this.end("could not start: " + m.message, "exit-nonzero");
+						}
+					},
+					end: function (text, kind) {
+						clearTimeout(timer);
+						flush();
+						current = null;
+						state.textContent = text + " \u00b7 " + Math.round(performance.now() - t0) + " ms";
+						state.className = "hint run-state " + kind;
+						box.setAttribute("data-state", "done");
+						box.setAttribute("data-exit", text);
+						labelled("Run")(run);
+					}
+				};
+				pending = "";
 				samp.textContent = "";
-				out.hidden = false;
+				cut.hidden = true;
+				yours.hidden = false;
+				state.textContent = "running\u2026";
+				state.className = "hint run-state";
 				root.removeAttribute("data-play-ready");
 				box.removeAttribute("data-exit");
 				box.setAttribute("data-state", "running");
-				box.play.write = function (text) {
-					if (first) {
-						first = false;
-						box.setAttribute("data-first-output-ms", Math.round(performance.now() - t0));
-					}
-					if (samp.textContent.length < 1 << 20) {
-						samp.appendChild(document.createTextNode(text));
-					}
-				};
-				status.textContent = "Running\u2026";
-				Array.prototype.forEach.call(boxes, function (b) {
-					b.play.busy(b === box);
-				});
-				worker.postMessage({ id: running.id, code: editor ? editor.value : code });
+				labelled("Stop")(run);
+				worker.postMessage({ id: current.id, code: editor ? editor.value : code });
+			}
+			run.addEventListener("click", function () {
+				if (box.getAttribute("data-state") === "running") {
+					stop("stopped");
+				} else {
+					start();
+				}
 			});
-			var stopButton = button("Stop", name, function () {
-				stop("stopped");
-			});
-			var edit = button("Edit", name, function () {
+
+			// The editor: Tab indents, as in any code editor; Escape, then
+			// Tab, leaves it, as the hint beside it says.
+			function keys(e) {
+				if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+					e.preventDefault();
+					run.click();
+				} else if (e.key === "Tab" && !escaped && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey) {
+					e.preventDefault();
+					if (!document.execCommand("insertText", false, "\t")) {
+						editor.setRangeText("\t", editor.selectionStart, editor.selectionEnd, "end");
+					}
+				}
+				escaped = e.key === "Escape" || (escaped && e.key === "Shift");
+			}
+			edit.addEventListener("click", function () {
+				if (editor) {
+					editor.parentNode.removeChild(editor);
+					editor = null;
+					pre.hidden = false;
+					hint.hidden = true;
+					labelled("Edit")(edit);
+					return;
+				}
 				editor = document.createElement("textarea");
 				editor.className = "play-editor";
 				editor.spellcheck = false;
 				editor.value = code;
 				editor.rows = Math.min(30, code.split("\n").length + 1);
 				editor.setAttribute("aria-label", "Go code of " + name + ", editable");
+				editor.setAttribute("aria-describedby", hint.id);
+				editor.addEventListener("keydown", keys);
 				pre.hidden = true;
 				pre.parentNode.insertBefore(editor, pre.nextSibling);
-				edit.hidden = true;
-				reset.hidden = false;
+				hint.hidden = false;
+				labelled("Reset")(edit);
+				escaped = false;
 				editor.focus();
 			});
-			var reset = button("Reset", name, function () {
-				editor.parentNode.removeChild(editor);
-				editor = null;
-				pre.hidden = false;
-				reset.hidden = true;
-				edit.hidden = false;
-				edit.focus();
-			});
-			reset.hidden = true;
-			stopButton.hidden = true;
-			box.play = {
-				state: function (text) {
-					status.textContent = text;
-					box.setAttribute("data-state", "done");
-					box.setAttribute("data-exit", text);
-				},
-				busy: function (self) {
-					run.disabled = true;
-					stopButton.hidden = !self;
-				},
-				idle: function () {
-					run.disabled = false;
-					stopButton.hidden = true;
-				}
-			};
-			bar.appendChild(run);
-			bar.appendChild(stopButton);
-			bar.appendChild(edit);
-			bar.appendChild(reset);
-			bar.appendChild(status);
-			box.appendChild(bar);
-			box.appendChild(out);
 		});
 	}
 
@@ -504,5 +656,6 @@
 	setupCopy();
 	setupKeys();
 	setupSearch();
+	setupExplanations();
 	setupPlay();
 })();

@@ -1,16 +1,17 @@
 package browser
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
-	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -24,10 +25,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/gonotebook/notebook/internal/store"
 	"github.com/gonotebook/notebook/runner"
-	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/site"
-	"github.com/gonotebook/notebook/site/internal/linkcheck"
 	"github.com/gonotebook/notebook/site/internal/netlify"
 	"github.com/gonotebook/notebook/site/play"
 )
@@ -67,7 +67,7 @@ func artifacts(t *testing.T) string {
 type builtSite struct {
 	dir      string
 	url      string // ends in "/"
-	nb       *site.Notebook
+	nb       *site.Built
 	pages    []string // every HTML page, from the site root ("", "2018-10-30/", "404.html")
 	requests *requestLog
 }
@@ -126,7 +126,8 @@ func TestMain(m *testing.M) {
 }
 
 // builtSites builds the notebook and the fixture notebook and serves each
-// on loopback as Netlify would.
+// on loopback as notebook serve does, with the rules of the repository's
+// netlify.toml (see site.NewHandler).
 func builtSites(t *testing.T) (real, fixture *builtSite) {
 	t.Helper()
 	sites.once.Do(func() {
@@ -154,11 +155,9 @@ func build(t *testing.T, root, tmp string, cfg *netlify.Config) (*builtSite, err
 	c := &site.Config{
 		Root:    root,
 		Out:     filepath.Join(tmp, "public"),
-		Runner:  &runner.Runner{Cache: &cache.Cache{Dir: filepath.Join(tmp, "cache")}},
+		Store:   testStore(),
 		BaseURL: "http://127.0.0.1/",
-		// The interpreter is kept across test runs: its key covers
-		// everything it is built from.
-		Play: &play.Builder{Dir: root, Cache: playCache()},
+		Play:    &play.Builder{},
 	}
 	start := time.Now()
 	nb, err := site.Build(context.Background(), c)
@@ -167,7 +166,7 @@ func build(t *testing.T, root, tmp string, cfg *netlify.Config) (*builtSite, err
 	}
 	t.Logf("built %s in %v", root, time.Since(start).Round(time.Millisecond))
 	log := &requestLog{}
-	srv := httptest.NewServer(log.wrap(serve(c.OutDir(), cfg)))
+	srv := httptest.NewServer(log.wrap(site.NewHandler(c.OutDir(), cfg)))
 	sites.servers = append(sites.servers, srv)
 	s := &builtSite{dir: c.OutDir(), url: srv.URL + "/", nb: nb, requests: log}
 	err = fs.WalkDir(os.DirFS(s.dir), ".", func(p string, d fs.DirEntry, err error) error {
@@ -186,7 +185,7 @@ func build(t *testing.T, root, tmp string, cfg *netlify.Config) (*builtSite, err
 func TestLinks(t *testing.T) {
 	real, fixture := builtSites(t)
 	for _, s := range []*builtSite{real, fixture} {
-		probs, err := linkcheck.Check(os.DirFS(s.dir), linkcheck.Options{})
+		probs, err := checkLinks(os.DirFS(s.dir), linkOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,50 +196,6 @@ func TestLinks(t *testing.T) {
 			t.Errorf("only %d pages: %q", len(s.pages), s.pages)
 		}
 	}
-}
-
-// serve serves a built site as Netlify does: folders by their index.html,
-// missing files by the 404 page with status 404, and every response with
-// the headers netlify.toml gives its path.
-func serve(dir string, cfg *netlify.Config) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := path.Clean("/" + r.URL.Path)
-		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
-			p += "/"
-		}
-		file := filepath.Join(dir, filepath.FromSlash(p))
-		status := http.StatusOK
-		if info, err := os.Stat(file); err == nil && info.IsDir() {
-			if !strings.HasSuffix(p, "/") {
-				http.Redirect(w, r, p+"/", http.StatusMovedPermanently)
-				return
-			}
-			file = filepath.Join(file, "index.html")
-		}
-		data, err := os.ReadFile(file)
-		if err != nil {
-			nf := cfg.NotFound(p)
-			if nf == "" {
-				http.NotFound(w, r)
-				return
-			}
-			if data, err = os.ReadFile(filepath.Join(dir, filepath.FromSlash(nf))); err != nil {
-				http.Error(w, err.Error(), http.StatusInternalServerError)
-				return
-			}
-			file, status = nf, http.StatusNotFound
-		}
-		for k, v := range cfg.HeadersFor(p) {
-			w.Header()[k] = v
-		}
-		ct := mime.TypeByExtension(filepath.Ext(file))
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		w.Header().Set("Content-Type", ct)
-		w.WriteHeader(status)
-		w.Write(data)
-	})
 }
 
 // A tab is one browser tab that records what its pages write to the console.
@@ -392,13 +347,19 @@ func (tb *tab) screenshot(name string, full bool) {
 	tb.t.Logf("screenshot %s", p)
 }
 
-// playCache is the folder that keeps the in-browser interpreter: in the
-// user's cache folder, or a temporary one.
-func playCache() string {
-	if dir, err := cache.DefaultDir(); err == nil {
-		return filepath.Join(dir, "play")
+// testStore is the store the tests build with: the user's, so that the
+// in-browser interpreter, whose ID covers everything it is built from
+// (this test program included), is kept across test runs; else none.
+func testStore() *store.Store {
+	dir, err := store.DefaultDir()
+	if err != nil {
+		return nil
 	}
-	return filepath.Join(os.TempDir(), "notebook-play")
+	st, err := store.Open(dir)
+	if err != nil {
+		return nil
+	}
+	return st
 }
 
 // startBrowser starts headless Chromium for one test and returns its
@@ -675,4 +636,63 @@ func TestBrowser(t *testing.T) {
 		tb.screenshot("search-dark.png", false)
 		tb.media("")
 	})
+}
+
+// TestServedAsProduction asks, as curl -sI --compressed would, for the
+// seed note's page, the logo and the interpreter: each comes with
+// netlify.toml's policy, its own type, the caching netlify.toml gives it,
+// and compressed; the interpreter decompresses to the file the build wrote.
+func TestServedAsProduction(t *testing.T) {
+	real, _ := builtSites(t)
+	rules, err := netlify.Load(filepath.Join("..", "..", "netlify.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csp := rules.HeadersFor("/").Get("Content-Security-Policy")
+	find := func(pattern string) string {
+		m, err := filepath.Glob(filepath.Join(real.dir, "assets", pattern))
+		if err != nil || len(m) != 1 {
+			t.Fatalf("assets/%s: %q, %v", pattern, m, err)
+		}
+		return "assets/" + filepath.Base(m[0])
+	}
+	wasm := find("play.*.wasm")
+	client := &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{DisableCompression: true}}
+	for _, c := range []struct{ path, typ, cache string }{
+		{seedNote, "text/html; charset=utf-8", "public, max-age=0, must-revalidate"},
+		{find("icon.*.svg"), "image/svg+xml", "public, max-age=31536000, immutable"},
+		{wasm, "application/wasm", "public, max-age=31536000, immutable"},
+	} {
+		for _, method := range []string{http.MethodHead, http.MethodGet} {
+			req, _ := http.NewRequest(method, real.url+c.path, nil)
+			req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := resp.Header
+			if resp.StatusCode != http.StatusOK || h.Get("Content-Security-Policy") != csp || h.Get("Content-Type") != c.typ || h.Get("Cache-Control") != c.cache || h.Get("Content-Encoding") != "gzip" {
+				t.Errorf("%s /%s: status %d, type %q, Cache-Control %q, Content-Encoding %q, policy %q; want 200, %q, %q, gzip, %q",
+					method, c.path, resp.StatusCode, h.Get("Content-Type"), h.Get("Cache-Control"), h.Get("Content-Encoding"), h.Get("Content-Security-Policy"), c.typ, c.cache, csp)
+			}
+			if method == http.MethodGet && c.path == wasm {
+				zr, err := gzip.NewReader(resp.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := io.ReadAll(zr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := os.ReadFile(filepath.Join(real.dir, filepath.FromSlash(wasm)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("GET /%s: decompressed to %d bytes, not the interpreter's %d", wasm, len(got), len(want))
+				}
+			}
+			resp.Body.Close()
+		}
+	}
 }

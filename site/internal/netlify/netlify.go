@@ -1,6 +1,7 @@
 // Package netlify reads the parts of netlify.toml that decide how the
-// built site is served (its headers and redirects), so that tests can serve
-// it the same way and check the file.
+// built site is served (its headers and redirects), so that notebook serve
+// and the tests serve it as Netlify does, from the same file, and the
+// tests can check it.
 package netlify
 
 import (

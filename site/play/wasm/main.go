@@ -9,30 +9,41 @@
 //	notebookRun(code, done)
 //
 // interprets code, the text of one Go file of package main, and calls
-// done(exit) when its main function has returned (exit 0), panicked
-// (exit 2) or failed to compile (exit 2). The program calls
-// notebookReady(), if the global object has it, whenever an interpreter is
-// ready for the next run; one that replaces an instance that ended warms
-// up first if notebookWarmUp is true. The program writes to the
-// process's own standard output and error, file descriptors 1 and 2, which
-// wasm_exec.js passes to fs.writeSync as they are written: the worker
-// streams them from there. os.Exit (through log.Fatal) ends the whole
-// program, as it ends a compiled one; so does a panic on another
-// goroutine. A run that leaves goroutines behind ends the program after
-// done too, so that nothing of one run outlives it. The worker starts a
-// fresh program for the next run when this one has ended.
+// done(exit, compileError) when its main function has returned (exit 0),
+// panicked (exit 2) or failed to compile (exit 2, compileError true). The
+// program fails as the same program compiled by Go would, and says so as
+// Go would (see package golike): a package the browser lacks is named as
+// such, and a panic prints its value as Go's runtime does, then the
+// functions it left, each at its line. The program calls notebookReady(),
+// if the global object has it, whenever an interpreter is ready for the
+// next run; one that replaces an instance that ended warms up first if
+// notebookWarmUp is true.
+//
+// The program writes to the process's own standard output and error, file
+// descriptors 1 and 2, which wasm_exec.js passes to fs.writeSync as they
+// are written: the worker collects them from there. os.Exit (through
+// log.Fatal) ends the whole program, as it ends a compiled one; so does a
+// panic on another goroutine, which prints what Go prints, with the
+// goroutine it was on and where that was started. A run that leaves
+// goroutines behind ends the program after done too, so that nothing of
+// one run outlives it. The worker starts a fresh program for the next run
+// when this one has ended.
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"reflect"
 	"runtime"
 	"strings"
 	"syscall/js"
 
 	"github.com/traefik/yaegi/interp"
+
+	"github.com/gonotebook/notebook/site/play/internal/golike"
 )
 
 // Symbols and MapTypes are filled by the generated symbols_*.go files,
@@ -46,7 +57,7 @@ func main() {
 	// An interpreter is readied before each run is asked for: loading the
 	// symbol tables and compiling yaegi's generic library code takes most
 	// of the time a small program needs.
-	spare := make(chan *interp.Interpreter, 1)
+	spare := make(chan *machine, 1)
 	warmed := false
 	ready := func() {
 		if !warmed {
@@ -76,8 +87,8 @@ func main() {
 		go func() {
 			i := <-spare
 			before := runtime.NumGoroutine()
-			exit := interpret(i, code, os.Stderr)
-			done.Invoke(exit)
+			exit, compileError := interpret(i, code)
+			done.Invoke(exit, compileError)
 			if runtime.NumGoroutine() > before {
 				// The program's other goroutines would outlive it.
 				os.Exit(exit)
@@ -140,39 +151,77 @@ func main() {
 // compiles the interpreter's code when it is first called, and a reader's
 // later runs should not wait for that.
 func warmUp() {
-	interpret(newInterpreter(io.Discard, io.Discard), warmUpProgram, io.Discard)
+	interpret(newInterpreter(io.Discard, io.Discard), warmUpProgram)
+}
+
+// A machine is an interpreter with the Tracker of its one run.
+type machine struct {
+	i       *interp.Interpreter
+	tracker *golike.Tracker
+	stderr  io.Writer
 }
 
 // newInterpreter returns an interpreter with the symbol tables, or nil if
-// it could not be made.
-func newInterpreter(stdout, stderr io.Writer) *interp.Interpreter {
-	i := interp.New(interp.Options{Stdout: stdout, Stderr: stderr})
+// it could not be made. yaegi's own lines about panics are left out of
+// stderr: the Tracker says where a panic happened instead.
+func newInterpreter(stdout, stderr io.Writer) *machine {
+	tracker := &golike.Tracker{Stderr: stderr}
+	i := interp.New(interp.Options{Stdout: stdout, Stderr: golike.Quiet(stderr)})
 	if err := use(i); err != nil {
 		fmt.Fprintf(stderr, "notebook: the interpreter could not start: %v\n", err)
 		return nil
 	}
-	return i
+	if err := i.Use(tracker.Exports()); err != nil {
+		fmt.Fprintf(stderr, "notebook: the interpreter could not start: %v\n", err)
+		return nil
+	}
+	return &machine{i, tracker, stderr}
 }
 
-// interpret runs the program in code with i and returns its exit status.
-func interpret(i *interp.Interpreter, code string, stderr io.Writer) (exit int) {
-	if i == nil {
-		return 2
+// available reports whether the browser's interpreter has the package
+// with the import path p.
+func available(p string) bool {
+	_, ok := Symbols[p+"/"+path.Base(p)]
+	return ok
+}
+
+// interpret runs the program in code with m and returns its exit status,
+// and whether it failed to compile. What the program cannot be run for,
+// and the panic that ends it, go to m's standard error as Go would print
+// them (see package golike).
+func interpret(m *machine, code string) (exit int, compileError bool) {
+	if m == nil {
+		return 2, false
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			if v, ok := r.(reflect.Value); ok && v.IsValid() && v.CanInterface() {
-				r = v.Interface()
-			}
-			fmt.Fprintf(stderr, "panic: %s\n", panicValue(r))
+			// yaegi itself failed, compiling or running the program.
+			fmt.Fprintf(m.stderr, "panic: %s\n", golike.Value(r))
 			exit = 2
 		}
 	}()
-	if _, err := i.Eval(code); err != nil {
-		fmt.Fprintln(stderr, strings.TrimSpace(err.Error()))
-		return 2
+	f, err := golike.Prepare(m.i.FileSet(), code, available)
+	if err != nil {
+		fmt.Fprintln(m.stderr, err)
+		return 2, true
 	}
-	return 0
+	prog, err := m.i.CompileAST(f)
+	if err != nil {
+		fmt.Fprintln(m.stderr, strings.TrimSpace(err.Error()))
+		return 2, true
+	}
+	m.tracker.Begin()
+	_, err = m.i.Execute(prog)
+	var p interp.Panic
+	switch {
+	case errors.As(err, &p):
+		io.WriteString(m.stderr, m.tracker.Report(p.Value))
+		return 2, false
+	case err != nil:
+		fmt.Fprintln(m.stderr, strings.TrimSpace(err.Error()))
+		return 2, false
+	}
+	return 0, false
 }
 
 // use gives i the symbol tables, then the log package's own functions
@@ -188,21 +237,4 @@ func use(i *interp.Interpreter) error {
 		return err
 	}
 	return i.Use(interp.Exports{"log/log": Symbols["log/log"]})
-}
-
-// panicValue formats a panic's value as the Go runtime does when the panic
-// ends the program, for the common cases: an error's Error, a Stringer's
-// String, a string as it is, anything else as %v with its type.
-func panicValue(v any) string {
-	switch x := v.(type) {
-	case error:
-		return x.Error()
-	case fmt.Stringer:
-		return x.String()
-	case string:
-		return strings.ReplaceAll(x, "\n", "\n\t")
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr, bool:
-		return fmt.Sprint(x)
-	}
-	return fmt.Sprintf("(%T) %v", v, v)
 }

@@ -1,4 +1,4 @@
-package linkcheck
+package browser
 
 import (
 	"strings"
@@ -10,7 +10,7 @@ func doc(body string) *fstest.MapFile {
 	return &fstest.MapFile{Data: []byte("<!doctype html>\n<html lang=\"en\"><head><title>t</title></head>\n<body>\n" + body + "\n</body></html>\n")}
 }
 
-func TestCheck(t *testing.T) {
+func TestCheckLinks(t *testing.T) {
 	site := fstest.MapFS{
 		"index.html":          doc(`<div><p>optional end tags<ul><li>one<li>two</ul></div><a href="a/">a</a> <a href="a/#x">x</a> <a href="https://go.dev/">away</a> <a href="#top" id="top">top</a>`),
 		"a/index.html":        doc(`<h2 id="x">x</h2><a href="../">home</a> <a href="../style.css">css</a> <a href="../tags/c%23/">c#</a>`),
@@ -20,7 +20,7 @@ func TestCheck(t *testing.T) {
 		"sub/deeper/404.html": doc(`<a href="/sub/">x</a>`),
 		"sub/index.html":      doc(`<p>sub</p>`),
 	}
-	probs, err := Check(site, Options{})
+	probs, err := checkLinks(site, linkOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestCheckFindsProblems(t *testing.T) {
+func TestCheckLinksFindslinkProblems(t *testing.T) {
 	site := fstest.MapFS{
 		"index.html": doc(strings.Join([]string{
 			`<a href="missing/">1</a>`,
@@ -45,7 +45,7 @@ func TestCheckFindsProblems(t *testing.T) {
 		}, "\n")),
 		"a/index.html": doc(`<h2 id="x">x</h2>`),
 	}
-	probs, err := Check(site, Options{})
+	probs, err := checkLinks(site, linkOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

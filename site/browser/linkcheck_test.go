@@ -1,13 +1,4 @@
-// Package linkcheck checks a built static site: that every page is
-// well-formed HTML, that every internal link and #anchor resolves, and that
-// pages load nothing from other hosts and hold no inline scripts or styles
-// (which a Content-Security-Policy without 'unsafe-inline' would block).
-//
-// A link is internal when it has no scheme and no host. A path is resolved
-// against the page's own address, a link ending in "/" names the folder's
-// index.html, and a fragment must be the id of an element of the target
-// page. Root-relative links ("/notes/") are resolved against BasePath.
-package linkcheck
+package browser
 
 import (
 	"bytes"
@@ -23,23 +14,23 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// Options adjust a check.
-type Options struct {
+// linkOptions adjust a check.
+type linkOptions struct {
 	// BasePath is the site's path on its host, "/" if empty.
 	BasePath string
 }
 
-// A Problem is one finding, on a page at a line.
-type Problem struct {
+// A linkProblem is one finding, on a page at a line.
+type linkProblem struct {
 	Page string // the page's path in the site
 	Line int
 	Msg  string
 }
 
-func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.Page, p.Line, p.Msg) }
+func (p linkProblem) String() string { return fmt.Sprintf("%s:%d: %s", p.Page, p.Line, p.Msg) }
 
-// page is what a check learns from one HTML file.
-type page struct {
+// linkPage is what a check learns from one HTML file.
+type linkPage struct {
 	ids   map[string]bool
 	links []link
 }
@@ -51,15 +42,24 @@ type link struct {
 	ref  string
 }
 
-// Check checks every .html file of site and returns every problem found,
-// sorted by page and line.
-func Check(site fs.FS, opt Options) ([]Problem, error) {
+// checkLinks checks every .html file of a built static site: that every page is
+// well-formed HTML, that every internal link and #anchor resolves, and that
+// pages load nothing from other hosts and hold no inline scripts or styles
+// (which a Content-Security-Policy without 'unsafe-inline' would block).
+//
+// A link is internal when it has no scheme and no host. A path is resolved
+// against the page's own address, a link ending in "/" names the folder's
+// index.html, and a fragment must be the id of an element of the target
+// page. Root-relative links ("/notes/") are resolved against BasePath.
+//
+// It returns every problem found, sorted by page and line.
+func checkLinks(site fs.FS, opt linkOptions) ([]linkProblem, error) {
 	base := opt.BasePath
 	if base == "" {
 		base = "/"
 	}
-	pages := map[string]*page{}
-	var probs []Problem
+	pages := map[string]*linkPage{}
+	var probs []linkProblem
 	err := fs.WalkDir(site, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
@@ -79,11 +79,11 @@ func Check(site fs.FS, opt Options) ([]Problem, error) {
 	for name, pg := range pages {
 		for _, l := range pg.links {
 			if msg := resolve(site, pages, base, name, l); msg != "" {
-				probs = append(probs, Problem{name, l.line, msg})
+				probs = append(probs, linkProblem{name, l.line, msg})
 			}
 		}
 	}
-	slices.SortFunc(probs, func(a, b Problem) int {
+	slices.SortFunc(probs, func(a, b linkProblem) int {
 		if c := strings.Compare(a.Page, b.Page); c != 0 {
 			return c
 		}
@@ -93,7 +93,7 @@ func Check(site fs.FS, opt Options) ([]Problem, error) {
 }
 
 // resolve checks one link and says what is wrong with it, or "".
-func resolve(site fs.FS, pages map[string]*page, base, from string, l link) string {
+func resolve(site fs.FS, pages map[string]*linkPage, base, from string, l link) string {
 	u, err := url.Parse(strings.TrimSpace(l.ref))
 	if err != nil {
 		return fmt.Sprintf("<%s %s=%q>: %v", l.tag, l.attr, l.ref, err)
@@ -175,11 +175,11 @@ var closesP = map[atom.Atom]bool{
 // parse reads one page: its ids, its links, and any problem with its
 // markup. The page must be a complete document whose every non-void
 // element is closed in order, with unique ids and no duplicate attributes.
-func parse(name string, data []byte) (*page, []Problem) {
-	pg := &page{ids: map[string]bool{}}
-	var probs []Problem
+func parse(name string, data []byte) (*linkPage, []linkProblem) {
+	pg := &linkPage{ids: map[string]bool{}}
+	var probs []linkProblem
 	add := func(line int, format string, args ...any) {
-		probs = append(probs, Problem{name, line, fmt.Sprintf(format, args...)})
+		probs = append(probs, linkProblem{name, line, fmt.Sprintf(format, args...)})
 	}
 	z := html.NewTokenizer(bytes.NewReader(data))
 	line := 1
