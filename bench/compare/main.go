@@ -322,7 +322,7 @@ func (b *bench) linkedCorpus(ctx context.Context) error {
 // blocks (the originals), work that go run does not do; the build of the
 // programs alone does what go run does, so its ratio is like for like.
 func (b *bench) coldSeed(ctx context.Context) error {
-	list, err := snippets.LoadAll(filepath.Join(b.repo, "snippets"))
+	_, list, err := snippets.LoadAll(filepath.Join(b.repo, "snippets"))
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,7 @@ func serveCmd() *command {
 	return &command{
 		name:    "serve",
 		cached:  true,
+		runs:    true,
 		summary: "build, serve on localhost, rebuild and reload on change",
 		detail: `Serve builds the site, serves it on localhost and watches notes/ and
 snippets/: when a file changes it rebuilds (re-running only the snippets

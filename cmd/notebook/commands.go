@@ -11,78 +11,82 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/fileline"
+	"github.com/gonotebook/notebook/internal/store"
 	"github.com/gonotebook/notebook/runner"
-	"github.com/gonotebook/notebook/runner/cache"
 	"github.com/gonotebook/notebook/site"
 	"github.com/gonotebook/notebook/site/play"
 	"github.com/gonotebook/notebook/snippets"
 )
 
-// runner returns the snippet runner the flags ask for.
-func (e *env) runner() (*runner.Runner, error) {
-	r := &runner.Runner{Warn: e.warnLine}
-	e.runners = append(e.runners, r)
-	// Compiled programs are kept beside the results, even with -no-cache:
-	// they are build products, like what Go's build cache keeps, not
-	// results; every run still runs.
-	if dir := e.cacheFolder(); dir != "" {
-		r.Programs = &runner.Programs{Dir: filepath.Join(dir, "programs")}
-	}
-	if e.noCache {
-		return r, nil
-	}
-	dir := e.cacheFolder()
+// store opens the store the flags name: -cache DIR, else the default one;
+// nil if there is none, with a warning.
+func (e *env) store() *store.Store {
+	dir := e.cacheDir
 	if dir == "" {
-		_, err := cache.DefaultDir()
-		return nil, fmt.Errorf("no cache folder (%v); pass -cache DIR or -no-cache", err)
+		var err error
+		if dir, err = store.DefaultDir(); err != nil {
+			e.warnLine(fmt.Sprintf("nothing is kept between builds: no cache folder (%v); pass -cache DIR", err))
+			return nil
+		}
 	}
-	r.Cache = &cache.Cache{Dir: dir, Warn: e.warnLine}
+	st, err := store.Open(dir)
+	if err != nil {
+		e.warnLine(fmt.Sprintf("nothing is kept between builds: %v", err))
+		return nil
+	}
+	if err := st.Trim(); err != nil {
+		e.warnLine(fmt.Sprintf("trimming %s: %v", dir, err))
+	}
+	return st
+}
+
+// runner returns a snippet runner that keeps what it makes in st; with
+// -no-cache it takes no result from there and keeps none. Its ceilings are
+// the notebook's (see snippets.CeilingsFile), with -ceilings over them.
+func (e *env) runner(st *store.Store) (*runner.Runner, error) {
+	c, err := snippets.ReadCeilings(e.root)
+	if err != nil {
+		return nil, err
+	}
+	if e.ceilings != "" {
+		if err := c.Set(e.ceilings); err != nil {
+			return nil, usagef("-ceilings: %v", err)
+		}
+	}
+	r := &runner.Runner{Store: st, Fresh: e.noCache, Warn: e.warnLine, NoSandbox: e.noSandbox, Ceilings: c}
+	e.runners = append(e.runners, r)
 	return r, nil
 }
 
-// cacheFolder returns the folder -cache names, else the default one, or
-// "" if there is none.
-func (e *env) cacheFolder() string {
-	if e.cacheDir != "" {
-		return e.cacheDir
-	}
-	dir, err := cache.DefaultDir()
-	if err != nil {
-		return ""
-	}
-	return dir
-}
+// ceilingKeys are the keys of -ceilings.
+var ceilingKeys = []string{"timeout", "original_timeout", "memory", "processes", "files", "file_size", "disk"}
 
-// warnLine prints a warning of the runner or its cache (runs are not
-// sandboxed, results are not cached) on standard error.
+// warnLine prints a warning of the runner or the store (runs are not
+// sandboxed, nothing is kept) on standard error.
 func (e *env) warnLine(msg string) {
 	fmt.Fprintln(e.stderr, "notebook: warning:", msg)
 }
 
 func (e *env) config() (*site.Config, error) {
-	r, err := e.runner()
-	if err != nil {
-		return nil, err
-	}
 	if _, err := os.Stat(filepath.Join(e.root, "notes")); err != nil {
 		return nil, fmt.Errorf("%s has no notes/ folder: run notebook from the notebook's folder or pass -root", e.root)
 	}
-	// The in-browser interpreter is cached beside the results, even with
-	// -no-cache: it is a build product, like what Go's build cache keeps,
-	// not a result, and compiling it again costs a second of both cores.
-	pb := &play.Builder{Dir: e.root}
-	if dir := e.cacheFolder(); dir != "" {
-		pb.Cache = filepath.Join(dir, "play")
+	st := e.store()
+	r, err := e.runner(st)
+	if err != nil {
+		return nil, err
 	}
-	return &site.Config{Root: e.root, Runner: r, Progress: e.stderr, Play: pb}, nil
+	return &site.Config{Root: e.root, Store: st, Fresh: e.noCache, Runner: r, Progress: e.stderr, Play: &play.Builder{}}, nil
 }
 
 func buildCmd() *command {
 	var out, baseURL string
-	var drafts, noOriginals bool
+	var drafts, noOriginals, verbose bool
 	return &command{
 		name:    "build",
 		cached:  true,
+		runs:    true,
 		summary: "build the site into public/",
 		detail: `Build runs every snippet a note links to (or takes its cached result), checks
 each against its expected output, and writes the site. If any snippet fails,
@@ -92,12 +96,19 @@ nothing, and leaves the previous site in place.
 With -no-originals, the build runs the Go programs only, not the blocks
 that snippets say run as written (their originals, in Python): the pages
 say that the originals were not run in this build, and a snippet declared
-the same as its original is not checked against it.`,
+the same as its original is not checked against it.
+
+With -v, the build lists the files of the site it made afresh, one
+"rendered FILE" line each (a file whose inputs did not change since any
+build is taken from the cache instead), then those it wrote into the output
+folder, one "wrote FILE" line each (new files, and files whose bytes
+changed). Built again with nothing changed, it lists none.`,
 		flags: func(fs *flag.FlagSet, e *env) {
 			fs.StringVar(&out, "o", "", "write the site to `dir` (default ROOT/public)")
 			fs.StringVar(&baseURL, "base-url", os.Getenv("URL"), "the site's absolute `address`, for the feed, sitemap and 404 page (default $URL, which Netlify sets; "+site.DefaultBaseURL+" if that is empty too)")
 			fs.BoolVar(&drafts, "drafts", false, "include notes marked draft")
 			fs.BoolVar(&noOriginals, "no-originals", false, "run no originals (the Python blocks beside the Go programs); their pages say so")
+			fs.BoolVar(&verbose, "v", false, "list the files of the site rendered afresh and those written into the output folder")
 		},
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 			cfg, err := e.config()
@@ -106,15 +117,23 @@ the same as its original is not checked against it.`,
 			}
 			cfg.Out, cfg.BaseURL, cfg.Drafts, cfg.NoOriginals = out, baseURL, drafts, noOriginals
 			start := time.Now()
-			nb, err := site.Build(ctx, cfg)
-			if nb != nil {
-				warn(e.stderr, nb.Warnings)
+			b, err := site.Build(ctx, cfg)
+			if b != nil {
+				warn(e.stderr, b.Warnings)
 			}
 			if err != nil {
 				return fmt.Errorf("%v\nbuild failed: nothing was written; %s is unchanged", err, cfg.OutDir())
 			}
-			fmt.Fprintf(e.stderr, "built %d notes, %d snippets into %s in %v\n",
-				len(nb.Notes), len(nb.Results), cfg.OutDir(), time.Since(start).Round(time.Millisecond))
+			if verbose {
+				for _, f := range b.Rendered {
+					fmt.Fprintln(e.stderr, "rendered", f)
+				}
+				for _, f := range b.Written {
+					fmt.Fprintln(e.stderr, "wrote", f)
+				}
+			}
+			fmt.Fprintf(e.stderr, "built %s, %s into %s in %v\n",
+				count(len(b.Notes), "note"), count(len(b.Results), "snippet"), cfg.OutDir(), time.Since(start).Round(time.Millisecond))
 			return nil
 		},
 	}
@@ -125,11 +144,15 @@ func checkCmd() *command {
 	return &command{
 		name:    "check",
 		cached:  true,
+		runs:    true,
 		summary: "check links, snippets and expected output",
 		detail: `Check reads every note and snippet, reports fences that link to a missing
 snippet, runs every linked snippet and compares its output with what it
 expects. It also lists blocks with no snippet attribute (unlinked) and
-snippets no note links to. With -strict, unlinked blocks are errors.
+snippets no note links to. With -strict, every warning about a note or a
+snippet is an error: unlinked blocks, fences never closed, Python blocks
+whose snippet does not say how the two relate, languages with no
+highlighting, Markdown files in notes/ that are not read.
 
 With -engines, check instead runs every snippet under the yaegi interpreter
 and tells, for each, whether it meets its expectation there: which native
@@ -137,7 +160,7 @@ snippets could switch to "engine: yaegi" in their snippet.yaml, and why the
 others cannot (their engine_reason). It fails if a snippet that uses yaegi
 does not run correctly under it.`,
 		flags: func(fs *flag.FlagSet, e *env) {
-			fs.BoolVar(&strict, "strict", false, "treat unlinked blocks as errors")
+			fs.BoolVar(&strict, "strict", false, "treat every warning about a note or a snippet as an error")
 			fs.BoolVar(&engines, "engines", false, "report which snippets run correctly under yaegi")
 		},
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
@@ -148,15 +171,19 @@ does not run correctly under it.`,
 			if err != nil {
 				return err
 			}
-			nb, err := site.Load(cfg)
-			if nb != nil {
-				warn(e.stdout, nb.Warnings)
-			}
-			if err != nil {
+			b, err := site.Check(ctx, cfg)
+			if b == nil {
 				return err
 			}
-			var errs []error
-			for _, u := range nb.Unlinked {
+			errs := []error{err}
+			for _, w := range b.Warnings {
+				if strict && authored(w) {
+					errs = append(errs, w)
+				} else {
+					warn(e.stdout, []*fileline.Error{w})
+				}
+			}
+			for _, u := range b.Unlinked {
 				msg := u + ": block has no snippet: add {snippet=ID} to its fence, or {snippet=none}"
 				if strict {
 					errs = append(errs, errors.New(msg))
@@ -164,16 +191,13 @@ does not run correctly under it.`,
 					fmt.Fprintln(e.stdout, "warning: "+msg)
 				}
 			}
-			for _, id := range nb.Orphans {
+			for _, id := range b.Orphans {
 				fmt.Fprintf(e.stdout, "note: snippet %s is linked from no note\n", id)
 			}
-			if err := nb.Run(ctx, cfg, nb.Linked()); err != nil {
-				errs = append(errs, err)
+			if err := errors.Join(errs...); err != nil {
+				return err
 			}
-			if len(errs) > 0 {
-				return errors.Join(errs...)
-			}
-			fmt.Fprintf(e.stdout, "ok: %d notes, %d snippets checked, %d unlinked blocks\n", len(nb.Notes), len(nb.Results), len(nb.Unlinked))
+			fmt.Fprintf(e.stdout, "ok: %s, %s checked, %s\n", count(len(b.Notes), "note"), count(len(b.Results), "snippet"), count(len(b.Unlinked), "unlinked block"))
 			return nil
 		},
 	}
@@ -182,32 +206,33 @@ does not run correctly under it.`,
 // checkEngines runs every snippet under yaegi and prints, for each, its
 // engine and whether it meets its expectation under yaegi.
 func checkEngines(ctx context.Context, e *env) error {
-	r, err := e.runner()
+	r, err := e.runner(e.store())
 	if err != nil {
 		return err
 	}
 	dir := filepath.Join(e.root, "snippets")
-	list, err := snippets.LoadAll(dir)
+	_, list, err := snippets.LoadAll(dir)
 	if err != nil {
 		return err
 	}
 	if len(list) == 0 {
 		return fmt.Errorf("%s holds no snippets: run notebook from the notebook's folder or pass -root", dir)
 	}
-	jobs := make([]runner.Job, len(list))
-	for i, s := range list {
-		jobs[i] = runner.Job{Snippet: s, Engine: snippets.Yaegi}
-	}
-	reports, err := r.RunAll(ctx, jobs, nil)
-	if err != nil {
-		return err
-	}
+	runs := make([]*runner.Run, len(list))
 	verdicts := make([]error, len(list))
-	for i, rep := range reports {
-		verdicts[i] = rep.Err
-		if rep.Err == nil {
-			verdicts[i] = runner.Verdict(rep.Job.Snippet, rep.Result)
+	index := map[*runner.Run]int{}
+	for i, s := range list {
+		runs[i] = r.NewRun(s, snippets.Yaegi)
+		index[runs[i]] = i
+	}
+	err = r.RunAll(ctx, runs, func(run *runner.Run, err error) {
+		if err == nil {
+			err = runner.Verdict(run.Snippet, run.Result)
 		}
+		verdicts[index[run]] = err
+	})
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 
 	tw := tabwriter.NewWriter(e.stdout, 0, 8, 2, ' ', 0)
@@ -259,6 +284,7 @@ func runCmd() *command {
 	return &command{
 		name:    "run",
 		args:    "ID",
+		runs:    true,
 		summary: "run one snippet and show its output",
 		detail: `Run runs the snippet snippets/ID (afresh, without the cache), prints what it
 printed, then how it ended and whether that meets its expected output.`,
@@ -281,14 +307,13 @@ printed, then how it ended and whether that meets its expected output.`,
 			if err != nil {
 				return suggest(dir, err)
 			}
-			r := &runner.Runner{Engine: engine, Warn: e.warnLine}
-			e.runners = append(e.runners, r)
-			reports, err := r.RunAll(ctx, []runner.Job{{Snippet: s}}, nil)
+			r, err := e.runner(nil)
 			if err != nil {
 				return err
 			}
-			res := reports[0].Result
-			if err := reports[0].Err; err != nil {
+			r.Engine = engine
+			res, err := r.Run(ctx, s)
+			if err != nil {
 				return err
 			}
 			e.stdout.Write(res.Output)
@@ -307,4 +332,18 @@ printed, then how it ended and whether that meets its expected output.`,
 			return nil
 		},
 	}
+}
+
+// count says how many of a thing there are: "1 note", "2 notes".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// authored reports whether w is about a file the author wrote, a note or a
+// snippet, rather than about this machine (python3 missing, say).
+func authored(w *fileline.Error) bool {
+	return strings.HasPrefix(w.Path, "notes/") || strings.HasPrefix(w.Path, "snippets/") || strings.HasPrefix(w.Path, "snippets"+string(filepath.Separator))
 }

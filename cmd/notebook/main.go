@@ -25,7 +25,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/gonotebook/notebook/internal/fileline"
@@ -67,16 +67,21 @@ type command struct {
 	// cached says that the command keeps run results in the cache, and
 	// so takes -cache and -no-cache.
 	cached bool
+	// runs says that the command runs snippets, and so takes -ceilings
+	// and -no-sandbox.
+	runs bool
 }
 
 // env is what every command shares: where the notebook is and where to
 // write.
 type env struct {
-	root     string
-	cacheDir string
-	noCache  bool
-	stdout   io.Writer
-	stderr   io.Writer
+	root      string
+	cacheDir  string
+	noCache   bool
+	ceilings  string // -ceilings, over the notebook's own
+	noSandbox bool
+	stdout    io.Writer
+	stderr    io.Writer
 	// runners are closed when the command ends, removing their
 	// temporary folders.
 	runners []*runner.Runner
@@ -91,12 +96,6 @@ func main() {
 	// Child runs the snippet and main goes no further.
 	if code, ok := runner.Child(); ok {
 		os.Exit(code)
-	}
-	// A build allocates much and keeps little: collecting twice as often
-	// as Go's default halves its peak memory for a little more work,
-	// unless GOGC says otherwise.
-	if _, ok := os.LookupEnv("GOGC"); !ok {
-		debug.SetGCPercent(50)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -130,9 +129,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		e := &env{stdout: stdout, stderr: stderr}
 		fs := flag.NewFlagSet("notebook "+c.name, flag.ContinueOnError)
 		fs.StringVar(&e.root, "root", ".", "the notebook's `folder` (holding notes/ and snippets/)")
+		if c.runs {
+			fs.StringVar(&e.ceilings, "ceilings", "", "the most any run may use, over notebook.yaml's ceilings: a `list` such as timeout=2m,memory=4GiB (keys: "+strings.Join(ceilingKeys, ", ")+")")
+			fs.BoolVar(&e.noSandbox, "no-sandbox", false, "run snippets without the sandbox, on purpose (as NOTEBOOK_NO_SANDBOX=1 does): needed to go on under CI where the kernel refuses it")
+		}
 		if c.cached {
 			fs.StringVar(&e.cacheDir, "cache", "", "cache run results in `dir` (default $NOTEBOOK_CACHE, or the user cache folder)")
-			fs.BoolVar(&e.noCache, "no-cache", false, "run every snippet afresh and keep no result (compiled programs and the in-browser interpreter are still kept, as Go keeps what it compiles)")
+			fs.BoolVar(&e.noCache, "no-cache", false, "make everything afresh: parse every note, make every page, run every snippet and original, and keep none of it (compiled programs and the in-browser interpreter are still taken from the cache, as Go keeps what it compiles)")
 		}
 		if c.flags != nil {
 			c.flags(fs, e)
