@@ -261,8 +261,9 @@ type Run struct {
 	// otherwise.
 	Result *Result
 
-	prog    *Program
-	pending *Result // the result Exec fills in
+	prog      *Program
+	pending   *Result // the result Exec fills in
+	throwaway bool    // keep nothing in the store: a mutant's run
 	scratch string  // the program's folder, removed by Exec
 }
 
@@ -314,8 +315,10 @@ func (r *Runner) Prepare(ctx context.Context, run *Run) error {
 	if run.Key, err = Key(run.Snippet, run.Engine, version); err != nil {
 		return err
 	}
-	if run.Result = r.cached(run.Key); run.Result != nil {
-		return nil
+	if !run.throwaway {
+		if run.Result = r.cached(run.Key); run.Result != nil {
+			return nil
+		}
 	}
 	res := &Result{ID: run.Snippet.ID, Engine: run.Engine, GoVersion: version, Platform: runtime.GOOS + "/" + runtime.GOARCH}
 	if run.scratch, err = os.MkdirTemp(r.temp, "prepare-"); err != nil {
@@ -341,7 +344,11 @@ func (r *Runner) Prepare(ctx context.Context, run *Run) error {
 // store, where it is kept under its run's key, or else compiled and kept.
 func (r *Runner) program(ctx context.Context, e Engine, run *Run) (*Program, error) {
 	id := store.NewHash("program").ID(run.Key).Sum()
-	if data, _, ok := r.Store.Bytes(id); ok {
+	st := r.Store
+	if run.throwaway {
+		st = nil
+	}
+	if data, _, ok := st.Bytes(id); ok {
 		bin := filepath.Join(run.scratch, "prog")
 		if err := os.WriteFile(bin, data, 0o755); err != nil {
 			return nil, err
@@ -355,7 +362,7 @@ func (r *Runner) program(ctx context.Context, e Engine, run *Run) (*Program, err
 	// A program compiled into scratch is kept.
 	if rel, err := filepath.Rel(run.scratch, prog.Path); err == nil && filepath.IsLocal(rel) {
 		if data, err := os.ReadFile(prog.Path); err == nil {
-			r.Store.Put(id, data)
+			st.Put(id, data)
 		}
 	}
 	return prog, nil
@@ -381,7 +388,7 @@ func (r *Runner) Exec(ctx context.Context, run *Run) error {
 	if err := r.execute(ctx, run.prog, run.Snippet.Options, res); err != nil {
 		return err
 	}
-	r.keep(run.Key, res, Verdict(run.Snippet, res) == nil)
+	r.keep(run.Key, res, !run.throwaway && Verdict(run.Snippet, res) == nil)
 	run.Result = res
 	return nil
 }

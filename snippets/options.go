@@ -65,6 +65,11 @@ func parseOptions(path string, data []byte, o *Options) error {
 	default:
 		return fileline.Errorf(path, line("original"), "original: relation %q: want %s, %s or %s", orig.Relation, Same, Differs, NotRun)
 	}
+	for i, eq := range o.EquivalentMutants {
+		if strings.TrimSpace(eq.Mutant) == "" || strings.TrimSpace(eq.Reason) == "" {
+			return fileline.Errorf(path, itemLine(top, "equivalent_mutants", i), "equivalent_mutants: each names a mutant, as notebook check -mutants does, and gives the reason it changes nothing the program shows")
+		}
+	}
 	if o.Entry != "" {
 		note, anchor, ok := strings.Cut(o.Entry, "#")
 		if !ok || note == "" || anchor == "" || strings.ContainsAny(o.Entry, " \t") {
@@ -85,6 +90,16 @@ func keyLines(n *yaml.Node, prefix string, lines map[string]int) {
 		lines[key] = n.Content[i].Line
 		keyLines(n.Content[i+1], key+".", lines)
 	}
+}
+
+// itemLine is the line of the i-th item of key's list in the mapping top.
+func itemLine(top *yaml.Node, key string, i int) int {
+	for j := 0; j+1 < len(top.Content); j += 2 {
+		if top.Content[j].Value == key && i < len(top.Content[j+1].Content) {
+			return top.Content[j+1].Content[i].Line
+		}
+	}
+	return 0
 }
 
 // decodeStrict decodes n into v. A mapping into a struct is checked key by
@@ -108,6 +123,14 @@ func decodeStrict(path, name string, n *yaml.Node, v reflect.Value) error {
 			if err := decodeStrict(path, join(name, k.Value), val, v.FieldByIndex(f)); err != nil {
 				errs = append(errs, err)
 			}
+		}
+		return errors.Join(errs...)
+	}
+	if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Struct && n.Kind == yaml.SequenceNode {
+		v.Set(reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content)))
+		var errs []error
+		for i, item := range n.Content {
+			errs = append(errs, decodeStrict(path, name, item, v.Index(i)))
 		}
 		return errors.Join(errs...)
 	}

@@ -51,6 +51,10 @@
 //	  processes: 256      # processes and threads at once
 //	  files: 1024         # open files per process
 //	  file_size: 256MiB   # the size of any file it writes
+//	  disk: 256MiB        # all it writes in its working directory
+//	equivalent_mutants:   # mutants no expectation can catch (notebook check -mutants)
+//	  - mutant: "delete: runtime.GC()"
+//	    reason: "..."     # why nothing the program shows changes
 //
 // The limits shown are the defaults. A run that hits one fails, and the
 // failure names the limit ("hit the memory limit (1 GiB)"). alone holds
@@ -129,6 +133,10 @@ type Options struct {
 	// Entry, for a snippet that answers an entry of a note with no block
 	// to link from, names that entry: "notes/2018-10-30.md#7-why-gil".
 	Entry string `yaml:"entry" json:"-"`
+	// EquivalentMutants acknowledge the mutants of the program (see
+	// notebook check -mutants) that change nothing it shows, each by its
+	// name and with the reason.
+	EquivalentMutants []Equivalent `yaml:"equivalent_mutants" json:"-"`
 
 	asked asked          // what snippet.yaml itself set, before the defaults
 	lines map[string]int // the line of each key of snippet.yaml, as "limits.memory"
@@ -160,6 +168,14 @@ type Original struct {
 	Relation string   `yaml:"relation"`
 	Reason   string   `yaml:"reason"`
 	Timeout  Duration `yaml:"timeout"`
+}
+
+// An Equivalent acknowledges a mutant that no expectation can tell from
+// the program: the mutant's name, as notebook check -mutants prints it,
+// and why nothing the program shows changes.
+type Equivalent struct {
+	Mutant string `yaml:"mutant"`
+	Reason string `yaml:"reason"`
 }
 
 // asked is what a snippet's options set themselves, so that only those

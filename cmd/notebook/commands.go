@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -140,9 +141,10 @@ changed). Built again with nothing changed, it lists none.`,
 }
 
 func checkCmd() *command {
-	var strict, engines bool
+	var strict, engines, mutants bool
 	return &command{
 		name:    "check",
+		args:    "[-mutants [ID...]]",
 		cached:  true,
 		runs:    true,
 		summary: "check links, snippets and expected output",
@@ -158,12 +160,32 @@ With -engines, check instead runs every snippet under the yaegi interpreter
 and tells, for each, whether it meets its expectation there: which native
 snippets could switch to "engine: yaegi" in their snippet.yaml, and why the
 others cannot (their engine_reason). It fails if a snippet that uses yaegi
-does not run correctly under it.`,
+does not run correctly under it.
+
+With -mutants, check instead tests the expectations themselves: for each
+snippet (or the IDs given), it makes small wrong versions of main.go, its
+mutants (a statement deleted, a loop emptied, a goroutine's work run in
+place, a condition negated or its boundary moved, a number changed, a
+call's result replaced by its zero value), runs each as the snippet runs,
+and says whether the expectation caught it: killed, lived, timed out, or
+did not compile. It prints each mutant that lived, with its change, and
+the efficacy, killed / (killed + lived), per snippet and in all. A mutant
+that changes nothing the program shows can be acknowledged in
+snippet.yaml under equivalent_mutants, by the name check prints, with a
+reason; check fails while any other lives. Outcomes are cached: a second
+check runs only the mutants of snippets that changed.`,
 		flags: func(fs *flag.FlagSet, e *env) {
 			fs.BoolVar(&strict, "strict", false, "treat every warning about a note or a snippet as an error")
 			fs.BoolVar(&engines, "engines", false, "report which snippets run correctly under yaegi")
+			fs.BoolVar(&mutants, "mutants", false, "test each snippet's expectation against mutants of its program")
 		},
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+			if mutants {
+				return checkMutants(ctx, e, args)
+			}
+			if len(args) > 0 {
+				return usagef("check takes snippet IDs only with -mutants")
+			}
 			if engines {
 				return checkEngines(ctx, e)
 			}
@@ -266,6 +288,109 @@ func checkEngines(ctx context.Context, e *env) error {
 		fmt.Fprintln(e.stdout, "To see why one fails: notebook run -engine yaegi ID")
 	}
 	return errors.Join(errs...)
+}
+
+// checkMutants tests the expectations of the snippets ids name (all if
+// none) against mutants of their programs (see runner.Mutants).
+func checkMutants(ctx context.Context, e *env, ids []string) error {
+	r, err := e.runner(e.store())
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(e.root, "snippets")
+	var list []*snippets.Snippet
+	if len(ids) == 0 {
+		if _, list, err = snippets.LoadAll(dir); err != nil {
+			return err
+		}
+	}
+	for _, id := range ids {
+		id = strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(id), "snippets/"), "/")
+		s, err := snippets.Load(dir, id)
+		if err != nil {
+			return suggest(dir, err)
+		}
+		list = append(list, s)
+	}
+	if len(list) == 0 {
+		return fmt.Errorf("%s holds no snippets: run notebook from the notebook's folder or pass -root", dir)
+	}
+	var all tally
+	var errs []error
+	start := time.Now()
+	for _, s := range list {
+		rel := filepath.ToSlash(filepath.Join("snippets", s.ID))
+		var t tally
+		results, err := r.Mutants(ctx, s, nil)
+		if err != nil {
+			errs = append(errs, err)
+			fmt.Fprintf(e.stdout, "%s: %v\n", s.ID, summary(err))
+			continue
+		}
+		for _, m := range results {
+			t.add(m)
+			if m.Outcome == runner.Lived {
+				fmt.Fprintf(e.stdout, "%s/%s:%d: lived: %s\n%s", rel, m.File, m.Line, m.Name(), m.Diff())
+			}
+		}
+		for _, eq := range s.Options.EquivalentMutants {
+			if !slices.ContainsFunc(results, func(m *runner.MutantResult) bool { return m.Outcome == runner.Equivalent && m.Name() == eq.Mutant }) {
+				fmt.Fprintf(e.stdout, "warning: %s/%s: equivalent_mutants: %q names no mutant that lives: remove it\n", rel, snippets.OptionsFile, eq.Mutant)
+			}
+		}
+		fmt.Fprintf(e.stdout, "%s: %s\n", s.ID, t)
+		all.merge(t)
+		if t.lived > 0 {
+			errs = append(errs, fmt.Errorf("%s: %s lived: tighten expected.txt or the program, or acknowledge an equivalent one in %s", s.ID, count(t.lived, "mutant"), snippets.OptionsFile))
+		}
+	}
+	fmt.Fprintf(e.stdout, "all: %s, in %v\n", all, time.Since(start).Round(time.Second))
+	return errors.Join(errs...)
+}
+
+// A tally counts mutants by outcome.
+type tally struct {
+	mutants, killed, lived, equivalent, timedOut, notCompiled, cached int
+}
+
+func (t *tally) add(m *runner.MutantResult) {
+	t.mutants++
+	if m.Cached {
+		t.cached++
+	}
+	switch m.Outcome {
+	case runner.Killed:
+		t.killed++
+	case runner.Lived:
+		t.lived++
+	case runner.Equivalent:
+		t.equivalent++
+	case runner.TimedOut:
+		t.timedOut++
+	case runner.NotCompiled:
+		t.notCompiled++
+	}
+}
+
+func (t *tally) merge(o tally) {
+	t.mutants += o.mutants
+	t.killed += o.killed
+	t.lived += o.lived
+	t.equivalent += o.equivalent
+	t.timedOut += o.timedOut
+	t.notCompiled += o.notCompiled
+	t.cached += o.cached
+}
+
+// String reads "40 mutants: 30 killed, 2 lived, 1 equivalent, 3 timed
+// out, 4 did not compile (12 cached); efficacy 93.8%".
+func (t tally) String() string {
+	eff := "no mutant ran"
+	if t.killed+t.lived > 0 {
+		eff = fmt.Sprintf("efficacy %.1f%%", 100*float64(t.killed)/float64(t.killed+t.lived))
+	}
+	return fmt.Sprintf("%s: %d killed, %d lived, %d equivalent, %d timed out, %d did not compile (%d cached); %s",
+		count(t.mutants, "mutant"), t.killed, t.lived, t.equivalent, t.timedOut, t.notCompiled, t.cached, eff)
 }
 
 // summary returns the first line of err, with the line after it if the
