@@ -3,6 +3,7 @@ package runner
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/gonotebook/notebook/snippets"
@@ -12,7 +13,31 @@ import (
 // the run met it: it ended normally, with the expected exit status, and its
 // output meets expected.txt.
 func Verdict(s *snippets.Snippet, r *Result) error {
-	errs := verdict(s, r)
+	return verdictAs(s, r, "output")
+}
+
+// RelationVerdict checks what s says of its original against orig, the
+// original's run: the original of a pair declared same must meet the
+// expectation too, and that of a pair declared differs must not, or the
+// pair is the same and should say so.
+func RelationVerdict(s *snippets.Snippet, orig *Result) error {
+	switch s.Options.Original.Relation {
+	case snippets.Same:
+		if err := verdictAs(s, orig, "the original's output"); err != nil {
+			return fmt.Errorf("declared the same as its original (relation: same), but the original's run does not meet %s:\n%v", s.ExpectPath(), err)
+		}
+	case snippets.Differs:
+		if verdictAs(s, orig, "") == nil {
+			return fmt.Errorf("declared to differ from its original (relation: differs), but the original's run meets %s too: declare relation: same in %s",
+				s.ExpectPath(), filepath.Join(s.Dir, snippets.OptionsFile))
+		}
+	}
+	return nil
+}
+
+// verdictAs is Verdict, the output named label in a diff.
+func verdictAs(s *snippets.Snippet, r *Result, label string) error {
+	errs := verdict(s, r, label)
 	if len(errs) > 0 {
 		if hit := limitHit(s.Options.Limits, r); hit != "" {
 			errs = append([]error{errors.New(hit)}, errs...)
@@ -21,7 +46,7 @@ func Verdict(s *snippets.Snippet, r *Result) error {
 	return errors.Join(errs...)
 }
 
-func verdict(s *snippets.Snippet, r *Result) []error {
+func verdict(s *snippets.Snippet, r *Result, label string) []error {
 	var errs []error
 	if r.Problem != "" {
 		errs = append(errs, errors.New(r.Problem))
@@ -38,7 +63,7 @@ func verdict(s *snippets.Snippet, r *Result) []error {
 	case r.Cut > 0:
 		errs = append(errs, fmt.Errorf("output exceeded %d bytes (%d more were cut)", MaxOutput, r.Cut))
 	default:
-		if err := s.Expect.Check(r.Output, s.Options.Unordered); err != nil {
+		if err := s.Expect.CheckAs(r.Output, s.Options.Unordered, label); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -30,3 +30,29 @@ func TestLimitHit(t *testing.T) {
 		}
 	}
 }
+
+// TestRelationVerdict checks both ways a pair can break what it declares:
+// an original declared the same that does not meet the expectation, and
+// one declared to differ that does.
+func TestRelationVerdict(t *testing.T) {
+	exp, err := snippets.ParseExpectation("expected.txt", []byte("hello\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		relation, output string
+		fails            bool
+	}{
+		{snippets.Same, "hello\n", false},
+		{snippets.Same, "bye\n", true},
+		{snippets.Differs, "bye\n", false},
+		{snippets.Differs, "hello\n", true},
+		{snippets.NotRun, "hello\n", false},
+	} {
+		s := &snippets.Snippet{ID: "s", Expect: exp, Options: snippets.Options{Original: snippets.Original{Relation: c.relation, Reason: "r"}}}
+		err := RelationVerdict(s, &Result{Output: []byte(c.output)})
+		if (err != nil) != c.fails {
+			t.Errorf("relation %s, original printed %q: %v, want failure %v", c.relation, c.output, err, c.fails)
+		}
+	}
+}

@@ -209,6 +209,9 @@ type figure struct {
 // snippets.Same, Differs or NotRun, or "" if the snippet does not say.
 func (f figure) Relation() string { return f.Snippet.Options.Original.Relation }
 
+// Runnable reports whether the build can run the figure's block.
+func (f figure) Runnable() bool { return f.Block != nil && runner.Runnable(f.Block.Lang) }
+
 // figure returns the function that writes each fenced block of n with the
 // named template: "figure" for its page, or "feed-figure", which shows
 // code as plain text, so that nothing is highlighted for it.

@@ -129,11 +129,8 @@ func (b *build) planOriginal(n *Note, blk *render.Block, s *snippets.Snippet) {
 			return fmt.Errorf("%s: snippet %s: running the original: %w", where, s.ID, err)
 		}
 		o.run.Result = res
-		if s.Options.Original.Relation == snippets.Same {
-			if verdict := runner.Verdict(s, res); verdict != nil {
-				return fmt.Errorf("%s: snippet %s is declared the same as its original, but the original's run does not meet %s either:\n%v",
-					where, s.ID, s.ExpectPath(), verdict)
-			}
+		if err := runner.RelationVerdict(s, res); err != nil {
+			return fmt.Errorf("%s: snippet %s: %v", where, s.ID, err)
 		}
 		return nil
 	}}

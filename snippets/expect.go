@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/gonotebook/notebook/internal/fileline"
 )
@@ -113,6 +112,12 @@ const maxCells = 4 << 20
 // Check compares output with the expectation and returns nil when it meets
 // it, or a *Mismatch with a diff.
 func (e *Expectation) Check(output []byte, unordered bool) error {
+	return e.CheckAs(output, unordered, "output")
+}
+
+// CheckAs is Check, its diff naming the output label: "the original's
+// output".
+func (e *Expectation) CheckAs(output []byte, unordered bool, label string) error {
 	lines := splitLines(string(output))
 	met := func(ops []op) bool { return !slices.ContainsFunc(ops, func(o op) bool { return o.kind != '=' }) }
 	// An output that the greedy walk matches line for line meets the
@@ -125,7 +130,7 @@ func (e *Expectation) Check(output []byte, unordered bool) error {
 	if met(ops) {
 		return nil
 	}
-	return &Mismatch{Diff: e.diff(ops, lines)}
+	return &Mismatch{Diff: e.diff(ops, lines, label)}
 }
 
 // Update returns the text of an expectation that output meets, keeping each
@@ -305,7 +310,7 @@ const maxDiffLines = 80
 // When a changed line holds characters one cannot see (a carriage return, a
 // tab, trailing spaces, other control characters), every line is shown
 // quoted, as Go writes strings, so that the difference shows.
-func (e *Expectation) diff(ops []op, lines []string) string {
+func (e *Expectation) diff(ops []op, lines []string, label string) string {
 	keep := make([]bool, len(ops))
 	for x, o := range ops {
 		if o.kind != '=' {
@@ -316,7 +321,7 @@ func (e *Expectation) diff(ops []op, lines []string) string {
 	}
 	show := func(s string) string { return s }
 	var b strings.Builder
-	fmt.Fprintf(&b, "--- %s (expected)\n+++ output\n", e.Path)
+	fmt.Fprintf(&b, "--- %s (expected)\n+++ %s\n", e.Path, label)
 	if invisibleDiff(ops, e, lines) {
 		show = strconv.Quote
 		b.WriteString("(lines quoted: they differ in characters that do not show)\n")
@@ -348,21 +353,23 @@ func (e *Expectation) diff(ops []op, lines []string) string {
 	return b.String()
 }
 
-// invisible reports whether s holds characters a terminal does not show:
-// control characters (a tab or carriage return among them), trailing
-// spaces, or invalid UTF-8.
-func invisible(s string) bool {
-	if strings.TrimRight(s, " ") != s || !utf8.ValidString(s) {
-		return true
-	}
-	return strings.ContainsFunc(s, unicode.IsControl)
-}
-
-// invisibleDiff reports whether some changed line holds invisible
-// characters.
+// invisibleDiff reports whether a line printed differs from one expected
+// only in characters that do not show: spaces, tabs, carriage returns and
+// other control characters.
 func invisibleDiff(ops []op, e *Expectation, lines []string) bool {
+	// A line printed that reads as one expected, once what does not show
+	// is dropped, differs from it in what does not.
+	visible := func(s string) string {
+		return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+	}
+	missing := map[string]bool{}
 	for _, o := range ops {
-		if (o.kind == '-' && invisible(e.Items[o.item].Raw)) || (o.kind == '+' && invisible(lines[o.line])) {
+		if o.kind == '-' {
+			missing[visible(e.Items[o.item].Raw)] = true
+		}
+	}
+	for _, o := range ops {
+		if o.kind == '+' && missing[visible(lines[o.line])] {
 			return true
 		}
 	}

@@ -98,6 +98,9 @@ func TestCheckDiffInvisible(t *testing.T) {
 		{"a\nb\n", "a\r\nb\r\n", "(lines quoted: they differ in characters that do not show)\n- \"a\"\n- \"b\"\n+ \"a\\r\"\n+ \"b\\r\"\n"},
 		{"x\n", "x \n", "- \"x\"\n+ \"x \"\n"},
 		{"k  v\n", "k\tv\n", "- \"k  v\"\n+ \"k\\tv\"\n"},
+		// A panic's trace is indented with tabs, but differs in what shows:
+		// its lines are not quoted.
+		{"done\n", "panic: boom\n\ngoroutine 1 [running]:\n\tmain.go:8\n", "+++ output\n- done\n+ panic: boom\n+ \n+ goroutine 1 [running]:\n+ \tmain.go:8\n"},
 	} {
 		e, err := ParseExpectation("e.txt", []byte(c.expect))
 		if err != nil {

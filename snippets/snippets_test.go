@@ -2,11 +2,13 @@ package snippets_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"os"
 	"testing"
 
 	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/site"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -121,4 +123,53 @@ func otherEngine(engine string) string {
 		return snippets.Native
 	}
 	return snippets.Yaegi
+}
+
+// TestRelations runs the original of every snippet whose snippet.yaml
+// says how the two relate, the block of the note that links to it, as a
+// build does: an original declared the same must meet the expectation
+// too, and one declared to differ must not. Without python3 it skips,
+// saying so, but fails under CI, where python3 must be installed.
+func TestRelations(t *testing.T) {
+	nb, err := site.Load(context.Background(), &site.Config{Root: ".."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &runner.Runner{}
+	t.Cleanup(func() { r.Close() })
+	checked := 0
+	for _, n := range nb.Notes {
+		for _, blk := range n.Doc.Blocks {
+			s := nb.Snippets[blk.Snippet]
+			if s == nil || !runner.Runnable(blk.Lang) {
+				continue
+			}
+			rel := s.Options.Original.Relation
+			if rel != snippets.Same && rel != snippets.Differs {
+				continue
+			}
+			t.Run(s.ID, func(t *testing.T) {
+				if !s.Options.Alone {
+					t.Parallel()
+				}
+				res, err := r.RunOriginal(context.Background(), runner.Original{Snippet: s, Lang: blk.Lang, Code: blk.Code})
+				if errors.Is(err, runner.ErrNoPython) {
+					if os.Getenv("CI") != "" {
+						t.Fatalf("python3 is needed under CI to check the originals: %v", err)
+					}
+					t.Skipf("python3 is not installed, so the original of %s:%d cannot be checked", n.Path, blk.Line)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := runner.RelationVerdict(s, res); err != nil {
+					t.Errorf("%s:%d: snippet %s: %v", n.Path, blk.Line, s.ID, err)
+				}
+			})
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no snippet says how it relates to its original: the notes were not read")
+	}
 }
