@@ -264,7 +264,7 @@ type Run struct {
 	prog      *Program
 	pending   *Result // the result Exec fills in
 	throwaway bool    // keep nothing in the store: a mutant's run
-	scratch string  // the program's folder, removed by Exec
+	scratch   string  // the program's folder, removed by Exec
 }
 
 // NewRun returns the run of s with the named engine, or with the engine

@@ -94,7 +94,7 @@ func TestDiff(t *testing.T) {
 	}
 	for name, want := range map[string]string{
 		"boundary: if total >= 2 { → if total > 2 {": "\t-\tif total >= 2 {\n\t+\tif total > 2 {\n",
-		"delete: wg.Wait()":                           "\t-\t\twg.Wait()\n\t+\t\t\n",
+		"delete: wg.Wait()":                          "\t-\t\twg.Wait()\n\t+\t\t\n",
 	} {
 		if diffs[name] != want {
 			t.Errorf("diff of %s:\n%q\nwant:\n%q", name, diffs[name], want)
