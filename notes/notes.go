@@ -229,6 +229,10 @@ func Load(fsys fs.FS, dir string) ([]*Note, []*fileline.Error, error) {
 	return list, warnings(), nil
 }
 
+// dayFirst matches a date written day first, DD-MM-YYYY, with the rest of
+// a file name after it.
+var dayFirst = regexp.MustCompile(`^(\d\d)-(\d\d)-(\d{4})(.*)$`)
+
 // skipped returns a warning if the file p below dir is Markdown that Load
 // does not read as a note, and nil otherwise.
 func skipped(dir, p string) *fileline.Error {
@@ -244,7 +248,11 @@ func skipped(dir, p string) *fileline.Error {
 		return nil
 	}
 	msg := "not read: a note's file name is YYYY-MM-DD.md or YYYY-MM-DD-slug.md"
-	if stem := strings.TrimSuffix(base, path.Ext(base)); path.Ext(base) != ".md" && datePrefix.MatchString(stem) {
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	if m := dayFirst.FindStringSubmatch(stem); m != nil {
+		stem = m[3] + "-" + m[2] + "-" + m[1] + m[4] // 27-11-2026 is 2026-11-27
+	}
+	if stem+".md" != base && datePrefix.MatchString(stem) {
 		msg += fmt.Sprintf("; rename it %s.md", stem)
 	}
 	return &fileline.Error{Path: p, Msg: msg}
@@ -301,7 +309,7 @@ func (n *Note) readFrontMatter(text []byte, first int) error {
 		// left open, the line that opened it. yaml's message is kept
 		// whole; thanks to the padding, the line it names counts from the
 		// top of the note too.
-		return fileline.Errorf(n.Path, first+yamlline.BadLine(text)-1, "front matter is not valid YAML: %v", err)
+		return fileline.Errorf(n.Path, first+yamlline.BadLine(text)-1, "front matter is not valid YAML: %s", yamlline.Message(err))
 	}
 	if len(doc.Content) == 0 {
 		return nil // only comments, or nothing at all

@@ -108,7 +108,7 @@ func TestParseErrorsAtTheirLine(t *testing.T) {
 		{"---\ntitle: [a, b]\n---\n", 2, `title: want text, not a list`},
 		{"---\ntitle: a\ntitle: b\n---\n", 3, `title is given twice: first on line 2`},
 		{"---\n- a\n- b\n---\n", 2, `front matter must be keys and values (title, tags, draft), not a list`},
-		{"---\ntitle: x\ntitle: a: b\n---\n", 3, `front matter is not valid YAML: yaml: line 3: mapping values are not allowed in this context`},
+		{"---\ntitle: x\ntitle: a: b\n---\n", 3, `front matter is not valid YAML: mapping values are not allowed in this context`},
 		{"---\ntitle: x\ntags: [a,\n  b\ndraft: x\n---\n", 3, ""},
 		{"---\ntitle: \"open\ntags: [a]\n---\n", 2, ""},
 		{"\ufeff---\r\ntitle: x\r\nbad: 1\r\n---\r\n", 3, `unknown front matter key "bad": the keys are title, tags, draft`},
@@ -154,6 +154,8 @@ func TestLoadWarnings(t *testing.T) {
 		"notes/2019-01-02.md":          {Data: []byte("---\ntitle: Nothing yet\n---\n\n  \n")},
 		"notes/2019-01-03.markdown":    {Data: []byte("# c\n")},
 		"notes/2019-01-05.MD":          {Data: []byte("# e\n")},
+		"notes/27-11-2026.md":          {Data: []byte("# f\n")},
+		"notes/28-11-2026-go.md":       {Data: []byte("# g\n")},
 		"notes/hello.md":               {Data: []byte("# hello\n")},
 		"notes/2019/2019-01-04.md":     {Data: []byte("# d\n")},
 		"notes/readme.MD":              {Data: []byte("about\n")},
@@ -176,6 +178,8 @@ func TestLoadWarnings(t *testing.T) {
 		"notes/2019-01-02.md: the note is empty: its page will show only its title",
 		"notes/2019-01-03.markdown: not read: a note's file name is YYYY-MM-DD.md or YYYY-MM-DD-slug.md; rename it 2019-01-03.md",
 		"notes/2019-01-05.MD: not read: a note's file name is YYYY-MM-DD.md or YYYY-MM-DD-slug.md; rename it 2019-01-05.md",
+		"notes/27-11-2026.md: not read: a note's file name is YYYY-MM-DD.md or YYYY-MM-DD-slug.md; rename it 2026-11-27.md",
+		"notes/28-11-2026-go.md: not read: a note's file name is YYYY-MM-DD.md or YYYY-MM-DD-slug.md; rename it 2026-11-28-go.md",
 		"notes/hello.md: not read: a note's file name is YYYY-MM-DD.md or YYYY-MM-DD-slug.md",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -235,5 +235,5 @@ func kindName(t reflect.Type) string {
 // *fileline.Error at the line from which text stops being YAML (see
 // package yamlline), keeping yaml's own words.
 func yamlSyntaxError(path string, text []byte, err error) error {
-	return fileline.Errorf(path, yamlline.BadLine(text), "not valid YAML: %v", strings.TrimPrefix(err.Error(), "yaml: "))
+	return fileline.Errorf(path, yamlline.BadLine(text), "not valid YAML: %s", yamlline.Message(err))
 }

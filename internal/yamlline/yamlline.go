@@ -6,6 +6,8 @@ package yamlline
 
 import (
 	"bytes"
+	"regexp"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -28,4 +30,14 @@ func BadLine(text []byte) int {
 		}
 	}
 	return max(1, line-1)
+}
+
+// lineNumber is how yaml.v3 starts a message with its own guess at the
+// line.
+var lineNumber = regexp.MustCompile(`^(yaml: )?line \d+: `)
+
+// Message is err's text without yaml.v3's "yaml: line N: " before it, for
+// a message that names the line BadLine found, and only that one.
+func Message(err error) string {
+	return lineNumber.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "")
 }
