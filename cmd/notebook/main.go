@@ -27,6 +27,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/gonotebook/notebook/internal/fileline"
 	"github.com/gonotebook/notebook/runner"
@@ -98,10 +99,33 @@ func main() {
 		os.Exit(code)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	done := make(chan int, 1)
+	go func() { done <- Main(ctx, os.Args[1:], os.Stdout, os.Stderr) }()
+	select {
+	case code := <-done:
+		os.Exit(code)
+	case <-ctx.Done():
+	}
+	// Interrupted: every step of a build ends when its context does, and
+	// what a build writes goes into the output folder only once it is
+	// complete; a step that does not end soon (a parser deep in a note,
+	// say) is not waited for. Another signal stops it at once.
 	stop()
-	os.Exit(code)
+	select {
+	case code := <-done:
+		os.Exit(code)
+	case <-time.After(stopWait):
+		fmt.Fprintln(os.Stderr, "notebook: interrupted")
+		os.Exit(exitInterrupted)
+	}
 }
+
+// stopWait is how long an interrupted command may take to stop by itself.
+const stopWait = 900 * time.Millisecond
+
+// exitInterrupted is the exit status of a command stopped by a signal
+// before it could stop by itself, as a shell reports SIGINT's.
+const exitInterrupted = 130
 
 // Main runs the command line args and returns the exit status.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
