@@ -40,3 +40,19 @@ func TestUnscaffold(t *testing.T) {
 		t.Errorf("scaffold over an existing snippet: %v, want an error that says it exists", err)
 	}
 }
+
+// TestVisible checks what notebook run shows a terminal of a program's
+// output: escape sequences and other control characters as Go escapes,
+// newlines, tabs and text as they are.
+func TestVisible(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain\ttext\n":            "plain\ttext\n",
+		"\x1b[2J\x1b]0;title\x07": `\x1b[2J\x1b]0;title\a`,
+		"bad \xff byte, é ok\r\n":  `bad \xff byte, é ok\r` + "\n",
+		"\u009b31m":                `\u009b31m`,
+	} {
+		if got := string(visible([]byte(in))); got != want {
+			t.Errorf("visible(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

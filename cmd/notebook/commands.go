@@ -5,12 +5,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gonotebook/notebook/internal/fileline"
 	"github.com/gonotebook/notebook/internal/store"
@@ -393,6 +397,39 @@ func (t tally) String() string {
 		count(t.mutants, "mutant"), t.killed, t.lived, t.equivalent, t.timedOut, t.notCompiled, t.cached, eff)
 }
 
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// visible returns out with what a terminal would act on rather than show
+// (escape sequences and every other control character but newline and
+// tab, and bytes that are not UTF-8) written as Go escapes, \x1b: a
+// program's output cannot move the cursor, retitle the window or clear
+// the screen of whoever runs it.
+func visible(out []byte) []byte {
+	var b []byte
+	for len(out) > 0 {
+		r, size := utf8.DecodeRune(out)
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			b = fmt.Appendf(b, "\\x%02x", out[0])
+		case r == '\n' || r == '\t' || !unicode.IsControl(r):
+			b = append(b, out[:size]...)
+		default:
+			q := strconv.QuoteRuneToASCII(r) // '\x1b', with its quotes
+			b = append(b, q[1:len(q)-1]...)
+		}
+		out = out[size:]
+	}
+	return b
+}
+
 // summary returns the first line of err, with the line after it if the
 // first only introduces it ("compile error:").
 func summary(err error) string {
@@ -441,7 +478,11 @@ printed, then how it ended and whether that meets its expected output.`,
 			if err != nil {
 				return err
 			}
-			e.stdout.Write(res.Output)
+			out := res.Output
+			if isTerminal(e.stdout) {
+				out = visible(out)
+			}
+			e.stdout.Write(out)
 			if res.Cut > 0 {
 				fmt.Fprintf(e.stdout, "\n[%d more bytes of output were cut]\n", res.Cut)
 			}
