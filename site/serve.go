@@ -191,7 +191,7 @@ func loadRules(root string) (*netlify.Config, error) {
 // name inside it (no "." or ".." element, once decoded, so neither
 // "/../x" nor "/%2e%2e/x" nor "/..%2fx" leads out), opened through an
 // os.Root, which follows no symbolic link out of the folder; and it never
-// serves the build's own files (see MarkFile and InputsFile), nor any
+// serves the build's own files (see MarkFile), nor any
 // whose name starts with ".notebook". Only GET and HEAD are answered.
 func NewHandler(dir string, rules *netlify.Config) http.Handler {
 	return &handler{dir: dir, rules: rules}
@@ -315,7 +315,7 @@ func (h *handler) find(site fs.FS, urlPath string) (name string, data []byte, st
 
 // buildFile reports whether name, a path in the output folder, is or is
 // inside one of the build's own files, whose names start with ".notebook"
-// (MarkFile, InputsFile): they are the build's bookkeeping, not the site.
+// (MarkFile): they are the build's bookkeeping, not the site.
 func buildFile(name string) bool {
 	for elem := range strings.SplitSeq(name, "/") {
 		if strings.HasPrefix(elem, ".notebook") {

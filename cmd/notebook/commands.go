@@ -148,7 +148,7 @@ func checkCmd() *command {
 	var strict, engines, mutants bool
 	return &command{
 		name:    "check",
-		args:    "[-mutants [ID...]]",
+		args:    "[ID...]",
 		cached:  true,
 		runs:    true,
 		summary: "check links, snippets and expected output",

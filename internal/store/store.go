@@ -394,8 +394,12 @@ func (s *Store) Trim() error {
 				return fs.SkipDir
 			}
 			return nil
-		case d.IsDir() || filepath.Dir(p) == s.dir:
-			return nil // a folder of entries, or the key and the stamp
+		case d.IsDir() && filepath.Dir(p) == s.dir && isShard(d.Name()):
+			return nil // a folder of entries
+		case d.IsDir():
+			return fs.SkipDir // not the store's: another program's, in a shared folder
+		case filepath.Dir(p) == s.dir || !(strings.HasSuffix(d.Name(), "-a") || strings.HasSuffix(d.Name(), "-d")):
+			return nil // the key, the stamp, or not the store's
 		case time.Since(info.ModTime()) > TrimAge:
 			os.Remove(p)
 			return nil
@@ -462,3 +466,17 @@ func (h *Hash) Value(v any) *Hash {
 
 // Sum returns the action's ID.
 func (h *Hash) Sum() ID { return ID(h.h.Sum(nil)) }
+
+// isShard reports whether name is that of a folder of entries: two
+// lowercase hex digits.
+func isShard(name string) bool {
+	if len(name) != 2 {
+		return false
+	}
+	for _, c := range name {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}

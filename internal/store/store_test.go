@@ -193,6 +193,18 @@ func TestTrim(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Old files that are not the store's, in a folder shared with another
+	// program, are left alone.
+	foreign := []string{filepath.Join(s.Dir(), "axe", "node_modules", "axe.min.js"), filepath.Join(s.Dir(), "ab", "notes.txt")}
+	for _, name := range foreign {
+		if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte("not the store's"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(name, long, long)
+	}
 	leftover := filepath.Join(s.Dir(), ".tmp-dead")
 	if err := os.Mkdir(leftover, 0o700); err != nil {
 		t.Fatal(err)
@@ -209,6 +221,11 @@ func TestTrim(t *testing.T) {
 	}
 	if _, err := os.Stat(leftover); !os.IsNotExist(err) {
 		t.Error("Trim kept a day-old temporary folder")
+	}
+	for _, name := range foreign {
+		if _, err := os.Stat(name); err != nil {
+			t.Errorf("Trim removed a file that is not the store's: %v", err)
+		}
 	}
 
 	// Over Max, the least recently used go first; and Trim works at most

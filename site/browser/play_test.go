@@ -326,7 +326,7 @@ func axeSource(t *testing.T) string {
 		paths = append(paths, p)
 	}
 	if dir, err := os.UserCacheDir(); err == nil {
-		paths = append(paths, filepath.Join(dir, "notebook", "axe", "node_modules", "axe-core", "axe.min.js"))
+		paths = append(paths, filepath.Join(dir, "notebook-axe", "node_modules", "axe-core", "axe.min.js"))
 	}
 	for _, p := range paths {
 		if data, err := os.ReadFile(p); err == nil {
@@ -338,7 +338,7 @@ func axeSource(t *testing.T) string {
 	if ci := os.Getenv("CI"); ci != "" && ci != "false" && ci != "0" {
 		t.Fatalf("CI is set but axe-core is not in %q: .ci/run installs it", paths)
 	}
-	t.Skipf("skipping the accessibility test: no axe-core in %q (npm install --prefix ~/.cache/notebook/axe axe-core, or set $AXE_CORE)", paths)
+	t.Skipf("skipping the accessibility test: no axe-core in %q (npm install --prefix ~/.cache/notebook-axe axe-core, or set $AXE_CORE)", paths)
 	return ""
 }
 
