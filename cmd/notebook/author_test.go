@@ -46,10 +46,10 @@ func TestUnscaffold(t *testing.T) {
 // newlines, tabs and text as they are.
 func TestVisible(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain\ttext\n":            "plain\ttext\n",
+		"plain\ttext\n":           "plain\ttext\n",
 		"\x1b[2J\x1b]0;title\x07": `\x1b[2J\x1b]0;title\a`,
-		"bad \xff byte, é ok\r\n":  `bad \xff byte, é ok\r` + "\n",
-		"\u009b31m":                `\u009b31m`,
+		"bad \xff byte, é ok\r\n": `bad \xff byte, é ok\r` + "\n",
+		"\u009b31m":               `\u009b31m`,
 	} {
 		if got := string(visible([]byte(in))); got != want {
 			t.Errorf("visible(%q) = %q, want %q", in, got, want)
