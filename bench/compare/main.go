@@ -11,9 +11,11 @@
 //
 //	CGO_ENABLED=0 go install github.com/gohugoio/hugo@v0.165.0
 //
-// (a few minutes to compile). It builds the notebook command once, with
-// notebook-box beside it (as go install ./cmd/... leaves them), then,
-// writing everything below -dir (a RAM disk, /dev/shm, by default):
+// (a few minutes to compile). It builds the notebook command once (a
+// snippet runs in a copy of it, re-executed), then, writing everything
+// below -dir (a RAM disk, /dev/shm, by default), the notebook's store
+// ($NOTEBOOK_CACHE) included, so that no build reuses what another run
+// left:
 //
 //   - corpus: generates -notes notes (see bench/internal/corpus) and builds
 //     them with notebook build -no-cache and with hugo, each from an empty
@@ -126,11 +128,11 @@ func (b *bench) run(ctx context.Context, parts []string) error {
 	if err := b.clean(); err != nil {
 		return err
 	}
-	// The notebook command with its box beside it, as go install ./cmd/...
-	// leaves them: each run then starts the small notebook-box.
+	// The notebook command is its own box: a snippet runs in a copy of
+	// it, re-executed.
 	b.nb = filepath.Join(b.dir, "notebook")
-	b.logf("building %s and notebook-box beside it", b.nb)
-	if s := b.measure(ctx, b.repo, "go", "build", "-o", b.dir+string(filepath.Separator), "./cmd/notebook", "./cmd/notebook-box"); s.err != nil {
+	b.logf("building %s", b.nb)
+	if s := b.measure(ctx, b.repo, nil, "go", "build", "-o", b.nb, "./cmd/notebook"); s.err != nil {
 		return s.err
 	}
 	fmt.Fprintf(b.stdout, "On %s, %d runs each, medians; %s.\n\n", machine(), b.runs, goVersion(ctx))
@@ -190,20 +192,25 @@ func (b *bench) corpus(ctx context.Context) error {
 	nbCache, hugoCache := filepath.Join(b.dir, "cache-corpus"), filepath.Join(b.dir, "cache-hugo")
 	nbCold := func() sample {
 		os.RemoveAll(nbOut)
-		return b.measure(ctx, b.repo, b.nb, "build", "-root", src, "-no-cache", "-o", nbOut)
+		return b.notebook(ctx, nbCache, "build", "-root", src, "-no-cache", "-o", nbOut)
 	}
 	hugoCold := func() sample {
 		os.RemoveAll(hugoOut)
 		os.RemoveAll(hugoCache)
-		return b.measure(ctx, b.repo, hugo, "--quiet", "-s", filepath.Join(src, "hugo"), "-d", hugoOut, "--cacheDir", hugoCache)
+		return b.measure(ctx, b.repo, nil, hugo, "--quiet", "-s", filepath.Join(src, "hugo"), "-d", hugoOut, "--cacheDir", hugoCache)
 	}
 	nbAgain := func() sample {
-		return b.measure(ctx, b.repo, b.nb, "build", "-root", src, "-cache", nbCache, "-o", nbOut)
+		return b.notebook(ctx, nbCache, "build", "-root", src, "-cache", nbCache, "-o", nbOut)
 	}
 	hugoAgain := func() sample {
-		return b.measure(ctx, b.repo, hugo, "--quiet", "-s", filepath.Join(src, "hugo"), "-d", hugoOut, "--cacheDir", hugoCache)
+		return b.measure(ctx, b.repo, nil, hugo, "--quiet", "-s", filepath.Join(src, "hugo"), "-d", hugoOut, "--cacheDir", hugoCache)
 	}
 
+	// -no-cache still takes compiled programs and the in-browser
+	// interpreter from the store, as go run takes packages from Go's
+	// build cache: a first build puts them there.
+	b.logf("corpus: a first build fills the store with the compiled interpreter")
+	nbCold()
 	var nbc, hc, nba, ha []sample
 	for range b.runs { // alternate, so that both see the same machine
 		nbc, hc = append(nbc, nbCold()), append(hc, hugoCold())
@@ -241,7 +248,7 @@ func (b *bench) corpus(ctx context.Context) error {
 func (b *bench) seedRebuild(ctx context.Context) error {
 	out, cache := filepath.Join(b.dir, "out-seed"), filepath.Join(b.dir, "cache-seed")
 	build := func() sample {
-		return b.measure(ctx, b.repo, b.nb, "build", "-root", b.repo, "-cache", cache, "-o", out)
+		return b.notebook(ctx, cache, "build", "-root", b.repo, "-cache", cache, "-o", out)
 	}
 	b.logf("seed: first build, filling the results cache")
 	first := build()
@@ -275,7 +282,7 @@ func (b *bench) linkedCorpus(ctx context.Context) error {
 	}
 	out, cache := filepath.Join(b.dir, "out-linked"), filepath.Join(b.dir, "cache-linked")
 	build := func() sample {
-		return b.measure(ctx, b.repo, b.nb, "build", "-root", src, "-cache", cache, "-o", out)
+		return b.notebook(ctx, cache, "build", "-root", src, "-cache", cache, "-o", out)
 	}
 	b.logf("linked: first build runs %d snippets to fill the results cache", st.Linked)
 	first := build()
@@ -326,13 +333,18 @@ func (b *bench) coldSeed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	out := filepath.Join(b.dir, "out-seed-cold")
+	out, cache := filepath.Join(b.dir, "out-seed-cold"), filepath.Join(b.dir, "cache-seed-cold")
+	// As go run takes packages from Go's build cache, -no-cache takes
+	// compiled programs and the interpreter from the store: a first build
+	// puts them there.
+	b.logf("cold-seed: a first build fills the store with compiled programs")
+	b.notebook(ctx, cache, "build", "-root", b.repo, "-no-cache", "-o", out)
 	var full, programs, gorun []sample
 	for range b.runs { // in turn, so that all three see the same machine
 		os.RemoveAll(out)
-		full = append(full, b.measure(ctx, b.repo, b.nb, "build", "-root", b.repo, "-no-cache", "-o", out))
+		full = append(full, b.notebook(ctx, cache, "build", "-root", b.repo, "-no-cache", "-o", out))
 		os.RemoveAll(out)
-		programs = append(programs, b.measure(ctx, b.repo, b.nb, "build", "-root", b.repo, "-no-cache", "-no-originals", "-o", out))
+		programs = append(programs, b.notebook(ctx, cache, "build", "-root", b.repo, "-no-cache", "-no-originals", "-o", out))
 		gorun = append(gorun, b.goRunAll(ctx, list))
 	}
 	f, p, g := median(full), median(programs), median(gorun)
@@ -411,10 +423,21 @@ func (b *bench) failures(rs ...result) {
 	}
 }
 
-// measure runs name with args in dir and measures it.
-func (b *bench) measure(ctx context.Context, dir, name string, args ...string) sample {
+// notebook runs the notebook command with args and measures it. Its store
+// (NOTEBOOK_CACHE) is cache, below -dir, so that what it reuses is what
+// this run put there.
+func (b *bench) notebook(ctx context.Context, cache string, args ...string) sample {
+	return b.measure(ctx, b.repo, []string{"NOTEBOOK_CACHE=" + cache}, b.nb, args...)
+}
+
+// measure runs name with args in dir, with env added to this program's
+// environment, and measures it.
+func (b *bench) measure(ctx context.Context, dir string, env []string, name string, args ...string) sample {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	s := b.measureCmd(cmd)
 	b.logf("%-6s %8s %7s  %s %s", status(s.err), s.wall.Round(time.Millisecond), mb(s.rss), filepath.Base(name), strings.Join(args, " "))
 	return s
