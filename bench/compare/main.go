@@ -90,7 +90,7 @@ func main() {
 }
 
 // allParts are the parts of a run, in order.
-var allParts = []string{"corpus", "seed", "linked", "cold-seed"}
+var allParts = []string{"corpus", "seed", "linked", "cold-seed", "serve"}
 
 // bench is one benchmark run: its settings and where it writes.
 type bench struct {
@@ -190,6 +190,8 @@ func (b *bench) run(ctx context.Context, parts []string) error {
 			err = b.linkedCorpus(ctx)
 		case "cold-seed":
 			err = b.coldSeed(ctx)
+		case "serve":
+			err = b.serve(ctx)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, err)
