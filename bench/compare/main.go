@@ -62,7 +62,7 @@ import (
 
 func main() {
 	b := &bench{stdout: os.Stdout, log: os.Stderr}
-	var parts string
+	var parts, report string
 	flag.StringVar(&b.repo, "repo", ".", "the notebook repository's `folder`")
 	flag.StringVar(&b.dir, "dir", "/dev/shm/notebook-bench", "work in `dir`, on a RAM disk; emptied first if an earlier run made it")
 	flag.StringVar(&b.hugo, "hugo", "", "the hugo `command` (default: hugo on PATH or in GOPATH/bin)")
@@ -74,6 +74,7 @@ func main() {
 	flag.IntVar(&b.linkedNotes, "linked-notes", 1000, "notes in the corpus with linked blocks")
 	flag.IntVar(&b.linked, "linked", 10, "linked blocks per note in that corpus")
 	flag.StringVar(&parts, "parts", strings.Join(allParts, ","), "which `parts` to run, comma-separated")
+	flag.StringVar(&report, "o", "", "also write the report, with how to make it again, to `file`")
 	flag.Parse()
 	if flag.NArg() > 0 || b.runs < 1 {
 		flag.Usage()
@@ -81,8 +82,17 @@ func main() {
 	}
 	// Interrupted, it kills the build it is measuring.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	var printed bytes.Buffer
+	if report != "" {
+		b.stdout = io.MultiWriter(os.Stdout, &printed)
+	}
 	err := b.run(ctx, strings.Split(parts, ","))
 	stop()
+	if err == nil && report != "" {
+		// Written only after a whole run, so that a failed one leaves
+		// the last report in place.
+		err = b.writeReport(report, os.Args[1:], printed.Bytes())
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "compare:", err)
 		os.Exit(1)
