@@ -1,10 +1,12 @@
 //go:build linux
 
-// Command compare measures the notebook against Hugo and against its own
-// targets, in one run, on this machine:
+// Command compare measures the notebook against Hugo, against its own
+// targets and, with -baseline, against the notebook command of another
+// revision, in one run, on this machine:
 //
 //	go run ./bench/compare                 # from the repository's root
 //	go run ./bench/compare -notes 500 -linked-notes 100 -runs 1   # a quick look
+//	go run ./bench/compare -baseline 06e4e1d -o bench/README.md
 //
 // It installs nothing. Hugo must be on PATH or in $(go env GOPATH)/bin, or
 // named with -hugo; install it with
@@ -12,15 +14,22 @@
 //	CGO_ENABLED=0 go install github.com/gohugoio/hugo@v0.165.0
 //
 // (a few minutes to compile). It builds the notebook command once (a
-// snippet runs in a copy of it, re-executed), then, writing everything
-// below -dir (a RAM disk, /dev/shm, by default), the notebook's store
-// ($NOTEBOOK_CACHE) included, so that no build reuses what another run
-// left:
+// snippet runs in a copy of it, re-executed). With -baseline REV it also
+// checks REV out in a git worktree below -dir, builds its notebook command
+// there (with notebook-box beside it, if REV has cmd/notebook-box, where
+// the box was a command of its own), and removes the worktree at the end;
+// every measured build then runs with the baseline, then with this tree's
+// command, in turn, so that both see the same load. Then, writing
+// everything below -dir (a RAM disk, /dev/shm, by default), each
+// command's store ($NOTEBOOK_CACHE) included, so that no build reuses
+// what another command or an earlier run left:
 //
 //   - corpus: generates -notes notes (see bench/internal/corpus) and builds
 //     them with notebook build -no-cache and with hugo, each from an empty
 //     output folder ("cold"), then again over the previous output with
-//     nothing changed ("rebuild");
+//     nothing changed ("rebuild"). A first, unmeasured build puts the
+//     compiled in-browser interpreter in the store, which -no-cache still
+//     uses, as go run uses Go's build cache;
 //   - seed: the repository's own notebook rebuilt with nothing changed and
 //     its results cached;
 //   - linked: -linked-notes notes with -linked linked blocks each, built
@@ -28,15 +37,25 @@
 //     and takes minutes), then built in full from the cache, then rebuilt
 //     after a prose edit in one note;
 //   - cold-seed: the repository's notebook built with an empty results
-//     cache (the Go build cache stays warm), in full and with
-//     -no-originals (its Go programs only, which is what go run does),
-//     against running each of its snippets with go run, one after
-//     another.
+//     cache (the Go build cache and the store's compiled programs stay
+//     warm), in full and with -no-originals (its Go programs only, which
+//     is what go run does), against running each of its snippets with go
+//     run, one after another;
+//   - serve: notebook serve -addr 127.0.0.1:0 on a copy of the
+//     repository's notebook (notes/, snippets/, go.mod and go.sum) and on
+//     the generated corpus, each command on its own copy; once it prints
+//     where it serves, an event stream is opened, and -runs times one
+//     note's prose is edited: the time from the edit to the "reload" event
+//     and to the GET of the note's page that shows the edit.
 //
 // Each measurement is the median of -runs runs: the wall time and the peak
 // resident memory of the process and its children (getrusage's maxrss).
-// It prints a Markdown table for each part, the notebook/Hugo ratios and the
-// targets of the project's performance work. -parts picks the parts.
+// It prints a Markdown table for each part, with the notebook/Hugo ratios
+// and, with -baseline, the notebook/baseline ratios, and the targets of
+// the project's performance work. -parts picks the parts. With -o FILE it
+// also writes what it printed to FILE, after a short preamble that says
+// how to make the file again and what each part measures, once the whole
+// run has succeeded.
 package main
 
 import (
