@@ -649,9 +649,17 @@ func (b *bench) failures(rs ...result) {
 
 // notebook runs t with args and measures it. Its store (NOTEBOOK_CACHE)
 // is the folder cache in t's own, so that what it reuses is what this run
-// put there with this command.
+// put there with this command; its temporary files go in t's folder too.
 func (b *bench) notebook(ctx context.Context, t *tool, cache string, args ...string) sample {
-	return b.measure(ctx, b.repo, []string{"NOTEBOOK_CACHE=" + t.path(cache)}, t.bin, args...)
+	return b.measure(ctx, b.repo, t.env(cache), t.bin, args...)
+}
+
+// env is the environment t runs with, added to this program's: its store
+// is the folder cache in t's own, and so is its TMPDIR.
+func (t *tool) env(cache string) []string {
+	tmp := t.path("tmp")
+	os.MkdirAll(tmp, 0o755)
+	return []string{"NOTEBOOK_CACHE=" + t.path(cache), "TMPDIR=" + tmp}
 }
 
 // measure runs name with args in dir, with env added to this program's

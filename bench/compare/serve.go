@@ -205,7 +205,7 @@ func (b *bench) startServer(ctx context.Context, t *tool, root, cache string) (*
 	slices.Sort(notes)
 	s := &server{tool: t, root: root, note: notes[len(notes)/2], done: make(chan struct{}), events: make(chan string, 16)}
 	s.cmd = exec.CommandContext(ctx, t.bin, "serve", "-root", root, "-addr", "127.0.0.1:0")
-	s.cmd.Env = append(os.Environ(), "NOTEBOOK_CACHE="+t.path(cache))
+	s.cmd.Env = append(os.Environ(), t.env(cache)...)
 	s.cmd.Cancel = func() error { return s.cmd.Process.Signal(syscall.SIGTERM) }
 	s.cmd.WaitDelay = 10 * time.Second
 	stderr, err := s.cmd.StderrPipe()
