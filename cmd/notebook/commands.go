@@ -251,7 +251,8 @@ func checkEngines(ctx context.Context, e *env) error {
 		runs[i] = r.NewRun(s, snippets.Yaegi)
 		index[runs[i]] = i
 	}
-	err = r.RunAll(ctx, runs, func(run *runner.Run, err error) {
+	// RunAll's error joins the runs' own, which verdicts holds.
+	r.RunAll(ctx, runs, func(run *runner.Run, err error) {
 		if err == nil {
 			err = runner.Verdict(run.Snippet, run.Result)
 		}
