@@ -66,9 +66,14 @@ func runCopy(t *testing.T, root, id string) (*snippets.Snippet, *runner.Result) 
 	return s, res
 }
 
-// mustFail requires that res fail s's expectation.
+// mustFail requires that the changed program ran to its end, so that the
+// test does not pass on a mistake in the change, and that its output fails
+// s's expectation.
 func mustFail(t *testing.T, s *snippets.Snippet, res *runner.Result, how string) {
 	t.Helper()
+	if res.Problem != "" {
+		t.Fatalf("%s, %s did not run to its end: %s\n%s", how, s.ID, res.Problem, res.Output)
+	}
 	if runner.Verdict(s, res) == nil {
 		t.Errorf("%s, %s still meets its expectation:\n%s", how, s.ID, res.Output)
 	}
@@ -173,3 +178,27 @@ type taskset struct {
 }
 
 func (e *taskset) Error() string { return "taskset: " + e.err.Error() + ": " + string(e.out) }
+
+// TestPreemptionFailsWithoutSpinning checks gil/preemption with its spin
+// loop deleted: each goroutine announces itself and ends, main gets the
+// thread back at once, and no spinner was ever preempted.
+func TestPreemptionFailsWithoutSpinning(t *testing.T) {
+	root, dir := copySnippet(t, "gil/preemption")
+	editFile(t, dir, snippets.MainFile, `for !stop.Load() {    // an atomic load and add: nothing here yields
+				rounds[i].Add(1)
+			}`, "")
+	s, res := runCopy(t, root, "gil/preemption")
+	mustFail(t, s, res, "with no spin loop")
+}
+
+// TestPreemptionFailsWithoutAsyncPreemption checks gil/preemption with
+// asynchronous preemption turned off: main never gets the thread back, and
+// the run times out.
+func TestPreemptionFailsWithoutAsyncPreemption(t *testing.T) {
+	root, dir := copySnippet(t, "gil/preemption")
+	editFile(t, dir, snippets.OptionsFile, "engine: native\n", "engine: native\nenv: [GODEBUG=asyncpreemptoff=1]\ntimeout: 2s\n")
+	s, res := runCopy(t, root, "gil/preemption")
+	if res.Problem == "" || runner.Verdict(s, res) == nil {
+		t.Errorf("with GODEBUG=asyncpreemptoff=1, %s still ended (%q):\n%s", s.ID, res.Problem, res.Output)
+	}
+}
