@@ -202,3 +202,13 @@ func TestPreemptionFailsWithoutAsyncPreemption(t *testing.T) {
 		t.Errorf("with GODEBUG=asyncpreemptoff=1, %s still ended (%q):\n%s", s.ID, res.Problem, res.Output)
 	}
 }
+
+// TestStdinEnvFailsWithoutOpenSSL checks subprocess/stdin-env with cat in
+// place of openssl enc: the output comes back as it went in, unencrypted.
+func TestStdinEnvFailsWithoutOpenSSL(t *testing.T) {
+	need(t, "cat")
+	root, dir := copySnippet(t, "subprocess/stdin-env")
+	editFile(t, dir, snippets.MainFile, `exec.Command("openssl", "enc", "-des3", "-pbkdf2", "-pass", "env:password")`, `exec.Command("cat")`)
+	s, res := runCopy(t, root, "subprocess/stdin-env")
+	mustFail(t, s, res, "with cat for openssl")
+}
