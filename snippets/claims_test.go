@@ -212,3 +212,35 @@ func TestStdinEnvFailsWithoutOpenSSL(t *testing.T) {
 	s, res := runCopy(t, root, "subprocess/stdin-env")
 	mustFail(t, s, res, "with cat for openssl")
 }
+
+// TestBlockingIOFailsWithSpinningReader checks gil/blocking-io with a
+// reader that polls the connection in a loop instead of waiting parked:
+// it still reads nothing and ends with net.ErrClosed, but it is never in
+// "IO wait" for long.
+func TestBlockingIOFailsWithSpinningReader(t *testing.T) {
+	root, dir := copySnippet(t, "gil/blocking-io")
+	writeFile(t, dir, "spin.go", `package main
+
+import (
+	"errors"
+	"net"
+	"os"
+	"time"
+)
+
+// spinRead reads conn with a deadline already past, again and again, until
+// the read fails for another reason.
+func spinRead(conn net.Conn, b []byte) (int, error) {
+	for {
+		conn.SetReadDeadline(time.Unix(1, 0))
+		n, err := conn.Read(b)
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			return n, err
+		}
+	}
+}
+`)
+	editFile(t, dir, snippets.MainFile, "conn.Read(make([]byte, 1))", "spinRead(conn, make([]byte, 1))")
+	s, res := runCopy(t, root, "gil/blocking-io")
+	mustFail(t, s, res, "with a spinning reader")
+}
