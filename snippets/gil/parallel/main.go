@@ -16,20 +16,21 @@
 // Then comes the check, which load cannot fake. Two goroutines take small
 // steps of work side by side for half a second; after each step each
 // publishes its count and looks at the other's. A step counts if the other
-// goroutine moved between two looks less than 100µs apart: then both were
-// running at the same moment. On one thread that cannot happen: the other
-// goroutine gets the thread only when Go's scheduler takes it away from this
-// one, after about 10ms. Nor, in practice, on one CPU: Linux, too, lets a
-// thread run for about a millisecond or more before it switches to another.
-// That is a property of the kernel, not of Go, so the program does not lean
-// on it: it first asks how many CPUs it may use (runtime.NumCPU, which reads
-// the process's CPU affinity mask at startup) and, given fewer than two,
-// says that parallelism cannot be shown here instead of passing, whatever
-// GOMAXPROCS says.
+// goroutine moved between two looks less than 100µs apart: a sign that
+// both were running at the same moment. On one thread that cannot happen:
+// the other goroutine gets the thread only when Go's scheduler takes it
+// away from this one, after about 10ms. On one CPU it is unlikely too,
+// since Linux seldom switches between two busy threads after less than
+// 100µs (after less than a millisecond, it sometimes does). But that is the
+// kernel's doing, not Go's, so the program does not lean on it: it first
+// asks how many CPUs it may use (runtime.NumCPU, which reads the process's
+// CPU affinity mask at startup) and, given fewer than two, says that
+// parallelism cannot be shown here instead of passing, whatever GOMAXPROCS
+// says.
 //
 // The margin: they ran at the same moment if at least 3 steps count within
 // half a second. With GOMAXPROCS=1 none does (the expectation checks that
-// too). On two idle CPUs most steps count, tens of thousands. When other
+// too). On two idle CPUs most steps count, many thousands. When other
 // programs keep the CPUs busy, only the moments when both threads held a
 // CPU at once count, and the operating system may grant none for a while,
 // so the program watches up to eight half seconds. On a machine so busy that
@@ -68,12 +69,12 @@ const limit, chunk = 500_000, 10_000
 // The check's margins: a step counts only if the other goroutine moved
 // between two of this one's looks less than maxGap apart, where a switch
 // between goroutines on one thread gives the other about 10ms, and Linux
-// switching threads on one CPU about a millisecond or more. So on one
-// thread no step can count, and any that does shows both running at the
-// same moment; at least sameMomentSteps must count within one window (more
-// than one, so that a single odd reading of the clock proves nothing). The
-// program watches up to tries windows, since a machine whose CPUs are busy
-// with other work may seldom run both threads at once.
+// seldom switches between busy threads on one CPU in less than maxGap. So
+// on one thread no step can count, and on two CPUs any that does shows both
+// running at the same moment; at least sameMomentSteps must count within
+// one window (more than one, so that a single odd reading of the clock
+// proves nothing). The program watches up to tries windows, since a machine
+// whose CPUs are busy with other work may seldom run both threads at once.
 const (
 	window          = 500 * time.Millisecond
 	tries           = 8
