@@ -244,3 +244,13 @@ func spinRead(conn net.Conn, b []byte) (int, error) {
 	s, res := runCopy(t, root, "gil/blocking-io")
 	mustFail(t, s, res, "with a spinning reader")
 }
+
+// TestPollFailsPollingOnce checks subprocess/poll with work that outlasts
+// the child: the first poll finds it running, the next finds it exited,
+// and the program never showed that it polled while the child ran on.
+func TestPollFailsPollingOnce(t *testing.T) {
+	root, dir := copySnippet(t, "subprocess/poll")
+	editFile(t, dir, snippets.MainFile, "time.Sleep(50 * time.Millisecond)", "time.Sleep(time.Second)")
+	s, res := runCopy(t, root, "subprocess/poll")
+	mustFail(t, s, res, "polling once")
+}
