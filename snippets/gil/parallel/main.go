@@ -33,9 +33,9 @@
 // too). On two idle CPUs most steps count, many thousands. When other
 // programs keep the CPUs busy, only the moments when both threads held a
 // CPU at once count, and the operating system may grant none for a while,
-// so the program watches up to eight half seconds. On a machine so busy that
-// the two threads never run at once, there is no parallelism to show, and
-// the program says false.
+// so the program watches up to sixteen half seconds. On a machine so busy
+// that the two threads never run at once, there is no parallelism to show,
+// and the program says false.
 //
 // The note's C block is Python 2's. Since Python 3.2 the GIL is a mutex and
 // a condition variable (Python/ceval_gil.c), not a bare PyThread_type_lock
@@ -77,7 +77,7 @@ const limit, chunk = 500_000, 10_000
 // whose CPUs are busy with other work may seldom run both threads at once.
 const (
 	window          = 500 * time.Millisecond
-	tries           = 8
+	tries           = 16
 	maxGap          = 100 * time.Microsecond
 	sameMomentSteps = 3
 )
