@@ -15,9 +15,8 @@
 //
 // The note's delays are 0.1 and 0.2 seconds; these are 0.5 and 1, so that
 // the order 3, 2, 1 has a margin of half a second: callback 3 needs only a
-// goroutine to start, and the two timers fall due half a second apart,
-// where a busy machine delays a goroutine by milliseconds, or at worst by
-// tens of them.
+// goroutine to start, and the two timers fall due half a second apart, far
+// more than a busy machine usually delays a goroutine.
 //
 // The note's asyncio.get_event_loop(), outside a running loop, is out of
 // date: deprecated since Python 3.12 and an error since 3.14; today's Python

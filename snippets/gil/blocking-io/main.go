@@ -14,8 +14,11 @@
 // To make the point, the program limits Go to a single thread of Go code
 // with runtime.GOMAXPROCS(1), the nearest thing Go has to a GIL. A goroutine
 // waits for a reply from a local server that never answers; a counting
-// goroutine still gets the CPU to itself and finishes. Closing the
-// connection then ends the reader's wait with net.ErrClosed.
+// goroutine still gets the CPU to itself and finishes. Meanwhile a dump of
+// every goroutine's stack (runtime.Stack) shows the reader in the state the
+// runtime calls "IO wait": parked until the network poller wakes it, not
+// spinning. Closing the connection then ends the reader's wait with
+// net.ErrClosed.
 //
 // The note simplifies the macros. Py_BEGIN_ALLOW_THREADS is not just
 // PyThread_release_lock(interpreter_lock): it opens a block and calls
@@ -33,6 +36,7 @@ import (
 	"log"
 	"net"
 	"runtime"
+	"strings"
 	"sync"
 )
 
@@ -46,6 +50,33 @@ func silent(ln net.Listener) error {
 	defer conn.Close()
 	_, err = io.Copy(io.Discard, conn)
 	return err
+}
+
+// awaitReply announces itself on reading, then waits for a byte from conn
+// and sends how the wait ended on readErr.
+func awaitReply(conn net.Conn, reading chan<- struct{}, readErr chan<- error) {
+	fmt.Println("reader: waiting for a reply")
+	close(reading)
+	_, err := conn.Read(make([]byte, 1)) // blocks: no reply ever comes
+	readErr <- err
+}
+
+// state returns the state of the goroutine running the function fn
+// ("main.awaitReply") as a dump of every goroutine's stack shows it in its
+// header: "goroutine 7 [IO wait]:".
+func state(fn string) string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	for g := range strings.SplitSeq(string(buf), "\n\n") {
+		header, frames, _ := strings.Cut(g, "\n")
+		if strings.Contains(frames, fn+"(") {
+			_, st, _ := strings.Cut(header, "[")
+			st, _, _ = strings.Cut(st, "]")
+			st, _, _ = strings.Cut(st, ",") // "IO wait, 2 minutes"
+			return st
+		}
+	}
+	return "no goroutine runs " + fn
 }
 
 func main() {
@@ -72,12 +103,7 @@ func run() error {
 
 	reading := make(chan struct{})
 	readErr := make(chan error, 1)
-	go func() {
-		fmt.Println("reader: waiting for a reply")
-		close(reading)
-		_, err := conn.Read(make([]byte, 1)) // blocks: no reply ever comes
-		readErr <- err
-	}()
+	go awaitReply(conn, reading, readErr)
 	<-reading // the reader has announced itself and gone on to Read
 
 	var wg sync.WaitGroup
@@ -89,6 +115,7 @@ func run() error {
 			}
 			fmt.Println("counter:", n)
 		}
+		fmt.Println("reader: its goroutine's state:", state("main.awaitReply"))
 	})
 	wg.Wait()
 

@@ -12,8 +12,8 @@
 // 127.0.0.1. A local connection is accepted at once, so to make the waiting
 // visible the server takes a second before it answers. Two goroutines
 // connect and wait for their answers together, and both are done in about
-// one delay rather than two: a whole second apart, which no load on the
-// machine can blur.
+// one delay rather than two: the verdict has a whole second to spare, far
+// more than load usually delays a program that only waits.
 //
 // The note's block is a fragment: it needs import socket and threading, and
 // the internet, to run. Its threads are never joined, so the program may end

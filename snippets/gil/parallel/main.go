@@ -6,35 +6,36 @@
 //
 // The program shows it rather than saying it, in two ways, each run first
 // with runtime.GOMAXPROCS(1), which lets only one thread run Go code at a
-// time, as a GIL would, and then with every core.
+// time, as a GIL would, and then with one thread per CPU it may use.
 //
 // First it counts the primes below half a million, by trial division split
-// among one goroutine per core, and times it. On an idle machine the run on
-// two cores takes about half as long. The times are shown, not checked: on a
-// busy machine they prove nothing either way. Two threads may get a bigger
-// share of a crowded core than one, and finish sooner without ever running
-// at the same moment; or the program may get one core's worth of time
-// however many threads it runs, since Linux shares the CPU between sessions
-// and control groups before it shares it between threads.
+// among one goroutine per CPU, and times it. On an idle machine the run with
+// GOMAXPROCS=2 takes about half as long. The times are shown, not checked:
+// on a busy machine they prove nothing either way.
 //
 // Then comes the check, which load cannot fake. Two goroutines take small
 // steps of work side by side for half a second; after each step each
 // publishes its count and looks at the other's. A step counts if the other
-// goroutine moved between two looks less than 1ms apart: then both were
-// running at the same moment. On one thread that cannot happen. The other
-// goroutine gets the thread only when the scheduler takes it away from this
-// one, and keeps it for a time slice of 10ms, ten times longer.
+// goroutine moved between two looks less than 100µs apart: a sign that
+// both were running at the same moment. On one thread that cannot happen:
+// the other goroutine gets the thread only when Go's scheduler takes it
+// away from this one, after about 10ms. On one CPU it is unlikely too,
+// since Linux seldom switches between two busy threads after less than
+// 100µs (after less than a millisecond, it sometimes does). But that is the
+// kernel's doing, not Go's, so the program does not lean on it: it first
+// asks how many CPUs it may use (runtime.NumCPU, which reads the process's
+// CPU affinity mask at startup) and, given fewer than two, says that
+// parallelism cannot be shown here instead of passing, whatever GOMAXPROCS
+// says.
 //
-// The margin: they ran at the same moment if, on all cores, at least 3
-// steps count within half a second. On one core none does (the expectation
-// checks that too). On two idle cores most steps count, tens of thousands.
-// When other programs keep both cores busy, only the moments when both
-// threads held a core at once count, and the operating system may grant
-// none for a while, so the program watches up to eight half seconds. On a
-// machine so busy that the two threads never run at once, there is no
-// parallelism to show, and the program says false. A program that may use
-// only one core (GOMAXPROCS=1, or a single CPU) cannot show it at all, and
-// says so instead of passing.
+// The margin: they ran at the same moment if at least 3 steps count within
+// half a second. With GOMAXPROCS=1 none does (the expectation checks that
+// too). On two idle CPUs most steps count, many thousands. When other
+// programs keep the CPUs busy, only the moments when both threads held a
+// CPU at once count, and the operating system may grant none for a while,
+// so the program watches up to sixteen half seconds. On a machine so busy
+// that the two threads never run at once, there is no parallelism to show,
+// and the program says false.
 //
 // The note's C block is Python 2's. Since Python 3.2 the GIL is a mutex and
 // a condition variable (Python/ceval_gil.c), not a bare PyThread_type_lock
@@ -67,17 +68,17 @@ const limit, chunk = 500_000, 10_000
 
 // The check's margins: a step counts only if the other goroutine moved
 // between two of this one's looks less than maxGap apart, where a switch
-// between goroutines on one thread gives the other a 10ms time slice, and
-// a switch between threads on one CPU a slice of milliseconds too. So on
-// one core no step can count, and any that does shows both running at the
-// same moment; at least sameMomentSteps must count within one window (more
-// than one, so that a single odd reading of the clock proves nothing). The
-// program watches up to tries windows, since a machine whose cores are busy
-// with other work may seldom run both threads at once.
+// between goroutines on one thread gives the other about 10ms, and Linux
+// seldom switches between busy threads on one CPU in less than maxGap. So
+// on one thread no step can count, and on two CPUs any that does shows both
+// running at the same moment; at least sameMomentSteps must count within
+// one window (more than one, so that a single odd reading of the clock
+// proves nothing). The program watches up to tries windows, since a machine
+// whose CPUs are busy with other work may seldom run both threads at once.
 const (
 	window          = 500 * time.Millisecond
-	tries           = 8
-	maxGap          = time.Millisecond
+	tries           = 16
+	maxGap          = 100 * time.Microsecond
 	sameMomentSteps = 3
 )
 
@@ -202,10 +203,11 @@ func sideBySide(procs int, window time.Duration) (steps, overlapped int) {
 }
 
 func main() {
-	all := runtime.GOMAXPROCS(0)
+	cpus, all := runtime.NumCPU(), runtime.GOMAXPROCS(0)
+	fmt.Println("CPUs this process may use:", cpus)
 	fmt.Println("GOMAXPROCS:", all)
-	if all < 2 {
-		fmt.Println("only one thread may run Go code here: parallelism cannot be shown")
+	if cpus < 2 || all < 2 {
+		fmt.Println("only one thread can run at a time here: parallelism cannot be shown")
 		return
 	}
 
@@ -214,18 +216,18 @@ func main() {
 	locked, atomically, many := timed(all, all)
 	fmt.Println("  under a sync.Mutex:", locked)
 	fmt.Println("  with sync/atomic:  ", atomically)
-	fmt.Printf("  on 1 core:  %.3fs\n", one.Seconds())
-	fmt.Printf("  on %d cores: %.3fs (%.2f of the one-core time)\n",
+	fmt.Printf("  GOMAXPROCS=1: %.3fs\n", one.Seconds())
+	fmt.Printf("  GOMAXPROCS=%d: %.3fs (%.2f of the GOMAXPROCS=1 time)\n",
 		all, many.Seconds(), many.Seconds()/one.Seconds())
 
 	fmt.Println("two goroutines taking steps side by side for", window)
 	fmt.Println("(a step counts when the other moved between two looks less than", maxGap, "apart):")
 	steps, overlapped := sideBySide(1, window)
-	fmt.Printf("  on 1 core:  %d of %d steps\n", overlapped, steps)
+	fmt.Printf("  GOMAXPROCS=1: %d of %d steps\n", overlapped, steps)
 	for try := 1; try <= tries; try++ {
 		steps, overlapped = sideBySide(all, window)
 		if overlapped >= sameMomentSteps || try == tries {
-			fmt.Printf("  on %d cores: %d of %d steps (window %d of at most %d)\n",
+			fmt.Printf("  GOMAXPROCS=%d: %d of %d steps (window %d of at most %d)\n",
 				all, overlapped, steps, try, tries)
 			break
 		}

@@ -18,11 +18,13 @@
 // forever.
 //
 // The program limits Go to a single thread of Go code with
-// runtime.GOMAXPROCS(1) and starts two goroutines that announce themselves
-// and then spin in such a loop until told to stop. Neither ever gives the
-// thread up, yet the main goroutine hears from both and gets to run again to
-// stop them: each time, the scheduler had to take the thread away from a
-// spinning goroutine. Run with GODEBUG=asyncpreemptoff=1, the program hangs.
+// runtime.GOMAXPROCS(1) and starts two goroutines, one after the other,
+// that announce themselves and then spin in such a loop until told to stop,
+// counting their rounds. After starting each, the main goroutine waits for
+// its announcement. Neither spinner ever gives the thread up, yet main runs
+// again each time and finds the spinner's count already above zero: the
+// scheduler took the thread away from a goroutine in the middle of its
+// loop. With GODEBUG=asyncpreemptoff=1 the program hangs instead.
 //
 // The note adds that sort() is atomic. list.sort() on built-in values runs as
 // one C call while holding the GIL, so no other thread sees a half-sorted
@@ -44,31 +46,31 @@ func main() {
 	runtime.GOMAXPROCS(1)
 	fmt.Println("GOMAXPROCS:", runtime.GOMAXPROCS(0))
 
-	var stop atomic.Bool
-	started := make(chan struct{})
-	spins := make([]int, 2)
-	var wg sync.WaitGroup
-	for i := range spins {
-		wg.Go(func() {
-			started <- struct{}{}
-			n := 0
-			for !stop.Load() { // a plain memory load: nothing here yields
-				n++
-			}
-			spins[i] = n
-		})
-	}
-
-	for range spins {
+	var (
+		stop    atomic.Bool
+		rounds  [2]atomic.Int64
+		started = make(chan struct{})
+		wg      sync.WaitGroup
+	)
+	for i := range rounds {
 		start := time.Now()
+		wg.Go(func() {
+			started <- struct{}{} // main is waiting: this does not block
+			for !stop.Load() {    // an atomic load and add: nothing here yields
+				rounds[i].Add(1)
+			}
+		})
 		<-started
-		fmt.Printf("main: a spinner is spinning; main got the thread back %dms later\n", time.Since(start).Milliseconds())
+		// Only one thread runs Go code, so main runs here only once the
+		// scheduler has taken it from the spinner, in the middle of its loop.
+		fmt.Printf("main: got the thread back %dms after starting spinner %d, which had spun %d rounds by then\n",
+			time.Since(start).Milliseconds(), i, rounds[i].Load())
 	}
 	fmt.Println("main: stopping both")
 	stop.Store(true)
 	wg.Wait()
 
-	for i, n := range spins {
-		fmt.Printf("spinner %d: stopped after %d rounds of its loop\n", i, n)
+	for i := range rounds {
+		fmt.Printf("spinner %d: stopped after %d rounds of its loop\n", i, rounds[i].Load())
 	}
 }

@@ -13,15 +13,18 @@
 // extensions came to rely on it too.
 //
 // Go manages memory with a tracing garbage collector instead. There are no
-// counts: copying a pointer writes the pointer and nothing else, so
-// goroutines on different cores can share objects without any bookkeeping
-// for a global lock to protect. From time to time the collector, which runs
-// alongside the program, finds everything still reachable from the
-// goroutines' stacks and the globals and frees the rest. That also frees
-// objects that refer to each other in a cycle, which reference counts alone
-// never can (CPython has a separate cycle collector for them). The program
-// shows it: it builds two nodes that point at each other, drops them, and
-// asks runtime.AddCleanup to say when the collector frees one.
+// counts. Copying a pointer writes the pointer; only while the collector is
+// marking does a pointer written to the heap also pass through a write
+// barrier, which records the old and the new pointer for the collector in a
+// buffer of the processor's own. No count changes and no global lock is
+// taken, so goroutines on different cores can share objects without
+// bookkeeping for one lock to protect. From time to time the collector,
+// which runs alongside the program, finds everything still reachable from
+// the goroutines' stacks and the globals and frees the rest. That also
+// frees objects that refer to each other in a cycle, which reference counts
+// alone never can (CPython has a separate cycle collector for them). The
+// program shows it: it builds two nodes that point at each other, drops
+// them, and asks runtime.AddCleanup to say when the collector frees one.
 //
 // Go does not make your data safe for you, though. Two goroutines that
 // access the same variable at the same time, at least one of them writing,

@@ -7,7 +7,8 @@
 // map, a channel that can be received from, an integer (since Go 1.22) or an
 // iterator function such as iter.Seq (since Go 1.23). A type cannot become
 // rangeable by having a method; instead a type offers a method that returns
-// an iterator, as maps.Keys or slices.Values do.
+// an iterator, as the functions maps.Keys and slices.Values return one for
+// a map or a slice.
 //
 // The question only arises at run time, for a value of interface type such
 // as any. Then the reflect package answers it, with no error to catch:

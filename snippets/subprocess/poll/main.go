@@ -10,10 +10,12 @@
 // spinning as fast as it can. Once Wait has returned, cmd.ProcessState holds
 // the exit status that Python's poll() returns.
 //
-// How many times it says "working" depends on timing, so the expected output
-// only asks for one or more. The margin: the first check comes
-// microseconds after the start, and the child sleeps 0.3 seconds, so "at
-// least once" holds unless starting the loop takes 0.3 seconds.
+// How many times it says "working" depends on timing, so the program counts
+// the polls that found the child still running, and the expected output
+// asks for two or more: proof that it polled while the child ran, not only
+// once before waiting. The margin: the second poll comes 50ms after the
+// first, and the child sleeps 0.3 seconds, so two hold unless the program
+// is held up for a quarter of a second.
 package main
 
 import (
@@ -31,6 +33,7 @@ func main() {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
+	polls := 0 // the polls that found the child still running
 	for running := true; running; {
 		select {
 		case err := <-done:
@@ -39,9 +42,11 @@ func main() {
 			}
 			running = false
 		default:
+			polls++
 			fmt.Println("working")
 			time.Sleep(50 * time.Millisecond) // some time-consuming work
 		}
 	}
 	fmt.Println("exit status", cmd.ProcessState.ExitCode())
+	fmt.Println("polls that found the child still running:", polls)
 }

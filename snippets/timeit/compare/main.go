@@ -22,8 +22,9 @@
 // The checks have wide margins. fib(15) makes 1973 calls against fibi's 14
 // steps, so "slower" holds with a ratio of a hundred or more, where only
 // above 1 is asked. fib(30) makes 2.7 million calls against 29 steps, a
-// ratio in the hundreds of thousands, where only above 1000 is asked. Keeping the best of
-// three measurements means a pause has to strike all three to count.
+// ratio in the hundreds of thousands, where only above 1000 is asked.
+// Keeping the best of three measurements means a pause has to strike all
+// three to count.
 //
 // The note's block has three slips. It imports fib from a module fibonacci,
 // while the previous block's comment names its file fibonnaci.py, so it
