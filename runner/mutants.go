@@ -119,7 +119,9 @@ func (r *Runner) Mutants(ctx context.Context, s *snippets.Snippet, done func(*Mu
 			return
 		}
 		res.Outcome = outcome(mr)
-		r.Store.PutJSON(keys[i], res.Outcome)
+		if !r.Fresh {
+			r.Store.PutJSON(keys[i], res.Outcome)
+		}
 		r.acknowledge(s, res)
 		if done != nil {
 			done(res)
