@@ -197,7 +197,7 @@ func TestCacheKeyCoversTheOptions(t *testing.T) {
 			case reflect.Bool:
 				f.SetBool(!f.Bool())
 			case reflect.Slice:
-				f.Set(reflect.Append(f, reflect.ValueOf("x")))
+				f.Set(reflect.Append(f, reflect.New(f.Type().Elem()).Elem()))
 			default:
 				t.Fatalf("option %s is a %s, which this test cannot change", name, f.Kind())
 			}
