@@ -18,6 +18,11 @@
 // goroutine to start, and the two timers fall due half a second apart, far
 // more than a busy machine usually delays a goroutine.
 //
+// Each callback also prints when it ran, as an offset from the start, which
+// the Python does not. Those offsets vary from run to run; the expected
+// output checks that no callback ran before its delay was up (a timer never
+// fires early), not how late each was, which is up to the machine's load.
+//
 // The note's asyncio.get_event_loop(), outside a running loop, is out of
 // date: deprecated since Python 3.12 and an error since 3.14; today's Python
 // writes asyncio.run(main()). Its last line also prints "closing event
@@ -30,27 +35,28 @@ import (
 	"time"
 )
 
-func callback(n int) {
-	fmt.Printf("callback %d invoked\n", n)
+func callback(n int, start time.Time) {
+	fmt.Printf("callback %d invoked at %.3fs\n", n, time.Since(start).Seconds())
 }
 
 func main() {
 	fmt.Println("entering event loop")
 	defer fmt.Println("closing event loop")
 
+	start := time.Now()
 	var wg sync.WaitGroup
 	callLater := func(delay time.Duration, n int) {
 		wg.Add(1)
 		time.AfterFunc(delay, func() {
 			defer wg.Done()
-			callback(n)
+			callback(n, start)
 		})
 	}
 
 	fmt.Println("registering callbacks")
 	callLater(time.Second, 1)
 	callLater(500*time.Millisecond, 2)
-	wg.Go(func() { callback(3) }) // call_soon
+	wg.Go(func() { callback(3, start) }) // call_soon
 
 	wg.Wait()
 }

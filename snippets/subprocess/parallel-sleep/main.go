@@ -10,7 +10,10 @@
 // that the two outcomes are seconds apart: about 0.5 seconds when the sleeps
 // overlap, at least 5 seconds one after another. The verdict asks for less
 // than 2.5 seconds, two seconds more than the sleeps take, and far more than
-// starting ten processes takes, even on a busy machine.
+// starting ten processes takes, even on a busy machine. No run can take less
+// than half a second, the length of each sleep, so the expected output asks
+// for that too: a program that started no children, or children that did
+// not sleep, would finish at once.
 package main
 
 import (

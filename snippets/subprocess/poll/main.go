@@ -10,12 +10,15 @@
 // spinning as fast as it can. Once Wait has returned, cmd.ProcessState holds
 // the exit status that Python's poll() returns.
 //
-// How many times it says "working" depends on timing, so the program counts
+// How many times it says "working" depends on timing, so the program numbers
 // the polls that found the child still running, and the expected output
 // asks for two or more: proof that it polled while the child ran, not only
 // once before waiting. The margin: the second poll comes 50ms after the
 // first, and the child sleeps 0.3 seconds, so two hold unless the program
-// is held up for a quarter of a second.
+// is held up for a quarter of a second. It also asks for fewer than a
+// hundred, which the 50ms of work between polls keeps to: a loop that
+// polled without working would print thousands of lines in those 0.3
+// seconds, as the Python's does.
 package main
 
 import (
@@ -43,7 +46,7 @@ func main() {
 			running = false
 		default:
 			polls++
-			fmt.Println("working")
+			fmt.Printf("working (poll %d)\n", polls)
 			time.Sleep(50 * time.Millisecond) // some time-consuming work
 		}
 	}
