@@ -123,8 +123,13 @@ var allParts = []string{"corpus", "seed", "linked", "cold-seed", "serve"}
 
 // bench is one benchmark run: its settings and where it writes.
 type bench struct {
-	repo, dir, hugo          string
-	baseline                 string // -baseline, or ""
+	repo, dir, hugo string
+	baseline        string // -baseline, or ""
+	// seedRoot holds the seed notebook the seed parts build: the
+	// repository's, or with -baseline the baseline's, which both
+	// commands can read (a newer snippet.yaml may use keys an older
+	// command does not know).
+	seedRoot                 string
 	runs, notes, linkedNotes int
 	linked                   int
 	seed                     uint64
@@ -176,6 +181,7 @@ func (b *bench) run(ctx context.Context, parts []string) error {
 	if b.repo, err = filepath.Abs(b.repo); err != nil {
 		return err
 	}
+	b.seedRoot = b.repo
 	if b.dir, err = filepath.Abs(b.dir); err != nil {
 		return err
 	}
@@ -248,6 +254,7 @@ func (b *bench) buildBaseline(ctx context.Context) (t *tool, remove func(), err 
 	}
 	t = &tool{name: "baseline", rev: strings.TrimSpace(string(out)), dir: filepath.Join(b.dir, "baseline")}
 	src := filepath.Join(b.dir, "baseline-src")
+	b.seedRoot = src
 	// A worktree that an earlier run left is gone with -dir's files:
 	// prune forgets it.
 	exec.CommandContext(ctx, "git", "-C", b.repo, "worktree", "prune").Run()
@@ -370,7 +377,7 @@ func (b *bench) corpus(ctx context.Context) error {
 // seedRebuild rebuilds the repository's notebook with nothing changed.
 func (b *bench) seedRebuild(ctx context.Context) error {
 	build := func(t *tool) sample {
-		return b.notebook(ctx, t, "cache-seed", "build", "-root", b.repo, "-o", t.path("out-seed"))
+		return b.notebook(ctx, t, "cache-seed", "build", "-root", b.seedRoot, "-o", t.path("out-seed"))
 	}
 	b.logf("seed: first build, filling the results cache")
 	first := b.samples()
@@ -457,7 +464,7 @@ func (b *bench) linkedCorpus(ctx context.Context) error {
 // blocks (the originals), work that go run does not do; the build of the
 // programs alone does what go run does, so its ratio is like for like.
 func (b *bench) coldSeed(ctx context.Context) error {
-	_, list, err := snippets.LoadAll(filepath.Join(b.repo, "snippets"))
+	_, list, err := snippets.LoadAll(filepath.Join(b.seedRoot, "snippets"))
 	if err != nil {
 		return err
 	}
@@ -465,7 +472,7 @@ func (b *bench) coldSeed(ctx context.Context) error {
 		return func(t *tool) sample {
 			out := t.path("out-seed-cold")
 			os.RemoveAll(out)
-			args := append([]string{"build", "-root", b.repo, "-no-cache", "-o", out}, flags...)
+			args := append([]string{"build", "-root", b.seedRoot, "-no-cache", "-o", out}, flags...)
 			return b.notebook(ctx, t, "cache-seed-cold", args...)
 		}
 	}
@@ -593,13 +600,13 @@ func table(w io.Writer, heads []string, rows ...[]string) {
 func (b *bench) goRunAll(ctx context.Context, list []*snippets.Snippet) sample {
 	var total sample
 	for _, s := range list {
-		rel, err := filepath.Rel(b.repo, s.Dir)
+		rel, err := filepath.Rel(b.seedRoot, s.Dir)
 		if err != nil {
 			return sample{err: err}
 		}
 		args := append([]string{"run", "./" + filepath.ToSlash(rel)}, s.Options.Args...)
 		cmd := exec.CommandContext(ctx, "go", args...)
-		cmd.Dir = b.repo
+		cmd.Dir = b.seedRoot
 		cmd.Stdin = strings.NewReader(s.Options.Stdin)
 		one := b.measureCmd(cmd)
 		// go run ends with "exit status N" when the program, not the

@@ -141,7 +141,7 @@ func (b *bench) serveEdits(ctx context.Context, name string, write func(dir stri
 func (b *bench) copySeed(dir string) (int, error) {
 	notes := 0
 	for _, sub := range []string{"notes", "snippets"} {
-		src := filepath.Join(b.repo, sub)
+		src := filepath.Join(b.seedRoot, sub)
 		err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -160,8 +160,8 @@ func (b *bench) copySeed(dir string) (int, error) {
 		}
 	}
 	for _, f := range []string{"go.mod", "go.sum", "netlify.toml", "notebook.yaml"} {
-		if _, err := os.Stat(filepath.Join(b.repo, f)); err == nil {
-			if err := copyFile(filepath.Join(b.repo, f), filepath.Join(dir, f)); err != nil {
+		if _, err := os.Stat(filepath.Join(b.seedRoot, f)); err == nil {
+			if err := copyFile(filepath.Join(b.seedRoot, f), filepath.Join(dir, f)); err != nil {
 				return 0, err
 			}
 		}
