@@ -16,6 +16,10 @@
 // one value at a time. It says yes to every channel, though, even a
 // send-only one that range rejects, so iterable checks the direction too.
 // Note the integer, which Python's iter would reject.
+//
+// Each line gives a value's type, the answer, and the value as %v prints
+// it; a channel or a function prints as an address, which changes from run
+// to run.
 package main
 
 import (
@@ -54,6 +58,6 @@ func main() {
 		nil,
 	}
 	for _, v := range values {
-		fmt.Printf("%-20T %v\n", v, iterable(v))
+		fmt.Printf("%-20T %-5v  %v\n", v, iterable(v), v)
 	}
 }

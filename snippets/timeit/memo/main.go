@@ -11,8 +11,11 @@
 // bound to its memo, so the loop can call fib(i) and lucas(i) as the Python
 // does.
 //
-// The comma-ok lookup (v, ok := f.memo[n]) does the work of "n not in
-// self.memo" and the fetch in one step.
+// Nth follows __call__ line for line: a term not yet in the memo is
+// computed and stored, and the answer is always read back from the memo.
+// The comma-ok form of the lookup, _, ok := f.memo[n], is the test
+// "n not in self.memo": a plain f.memo[n] would give 0 for a missing key,
+// which cannot be told from a stored 0.
 package main
 
 import "fmt"
@@ -29,12 +32,10 @@ func newFibonacci(i1, i2 int) *fibonacci {
 
 // Nth returns the n-th term, counting from 0.
 func (f *fibonacci) Nth(n int) int {
-	if v, ok := f.memo[n]; ok {
-		return v
+	if _, ok := f.memo[n]; !ok {
+		f.memo[n] = f.Nth(n-1) + f.Nth(n-2)
 	}
-	v := f.Nth(n-1) + f.Nth(n-2)
-	f.memo[n] = v
-	return v
+	return f.memo[n]
 }
 
 func main() {
