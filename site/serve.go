@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gonotebook/notebook/site/internal/netlify"
@@ -75,37 +76,44 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	return err
 }
 
-// Watch polls the notebook's notes/, snippets/ and RulesFile every
-// interval and calls Rebuild when a file was added, removed or changed
-// since the last build and has then stayed unchanged for an interval,
-// until ctx is done. Each result is reported to report.
+// Watch looks at the notebook's notes/, snippets/ and RulesFile every
+// interval, or less often on a notebook so large that looking takes more
+// than a tenth of that (so that watching costs at most a tenth of a core),
+// and calls Rebuild when a file was added, removed or changed since the
+// last build and then stayed unchanged for one more look, until ctx is
+// done. Each result is reported to report.
 func (s *Server) Watch(ctx context.Context, interval time.Duration, report func(error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	tick := func() bool {
+	look := func() (string, bool) {
+		start := time.Now()
+		fp := s.fingerprint()
+		t := time.NewTimer(max(interval, 10*time.Since(start)))
+		defer t.Stop()
 		select {
 		case <-ctx.Done():
-			return false
+			return "", false
 		case <-t.C:
-			return true
+			return fp, true
 		}
 	}
-	for tick() {
+	for {
+		fp, ok := look()
+		if !ok {
+			return
+		}
 		s.mu.Lock()
 		built := s.built
 		s.mu.Unlock()
-		fp := s.fingerprint()
 		if fp == built {
 			continue
 		}
 		// Editors and tools write in steps: wait until the files have
-		// stayed the same for a whole interval, so that a half-written
-		// note is not built.
+		// stayed the same for one more look, so that a half-written note
+		// is not built.
 		for {
-			if !tick() {
+			next, ok := look()
+			if !ok {
 				return
 			}
-			next := s.fingerprint()
 			if next == fp {
 				break
 			}
@@ -115,12 +123,20 @@ func (s *Server) Watch(ctx context.Context, interval time.Duration, report func(
 	}
 }
 
-// fingerprint summarises the names, sizes and times of every file the
-// site is built from, and of the rules it is served by.
+// fingerprint summarises the names, sizes, inodes and times (modified and
+// changed: a copy can set the first back, not the second) of every file
+// the site is built from, and of the rules it is served by.
 func (s *Server) fingerprint() string {
 	var b strings.Builder
+	add := func(p string, info fs.FileInfo) {
+		fmt.Fprintf(&b, "%s %d %d", p, info.Size(), info.ModTime().UnixNano())
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			fmt.Fprintf(&b, " %d %d.%d", st.Ino, st.Ctim.Sec, st.Ctim.Nsec)
+		}
+		b.WriteByte('\n')
+	}
 	if info, err := os.Stat(filepath.Join(s.cfg.Root, RulesFile)); err == nil {
-		fmt.Fprintf(&b, "%s %d %d\n", RulesFile, info.Size(), info.ModTime().UnixNano())
+		add(RulesFile, info)
 	}
 	for _, dir := range []string{filepath.Join(s.cfg.Root, "notes"), s.cfg.snippetsDir()} {
 		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -128,7 +144,7 @@ func (s *Server) fingerprint() string {
 				return nil
 			}
 			if info, err := d.Info(); err == nil {
-				fmt.Fprintf(&b, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano())
+				add(p, info)
 			}
 			return nil
 		})

@@ -83,7 +83,7 @@ Ctrl-C.`,
 				BaseContext:       func(net.Listener) context.Context { return ctx },
 			}
 			wg.Go(func() {
-				srv.Watch(ctx, 300*time.Millisecond, func(err error) {
+				srv.Watch(ctx, 50*time.Millisecond, func(err error) {
 					if err != nil {
 						fmt.Fprintf(e.stderr, "%v\nrebuild failed; still serving the last good build\n", err)
 					} else {
