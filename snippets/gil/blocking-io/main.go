@@ -13,12 +13,12 @@
 //
 // To make the point, the program limits Go to a single thread of Go code
 // with runtime.GOMAXPROCS(1), the nearest thing Go has to a GIL. A goroutine
-// waits for a reply from a local server that never answers; a counting
-// goroutine still gets the CPU to itself and finishes. Meanwhile a dump of
-// every goroutine's stack (runtime.Stack) shows the reader in the state the
-// runtime calls "IO wait": parked until the network poller wakes it, not
-// spinning. Closing the connection then ends the reader's wait with
-// net.ErrClosed.
+// waits for a reply from a local server that reads the question and never
+// answers; main, counting meanwhile, still gets the CPU to itself and
+// finishes. Then a dump of every goroutine's stack (runtime.Stack) shows
+// the reader in the state the runtime calls "IO wait": parked until the
+// network poller wakes it, not spinning. Closing the connection at last
+// ends the reader's wait with net.ErrClosed, and the server's read with it.
 //
 // The note simplifies the macros. Py_BEGIN_ALLOW_THREADS is not just
 // PyThread_release_lock(interpreter_lock): it opens a block and calls
@@ -37,19 +37,17 @@ import (
 	"net"
 	"runtime"
 	"strings"
-	"sync"
 )
 
 // silent accepts one connection and reads it to the end without ever
-// answering.
-func silent(ln net.Listener) error {
+// answering. It returns how many bytes it read.
+func silent(ln net.Listener) (int64, error) {
 	conn, err := ln.Accept()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer conn.Close()
-	_, err = io.Copy(io.Discard, conn)
-	return err
+	return io.Copy(io.Discard, conn)
 }
 
 // awaitReply announces itself on reading, then waits for a byte from conn
@@ -72,7 +70,6 @@ func state(fn string) string {
 		if strings.Contains(frames, fn+"(") {
 			_, st, _ := strings.Cut(header, "[")
 			st, _, _ = strings.Cut(st, "]")
-			st, _, _ = strings.Cut(st, ",") // "IO wait, 2 minutes"
 			return st
 		}
 	}
@@ -87,17 +84,27 @@ func main() {
 
 func run() error {
 	runtime.GOMAXPROCS(1)
+	fmt.Println("GOMAXPROCS:", runtime.GOMAXPROCS(0))
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	defer ln.Close()
+	var read int64 // what the server read, once it sends on serverErr
 	serverErr := make(chan error, 1)
-	go func() { serverErr <- silent(ln) }()
+	go func() {
+		var err error
+		read, err = silent(ln)
+		serverErr <- err
+	}()
 
 	conn, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
+		return err
+	}
+	// Ask; the server reads the question and never answers.
+	if _, err := fmt.Fprintln(conn, "anyone there?"); err != nil {
 		return err
 	}
 
@@ -106,18 +113,17 @@ func run() error {
 	go awaitReply(conn, reading, readErr)
 	<-reading // the reader has announced itself and gone on to Read
 
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		n := 0
-		for range 3 {
-			for range 100_000_000 {
-				n++
-			}
-			fmt.Println("counter:", n)
+	// Only one thread runs Go code, and main has it back at once: the
+	// reader, parked, does not hold it.
+	fmt.Println("main: counting while the reader waits")
+	n := 0
+	for range 3 {
+		for range 100_000_000 {
+			n++
 		}
-		fmt.Println("reader: its goroutine's state:", state("main.awaitReply"))
-	})
-	wg.Wait()
+		fmt.Println("main: counted to", n)
+	}
+	fmt.Println("reader: its goroutine's state:", state("main.awaitReply"))
 
 	select {
 	case err := <-readErr:
@@ -131,5 +137,9 @@ func run() error {
 	}
 	err = <-readErr
 	fmt.Println("reader: Read failed with net.ErrClosed:", errors.Is(err, net.ErrClosed))
-	return <-serverErr
+	if err := <-serverErr; err != nil {
+		return err
+	}
+	fmt.Println("server: read", read, "bytes, answered none")
+	return nil
 }

@@ -24,6 +24,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"strings"
@@ -34,7 +35,7 @@ import (
 const delay = time.Second
 
 // serve answers every connection on ln in its own goroutine: it reads the
-// client's name and, after a delay, greets it.
+// client's name and, after a delay, greets it and hangs up.
 func serve(ln net.Listener) {
 	for {
 		conn, err := ln.Accept()
@@ -61,7 +62,7 @@ func greet(conn net.Conn) error {
 }
 
 // doConnect connects to addr, introduces itself as name and returns the
-// server's reply.
+// server's reply: all it sends before it hangs up.
 func doConnect(addr, name string) (string, error) {
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -71,8 +72,8 @@ func doConnect(addr, name string) (string, error) {
 	if _, err := fmt.Fprintln(conn, name); err != nil {
 		return "", err
 	}
-	reply, err := bufio.NewReader(conn).ReadString('\n') // waits here
-	return strings.TrimSpace(reply), err
+	reply, err := io.ReadAll(conn) // waits here, until the server hangs up
+	return strings.TrimSpace(string(reply)), err
 }
 
 func main() {

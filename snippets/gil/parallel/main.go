@@ -9,9 +9,11 @@
 // time, as a GIL would, and then with one thread per CPU it may use.
 //
 // First it counts the primes below half a million, by trial division split
-// among one goroutine per CPU, and times it. On an idle machine the run with
-// GOMAXPROCS=2 takes about half as long. The times are shown, not checked:
-// on a busy machine they prove nothing either way.
+// among one goroutine per CPU, and times it; it also shows how many chunks
+// of the numbers each goroutine took, all of them a share. On an idle
+// machine the run with GOMAXPROCS=2 takes about half as long. The times are
+// shown, not checked: on a busy machine they prove nothing either way. The
+// GOMAXPROCS each line names is the setting the runtime reports.
 //
 // Then comes the check, which load cannot fake. Two goroutines take small
 // steps of work side by side for half a second; after each step each
@@ -26,16 +28,16 @@
 // asks how many CPUs it may use (runtime.NumCPU, which reads the process's
 // CPU affinity mask at startup) and, given fewer than two, says that
 // parallelism cannot be shown here instead of passing, whatever GOMAXPROCS
-// says.
+// says. Held to one thread of Go code from the start, it says so too.
 //
 // The margin: they ran at the same moment if at least 3 steps count within
 // half a second. With GOMAXPROCS=1 none does (the expectation checks that
-// too). On two idle CPUs most steps count, many thousands. When other
-// programs keep the CPUs busy, only the moments when both threads held a
-// CPU at once count, and the operating system may grant none for a while,
-// so the program watches up to sixteen half seconds. On a machine so busy
-// that the two threads never run at once, there is no parallelism to show,
-// and the program says false.
+// too). On two idle CPUs thousands of steps count. When other programs keep
+// the CPUs busy, only the moments when both threads held a CPU at once
+// count, and the operating system may grant none for a while, so the
+// program watches up to sixteen half seconds, and shows the last. On a
+// machine so busy that the two threads never run at once, there is no
+// parallelism to show, and the program says false.
 //
 // The note's C block is Python 2's. Since Python 3.2 the GIL is a mutex and
 // a condition variable (Python/ceval_gil.c), not a bare PyThread_type_lock
@@ -64,7 +66,7 @@ import (
 	"time"
 )
 
-const limit, chunk = 500_000, 10_000
+const limit, chunk = 500_000, 1_000
 
 // The check's margins: a step counts only if the other goroutine moved
 // between two of this one's looks less than maxGap apart, where a switch
@@ -95,15 +97,23 @@ func isPrime(n int) bool {
 	return true
 }
 
+// setProcs lets at most n threads run Go code at the same moment, and
+// returns the setting as the runtime then reports it.
+func setProcs(n int) int {
+	runtime.GOMAXPROCS(n)
+	return runtime.GOMAXPROCS(0)
+}
+
 // countPrimes counts the primes below limit with the given number of
-// goroutines, twice over: under a sync.Mutex and with sync/atomic.
-func countPrimes(workers int) (locked int, atomically int64) {
+// goroutines, twice over: under a sync.Mutex and with sync/atomic. It also
+// returns how many chunks of the work each goroutine took.
+func countPrimes(workers int) (locked int, atomically int64, chunks []int) {
 	// Hand out the numbers in chunks, so that no worker sits idle while
 	// another still has a long way to go.
 	starts := make(chan int)
 	go func() {
-		for start := 0; start < limit; start += chunk {
-			starts <- start
+		for i := range limit / chunk {
+			starts <- i * chunk
 		}
 		close(starts)
 	}()
@@ -113,12 +123,14 @@ func countPrimes(workers int) (locked int, atomically int64) {
 		total int // guarded by mu
 		count atomic.Int64
 	)
+	chunks = make([]int, workers) // each worker counts its own
 	var wg sync.WaitGroup
-	for range workers {
+	for w := range workers {
 		wg.Go(func() {
 			for start := range starts {
-				for n := start; n < start+chunk; n++ {
-					if !isPrime(n) {
+				chunks[w]++
+				for n := range chunk {
+					if !isPrime(start + n) {
 						continue
 					}
 					mu.Lock()
@@ -131,106 +143,111 @@ func countPrimes(workers int) (locked int, atomically int64) {
 		})
 	}
 	wg.Wait()
-	return total, count.Load()
+	return total, count.Load(), chunks
 }
 
-// timed counts the primes with the given number of goroutines while at most
-// procs threads run Go code, and reports the counts and how long it took.
-func timed(procs, goroutines int) (locked int, atomically int64, elapsed time.Duration) {
-	runtime.GOMAXPROCS(procs)
-	start := time.Now()
-	locked, atomically = countPrimes(goroutines)
-	return locked, atomically, time.Since(start)
-}
+// tally is what one goroutine of sideBySide reports: how many steps it
+// took, and after how many of them it saw that the other had just moved.
+type tally struct{ taken, seen int }
 
-// sideBySide runs two goroutines side by side for the given time while at
-// most procs threads run Go code. Each takes steps of work; after each step
-// it publishes how many it has taken and looks at the other's count. It
-// returns how many steps both took in all, and after how many of them the
-// other had moved between two looks less than maxGap apart, too short a
-// time for the scheduler to have run the other on this one's thread: proof
-// that both ran at once.
-func sideBySide(procs int, window time.Duration) (steps, overlapped int) {
-	runtime.GOMAXPROCS(procs)
-	// Collect the garbage now: the steps allocate nothing, so no collection
-	// runs meanwhile and stops the goroutines to scan their stacks, which
-	// would switch them on one thread faster than any time slice does.
-	runtime.GC()
-	var (
-		counts [2]atomic.Int64
-		ready  atomic.Int32
-		stop   atomic.Bool
-	)
-	taken, seen := make([]int, 2), make([]int, 2)
-	var wg sync.WaitGroup
+// sideBySide runs two goroutines side by side for the given time. Each
+// takes steps of work; after each step it publishes how many it has taken
+// and looks at the other's count. It returns how many steps both took in
+// all, and after how many of them the other had moved between two looks
+// less than maxGap apart, too short a time for the scheduler to have run
+// the other on this one's thread: proof that both ran at once.
+func sideBySide(window time.Duration) (steps, overlapped int) {
+	var counts [2]atomic.Int64
+	results := make(chan tally)
+	// Each goroutine watches the clock and stops by itself, so that
+	// nothing else needs a thread meanwhile: on one thread, the two take
+	// turns only when the scheduler preempts one.
+	end := time.Now().Add(window)
 	for me := range 2 {
-		wg.Go(func() {
+		go func() {
 			other := &counts[1-me]
-			// Start together: wait, without blocking, for the other.
-			ready.Add(1)
-			for ready.Load() < 2 {
-			}
+			var s tally
 			// Each look at the other's count is bracketed by the clock, so
 			// that two looks less than maxGap apart are known to be so.
 			lookedAt := time.Now()
 			last := other.Load()
-			for !stop.Load() {
+			for lookedAt.Before(end) {
 				// One step: about a thousand divisions. 999983 is prime, so
 				// every step is taken; using the answer keeps the compiler
 				// from dropping the work.
 				if isPrime(999_983) {
-					taken[me]++
+					s.taken++
 				}
-				counts[me].Store(int64(taken[me]))
+				counts[me].Store(int64(s.taken))
 
 				before := time.Now()
 				now := other.Load()
 				after := time.Now()
-				if now != last && after.Sub(lookedAt) < maxGap && !stop.Load() {
-					seen[me]++
+				if now != last && after.Sub(lookedAt) < maxGap {
+					s.seen++
 				}
 				last, lookedAt = now, before
 			}
-		})
+			results <- s
+		}()
 	}
-	for ready.Load() < 2 {
-		time.Sleep(time.Millisecond)
+	for range 2 {
+		s := <-results
+		steps += s.taken
+		overlapped += s.seen
 	}
-	time.Sleep(window)
-	stop.Store(true)
-	wg.Wait()
-	return taken[0] + taken[1], seen[0] + seen[1]
+	return steps, overlapped
 }
 
 func main() {
 	cpus, all := runtime.NumCPU(), runtime.GOMAXPROCS(0)
 	fmt.Println("CPUs this process may use:", cpus)
 	fmt.Println("GOMAXPROCS:", all)
-	if cpus < 2 || all < 2 {
+	if min(cpus, all) < 2 {
 		fmt.Println("only one thread can run at a time here: parallelism cannot be shown")
 		return
 	}
 
-	fmt.Printf("primes below %d, counted by %d goroutines:\n", limit, all)
-	_, _, one := timed(1, all)
-	locked, atomically, many := timed(all, all)
-	fmt.Println("  under a sync.Mutex:", locked)
-	fmt.Println("  with sync/atomic:  ", atomically)
-	fmt.Printf("  GOMAXPROCS=1: %.3fs\n", one.Seconds())
-	fmt.Printf("  GOMAXPROCS=%d: %.3fs (%.2f of the GOMAXPROCS=1 time)\n",
-		all, many.Seconds(), many.Seconds()/one.Seconds())
+	fmt.Printf("primes below %d, in chunks of %d, counted by %d goroutines:\n", limit, chunk, all)
+	var one time.Duration
+	for _, n := range []int{1, all} {
+		procs := setProcs(n)
+		start := time.Now()
+		locked, atomically, chunks := countPrimes(all)
+		elapsed := time.Since(start)
+		if procs == 1 {
+			one = elapsed
+			fmt.Printf("  GOMAXPROCS=%d: %.3fs\n", procs, elapsed.Seconds())
+		} else {
+			fmt.Printf("  GOMAXPROCS=%d: %.3fs (%.2f of the GOMAXPROCS=1 time)\n",
+				procs, elapsed.Seconds(), elapsed.Seconds()/one.Seconds())
+		}
+		fmt.Println("    under a sync.Mutex:", locked)
+		fmt.Println("    with sync/atomic:  ", atomically)
+		fmt.Println("    chunks each goroutine took:", chunks)
+	}
 
 	fmt.Println("two goroutines taking steps side by side for", window)
-	fmt.Println("(a step counts when the other moved between two looks less than", maxGap, "apart):")
-	steps, overlapped := sideBySide(1, window)
-	fmt.Printf("  GOMAXPROCS=1: %d of %d steps\n", overlapped, steps)
-	for try := 1; try <= tries; try++ {
-		steps, overlapped = sideBySide(all, window)
-		if overlapped >= sameMomentSteps || try == tries {
-			fmt.Printf("  GOMAXPROCS=%d: %d of %d steps (window %d of at most %d)\n",
-				all, overlapped, steps, try, tries)
+	fmt.Println("(a step counts when the other moved between two looks less than", maxGap,
+		"apart; at least", sameMomentSteps, "must count):")
+	procs := setProcs(1)
+	steps, overlapped := sideBySide(window)
+	fmt.Printf("  GOMAXPROCS=%d: %d of %d steps\n", procs, overlapped, steps)
+
+	procs = setProcs(all)
+	var (
+		sameMoment bool
+		windows    int // watched so far
+	)
+	for range tries {
+		steps, overlapped = sideBySide(window)
+		windows++
+		if overlapped >= sameMomentSteps {
+			sameMoment = true
 			break
 		}
 	}
-	fmt.Println("ran at the same moment:", overlapped >= sameMomentSteps)
+	fmt.Printf("  GOMAXPROCS=%d: %d of %d steps (window %d of at most %d)\n",
+		procs, overlapped, steps, windows, tries)
+	fmt.Println("ran at the same moment:", sameMoment)
 }

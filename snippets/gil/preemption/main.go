@@ -24,7 +24,8 @@
 // its announcement. Neither spinner ever gives the thread up, yet main runs
 // again each time and finds the spinner's count already above zero: the
 // scheduler took the thread away from a goroutine in the middle of its
-// loop. With GODEBUG=asyncpreemptoff=1 the program hangs instead.
+// loop. Then main tells both to stop and waits for them to say they have.
+// With GODEBUG=asyncpreemptoff=1 the program hangs instead.
 //
 // The note adds that sort() is atomic. list.sort() on built-in values runs as
 // one C call while holding the GIL, so no other thread sees a half-sorted
@@ -59,6 +60,7 @@ func main() {
 			for !stop.Load() {    // an atomic load and add: nothing here yields
 				rounds[i].Add(1)
 			}
+			fmt.Printf("spinner %d: stopped after %d rounds of its loop\n", i, rounds[i].Load())
 		})
 		<-started
 		// Only one thread runs Go code, so main runs here only once the
@@ -66,11 +68,10 @@ func main() {
 		fmt.Printf("main: got the thread back %dms after starting spinner %d, which had spun %d rounds by then\n",
 			time.Since(start).Milliseconds(), i, rounds[i].Load())
 	}
+	// Main keeps the thread until it waits: only then do the spinners get it
+	// back, one after the other (in either order), see that they must stop
+	// and say so.
 	fmt.Println("main: stopping both")
 	stop.Store(true)
 	wg.Wait()
-
-	for i := range rounds {
-		fmt.Printf("spinner %d: stopped after %d rounds of its loop\n", i, rounds[i].Load())
-	}
 }

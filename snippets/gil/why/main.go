@@ -33,9 +33,10 @@
 // detector (go run -race, go test -race) reports when it sees one happen.
 // The tools are yours to place where they are needed: a sync.Mutex around
 // the update, an operation from sync/atomic, or a channel that hands the
-// data from one goroutine to the next. The program has a thousand
-// goroutines add to two counters, one under a mutex and one atomic, and
-// both come out exact. It has no unguarded counter on purpose: whatever
+// data from one goroutine to the next. The program starts a thousand
+// goroutines, holds them at a gate until all are there, and lets them add
+// to two counters at once, one under a mutex and one atomic: both come out
+// exact. It has no unguarded counter on purpose: whatever
 // that printed would be a bug, not a lesson.
 //
 // The note's entry is dated 2018 and is now out of date. The GIL can be
@@ -61,17 +62,21 @@ import (
 
 const goroutines, adds = 1000, 1000
 
-// count has many goroutines add to two shared counters, one guarded by a
-// mutex and one atomic, and returns both totals.
-func count() (locked int, atomically int64) {
+// count starts many goroutines that wait at a gate, then opens it, so that
+// all of them add to two shared counters at the same time, one guarded by a
+// mutex and one atomic. It returns how many were waiting when the gate
+// opened, and both totals.
+func count() (waiting int, locked int, atomically int64) {
 	var (
 		mu    sync.Mutex
 		total int // guarded by mu
 		n     atomic.Int64
 	)
+	gate := make(chan struct{})
 	var wg sync.WaitGroup
 	for range goroutines {
 		wg.Go(func() {
+			<-gate
 			for range adds {
 				mu.Lock()
 				total++
@@ -80,8 +85,10 @@ func count() (locked int, atomically int64) {
 			}
 		})
 	}
+	waiting = runtime.NumGoroutine() - 1 // all but main
+	close(gate)
 	wg.Wait()
-	return total, n.Load()
+	return waiting, total, n.Load()
 }
 
 // node is one link in a chain of references, as in a doubly linked list.
@@ -90,9 +97,9 @@ type node struct {
 }
 
 // cycleCollected builds two nodes that refer to each other, drops every
-// reference to them from outside, and reports whether the garbage collector
-// frees them before the deadline. Reference counts would keep both alive
-// forever, each holding the other's count at one.
+// reference to them from outside, runs the garbage collector and reports
+// whether it freed them before the deadline. Reference counts would keep
+// both alive forever, each holding the other's count at one.
 func cycleCollected(deadline time.Duration) bool {
 	freed := make(chan struct{})
 	func() {
@@ -101,28 +108,24 @@ func cycleCollected(deadline time.Duration) bool {
 		runtime.AddCleanup(a, func(ch chan struct{}) { close(ch) }, freed)
 	}()
 
-	timeout := time.After(deadline)
-	for {
-		runtime.GC()
-		select {
-		case <-freed:
-			return true
-		case <-timeout:
-			return false
-		case <-time.After(10 * time.Millisecond):
-			// The cleanup runs on a goroutine of its own after the
-			// collection; give it a moment, then collect again.
-		}
+	runtime.GC()
+	// The cleanup runs on a goroutine of its own after the collection.
+	select {
+	case <-freed:
+		return true
+	case <-time.After(deadline):
+		return false
 	}
 }
 
 func main() {
-	locked, atomically := count()
-	fmt.Printf("%d goroutines each add %d to two shared counters (%d in all):\n",
-		goroutines, adds, goroutines*adds)
+	waiting, locked, atomically := count()
+	fmt.Printf("%d goroutines wait at a gate; once it opens, each adds %d to two shared counters (%d in all):\n",
+		waiting, adds, goroutines*adds)
 	fmt.Println("  under a sync.Mutex:", locked)
 	fmt.Println("  with sync/atomic:  ", atomically)
 
-	fmt.Println("a cycle of two nodes, no longer reachable, freed by the garbage collector:",
-		cycleCollected(5*time.Second))
+	const deadline = 5 * time.Second
+	fmt.Printf("a cycle of two nodes, no longer reachable, freed by the garbage collector within %v: %t\n",
+		deadline, cycleCollected(deadline))
 }
