@@ -153,9 +153,6 @@ type tool struct {
 // path returns the file name in t's folder.
 func (t *tool) path(name string) string { return filepath.Join(t.dir, name) }
 
-// nb is the notebook command of this tree, the last of b.tools.
-func (b *bench) nb() *tool { return b.tools[len(b.tools)-1] }
-
 // A sample is one measured process.
 type sample struct {
 	wall time.Duration
@@ -750,9 +747,6 @@ func median(s []sample) result {
 	slices.Sort(rss)
 	return result{wall: walls[len(walls)/2], rss: rss[len(rss)/2]}
 }
-
-// result turns one sample into a result.
-func (s sample) result() result { return result{wall: s.wall, rss: s.rss, err: s.err} }
 
 func appendLine(name, text string) error {
 	f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
