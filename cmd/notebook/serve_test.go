@@ -44,16 +44,7 @@ func (l *lines) Write(p []byte) (int, error) {
 // stream has ended. (A script cannot hold a request open while it stops
 // the command.)
 func TestServeStops(t *testing.T) {
-	root := testfiles.Dir(t, map[string]string{
-		"notes/2020-01-02.md":         "# Day one\n\n```python {snippet=hello}\nprint('hi')\n```\n",
-		"snippets/hello/main.go":      "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n",
-		"snippets/hello/expected.txt": "hi\n",
-		"snippets/hello/snippet.yaml": "engine: yaegi\n",
-	})
-	cache := filepath.Join(t.TempDir(), "cache")
-	if err := seededStore(cache); err != nil {
-		t.Fatal(err)
-	}
+	root, cache := helloNotebook(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stderr := &lines{sent: make(chan string, 64)}
@@ -105,4 +96,22 @@ func TestServeStops(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the event stream is still open after serve returned")
 	}
+}
+
+// helloNotebook writes a notebook of one note whose block links to a
+// yaegi snippet, and returns its folder and a store that holds the
+// in-browser interpreter already.
+func helloNotebook(t *testing.T) (root, cache string) {
+	t.Helper()
+	root = testfiles.Dir(t, map[string]string{
+		"notes/2020-01-02.md":         "# Day one\n\n```python {snippet=hello}\nprint('hi')\n```\n",
+		"snippets/hello/main.go":      "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n",
+		"snippets/hello/expected.txt": "hi\n",
+		"snippets/hello/snippet.yaml": "engine: yaegi\n",
+	})
+	cache = filepath.Join(t.TempDir(), "cache")
+	if err := seededStore(cache); err != nil {
+		t.Fatal(err)
+	}
+	return root, cache
 }

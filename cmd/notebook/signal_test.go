@@ -10,24 +10,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/gonotebook/notebook/internal/testfiles"
 )
 
 // TestInterruptedBuild sends SIGTERM to a build while a snippet runs:
 // the build stops at once, its run with it, and the site built before
 // is left as it was, with nothing half-written beside it.
 func TestInterruptedBuild(t *testing.T) {
-	root := testfiles.Dir(t, map[string]string{
-		"notes/2020-01-02.md":         "# Day one\n\n```python {snippet=hello}\nprint('hi')\n```\n",
-		"snippets/hello/main.go":      "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n",
-		"snippets/hello/expected.txt": "hi\n",
-		"snippets/hello/snippet.yaml": "engine: yaegi\n",
-	})
-	cache := filepath.Join(t.TempDir(), "cache")
-	if err := seededStore(cache); err != nil {
-		t.Fatal(err)
-	}
+	root, cache := helloNotebook(t)
 	notebook := func(args ...string) *exec.Cmd {
 		cmd := exec.Command(os.Args[0], append([]string{"build", "-root", root, "-cache", cache}, args...)...)
 		cmd.Env = append(os.Environ(), mainEnv+"=1")
