@@ -18,14 +18,16 @@
 //     whose flags and prefix the program can set;
 //   - a program yaegi cannot compile exits without running, and the runner
 //     reports a compile error, as it does for the go command's, saying
-//     first where the program uses what yaegi is known to lack (see Gaps).
+//     first where the program uses what yaegi is known to lack: range over
+//     an integer (Go 1.22) or a function (Go 1.23).
 //
 // Differences that remain: a panic on another goroutine prints its value
 // with " [recovered, repanicked]" and no trace (the exit status is 2, as
 // in Go), as does any other crash the interpreter does not catch (the box
-// keeps the host's trace, of the interpreter's frames, from the output); a deadlock is not detected, so the run ends
-// at its timeout; %T and reflection name the program's own types
-// differently; the builtins print and println write to standard output.
+// keeps the host's trace, of the interpreter's frames, from the output); a
+// deadlock is not detected, so the run ends at its timeout; %T and
+// reflection name the program's own types differently; the builtins print
+// and println write to standard output.
 package yaegi
 
 import (
@@ -35,8 +37,10 @@ import (
 	"go/build"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
@@ -65,45 +69,36 @@ const (
 // program and returns its exit status; why the program could not be
 // compiled, if it could not, goes to report, which is closed before the
 // program runs.
-func Main(args []string, report io.WriteCloser) int {
+func Main(args []string, report io.WriteCloser) (code int) {
+	defer report.Close()
 	if len(args) < 1 {
 		fmt.Fprintln(os.Stderr, "notebook: yaegi: want the snippet's folder")
 		return 125
 	}
-	os.Args = append([]string{os.Args[0]}, args[1:]...)
-	return interpret(args[0], report, os.Stderr)
-}
-
-// interpret runs the program in dir under yaegi and returns its exit
-// status. It compiles the program first: why it could not goes to
-// report; report is closed before any of the program runs.
-func interpret(dir string, report io.WriteCloser, stderr io.Writer) (code int) {
-	defer report.Close()
-	src := os.DirFS(dir)
-	compileFailed := func(err error) int {
-		// Say first where the program uses what yaegi is known to lack.
-		msg := strings.Join(append(Gaps(src), strings.TrimSpace(err.Error())), "\n") + "\n"
-		io.WriteString(report, msg)
-		return 2
-	}
-	filter := &frameFilter{w: stderr}
-	i, err := newInterpreter(src, filter)
-	if err != nil {
-		return compileFailed(err)
-	}
+	os.Args = append(os.Args[:1:1], args[1:]...)
+	src := os.DirFS(args[0])
+	filter := &frameFilter{w: os.Stderr}
+	i := interp.New(interp.Options{
+		SourcecodeFilesystem: src,
+		Stderr:               filter, // yaegi's own
+		Args:                 os.Args,
+		Env:                  os.Environ(),
+		Unrestricted:         true,
+	})
 	prog, err := compile(i, src)
 	if err != nil {
-		return compileFailed(err)
+		io.WriteString(report, err.Error()+"\n")
+		return 2
 	}
 	if err := report.Close(); err != nil {
-		fmt.Fprintf(stderr, "notebook: yaegi: closing the report: %v\n", err)
+		fmt.Fprintf(os.Stderr, "notebook: yaegi: closing the report: %v\n", err)
 		return 125
 	}
 	ended := func(r any) int {
 		if v, ok := r.(reflect.Value); ok && v.IsValid() && v.CanInterface() {
 			r = v.Interface()
 		}
-		io.WriteString(stderr, "panic: "+gopanic.Value(r)+"\n\n"+filter.trace())
+		io.WriteString(os.Stderr, "panic: "+gopanic.Value(r)+"\n\n"+filter.trace())
 		return 2
 	}
 	defer func() {
@@ -112,32 +107,42 @@ func interpret(dir string, report io.WriteCloser, stderr io.Writer) (code int) {
 		}
 	}()
 	_, err = i.Execute(prog)
-	var p interp.Panic
-	switch {
-	case errors.As(err, &p):
+	if p, ok := errors.AsType[interp.Panic](err); ok {
 		return ended(p.Value)
-	case err != nil:
+	} else if err != nil {
 		// The program is compiled: what fails now is the program's.
-		fmt.Fprintf(stderr, "notebook: yaegi: %v\n", err)
+		fmt.Fprintf(os.Stderr, "notebook: yaegi: %v\n", err)
 		return 2
 	}
 	return 0
 }
 
-// compile parses and compiles the program in src, without running any of
-// it: the package main of its .go files as go build picks them (tests
-// left out), as one file whose declarations keep their own positions.
+// compile compiles the program in src without running any of it: the
+// package main of its .go files as go build picks them (tests left out),
+// merged into one file whose declarations keep their own positions, with
+// the standard library, including what yaegi calls unrestricted (os.Exit,
+// os/exec and the like), syscall, and the log package's own functions. Its
+// error says first where the program uses what yaegi is known to lack
+// (see gaps).
 func compile(i *interp.Interpreter, src fs.FS) (prog *interp.Program, err error) {
+	var files []*ast.File
 	defer func() {
 		if r := recover(); r != nil {
 			prog, err = nil, fmt.Errorf("yaegi stopped with an internal error: %v", r)
 		}
+		if err != nil {
+			err = errors.New(strings.Join(append(gaps(i.FileSet(), files), strings.TrimSpace(err.Error())), "\n"))
+		}
 	}()
+	for _, syms := range []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestricted.Symbols, nativeLog()} {
+		if err := i.Use(syms); err != nil {
+			return nil, err
+		}
+	}
 	entries, err := fs.ReadDir(src, ".")
 	if err != nil {
 		return nil, err
 	}
-	var files []*ast.File
 	for _, e := range entries {
 		name := e.Name()
 		if !e.Type().IsRegular() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
@@ -171,53 +176,64 @@ func merge(files []*ast.File) *ast.File {
 	f := &ast.File{Name: files[0].Name, Package: files[0].Package}
 	imports := &ast.GenDecl{Tok: token.IMPORT}
 	seen := map[string]bool{}
-	var rest []ast.Decl
 	for _, file := range files {
-		for _, d := range file.Decls {
-			g, ok := d.(*ast.GenDecl)
-			if !ok || g.Tok != token.IMPORT {
-				rest = append(rest, d)
-				continue
+		for _, is := range file.Imports {
+			key := is.Path.Value
+			if is.Name != nil {
+				key = is.Name.Name + " " + key
 			}
-			for _, spec := range g.Specs {
-				is := spec.(*ast.ImportSpec)
-				key := is.Path.Value
-				if is.Name != nil {
-					key = is.Name.Name + " " + key
-				}
-				if !seen[key] {
-					seen[key] = true
-					imports.Specs = append(imports.Specs, is)
-					f.Imports = append(f.Imports, is)
-				}
+			if !seen[key] {
+				seen[key] = true
+				imports.Specs = append(imports.Specs, is)
+				f.Imports = append(f.Imports, is)
+			}
+		}
+		for _, d := range file.Decls {
+			if g, ok := d.(*ast.GenDecl); !ok || g.Tok != token.IMPORT {
+				f.Decls = append(f.Decls, d)
 			}
 		}
 	}
 	if len(imports.Specs) > 0 {
-		f.Decls = append(f.Decls, imports)
+		f.Decls = append([]ast.Decl{imports}, f.Decls...)
 	}
-	f.Decls = append(f.Decls, rest...)
 	return f
 }
 
-// newInterpreter returns an interpreter of the program in src, with the
-// standard library, including what yaegi calls unrestricted (os.Exit,
-// os/exec and the like) and syscall, and with stderr as yaegi's own
-// standard error.
-func newInterpreter(src fs.FS, stderr io.Writer) (*interp.Interpreter, error) {
-	i := interp.New(interp.Options{
-		SourcecodeFilesystem: src,
-		Stderr:               stderr,
-		Args:                 os.Args,
-		Env:                  os.Environ(),
-		Unrestricted:         true,
-	})
-	for _, syms := range []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestricted.Symbols, nativeLog()} {
-		if err := i.Use(syms); err != nil {
-			return nil, err
-		}
+// gaps finds, in files, the constructs that the yaegi release the notebook
+// uses is known not to compile although they are valid Go, and says where
+// they are: range over an integer (Go 1.22), which stops yaegi v0.16.1 with
+// the bare internal error "nil type", and range over a function (Go 1.23).
+// It explains a failure; it is not a check that yaegi will succeed. The
+// files are type-checked alone, without the packages they import, which is
+// enough to know the type of most range expressions.
+func gaps(fset *token.FileSet, files []*ast.File) []string {
+	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}}
+	conf := types.Config{Error: func(error) {}} // imports stay unresolved
+	conf.Check("main", fset, files, info)
+	var gaps []string
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			r, ok := n.(*ast.RangeStmt)
+			if !ok || info.Types[r.X].Type == nil {
+				return true
+			}
+			what := ""
+			switch t := info.Types[r.X].Type.Underlying().(type) {
+			case *types.Basic:
+				if t.Info()&types.IsInteger != 0 {
+					what = "range over an integer (Go 1.22)"
+				}
+			case *types.Signature:
+				what = "range over a function (Go 1.23)"
+			}
+			if what != "" {
+				gaps = append(gaps, fmt.Sprintf("%s: %s, which yaegi %s cannot compile", fset.Position(r.For), what, Release))
+			}
+			return true
+		})
 	}
-	return i, nil
+	return gaps
 }
 
 // nativeLog returns the log package's own functions. yaegi replaces them
@@ -225,13 +241,8 @@ func newInterpreter(src fs.FS, stderr io.Writer) (*interp.Interpreter, error) {
 // log.SetFlags; the real ones write to standard error exactly as a compiled
 // program's do.
 func nativeLog() interp.Exports {
-	syms := map[string]reflect.Value{}
-	for name, v := range stdlib.Symbols["log/log"] {
-		syms[name] = v
-	}
-	for name, v := range unrestricted.Symbols["log/log"] {
-		syms[name] = v
-	}
+	syms := maps.Clone(stdlib.Symbols["log/log"])
+	maps.Copy(syms, unrestricted.Symbols["log/log"])
 	return interp.Exports{"log/log": syms}
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/traefik/yaegi/interp"
 )
 
 // TestRelease checks that Release is the version go.mod requires.
@@ -28,6 +30,9 @@ func TestRelease(t *testing.T) {
 	t.Errorf("go.mod does not require %s", Module)
 }
 
+// TestGaps checks that a program yaegi cannot compile is said to use what
+// yaegi lacks, where it does, before yaegi's own words; test files are
+// left out.
 func TestGaps(t *testing.T) {
 	src := `package main
 
@@ -66,7 +71,11 @@ func main() {
 		"main.go":      {Data: []byte(src)},
 		"main_test.go": {Data: []byte("package main\n\nfunc f() {\n\tfor range 1 {\n\t}\n}\n")},
 	}
-	got := Gaps(fsys)
+	_, err := compile(interp.New(interp.Options{SourcecodeFilesystem: fsys}), fsys)
+	if err == nil {
+		t.Fatal("yaegi compiled a program that ranges over an integer")
+	}
+	got := strings.Split(err.Error(), "\n")
 	var want []string
 	for _, w := range []struct {
 		pos  string
@@ -80,8 +89,8 @@ func main() {
 	} {
 		want = append(want, w.pos+": range over "+w.what+", which yaegi v0.16.1 cannot compile")
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("Gaps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	if len(got) <= len(want) || !slices.Equal(got[:len(want)], want) || strings.Contains(err.Error(), "main_test.go") {
+		t.Errorf("compile error:\n%s\nwant it to start:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
