@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,34 +15,8 @@ import (
 	"time"
 
 	"github.com/gonotebook/notebook/runner/box"
-	"github.com/gonotebook/notebook/runner/yaegi"
 	"github.com/gonotebook/notebook/snippets"
 )
-
-// An Engine readies snippets to run in a box.
-type Engine interface {
-	// Version names what compiles or interprets the programs, for results
-	// and cache keys.
-	Version(ctx context.Context) (string, error)
-	// Prepare readies s to run. scratch is a folder the engine may use
-	// until the run has ended. A program that does not compile gives a
-	// *CompileError; any other error is the engine's own failure.
-	Prepare(ctx context.Context, s *snippets.Snippet, scratch string) (*Program, error)
-}
-
-// A Program is a snippet ready to run: what the box executes, or the entry
-// point it runs in-process.
-type Program struct {
-	Path  string   // an executable, or "" when Entry is set
-	Entry string   // an entry point of the box (see Child)
-	Args  []string // arguments before the snippet's own
-	// ReadOnly are files and folders the run must be able to read, beside
-	// Path (see box.Cmd).
-	ReadOnly []string
-	// Files are written into the run's working directory before it starts,
-	// by name.
-	Files map[string][]byte
-}
 
 // A CompileError says that a snippet's program does not compile, with the
 // compiler's messages.
@@ -57,47 +32,24 @@ func (e *CompileError) Error() string {
 	return "compile error:\n" + strings.TrimSpace(e.Msg)
 }
 
-// native compiles a snippet with the go command, in a box (see
-// package box): no network, no host file but the snippet's folder, its
-// module's go.mod, go.sum and vendor folder, GOROOT, the module cache and
-// the system's folders (not /etc), all read-only; a build cache of its
-// own; and the limits below.
+// native compiles snippets with the go command, in a box (see package
+// box): no network, no host file but the snippet's folder, its module's
+// go.mod, go.sum and vendor folder, GOROOT, the module cache and the
+// system's folders (not /etc), all read-only; a build cache of its own;
+// and the limits below.
 type native struct {
-	goCmd string
-	box   func() *box.Box // the Runner's; own if nil
-	own   box.Box
+	goCmd string // "go" if empty
+	box   *box.Box
 
-	once    sync.Once
-	version string
-	err     error
+	versionOnce sync.Once
+	release     string
+	versionErr  error
 
 	envOnce sync.Once
 	env     goEnv
 	envErr  error
 
 	compiles atomic.Int64 // runs of the go command, for tests
-}
-
-func (n *native) sandbox() *box.Box {
-	if n.box != nil {
-		return n.box()
-	}
-	return &n.own
-}
-
-func (n *native) cmd() string {
-	if n.goCmd != "" {
-		return n.goCmd
-	}
-	return "go"
-}
-
-// Version is the release of the go command (see GoEnv). Snippets build
-// with the installed release whatever GOTOOLCHAIN says (see build), so
-// that the release a result names is the one that built it.
-func (n *native) Version(ctx context.Context) (string, error) {
-	n.once.Do(func() { n.version, _, n.err = GoEnv(ctx, n.cmd()) })
-	return n.version, n.err
 }
 
 // What a compile may use: more than a run, for the go command, the
@@ -107,6 +59,14 @@ const (
 	compileMemory  = 1 << 30
 	compileDisk    = 1 << 30
 )
+
+// version is the release of the go command (see GoEnv). Snippets build
+// with the installed release whatever GOTOOLCHAIN says (see build), so
+// that the release a result names is the one that built it.
+func (n *native) version(ctx context.Context) (string, error) {
+	n.versionOnce.Do(func() { n.release, _, n.versionErr = GoEnv(ctx, n.goCmd) })
+	return n.release, n.versionErr
+}
 
 // goEnv is where the go command's installation and caches are.
 type goEnv struct {
@@ -123,65 +83,60 @@ type goEnv struct {
 // user's own GOCACHE, which a compile's box could otherwise write into.
 func (n *native) goEnv(ctx context.Context) (*goEnv, error) {
 	n.envOnce.Do(func() {
-		cmd := exec.CommandContext(ctx, n.cmd(), "env", "-json", "GOROOT", "GOMODCACHE")
+		env := &n.env
+		if env.goCmd, n.envErr = exec.LookPath(cmp.Or(n.goCmd, "go")); n.envErr != nil {
+			return
+		}
+		cmd := exec.CommandContext(ctx, env.goCmd, "env", "-json", "GOROOT", "GOMODCACHE")
 		cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
 		out, err := cmd.Output()
 		if err == nil {
-			err = json.Unmarshal(out, &n.env)
+			err = json.Unmarshal(out, env)
 		}
 		if err != nil {
-			n.envErr = fmt.Errorf("running %s env: %v", n.cmd(), err)
-			return
-		}
-		if n.env.goCmd, err = exec.LookPath(n.cmd()); err != nil {
-			n.envErr = err
+			n.envErr = fmt.Errorf("running %s env: %v", env.goCmd, err)
 			return
 		}
 		dir, err := os.UserCacheDir()
 		if err != nil {
 			dir = os.TempDir()
 		}
-		n.env.cache = filepath.Join(dir, "notebook-go-build") // trimmed by the go command, not the store
-		n.envErr = os.MkdirAll(n.env.cache, 0o700)
+		env.cache = filepath.Join(dir, "notebook-go-build") // trimmed by the go command, not the store
 		if _, err := os.Stat(goEnvFile()); err == nil {
-			n.env.envFile = goEnvFile()
+			env.envFile = goEnvFile()
 		}
-		n.env.cp, _ = exec.LookPath("cp")
+		env.cp, _ = exec.LookPath("cp")
+		n.envErr = os.MkdirAll(env.cache, 0o700)
 	})
 	return &n.env, n.envErr
 }
 
-// Prepare builds s into scratch, in a box. Naming the files rather than
-// the package builds a snippet alike inside a module and in a notebook
-// that is not one; -trimpath keeps this machine's paths out of panics'
-// traces, which name the files as ./main.go either way, and the
-// compiler's messages name no temporary folder of the build's (see
-// build). cgo is off unless the snippet's options say cgo: true.
+// compile builds s into scratch, in a box, and returns the program's path.
+// Naming the files rather than the package builds a snippet alike inside a
+// module and in a notebook that is not one; -trimpath keeps this machine's
+// paths out of panics' traces, which name the files as ./main.go either
+// way. cgo is off unless the snippet's options say cgo: true.
 //
 // Where cp is on PATH, the program is built by go run -exec cp, which hands
-// the linked program to cp to copy into scratch instead of running it. The
-// go command keeps what go run links in its build cache (Go 1.24 and
-// later), so a snippet that was built before, unchanged, with the same
-// toolchain and settings, is not linked again: with a warm build cache a
-// build then costs a third of a go build, which always links. The price
-// is a copy of every program in that cache, 2 to 4 MB a snippet, which
-// the go command removes once unused for some days. Without cp, go build
-// links it every time. go run fails alike whether the program does not
+// the linked program to cp to copy into scratch instead of running it: the
+// go command keeps what go run links in its build cache, so that a snippet
+// built before is not linked again, which makes a build with a warm cache
+// three times as fast. go run fails alike whether the program does not
 // compile or cp fails (a full disk, say); when it failed by itself (not
 // killed at a limit), go build then says which, so that only the
 // compiler's words are a CompileError.
-func (n *native) Prepare(ctx context.Context, s *snippets.Snippet, scratch string) (*Program, error) {
+func (n *native) compile(ctx context.Context, s *snippets.Snippet, scratch string) (string, error) {
 	env, err := n.goEnv(ctx)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	dir, err := filepath.Abs(s.Dir)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	out := filepath.Join(scratch, "bin")
 	if err := os.Mkdir(out, 0o700); err != nil {
-		return nil, err
+		return "", err
 	}
 	bin := filepath.Join(out, "prog")
 	var files []string
@@ -192,28 +147,22 @@ func (n *native) Prepare(ctx context.Context, s *snippets.Snippet, scratch strin
 	}
 	if env.cp != "" {
 		args := append(append([]string{"run", "-C", dir, "-trimpath", "-exec", env.cp}, files...), bin)
-		exited, err := n.build(ctx, s, env, scratch, out, args)
-		if err == nil || !exited {
-			return &Program{Path: bin}, err
+		if exited, err := n.build(ctx, s, env, scratch, out, args); err == nil || !exited {
+			return bin, err
 		}
 		os.Remove(bin) // what cp may have left of it
 	}
-	args := append([]string{"build", "-C", dir, "-trimpath", "-o", bin}, files...)
-	if _, err := n.build(ctx, s, env, scratch, out, args); err != nil {
-		return nil, err
-	}
-	return &Program{Path: bin}, nil
+	_, err = n.build(ctx, s, env, scratch, out, append([]string{"build", "-C", dir, "-trimpath", "-o", bin}, files...))
+	return bin, err
 }
 
 // build runs the go command with args in a box that may write to out,
 // and returns a *CompileError with its output if it fails, ctx's error if
 // ctx ended, or why it could not run; exited says that the go command
-// ended by itself. GOTOOLCHAIN=local keeps the go command from
-// switching to another release, which a go.mod around the snippet could
-// ask for: a snippet that needs a newer Go than the one installed fails
-// to build, saying so. GOPROXY=off: modules come from the module cache
-// or not at all. The build's temporary folders are named $WORK in what it
-// says.
+// ended by itself. GOTOOLCHAIN=local keeps the go command from switching
+// to another release, which a go.mod around the snippet could ask for;
+// GOPROXY=off: modules come from the module cache or not at all. The
+// build's temporary folders are named $WORK in what it says.
 func (n *native) build(ctx context.Context, s *snippets.Snippet, env *goEnv, scratch, out string, args []string) (exited bool, err error) {
 	work := filepath.Join(scratch, "work")
 	cgo := "0"
@@ -237,13 +186,13 @@ func (n *native) build(ctx context.Context, s *snippets.Snippet, env *goEnv, scr
 			vars = append(vars, k+"="+v)
 		}
 	}
-	for _, p := range append(moduleReads(s.Dir), env.GOMODCACHE) {
+	for _, p := range append(moduleFiles(s.Dir, "go.mod", "go.sum", "vendor"), env.GOMODCACHE) {
 		if _, err := os.Stat(p); err == nil {
 			readOnly = append(readOnly, p)
 		}
 	}
 	n.compiles.Add(1)
-	res, err := n.sandbox().Run(ctx, &box.Cmd{
+	res, err := n.box.Run(ctx, &box.Cmd{
 		Path:     env.goCmd,
 		Args:     args,
 		Env:      vars,
@@ -276,39 +225,25 @@ func (n *native) build(ctx context.Context, s *snippets.Snippet, env *goEnv, scr
 // libraries and the system's include folders; not /etc.
 var compileSystem = slices.DeleteFunc(slices.Clone(box.System), func(p string) bool { return p == "/etc" })
 
-// moduleReads lists what the go command reads of the module around dir
-// besides dir: its go.mod, go.sum and vendor folder.
-func moduleReads(dir string) []string {
-	abs, err := filepath.Abs(dir)
+// moduleFiles returns the named files of the module around dir, in the
+// folder that holds its go.mod; none if no module holds dir.
+func moduleFiles(dir string, names ...string) []string {
+	d, err := filepath.Abs(dir)
 	if err != nil {
 		return nil
 	}
-	for d := abs; ; d = filepath.Dir(d) {
+	for {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return []string{filepath.Join(d, "go.mod"), filepath.Join(d, "go.sum"), filepath.Join(d, "vendor")}
+			break
 		}
 		if filepath.Dir(d) == d {
 			return nil
 		}
+		d = filepath.Dir(d)
 	}
-}
-
-// yaegiEntry names the box's entry point that interprets a snippet.
-const yaegiEntry = "yaegi"
-
-// interpreted runs a snippet under yaegi, in the box itself: nothing is
-// compiled ahead; the box reads the snippet's folder when it starts. The
-// box is the running program, so the interpreter is the one it links.
-type interpreted struct{}
-
-func (interpreted) Version(context.Context) (string, error) { return yaegi.Version() }
-
-// Prepare names the snippet's folder for the box's yaegi entry point, which
-// says in its report why the program does not compile, if it does not.
-func (interpreted) Prepare(_ context.Context, s *snippets.Snippet, _ string) (*Program, error) {
-	dir, err := filepath.Abs(s.Dir)
-	if err != nil {
-		return nil, err
+	files := make([]string, len(names))
+	for i, name := range names {
+		files[i] = filepath.Join(d, name)
 	}
-	return &Program{Entry: yaegiEntry, Args: []string{dir}, ReadOnly: []string{dir}}, nil
+	return files
 }

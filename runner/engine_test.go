@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gonotebook/notebook/internal/testfiles"
+	"github.com/gonotebook/notebook/runner/box"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -32,7 +33,7 @@ func TestNativePanicNamesMainGo(t *testing.T) {
 	r := &Runner{}
 	defer r.Close()
 	for range 2 { // built, then from the go command's cache
-		res, err := r.RunEngine(context.Background(), s, snippets.Native)
+		res, err := r.Run(context.Background(), s, snippets.Native)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +69,7 @@ func TestNativeCopyFails(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	n := &native{}
+	n := &native{box: &box.Box{}}
 	ctx := context.Background()
 	if env, err := n.goEnv(ctx); err != nil || env.cp != cp {
 		t.Fatalf("the copier is %q (%v); want the failing %s", env.cp, err, cp)
@@ -78,21 +79,21 @@ func TestNativeCopyFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	scratch := t.TempDir()
-	prog, err := n.Prepare(ctx, fine, scratch)
+	prog, err := n.compile(ctx, fine, scratch)
 	if err != nil {
-		t.Fatalf("Prepare, with a cp that fails, of a snippet that compiles: %v", err)
+		t.Fatalf("compile, with a cp that fails, of a snippet that compiles: %v", err)
 	}
-	if info, err := os.Stat(prog.Path); err != nil || info.Mode()&0o111 == 0 {
-		t.Errorf("the program %s: %v", prog.Path, err)
+	if info, err := os.Stat(prog); err != nil || info.Mode()&0o111 == 0 {
+		t.Errorf("the program %s: %v", prog, err)
 	}
 	broken, err := snippets.Load(root, "broken")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = n.Prepare(ctx, broken, t.TempDir())
+	_, err = n.compile(ctx, broken, t.TempDir())
 	var ce *CompileError
 	if !errors.As(err, &ce) || !strings.Contains(ce.Msg, "./main.go:3:15: undefined: undefined") || strings.Contains(ce.Msg, "cp:") {
-		t.Errorf("Prepare of a snippet that does not compile = %v; want a CompileError that names ./main.go:3:15 and not cp", err)
+		t.Errorf("compile of a snippet that does not compile = %v; want a CompileError that names ./main.go:3:15 and not cp", err)
 	}
 }
 
@@ -114,13 +115,13 @@ func TestNativeInstalledRelease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &native{}
-	_, err = n.Prepare(context.Background(), s, t.TempDir())
+	n := &native{box: &box.Box{}}
+	_, err = n.compile(context.Background(), s, t.TempDir())
 	var ce *CompileError
 	if !errors.As(err, &ce) || !strings.Contains(ce.Msg, "requires go >= 1.999") || !strings.Contains(ce.Msg, "GOTOOLCHAIN=local") {
-		t.Errorf("Prepare of a snippet whose go.mod asks for go 1.999 = %v; want a CompileError saying that it requires go >= 1.999 and the toolchain is local", err)
+		t.Errorf("compile of a snippet whose go.mod asks for go 1.999 = %v; want a CompileError saying that it requires go >= 1.999 and the toolchain is local", err)
 	}
-	version, err := n.Version(context.Background())
+	version, err := n.version(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

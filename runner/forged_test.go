@@ -32,7 +32,7 @@ func TestForgedResult(t *testing.T) {
 	run := func(t *testing.T, st *store.Store) *Result {
 		t.Helper()
 		r := &Runner{Store: st}
-		res, err := r.Run(context.Background(), s)
+		res, err := r.Run(context.Background(), s, "")
 		if err != nil {
 			t.Fatal(err)
 		}

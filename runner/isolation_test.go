@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gonotebook/notebook/runner/box"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -46,7 +47,7 @@ func TestIsolation(t *testing.T) {
 			}
 		}},
 		{name: "network", check: func(t *testing.T, s *snippets.Snippet, res *Result) {
-			if res.Network != NetworkLoopback {
+			if res.Network != box.NetworkLoopback {
 				if runtime.GOOS == "linux" && os.Getenv("CI") != "" {
 					t.Fatalf("the run had the host's network (%q); CI must check the sandbox", res.Network)
 				}
@@ -56,8 +57,8 @@ func TestIsolation(t *testing.T) {
 		}},
 		{name: "flood", serial: true, check: func(t *testing.T, s *snippets.Snippet, res *Result) {
 			const printed = 100 << 20
-			if len(res.Output) != MaxOutput || res.Cut != printed-MaxOutput {
-				t.Errorf("kept %d bytes and cut %d, want %d kept and %d cut", len(res.Output), res.Cut, MaxOutput, printed-MaxOutput)
+			if len(res.Output) != box.DefaultMaxOutput || res.Cut != printed-box.DefaultMaxOutput {
+				t.Errorf("kept %d bytes and cut %d, want %d kept and %d cut", len(res.Output), res.Cut, box.DefaultMaxOutput, printed-box.DefaultMaxOutput)
 			}
 			if res.Problem != "" || res.Exit != 0 {
 				t.Errorf("problem %q, exit %d; want a normal end", res.Problem, res.Exit)
@@ -129,7 +130,7 @@ func TestIsolation(t *testing.T) {
 					}
 					var before runtime.MemStats
 					runtime.ReadMemStats(&before)
-					res, err := r.RunEngine(context.Background(), s, engine)
+					res, err := r.Run(context.Background(), s, engine)
 					if err != nil {
 						t.Fatalf("the runner failed: %v", err)
 					}
@@ -248,7 +249,7 @@ func TestRunnerReportsEveryResult(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wg.Go(func() { results[i], errs[i] = r.RunEngine(context.Background(), s, x.engine) })
+		wg.Go(func() { results[i], errs[i] = r.Run(context.Background(), s, x.engine) })
 	}
 	wg.Wait()
 	for i, x := range runs {

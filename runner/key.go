@@ -1,14 +1,13 @@
 package runner
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"go/version"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"github.com/gonotebook/notebook/internal/store"
@@ -22,24 +21,21 @@ import (
 func Key(s *snippets.Snippet, engine, version string) (store.ID, error) {
 	opts := s.Options
 	opts.Engine = engine
-	h := store.NewHash("run").String(engine).String(version).String(runtime.GOOS + "/" + runtime.GOARCH)
 	// The options' JSON form holds those that change a run: the rest
 	// (as unordered, or the original's relation) are tagged json:"-".
-	b, err := json.Marshal(opts)
-	if err != nil {
-		return store.ID{}, err
+	h := store.NewHash("run").String(engine).String(version).String(platform).String(s.Sum).Value(opts)
+	if engine != snippets.Native {
+		return h.Sum(), nil
 	}
-	h.String(s.Sum).Bytes(b)
-	if engine == snippets.Native {
-		for _, k := range buildEnv {
-			h.String(k + "=" + os.Getenv(k))
-		}
-		if err := hashFiles(h, goEnvFile()); err != nil {
+	for _, k := range buildEnv {
+		h.String(k + "=" + os.Getenv(k))
+	}
+	for _, name := range append([]string{goEnvFile()}, moduleFiles(s.Dir, "go.mod", "go.sum")...) {
+		data, err := os.ReadFile(name)
+		if err != nil && !os.IsNotExist(err) {
 			return store.ID{}, err
 		}
-		if err := hashFiles(h, moduleFiles(s.Dir)...); err != nil {
-			return store.ID{}, err
-		}
+		h.String(name).Bytes(data) // a file that does not exist adds its name alone
 	}
 	return h.Sum(), nil
 }
@@ -47,36 +43,6 @@ func Key(s *snippets.Snippet, engine, version string) (store.ID, error) {
 // buildEnv are the variables of the go command's environment that change
 // what go build makes of the same files.
 var buildEnv = []string{"GOFLAGS", "CGO_ENABLED", "GOAMD64", "GOARM64", "GOEXPERIMENT", "CC", "CGO_CFLAGS", "CGO_LDFLAGS"}
-
-// hashFiles adds each file's name and contents to h; a file that does not
-// exist adds its name alone.
-func hashFiles(h *store.Hash, names ...string) error {
-	for _, name := range names {
-		data, err := os.ReadFile(name)
-		if err != nil && !os.IsNotExist(err) {
-			return err
-		}
-		h.String(name).Bytes(data)
-	}
-	return nil
-}
-
-// moduleFiles returns the go.mod and go.sum of the module that holds dir,
-// which say what go build makes of its files; none if no module does.
-func moduleFiles(dir string) []string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil
-	}
-	for d := abs; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return []string{filepath.Join(d, "go.mod"), filepath.Join(d, "go.sum")}
-		}
-		if filepath.Dir(d) == d {
-			return nil
-		}
-	}
-}
 
 // goEnvFile returns the user's go env file, which go env -w writes and
 // which can set every variable of buildEnv: the file GOENV names, else env
@@ -102,10 +68,7 @@ func goEnvFile() string {
 // command, unless GOROOT names another installation or the file names no
 // release (a development build); else from go env, which costs a process.
 func GoEnv(ctx context.Context, goCmd string) (release, root string, err error) {
-	if goCmd == "" {
-		goCmd = "go"
-	}
-	path, err := exec.LookPath(goCmd)
+	path, err := exec.LookPath(cmp.Or(goCmd, "go"))
 	if err != nil {
 		return "", "", fmt.Errorf("no go command: %v", err)
 	}
@@ -122,7 +85,7 @@ func GoEnv(ctx context.Context, goCmd string) (release, root string, err error) 
 	out, err := cmd.Output()
 	f := strings.Fields(string(out))
 	if err != nil || len(f) != 2 {
-		return "", "", fmt.Errorf("running %s env GOVERSION GOROOT: %q, %v", goCmd, out, err)
+		return "", "", fmt.Errorf("running %s env GOVERSION GOROOT: %q, %v", path, out, err)
 	}
 	return f[0], f[1], nil
 }

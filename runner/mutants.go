@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,10 +42,7 @@ type MutantResult struct {
 // waited for. Outcomes are kept in the store under the key of the
 // snippet's run, the mutant and the expectation, so that a second test
 // runs only mutants of what changed; compiled mutants are not kept.
-func (r *Runner) Mutants(ctx context.Context, s *snippets.Snippet, done func(*MutantResult)) ([]*MutantResult, error) {
-	if err := r.setup(); err != nil {
-		return nil, err
-	}
+func (r *Runner) Mutants(ctx context.Context, s *snippets.Snippet) ([]*MutantResult, error) {
 	run := r.NewRun(s, "")
 	if err := r.Prepare(ctx, run); err != nil {
 		return nil, err
@@ -75,72 +73,55 @@ func (r *Runner) Mutants(ctx context.Context, s *snippets.Snippet, done func(*Mu
 		expect, _ = os.ReadFile(s.ExpectPath())
 	}
 	timeout := min(time.Duration(s.Options.Timeout), 2*run.Result.Duration+5*time.Second)
+	root, err := os.MkdirTemp(r.temp, "mutants-")
+	if err != nil {
+		return nil, err
+	}
+	defer removeAll(root)
 
-	results := make([]*MutantResult, len(mutants))
-	keys := make([]store.ID, len(mutants))
+	st := r.Store
+	if r.Fresh {
+		st = nil
+	}
+	type pending struct {
+		res *MutantResult
+		key store.ID
+	}
+	todo := map[*Run]pending{}
 	var runs []*Run
-	index := map[*Run]int{}
+	results := make([]*MutantResult, len(mutants))
 	for i, m := range mutants {
 		res := &MutantResult{Mutant: m}
 		results[i] = res
-		keys[i] = store.NewHash("mutant").ID(run.Key).Bytes(expect).
+		key := store.NewHash("mutant").ID(run.Key).Bytes(expect).
 			String(fmt.Sprint(m.Start, m.End, m.New)).String(fmt.Sprint(s.Options.Exit, s.Options.Unordered)).Sum()
-		if _, ok := r.Store.GetJSON(keys[i], &res.Outcome); ok && !r.Fresh && res.Outcome != "" {
+		if _, ok := st.GetJSON(key, &res.Outcome); ok && res.Outcome != "" {
 			res.Cached = true
 			continue
 		}
-		root, err := os.MkdirTemp(r.temp, "mutant-")
-		if err != nil {
-			return nil, err
-		}
-		defer removeAll(root)
-		ms, err := mutantSnippet(root, s, m)
+		ms, err := mutantSnippet(filepath.Join(root, strconv.Itoa(i)), s, m)
 		if err != nil {
 			return nil, err
 		}
 		ms.Options.Timeout = snippets.Duration(timeout)
 		mr := r.NewRun(ms, run.Engine)
-		mr.throwaway = true
-		index[mr] = i
+		mr.throwaway, todo[mr] = true, pending{res, key}
 		runs = append(runs, mr)
 	}
+	err = r.RunAll(ctx, runs, func(mr *Run, err error) {
+		if p := todo[mr]; err == nil {
+			p.res.Outcome = outcome(mr)
+			st.PutJSON(p.key, p.res.Outcome)
+		}
+	})
 	for _, res := range results {
-		if res.Cached {
-			r.acknowledge(s, res)
-			if done != nil {
-				done(res)
+		for _, eq := range s.Options.EquivalentMutants {
+			if res.Outcome == Lived && eq.Mutant == res.Name() {
+				res.Outcome, res.Reason = Equivalent, eq.Reason
 			}
 		}
 	}
-	err = r.RunAll(ctx, runs, func(mr *Run, err error) {
-		i := index[mr]
-		res := results[i]
-		if err != nil {
-			return
-		}
-		res.Outcome = outcome(mr)
-		if !r.Fresh {
-			r.Store.PutJSON(keys[i], res.Outcome)
-		}
-		r.acknowledge(s, res)
-		if done != nil {
-			done(res)
-		}
-	})
 	return results, err
-}
-
-// acknowledge marks a mutant that lived Equivalent if snippet.yaml says
-// it is.
-func (r *Runner) acknowledge(s *snippets.Snippet, res *MutantResult) {
-	if res.Outcome != Lived {
-		return
-	}
-	for _, eq := range s.Options.EquivalentMutants {
-		if eq.Mutant == res.Name() {
-			res.Outcome, res.Reason = Equivalent, eq.Reason
-		}
-	}
 }
 
 // outcome says what became of a mutant's run.
@@ -168,8 +149,8 @@ func mutantSnippet(root string, s *snippets.Snippet, m mutate.Mutant) (*snippets
 	if err := os.WriteFile(filepath.Join(dir, snippets.MainFile), m.Apply(s.Source), 0o644); err != nil {
 		return nil, err
 	}
-	for _, f := range moduleReads(s.Dir) {
-		if data, err := os.ReadFile(f); err == nil && !strings.HasSuffix(f, "vendor") {
+	for _, f := range moduleFiles(s.Dir, "go.mod", "go.sum") {
+		if data, err := os.ReadFile(f); err == nil {
 			if err := os.WriteFile(filepath.Join(root, filepath.Base(f)), data, 0o644); err != nil {
 				return nil, err
 			}

@@ -48,7 +48,7 @@ equivalent_mutants:
 	}
 	r := &Runner{Store: st}
 	defer r.Close()
-	results, err := r.Mutants(context.Background(), s, nil)
+	results, err := r.Mutants(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ equivalent_mutants:
 		t.Errorf("%d mutants, %d names: two mutants share a name", len(results), len(got))
 	}
 
-	again, err := r.Mutants(context.Background(), s, nil)
+	again, err := r.Mutants(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
 
 	"github.com/gonotebook/notebook/internal/store"
+	"github.com/gonotebook/notebook/runner/box"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -123,30 +123,23 @@ func (r *Runner) RunOriginal(ctx context.Context, o Original) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := snippets.Options{Timeout: s.Options.Original.Timeout, Limits: s.Options.Limits}
+	// A timing block runs alone when its snippet does.
+	opts := snippets.Options{Timeout: s.Options.Original.Timeout, Limits: s.Options.Limits, Alone: s.Options.Alone}
 	key := store.NewHash("original").String(r.python.Version).String(r.python.Exe).
-		String(runtime.GOOS + "/" + runtime.GOARCH).Value(opts).String(o.Code).Sum()
+		String(platform).Value(opts).String(o.Code).Sum()
 	if res := r.cached(key); res != nil {
 		return res, nil
 	}
-	res := &Result{ID: o.Snippet.ID, Engine: Python, GoVersion: r.python.Version, Platform: runtime.GOOS + "/" + runtime.GOARCH}
-
-	// An original waits its turn like its snippet: a timing block runs
-	// alone when its snippet does.
-	release, err := r.machine.acquire(ctx, o.Snippet.Options.Alone)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
+	res := &Result{ID: s.ID, Engine: Python, GoVersion: r.python.Version, Platform: platform}
 	// -I: isolated from the environment and the user's site packages;
 	// -B: no bytecode files.
-	prog := &Program{
+	cmd := &box.Cmd{
 		Path:     r.python.Exe,
 		Args:     []string{"-I", "-B", "main.py"},
 		ReadOnly: []string{r.python.Prefix},
 		Files:    map[string][]byte{"main.py": []byte(o.Code)},
 	}
-	if err := r.execute(ctx, prog, opts, res); err != nil {
+	if err := r.execute(ctx, cmd, opts, res); err != nil {
 		return nil, err
 	}
 	r.keep(key, res, res.Problem == "")

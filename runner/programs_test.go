@@ -40,16 +40,16 @@ func TestPrograms(t *testing.T) {
 	var key store.ID
 	run := func() {
 		t.Helper()
-		r := &Runner{Go: goCmd, Store: st, Fresh: true, Engine: snippets.Native}
+		r := &Runner{Go: goCmd, Store: st, Fresh: true}
 		defer r.Close()
-		run := r.NewRun(s, "")
+		run := r.NewRun(s, snippets.Native)
 		if err := r.Prepare(context.Background(), run); err != nil {
 			t.Fatal(err)
 		}
 		if err := r.Exec(context.Background(), run); err != nil {
 			t.Fatal(err)
 		}
-		n += int(r.engines[snippets.Native].(*native).compiles.Load())
+		n += int(r.native.compiles.Load())
 		if res := run.Result; string(res.Output) != "hello\n" || res.Exit != 0 {
 			t.Fatalf("the run printed %q and exited %d", res.Output, res.Exit)
 		}

@@ -231,7 +231,7 @@ func runFixture(t *testing.T, r *Runner, s *snippets.Snippet, engine string, arg
 	var res *Result
 	var err error
 	if engine != Python {
-		res, err = r.RunEngine(context.Background(), s, engine)
+		res, err = r.Run(context.Background(), s, engine)
 	} else {
 		var code []byte
 		if code, err = os.ReadFile(filepath.Join(s.Dir, "main.py")); err != nil {
@@ -403,7 +403,7 @@ func TestCgoInclude(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := r.RunEngine(context.Background(), s, snippets.Native)
+			res, err := r.Run(context.Background(), s, snippets.Native)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -563,7 +563,7 @@ func testHelper() (code int, ok bool) {
 			return 1, true
 		}
 		fmt.Println(r.temp)
-		r.RunEngine(context.Background(), s, snippets.Yaegi)
+		r.Run(context.Background(), s, snippets.Yaegi)
 		return 0, true
 	case "quota":
 		// In a user namespace of the test's own (see TestQuota), run
@@ -575,7 +575,7 @@ func testHelper() (code int, ok bool) {
 			s, err := snippets.Load(filepath.Dir(id), filepath.Base(id))
 			var res *Result
 			if err == nil {
-				res, err = r.RunEngine(context.Background(), s, engine)
+				res, err = r.Run(context.Background(), s, engine)
 			}
 			if err != nil {
 				res = &Result{Problem: err.Error()}

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
+	"regexp"
+	"slices"
 
+	"github.com/gonotebook/notebook/runner/box"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -13,7 +15,7 @@ import (
 // the run met it: it ended normally, with the expected exit status, and its
 // output meets expected.txt.
 func Verdict(s *snippets.Snippet, r *Result) error {
-	return verdictAs(s, r, "output")
+	return verdict(s, r, "output")
 }
 
 // RelationVerdict checks what s says of its original against orig, the
@@ -23,11 +25,11 @@ func Verdict(s *snippets.Snippet, r *Result) error {
 func RelationVerdict(s *snippets.Snippet, orig *Result) error {
 	switch s.Options.Original.Relation {
 	case snippets.Same:
-		if err := verdictAs(s, orig, "the original's output"); err != nil {
+		if err := verdict(s, orig, "the original's output"); err != nil {
 			return fmt.Errorf("declared the same as its original (relation: same), but the original's run does not meet %s:\n%v", s.ExpectPath(), err)
 		}
 	case snippets.Differs:
-		if verdictAs(s, orig, "") == nil {
+		if verdict(s, orig, "") == nil {
 			return fmt.Errorf("declared to differ from its original (relation: differs), but the original's run meets %s too: declare relation: same in %s",
 				s.ExpectPath(), filepath.Join(s.Dir, snippets.OptionsFile))
 		}
@@ -35,23 +37,12 @@ func RelationVerdict(s *snippets.Snippet, orig *Result) error {
 	return nil
 }
 
-// verdictAs is Verdict, the output named label in a diff.
-func verdictAs(s *snippets.Snippet, r *Result, label string) error {
-	errs := verdict(s, r, label)
-	if len(errs) > 0 {
-		if hit := limitHit(s.Options.Limits, r); hit != "" {
-			errs = append([]error{errors.New(hit)}, errs...)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func verdict(s *snippets.Snippet, r *Result, label string) []error {
+// verdict is Verdict, the output named label in a diff.
+func verdict(s *snippets.Snippet, r *Result, label string) error {
 	var errs []error
 	if r.Problem != "" {
 		errs = append(errs, errors.New(r.Problem))
-	}
-	if r.Problem == "" && r.Exit != s.Options.Exit {
+	} else if r.Exit != s.Options.Exit {
 		errs = append(errs, fmt.Errorf("exit status %d, want %d", r.Exit, s.Options.Exit))
 	}
 	switch {
@@ -61,95 +52,64 @@ func verdict(s *snippets.Snippet, r *Result, label string) []error {
 	case s.Expect == nil:
 		errs = append(errs, fmt.Errorf("%s is missing: write it, or run go test ./snippets/... -run 'TestSnippets/%s$' -update", s.ExpectPath(), s.ID))
 	case r.Cut > 0:
-		errs = append(errs, fmt.Errorf("output exceeded %d bytes (%d more were cut)", MaxOutput, r.Cut))
+		errs = append(errs, fmt.Errorf("output exceeded %d bytes (%d more were cut)", box.DefaultMaxOutput, r.Cut))
 	default:
 		if err := s.Expect.CheckAs(r.Output, s.Options.Unordered, label); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	return errs
+	if len(errs) > 0 {
+		if hit := limitHit(s.Options.Limits, r); hit != "" {
+			errs = append([]error{errors.New(hit)}, errs...)
+		}
+	}
+	return errors.Join(errs...)
 }
 
-// limitSigns are what a program prints, or how it ends, when it hits one
-// of the limits of its run: the messages of the Go runtime and of the
+type limitSign struct {
+	limit string
+	sign  *regexp.Regexp
+}
+
+// limitSigns are what a program prints, or how it ends, when it hits one of
+// the limits of its run: the messages of the Go runtime and of the
 // operating system's errors (the same under both engines), and of common
-// other runtimes.
-//
-// A sign in signs counts anywhere; one in lineSigns only on a line that
-// also names one of starts: EAGAIN ("resource temporarily unavailable")
-// means the process limit only where a process or thread failed to start,
+// other runtimes. EAGAIN ("resource temporarily unavailable") means the
+// process limit only on a line where a process or thread failed to start,
 // not on a read from a non-blocking file, say.
-var limitSigns = []struct {
-	limit     string
-	signs     []string
-	lineSigns []string
-	starts    []string
-}{
-	{limit: "memory", signs: []string{"out of memory", "cannot allocate memory", "MemoryError"}},
-	{limit: "open-files", signs: []string{"too many open files"}},
-	{
-		limit:     "process",
-		signs:     []string{"failed to create new OS thread", "pthread_create failed", "can't start new thread"},
-		lineSigns: []string{"resource temporarily unavailable"},
-		starts:    []string{"fork", "clone", "thread", "spawn"},
-	},
-	{limit: "file-size", signs: []string{"file too large", "file size limit exceeded"}},
+var limitSigns = []limitSign{
+	{"memory", regexp.MustCompile(`(?i)out of memory|cannot allocate memory|MemoryError`)},
+	{"open-files", regexp.MustCompile(`(?i)too many open files`)},
+	{"process", regexp.MustCompile(`(?i)failed to create new OS thread|pthread_create failed|can't start new thread|` +
+		`(fork|clone|thread|spawn).*resource temporarily unavailable|resource temporarily unavailable.*(fork|clone|thread|spawn)`)},
+	{"file-size", regexp.MustCompile(`(?i)file too large|file size limit exceeded`)},
 }
 
 // limitHit says which limit a failed run hit, or "": the one the kernel
 // says it reached (see Result.Limit), else the one whose sign the program
 // printed.
 func limitHit(l snippets.Limits, r *Result) string {
-	if r.Limit != "" {
-		return fmt.Sprintf("hit the %s limit (%s)", r.Limit, limitValue(l, r.Limit))
+	text := string(r.Output) + "\n" + r.Problem
+	limit := r.Limit
+	if i := slices.IndexFunc(limitSigns, func(ls limitSign) bool { return ls.sign.MatchString(text) }); limit == "" && i >= 0 {
+		limit = limitSigns[i].limit
 	}
-	text := strings.ToLower(string(r.Output) + "\n" + r.Problem)
-	for _, ls := range limitSigns {
-		if hasSign(text, ls.signs) || hasLineSign(text, ls.lineSigns, ls.starts) {
-			return fmt.Sprintf("hit the %s limit (%s)", ls.limit, limitValue(l, ls.limit))
-		}
-	}
-	return ""
-}
-
-// hasSign reports whether text, in lower case, holds one of signs.
-func hasSign(text string, signs []string) bool {
-	for _, sign := range signs {
-		if strings.Contains(text, strings.ToLower(sign)) {
-			return true
-		}
-	}
-	return false
-}
-
-// hasLineSign reports whether a line of text, in lower case, holds one of
-// signs and one of starts.
-func hasLineSign(text string, signs, starts []string) bool {
-	if len(signs) == 0 {
-		return false
-	}
-	for line := range strings.Lines(text) {
-		if hasSign(line, signs) && hasSign(line, starts) {
-			return true
-		}
-	}
-	return false
-}
-
-// limitValue writes the value of the named limit.
-func limitValue(l snippets.Limits, name string) string {
-	switch name {
+	var value any
+	switch limit {
+	case "":
+		return ""
 	case "memory":
-		return l.Memory.String()
+		value = l.Memory
 	case "open-files":
-		return fmt.Sprint(l.Files)
+		value = l.Files
 	case "process":
-		return fmt.Sprintf("%d processes and threads", l.Processes)
+		value = fmt.Sprintf("%d processes and threads", l.Processes)
 	case "disk":
-		return l.Disk.String()
+		value = l.Disk
 	default:
-		return l.FileSize.String()
+		value = l.FileSize
 	}
+	return fmt.Sprintf("hit the %s limit (%v)", limit, value)
 }
 
 // EngineVerdict says how res failed the expectation of s, with its output,

@@ -30,7 +30,7 @@ func TestEngines(t *testing.T) {
 	}
 	run := func(t *testing.T, s *snippets.Snippet, engine string) *Result {
 		t.Helper()
-		res, err := r.RunEngine(context.Background(), s, engine)
+		res, err := r.Run(context.Background(), s, engine)
 		if err != nil {
 			t.Fatalf("%s engine: the runner failed: %v", engine, err)
 		}
