@@ -59,7 +59,7 @@ func runCopy(t *testing.T, root, id string) (*snippets.Snippet, *runner.Result) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := (&runner.Runner{}).Run(context.Background(), s)
+	res, err := (&runner.Runner{}).Run(context.Background(), s, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestParallelFailsOnOneCPU(t *testing.T) {
 			o.err = &taskset{err, out}
 			return
 		}
-		o.res, o.err = (&runner.Runner{}).Run(context.Background(), s)
+		o.res, o.err = (&runner.Runner{}).Run(context.Background(), s, "")
 	}()
 	o := <-done
 	if o.err != nil {

@@ -72,7 +72,7 @@ func (e *engineRuns) result(t *testing.T, engine string) *runner.Result {
 	if res, ok := e.results[engine]; ok {
 		return res
 	}
-	res, err := e.r.RunEngine(context.Background(), e.s, engine)
+	res, err := e.r.Run(context.Background(), e.s, engine)
 	if err != nil {
 		t.Fatal(err)
 	}

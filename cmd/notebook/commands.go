@@ -326,7 +326,7 @@ func checkMutants(ctx context.Context, e *env, ids []string) error {
 	for _, s := range list {
 		rel := filepath.ToSlash(filepath.Join("snippets", s.ID))
 		var t tally
-		results, err := r.Mutants(ctx, s, nil)
+		results, err := r.Mutants(ctx, s)
 		if err != nil {
 			errs = append(errs, err)
 			fmt.Fprintf(e.stdout, "%s: %v\n", s.ID, summary(err))
@@ -474,8 +474,7 @@ printed, then how it ended and whether that meets its expected output.`,
 			if err != nil {
 				return err
 			}
-			r.Engine = engine
-			res, err := r.Run(ctx, s)
+			res, err := r.Run(ctx, s, engine)
 			if err != nil {
 				return err
 			}
