@@ -602,7 +602,7 @@ func testHelper() (code int, ok bool) {
 	case "alone":
 		// Take the machine lock in args[0] for an alone run, say so,
 		// and hold it until standard input ends.
-		release, err := lockIn(args[0]).acquire(context.Background(), true)
+		release, err := machineLock(args[0]).acquire(context.Background(), true)
 		if err != nil {
 			fmt.Println(err)
 			return 1, true
@@ -755,7 +755,7 @@ func childOf(pid int) int {
 // alone run that waits keeps new runs from starting.
 func TestAloneAcrossProcesses(t *testing.T) {
 	dir := t.TempDir()
-	m := lockIn(dir)
+	m := machineLock(dir)
 
 	// Another process holds the lock for an alone run: no run here.
 	cmd, stdin, line := helper(t, "alone", dir)
@@ -802,11 +802,6 @@ func TestAloneAcrossProcesses(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// lockIn is the machine lock whose files are in dir.
-func lockIn(dir string) machineLock {
-	return machineLock{main: filepath.Join(dir, "alone.lock"), turnstile: filepath.Join(dir, "alone.turnstile")}
 }
 
 // try takes m for an ordinary run if it is free at once, and returns
