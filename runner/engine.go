@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -38,8 +37,7 @@ func (e *CompileError) Error() string {
 // system's folders (not /etc), all read-only; a build cache of its own;
 // and the limits below.
 type native struct {
-	goCmd string // "go" if empty
-	box   *box.Box
+	box *box.Box
 
 	versionOnce sync.Once
 	release     string
@@ -64,7 +62,7 @@ const (
 // with the installed release whatever GOTOOLCHAIN says (see build), so
 // that the release a result names is the one that built it.
 func (n *native) version(ctx context.Context) (string, error) {
-	n.versionOnce.Do(func() { n.release, _, n.versionErr = GoEnv(ctx, n.goCmd) })
+	n.versionOnce.Do(func() { n.release, _, n.versionErr = GoEnv(ctx, "") })
 	return n.release, n.versionErr
 }
 
@@ -84,7 +82,7 @@ type goEnv struct {
 func (n *native) goEnv(ctx context.Context) (*goEnv, error) {
 	n.envOnce.Do(func() {
 		env := &n.env
-		if env.goCmd, n.envErr = exec.LookPath(cmp.Or(n.goCmd, "go")); n.envErr != nil {
+		if env.goCmd, n.envErr = exec.LookPath("go"); n.envErr != nil {
 			return
 		}
 		cmd := exec.CommandContext(ctx, env.goCmd, "env", "-json", "GOROOT", "GOMODCACHE")
@@ -114,17 +112,14 @@ func (n *native) goEnv(ctx context.Context) (*goEnv, error) {
 // compile builds s into scratch, in a box, and returns the program's path.
 // Naming the files rather than the package builds a snippet alike inside a
 // module and in a notebook that is not one; -trimpath keeps this machine's
-// paths out of panics' traces, which name the files as ./main.go either
-// way. cgo is off unless the snippet's options say cgo: true.
+// paths out of panics' traces. cgo is off unless the snippet asks for it.
 //
-// Where cp is on PATH, the program is built by go run -exec cp, which hands
-// the linked program to cp to copy into scratch instead of running it: the
-// go command keeps what go run links in its build cache, so that a snippet
-// built before is not linked again, which makes a build with a warm cache
-// three times as fast. go run fails alike whether the program does not
-// compile or cp fails (a full disk, say); when it failed by itself (not
-// killed at a limit), go build then says which, so that only the
-// compiler's words are a CompileError.
+// Where cp is on PATH, go run -exec cp builds the program and hands it to
+// cp to copy into scratch: the go command keeps what go run links in its
+// build cache, so that a snippet built before is not linked again. If go
+// run failed by itself (not killed at a limit), go build says whether the
+// compiler or cp failed, so that only the compiler's words are a
+// CompileError.
 func (n *native) compile(ctx context.Context, s *snippets.Snippet, scratch string) (string, error) {
 	env, err := n.goEnv(ctx)
 	if err != nil {

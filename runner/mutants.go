@@ -32,16 +32,13 @@ type MutantResult struct {
 }
 
 // Mutants tests the expectation of s by mutation: it makes the mutants of
-// its main.go (see package mutate), runs each in a box with the engine s
-// runs with, and says of each whether the expectation caught it. The run
-// of s itself must meet the expectation first; the error says why not.
-//
-// A mutant runs with the snippet's options, but its time limit is twice
-// the time the snippet's own run took plus five seconds, if that is
-// shorter: a mutant that loops for ever is caught as timed out, not
-// waited for. Outcomes are kept in the store under the key of the
-// snippet's run, the mutant and the expectation, so that a second test
-// runs only mutants of what changed; compiled mutants are not kept.
+// its main.go (see package mutate), runs each like s, and says of each
+// whether the expectation caught it. The run of s itself must meet the
+// expectation first; the error says why not. A mutant's time limit is
+// twice the time the snippet's own run took plus five seconds, if that is
+// shorter than its timeout. Outcomes are kept in the store under the key
+// of the snippet's run, the mutant and the expectation, so that a second
+// test runs only mutants of what changed; compiled mutants are not kept.
 func (r *Runner) Mutants(ctx context.Context, s *snippets.Snippet) ([]*MutantResult, error) {
 	run := r.NewRun(s, "")
 	if err := r.Prepare(ctx, run); err != nil {
@@ -68,10 +65,7 @@ func (r *Runner) Mutants(ctx context.Context, s *snippets.Snippet) ([]*MutantRes
 	if err != nil {
 		return nil, err
 	}
-	var expect []byte
-	if s.Expect != nil {
-		expect, _ = os.ReadFile(s.ExpectPath())
-	}
+	expect, _ := os.ReadFile(s.ExpectPath()) // there, as the run met it
 	timeout := min(time.Duration(s.Options.Timeout), 2*run.Result.Duration+5*time.Second)
 	root, err := os.MkdirTemp(r.temp, "mutants-")
 	if err != nil {

@@ -50,13 +50,10 @@ type python struct {
 	err     error
 }
 
-// find asks python3 on PATH where it lives and what it is. Asking costs
-// a process start (a tenth of a second through a shim such as pyenv's),
-// so the answer is kept in st under the path, size, times and inode of
-// python3 on PATH and of the interpreter it named: a python3 replaced or
-// upgraded in place changes them, and is asked again. A python3 that is
-// a shim choosing among interpreters keeps the one it chose when first
-// asked until it changes.
+// find asks python3 on PATH where it lives and what it is, once. Asking
+// costs a process start (most of a second through a shim such as pyenv's),
+// so the answer is kept in st under the fileStamp of python3 on PATH, and
+// taken while the interpreter it named keeps its own.
 func (p *python) find(ctx context.Context, st *store.Store) error {
 	p.once.Do(func() {
 		path, err := exec.LookPath("python3")
@@ -72,13 +69,9 @@ func (p *python) find(ctx context.Context, st *store.Store) error {
 		}
 		out, err := exec.CommandContext(ctx, path, "-c",
 			"import sys; print(sys.version.split()[0]); print(sys.executable); print(sys.base_prefix)").Output()
-		if err != nil {
-			p.err = fmt.Errorf("running python3: %v", err)
-			return
-		}
 		f := strings.Split(strings.TrimSpace(string(out)), "\n")
-		if len(f) != 3 || !filepath.IsAbs(f[1]) {
-			p.err = fmt.Errorf("python3 described itself as %q", out)
+		if err != nil || len(f) != 3 || !filepath.IsAbs(f[1]) {
+			p.err = fmt.Errorf("running python3: it described itself as %q (%v)", out, err)
 			return
 		}
 		p.Version, p.Exe, p.Prefix, p.Stamp = "Python "+f[0], f[1], f[2], fileStamp(f[1])
@@ -87,22 +80,16 @@ func (p *python) find(ctx context.Context, st *store.Store) error {
 	return p.err
 }
 
-// fileStamp names the file at path by its real path, size, times and
-// inode, or is "" if it cannot be read.
+// fileStamp names the file at path by its device, inode, size and times,
+// which change when it is replaced or upgraded in place; "" if it cannot
+// be read.
 func fileStamp(path string) string {
-	real, err := filepath.EvalSymlinks(path)
+	info, err := os.Stat(path)
 	if err != nil {
 		return ""
 	}
-	info, err := os.Stat(real)
-	if err != nil {
-		return ""
-	}
-	stamp := fmt.Sprintf("%s\x00%d\x00%d", real, info.Size(), info.ModTime().UnixNano())
-	if st, ok := info.Sys().(*syscall.Stat_t); ok {
-		stamp += fmt.Sprintf("\x00%d\x00%d\x00%d.%d", st.Dev, st.Ino, st.Ctim.Sec, st.Ctim.Nsec)
-	}
-	return stamp
+	st := info.Sys().(*syscall.Stat_t)
+	return fmt.Sprint(st.Dev, st.Ino, st.Size, st.Mtim, st.Ctim)
 }
 
 // RunOriginal runs o's block as written, with python3, or returns its

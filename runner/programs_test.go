@@ -16,8 +16,7 @@ import (
 // (Fresh), and that a kept program that changed is compiled again rather
 // than run.
 func TestPrograms(t *testing.T) {
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
+	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go command")
 	}
 	root := t.TempDir()
@@ -40,7 +39,7 @@ func TestPrograms(t *testing.T) {
 	var key store.ID
 	run := func() {
 		t.Helper()
-		r := &Runner{Go: goCmd, Store: st, Fresh: true}
+		r := &Runner{Store: st, Fresh: true}
 		defer r.Close()
 		run := r.NewRun(s, snippets.Native)
 		if err := r.Prepare(context.Background(), run); err != nil {

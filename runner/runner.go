@@ -2,56 +2,32 @@
 // they answer, judges their output, and tests their expectations by
 // mutation.
 //
-// # Engines
-//
-// Native compiles a snippet with the go command (go build -trimpath, so no
-// path of this machine reaches the output), in a box, and the box executes
-// the binary; it is the ground truth. Yaegi interprets the program with
-// github.com/traefik/yaegi inside the box, with no compile step (see
-// package yaegi for where it differs). A snippet says which it uses in
-// snippet.yaml; Run may override it.
-//
-// # Runs
-//
-// Every run happens in a box (package box): a timeout, a working directory
-// of its own, capped output, the limits of the snippet's options and, on
-// Linux, a sandbox. The environment is PATH (the runner's), HOME and TMPDIR
-// (both the working directory), LANG=C.UTF-8 and the snippet's env option.
-// A run that fails having hit a limit says which (Verdict: "hit the memory
-// limit (1 GiB)").
-//
-// The box is a copy of the running program, which must therefore call Child
-// first thing in main, as the TestMain of a test binary that runs snippets
-// must too:
-//
-//	if code, ok := runner.Child(); ok {
-//		os.Exit(code)
-//	}
-//
-// # Steps and the store
+// Every run happens in a box (package box) with the limits of the
+// snippet's options and the environment PATH (the runner's), HOME and
+// TMPDIR (both the working directory), LANG=C.UTF-8 and the snippet's env
+// option. The box is a copy of the running program, which must therefore
+// call Child first thing in main, as must the TestMain of a test binary
+// that runs snippets. Of the two engines, native compiles the program with
+// go build -trimpath, in a box too, and runs the binary; yaegi interprets
+// it inside the box (see package yaegi).
 //
 // A run is two steps, so that a build can schedule them apart (see Actions
-// and package graph): Prepare works out the run's key, takes its result from
-// the store if it is there, and else readies the program (compiled, or taken
-// from the store, where compiled programs are kept under their run's key);
-// Exec runs it. A Result is what a run printed and how it ended; Verdict
-// compares it with the snippet's expectation.
+// and package graph): Prepare works out the run's key, takes its result
+// from the store if it is there, and else readies the program (compiled,
+// or taken from the store, where compiled programs are kept under their
+// run's key); Exec runs it. Verdict compares a Result with the snippet's
+// expectation, naming the limit a failed run hit.
 //
 // A Runner with a Store (package store) keeps every result that met its
 // expectation under the run's key (Key), made of everything that can change
 // it: the snippet's files but expected.txt, its options, the engine and its
 // version, the running program, GOOS and GOARCH, and for a native snippet
 // the go command's build environment (with the user's go env file) and the
-// go.mod and go.sum of the module around it. Editing a note's prose re-runs
-// nothing; editing a snippet re-runs that snippet only. A failure is never
-// kept, so a flaky one is retried next time.
-//
-// # Alone
+// go.mod and go.sum of the module around it. A failure is never kept, so a
+// flaky one is retried next time.
 //
 // A snippet whose options say alone: true runs with no other run of the
-// same user on the machine: every run takes a lock that all of the user's
-// notebook processes and test binaries share (see machineLock), shared for
-// an ordinary run and exclusive for an alone one.
+// same user on the machine (see machineLock).
 package runner
 
 import (
@@ -107,16 +83,10 @@ type Result struct {
 	Sum store.ID `json:"-"`
 }
 
-// A Runner runs snippets. Its zero value runs each with its own engine,
-// the go command on PATH and the running program as the box, keeping
-// nothing. A Runner is safe for concurrent use.
+// A Runner runs snippets, with the go command on PATH and the running
+// program as the box. Its zero value keeps nothing. A Runner is safe for
+// concurrent use.
 type Runner struct {
-	// Go is the go command; "go" if empty.
-	Go string
-	// Exe is the program started as each run's box, which must call Child
-	// first thing: the running program if empty, else a copy of it (the
-	// interpreter a yaegi result names is the running program's).
-	Exe string
 	// Store keeps results and compiled programs; nil keeps nothing.
 	Store *store.Store
 	// Fresh runs every snippet: results are neither taken from the store
@@ -143,8 +113,8 @@ type Runner struct {
 
 func (r *Runner) setup() error {
 	r.once.Do(func() {
-		r.box = &box.Box{Exe: r.Exe, Warn: r.Warn, NoSandbox: r.NoSandbox}
-		r.native = &native{goCmd: r.Go, box: r.box}
+		r.box = &box.Box{Warn: r.Warn, NoSandbox: r.NoSandbox}
+		r.native = &native{box: r.box}
 		if r.Ceilings == (snippets.Ceilings{}) {
 			r.Ceilings = snippets.DefaultCeilings
 		}

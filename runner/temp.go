@@ -9,35 +9,29 @@ import (
 	"syscall"
 )
 
-// A Runner keeps the temporary folders of its runs (compiled programs,
-// working directories) in one folder of its own in the system's temporary
-// folder, named notebook-PID-N after its process. A Runner removes, when it
-// starts, the folders of Runners whose process is gone, so that a build
+// newTemp makes the folder in which a Runner keeps the temporary folders of
+// its runs (compiled programs, working directories), in the system's
+// temporary folder and named after its process: notebook-runner-PID-N. It
+// first removes those of Runners whose process is gone, so that a build
 // that was killed leaves nothing behind for long.
-
-const tempPrefix = "notebook-runner-"
-
-// newTemp removes the folders of dead Runners and makes one for this one.
 func newTemp() (string, error) {
+	const prefix = "notebook-runner-"
 	parent := os.TempDir()
 	entries, _ := os.ReadDir(parent)
 	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), tempPrefix)
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
 		pid, err := strconv.Atoi(strings.Split(rest, "-")[0])
 		if ok && err == nil && e.IsDir() && !Alive(pid) {
 			removeAll(filepath.Join(parent, e.Name()))
 		}
 	}
-	return os.MkdirTemp(parent, tempPrefix+strconv.Itoa(os.Getpid())+"-")
+	return os.MkdirTemp(parent, prefix+strconv.Itoa(os.Getpid())+"-")
 }
 
 // Alive reports whether a process with the given id may exist: yes unless
 // the system says it is gone.
 func Alive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	return !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+	return pid > 0 && !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 }
 
 // removeAll removes dir and everything in it, making each folder it finds

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"slices"
 
 	"github.com/gonotebook/notebook/runner/box"
 	"github.com/gonotebook/notebook/snippets"
@@ -66,18 +65,16 @@ func verdict(s *snippets.Snippet, r *Result, label string) error {
 	return errors.Join(errs...)
 }
 
-type limitSign struct {
-	limit string
-	sign  *regexp.Regexp
-}
-
 // limitSigns are what a program prints, or how it ends, when it hits one of
 // the limits of its run: the messages of the Go runtime and of the
 // operating system's errors (the same under both engines), and of common
 // other runtimes. EAGAIN ("resource temporarily unavailable") means the
 // process limit only on a line where a process or thread failed to start,
 // not on a read from a non-blocking file, say.
-var limitSigns = []limitSign{
+var limitSigns = []struct {
+	limit string
+	sign  *regexp.Regexp
+}{
 	{"memory", regexp.MustCompile(`(?i)out of memory|cannot allocate memory|MemoryError`)},
 	{"open-files", regexp.MustCompile(`(?i)too many open files`)},
 	{"process", regexp.MustCompile(`(?i)failed to create new OS thread|pthread_create failed|can't start new thread|` +
@@ -91,25 +88,19 @@ var limitSigns = []limitSign{
 func limitHit(l snippets.Limits, r *Result) string {
 	text := string(r.Output) + "\n" + r.Problem
 	limit := r.Limit
-	if i := slices.IndexFunc(limitSigns, func(ls limitSign) bool { return ls.sign.MatchString(text) }); limit == "" && i >= 0 {
-		limit = limitSigns[i].limit
+	for i := 0; limit == "" && i < len(limitSigns); i++ {
+		if limitSigns[i].sign.MatchString(text) {
+			limit = limitSigns[i].limit
+		}
 	}
-	var value any
-	switch limit {
-	case "":
+	if limit == "" {
 		return ""
-	case "memory":
-		value = l.Memory
-	case "open-files":
-		value = l.Files
-	case "process":
-		value = fmt.Sprintf("%d processes and threads", l.Processes)
-	case "disk":
-		value = l.Disk
-	default:
-		value = l.FileSize
 	}
-	return fmt.Sprintf("hit the %s limit (%v)", limit, value)
+	values := map[string]any{
+		"memory": l.Memory, "disk": l.Disk, "file-size": l.FileSize, "open-files": l.Files,
+		"process": fmt.Sprintf("%d processes and threads", l.Processes),
+	}
+	return fmt.Sprintf("hit the %s limit (%v)", limit, values[limit])
 }
 
 // EngineVerdict says how res failed the expectation of s, with its output,

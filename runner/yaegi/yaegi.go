@@ -2,30 +2,26 @@
 // a run's box (see package box): Main is the box's entry point for the yaegi
 // engine, so an interpreted run costs one process start, like a native one.
 //
-// The snippet's program is the .go files of its folder, as go build picks
-// them (tests left out), interpreted by yaegi with the standard library,
-// including os.Exit, os/exec and syscall. It runs with the process's own
-// standard input, output and error, arguments, environment and working
-// directory. Where Go and yaegi differ, the interpreter behaves like a
-// compiled program:
+// The program is the .go files of the snippet's folder, as go build picks
+// them (tests left out), with the standard library, including os.Exit,
+// os/exec and syscall, and the process's own standard streams, arguments,
+// environment and working directory. Where Go and yaegi differ, the
+// interpreter behaves like a compiled program:
 //
-//   - a panic on the main goroutine that ends the program prints "panic: "
-//     and the value as Go prints it, then a goroutine trace of the
-//     interpreted functions it left, and exits with status 2;
+//   - a panic that ends the program prints "panic: " and the value as Go
+//     prints it, then a goroutine trace of the interpreted functions it
+//     left, and exits with status 2;
 //   - a recovered panic prints nothing (yaegi would print a line for every
 //     interpreted function the panic left);
 //   - the log package writes to standard error with the standard logger,
 //     whose flags and prefix the program can set;
 //   - a program yaegi cannot compile exits without running, and the runner
-//     reports a compile error, as it does for the go command's, saying
-//     first where the program uses what yaegi is known to lack: range over
-//     an integer (Go 1.22) or a function (Go 1.23).
+//     reports a compile error, saying first where the program uses what
+//     yaegi is known to lack: range over an integer or a function.
 //
 // Differences that remain: a panic on another goroutine prints its value
-// with " [recovered, repanicked]" and no trace (the exit status is 2, as
-// in Go), as does any other crash the interpreter does not catch (the box
-// keeps the host's trace, of the interpreter's frames, from the output); a
-// deadlock is not detected, so the run ends at its timeout; %T and
+// with " [recovered, repanicked]" and no trace, as does any other crash the
+// interpreter does not catch; a deadlock runs until the timeout; %T and
 // reflection name the program's own types differently; the builtins print
 // and println write to standard output.
 package yaegi
@@ -254,12 +250,9 @@ var frameLine = regexp.MustCompile(`^\S+:\d+:\d+: panic: (\S*)\(\.\.\.\)\n$`)
 
 // A frameFilter is yaegi's standard error. It keeps the frame lines of
 // panics, to print them as a Go traceback if a panic ends the program, and
-// passes everything else on.
-//
-// yaegi gives no sign when a panic is recovered. One that left some
-// functions before it was recovered leaves their lines too, and they come
-// first in the trace of a later panic. Like Go's, the trace keeps at most
-// maxFrames lines.
+// passes everything else on. yaegi gives no sign when a panic is recovered,
+// so the functions such a panic left come first in the trace of a later
+// one. Like Go's, the trace keeps at most maxFrames lines.
 type frameFilter struct {
 	w io.Writer
 
