@@ -91,7 +91,7 @@ const (
 
 // MaxOutput is how many bytes of a run's output are kept; the rest is
 // counted and reported, not stored.
-const MaxOutput = box.DefaultMaxOutput
+const MaxOutput = box.MaxOutput
 
 // Child makes this process the box of a run, if a Runner started it as
 // one, and returns the program's exit status and true; the caller exits
