@@ -9,7 +9,7 @@
 // command, or the TestMain of a test binary), started with an argv[0]
 // that Main recognises: importing this package changes nothing. The
 // parent (parent.go), the child (child.go) and the one socket between
-// them (protocol.go) make the box. Everywhere, every run has:
+// them (protocol.go) make the box. Everywhere, a run has:
 //
 //   - a timeout, counted from the moment the box executes the program;
 //   - a working directory (Cmd.Dir) that the box makes, fills with
@@ -26,15 +26,14 @@
 //
 // # Memory
 //
-// Where a cgroup memory controller is usable (v2, a delegated subtree or
-// one root may write, then v1), each run has a cgroup of its own below the
-// build's, whose limit counts every kind of memory, its tmpfs working
-// directory's files included, with no swap; Outcome.Limit is LimitMemory
-// only if the cgroup counted an OOM kill. Elsewhere the limit bounds each
-// process's private data (RLIMIT_DATA), and its address space (RLIMIT_AS)
-// with 2 GiB more, which runtimes reserve and never use: shared memory is
-// bounded only by the latter, the working directory's files by neither,
-// and only the program's own failure tells. Box.Warn says so.
+// Where a cgroup memory controller is usable (v2, then v1), each run has a
+// cgroup of its own whose limit counts every kind of memory, its tmpfs
+// working directory included, with no swap; Outcome.Limit is LimitMemory
+// if the cgroup counted an OOM kill. Elsewhere the limit bounds each
+// process's private data (RLIMIT_DATA), and its address space with 2 GiB
+// more, which runtimes reserve and never use; shared memory is bounded by
+// the latter alone, and only the program's own failure tells. Box.Warn
+// says so.
 //
 // # The sandbox
 //
@@ -42,32 +41,26 @@
 // namespaces, made through the user namespace so that no privilege is
 // needed, and sets them up before anything of the program runs:
 //
-//   - Processes: the program is the first process of its PID namespace,
-//     sees only its descendants, signals nothing outside, and every
-//     process it leaves dies with it. Limits.Processes counts the run's
-//     own processes (Linux 5.14 and later; none is set on older kernels).
-//   - Files: the root is a read-only tmpfs holding read-only binds of the
-//     system's folders (Cmd.System, System if nil), the program, the box's
-//     own executable and Cmd.ReadOnly; binds of Cmd.Writable; a new /proc;
-//     a /dev with only null, zero, full, random and urandom; a read-only
-//     /tmp; and the working directory at its own path, a tmpfs of
-//     Limits.Disk bytes (Outcome.Limit is LimitDisk when it is full at the
-//     end). The rest of the host, its unix sockets included, is not there,
-//     and nothing bound can be a set-user-ID program or a device.
-//   - Network: a loopback interface of its own, and nothing else.
-//   - Privilege: the build's user (nobody if the build runs as root),
-//     without capabilities, with no_new_privs.
-//   - A seccomp filter denies new namespaces (clone3, whose flags it cannot
-//     read, is "not implemented", so that libraries fall back to clone)
-//     and keyrings: the per-user quotas a run could fill beyond its own
-//     life. What else the kernel counts per user dies with the run.
+//   - processes: the program is PID 1 of its namespace; it signals nothing
+//     outside, and every process it leaves dies with it; at most
+//     Limits.Processes (Linux 5.14 and later, which count them per
+//     namespace);
+//   - files: a read-only root holding read-only binds of Cmd.System, the
+//     program, the box's own executable and Cmd.ReadOnly, binds of
+//     Cmd.Writable, a new /proc, a /dev with only null, zero, full, random
+//     and urandom, a read-only /tmp, and the working directory at its own
+//     path, a tmpfs of Limits.Disk bytes (Outcome.Limit is LimitDisk if it
+//     is full at the end); nothing else of the host, and no set-user-ID
+//     program or device;
+//   - network: its own loopback interface only;
+//   - privilege: the build's user (nobody under root), no capabilities,
+//     no_new_privs;
+//   - a seccomp filter denies new namespaces and keyrings, per-user quotas
+//     a run could fill beyond its own life.
 //
 // In the box, Main executes the program (Cmd.Path) or runs one of the
 // entry points it was given in-process (Cmd.Entry), so that an interpreter
-// needs no compile step. An entry point drops its privileges and takes
-// the seccomp filter on every thread at once where it can (as root, by a
-// change of user; without cgo, by capset on every thread), else in the
-// box's program executed again.
+// needs no compile step.
 //
 // # Failing closed
 //
@@ -76,19 +69,12 @@
 // it: Box.Warn says why and what is off, and with CI set in the
 // environment every run fails instead, unless NOTEBOOK_NO_SANDBOX=1 or
 // Box.NoSandbox turns the sandbox off on purpose. Once the probe has
-// passed, a sandbox that fails to set up (a full quota of namespaces, a
-// refused mount) fails that run, with a Problem that says why. Without the
-// sandbox a run keeps everything under "The box", and its memory cgroup.
+// passed, a sandbox that fails to set up fails that run, saying why.
 //
-// # Tests
-//
-// box_test.go checks each guarantee with entry points of its test binary,
-// with and without the sandbox: the protocol, the inherited descriptor,
-// the limits, the locked working directory, and failing closed, in a user
-// namespace of the test's own whose quotas it lowers. Package runner's
-// isolation fixtures run the same attacks as snippets. Run as root, the
-// tests take the cgroup path; as another user (setpriv --reuid=65534 on a
-// copy of the test binary), the rlimit path and the second stage.
+// box_test.go checks each guarantee, with and without the sandbox, with
+// entry points of its test binary; run as root, it takes the cgroup path,
+// as another user (setpriv --reuid=65534 on a copy of the test binary),
+// the rlimit path and the second stage (see confine).
 package box
 
 import (

@@ -14,11 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The sandbox (see the package doc): the box starts in namespaces of its
-// own; its first stage, which holds capabilities in those namespaces
-// only, builds the run's file system, brings loopback up and sets the
-// limits, then confines itself and executes the program.
-
 // fdDir lists this process's file descriptors.
 const fdDir = "/proc/self/fd"
 
