@@ -66,7 +66,7 @@ type Result struct {
 	ID        string        `json:"id"`
 	Engine    string        `json:"engine"`
 	GoVersion string        `json:"go_version"`
-	Output    []byte        `json:"output"`    // stdout and stderr as one stream, at most box.DefaultMaxOutput bytes
+	Output    []byte        `json:"output"`    // stdout and stderr as one stream, at most box.MaxOutput bytes
 	Cut       int64         `json:"cut"`       // bytes of output not kept
 	Exit      int           `json:"exit"`      // exit status; -1 when killed by a signal or never started
 	Problem   string        `json:"problem"`   // why the run did not end normally: compile error, timeout, signal; "" if it did

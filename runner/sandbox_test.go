@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -53,15 +54,16 @@ func TestSandbox(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		// limit marks a fixture of a limit, which holds without the
-		// sandbox too (but for the process limit).
+		// limit marks a fixture whose check holds without the sandbox
+		// too.
 		limit bool
 		// args returns the fixture's arguments, made by the test.
 		args  func(t *testing.T, s *snippets.Snippet) []string
 		check func(t *testing.T, s *snippets.Snippet, res *Result, args []string)
 	}{
 		{
-			name: "daemon",
+			name:  "daemon",
+			limit: true,
 			args: func(t *testing.T, _ *snippets.Snippet) []string {
 				m := mark(t)
 				t.Cleanup(func() { // unsandboxed, the daemons escape
@@ -73,18 +75,29 @@ func TestSandbox(t *testing.T) {
 			},
 			check: func(t *testing.T, s *snippets.Snippet, res *Result, args []string) {
 				checkMeets(t, s, res)
+				var pids []int
+				for _, m := range regexp.MustCompile(`pid (\d+)`).FindAllSubmatch(res.Output, -1) {
+					pid, _ := strconv.Atoi(string(m[1]))
+					pids = append(pids, pid)
+				}
+				if len(pids) != 3 {
+					t.Fatalf("pids %v in output:\n%s", pids, res.Output)
+				}
+				if !res.Sandboxed {
+					// Only the child in the run's process group dies with it.
+					if err := waitGone(pids[0], 5*time.Second); err != nil {
+						t.Error(err)
+					}
+					return
+				}
+				// The pids are of the run's PID namespace, whose first
+				// process is the program: 2 or a little more.
+				if pids[0] < 2 || pids[2] > 64 {
+					t.Errorf("pids %v are not those of a fresh PID namespace", pids)
+				}
 				if err := waitNoProcess(args[0], 10*time.Second); err != nil {
 					t.Error(err)
 				}
-			},
-		},
-		{
-			name: "signal-build",
-			args: func(*testing.T, *snippets.Snippet) []string { return []string{strconv.Itoa(os.Getpid())} },
-			check: func(t *testing.T, s *snippets.Snippet, res *Result, _ []string) {
-				// This test still runs, and was not stopped: the signals
-				// did not reach it.
-				checkMeets(t, s, res)
 			},
 		},
 		{
@@ -95,19 +108,20 @@ func TestSandbox(t *testing.T) {
 					t.Fatal(err)
 				}
 				st.Put(store.NewHash("test").Sum(), []byte("an entry, so that the store's folder is real"))
+				t.Cleanup(func() { os.Remove("/tmp/notebook-forged.txt") }) // unsandboxed, this is the host's /tmp
 				return []string{t.TempDir(), st.Dir(), s.Dir}
 			},
 			check: func(t *testing.T, s *snippets.Snippet, res *Result, args []string) {
 				checkMeets(t, s, res)
-				for _, dir := range args {
-					if _, err := os.Stat(filepath.Join(dir, "forged.txt")); !errors.Is(err, os.ErrNotExist) {
+				for _, dir := range append(args, "/tmp") {
+					if _, err := os.Stat(filepath.Join(dir, "notebook-forged.txt")); !errors.Is(err, os.ErrNotExist) {
 						t.Errorf("the run wrote into %s: %v", dir, err)
 					}
 				}
 			},
 		},
 		{
-			name: "host-socket",
+			name: "network",
 			args: func(t *testing.T, _ *snippets.Snippet) []string {
 				dir, err := os.MkdirTemp("", "sock-") // short: a socket's path has at most 107 bytes
 				if err != nil {
@@ -131,15 +145,6 @@ func TestSandbox(t *testing.T) {
 					t.Fatalf("the host's socket is gone: %v", err)
 				}
 				c.Close()
-			},
-		},
-		{
-			name: "tmp-folder",
-			check: func(t *testing.T, s *snippets.Snippet, res *Result, _ []string) {
-				checkMeets(t, s, res)
-				if _, err := os.Stat("/tmp/notebook-tmp-folder-written.txt"); !errors.Is(err, os.ErrNotExist) {
-					t.Errorf("the run wrote into the host's /tmp: %v", err)
-				}
 			},
 		},
 		{name: "memory", limit: true, check: hitMemory("hit the memory limit (256 MiB)")},
@@ -188,10 +193,17 @@ func TestSandbox(t *testing.T) {
 		},
 		{name: "disk", check: checkHitLimit("hit the disk limit (256 MiB)")},
 		{name: "namespaces", check: func(t *testing.T, s *snippets.Snippet, res *Result, _ []string) { checkMeets(t, s, res) }},
-		{name: "locked-folder", limit: true, check: checkRemoved},
+		{name: "working-directory", limit: true, check: checkWorkingDirectory},
 		{
 			name: "fork-bomb",
+			args: func(*testing.T, *snippets.Snippet) []string { return []string{strconv.Itoa(os.Getpid())} },
 			check: func(t *testing.T, s *snippets.Snippet, res *Result, _ []string) {
+				// This test still runs, and was not stopped: the signals
+				// did not reach it.
+				want, err := os.ReadFile(filepath.Join(s.Dir, snippets.ExpectFile))
+				if signals, _, _ := strings.Cut(string(want), "started"); err != nil || !strings.HasPrefix(string(res.Output), signals) {
+					t.Errorf("output:\n%s\nwant it to start with:\n%s", res.Output, signals)
+				}
 				checkHitLimit("hit the process limit (256 processes and threads)")(t, s, res, nil)
 				if err := waitNoProcess("sleep\x001000\x00", 10*time.Second); err != nil {
 					t.Error(err)
@@ -253,21 +265,33 @@ func runFixture(t *testing.T, r *Runner, s *snippets.Snippet, engine string, arg
 	return res
 }
 
-// checkRemoved checks that the run met its expectation and that the
-// working directory it printed first is gone.
-func checkRemoved(t *testing.T, s *snippets.Snippet, res *Result, _ []string) {
+// checkWorkingDirectory checks that the run met its expectation, that it
+// wrote only into its working directory, printed first, below the
+// system's temporary folder, and that this is gone.
+func checkWorkingDirectory(t *testing.T, s *snippets.Snippet, res *Result, _ []string) {
 	t.Helper()
 	checkMeets(t, s, res)
 	wd, ok := strings.CutPrefix(firstLine(res.Output), "working directory: ")
 	if !ok {
 		t.Fatalf("no working directory in output:\n%s", res.Output)
 	}
+	if !strings.HasPrefix(wd, filepath.Clean(os.TempDir())+string(filepath.Separator)) {
+		t.Errorf("working directory %s is not in %s", wd, os.TempDir())
+	}
 	if _, err := os.Lstat(wd); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the working directory %s outlived the run: %v", wd, err)
 	}
+	for _, dir := range []string{".", s.Dir} {
+		if _, err := os.Stat(filepath.Join(dir, "written.txt")); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the program wrote into %s: %v", dir, err)
+		}
+	}
+	if got := fileNames(t, s.Dir); !slices.Equal(got, s.Files) {
+		t.Errorf("the snippet's folder changed: it holds %v, it held %v", got, s.Files)
+	}
 }
 
-// TestLockedFolderAsUser runs the fixture locked-folder as an ordinary
+// TestLockedFolderAsUser runs the fixture working-directory as an ordinary
 // user, who cannot remove what has no permissions, unlike root: a test
 // run by root runs itself again as nobody, from a copy of its binary that
 // nobody can read. The native engine is left out there, whose compiles'
@@ -278,10 +302,10 @@ func TestLockedFolderAsUser(t *testing.T) {
 	}
 	if os.Getuid() != 0 {
 		r := &Runner{}
-		for _, engine := range fixtureEngines("locked-folder")[1:] {
+		for _, engine := range fixtureEngines("working-directory")[1:] {
 			t.Run(engine, func(t *testing.T) {
-				s, _ := fixture(t, "locked-folder", nil)
-				checkRemoved(t, s, runFixture(t, r, s, engine, nil), nil)
+				s, _ := fixture(t, "working-directory", nil)
+				checkWorkingDirectory(t, s, runFixture(t, r, s, engine, nil), nil)
 			})
 		}
 		return

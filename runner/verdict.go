@@ -51,7 +51,7 @@ func verdict(s *snippets.Snippet, r *Result, label string) error {
 	case s.Expect == nil:
 		errs = append(errs, fmt.Errorf("%s is missing: write it, or run go test ./snippets/... -run 'TestSnippets/%s$' -update", s.ExpectPath(), s.ID))
 	case r.Cut > 0:
-		errs = append(errs, fmt.Errorf("output exceeded %d bytes (%d more were cut)", box.DefaultMaxOutput, r.Cut))
+		errs = append(errs, fmt.Errorf("output exceeded %d bytes (%d more were cut)", box.MaxOutput, r.Cut))
 	default:
 		if err := s.Expect.CheckAs(r.Output, s.Options.Unordered, label); err != nil {
 			errs = append(errs, err)

@@ -1,8 +1,6 @@
 package box
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,9 +24,8 @@ type Entry func(args []string, report io.WriteCloser) int
 // maxReport bounds what an entry point's report keeps.
 const maxReport = 64 << 10
 
-// probeEntry is the entry point of every box that the probe runs: it
-// prints probeSays, so that the probe tries the sandbox alone, and knows
-// that the box got as far as the program.
+// probeEntry is the entry point of the probe's box: it prints probeSays,
+// so that the probe knows that the box got as far as the program.
 const (
 	probeEntry = "notebook-box-probe"
 	probeSays  = "sandboxed\n"
@@ -49,9 +46,7 @@ func Main(entries map[string]Entry) (code int, ok bool) {
 	}
 	code, err := child(entries)
 	if err != nil {
-		// Tell the parent why the box could not set the run up or
-		// start the program.
-		send(msgFailed, []byte(err.Error()))
+		send(message{Failed: err.Error()}, nil)
 		return 125, true
 	}
 	return code, true
@@ -67,6 +62,13 @@ func child(entries map[string]Entry) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("reading the run's spec: %v", err)
 	}
+	entry := entries[sp.Entry]
+	if sp.Entry == probeEntry {
+		entry = probe
+	}
+	if sp.Entry != "" && entry == nil {
+		return 0, fmt.Errorf("no entry point %q", sp.Entry)
+	}
 	sandboxed := sp.Sandbox != nil
 	if sandboxed {
 		if err := enterSandbox(sp); err != nil {
@@ -76,45 +78,19 @@ func child(entries map[string]Entry) (int, error) {
 	if err := setLimits(sp.Limits, sandboxed); err != nil {
 		return 0, err
 	}
-	if sp.Entry == "" {
-		argv := append([]string{sp.Path}, sp.Args...)
-		if !sandboxed {
-			started()
-			return 0, fmt.Errorf("executing %s: %v", sp.Path, syscall.Exec(sp.Path, argv, os.Environ()))
-		}
-		if err := becomeRunner(); err != nil {
-			return 0, err
-		}
-		return 0, execConfined(sp.Path, argv, true)
-	}
-	entry := entries[sp.Entry]
-	if sp.Entry == probeEntry {
-		entry = probe
-	}
-	if entry == nil {
-		return 0, fmt.Errorf("no entry point %q", sp.Entry)
-	}
 	if sandboxed {
-		// Run the entry point here if every thread can lose its
-		// privileges at once; else in this program executed again,
-		// which speaks on the same socket.
-		dropped, err := dropPrivileges()
-		switch {
-		case err != nil:
-			return 0, err
-		case !dropped:
-			next, _ := json.Marshal(spec{Entry: sp.Entry, Args: sp.Args, Traceback: sp.Traceback}) // cannot fail
-			syscall.Syscall(syscall.SYS_FCNTL, protoFD, syscall.F_SETFD, 0)
-			return 0, execConfined(sp.Sandbox.Exe, []string{childArg0, string(next)}, false)
-		}
-		if err := confine(); err != nil {
+		if err := confine(sp); err != nil {
 			return 0, err
 		}
+	}
+	if sp.Entry == "" {
+		send(message{Started: true}, nil)
+		return 0, fmt.Errorf("executing %s: %v", sp.Path, syscall.Exec(sp.Path, append([]string{sp.Path}, sp.Args...), os.Environ()))
 	}
 	if sp.Traceback {
 		os.Unsetenv("GOTRACEBACK")
 	}
-	started()
+	send(message{Started: true}, nil)
 	os.Args = append([]string{os.Args[0]}, sp.Args...)
 	report := &reportFile{}
 	defer report.Close()
@@ -129,10 +105,9 @@ func probe([]string, io.WriteCloser) int {
 
 // closeInherited closes every file descriptor this process inherited
 // but the standard ones and the protocol's: Go's os/exec passes on every
-// descriptor its caller had without close-on-exec. It closes only those
-// without close-on-exec, which are exactly the inherited ones: the Go
-// runtime opens its own (such as the cgroup files it reads its CPU limit
-// from) close-on-exec, and needs them, so close_range cannot be used.
+// descriptor its caller had without close-on-exec. It closes only those,
+// which are exactly the inherited ones: the Go runtime opens its own
+// close-on-exec, and needs them, so close_range cannot be used.
 func closeInherited() error {
 	fds, err := os.ReadDir(fdDir)
 	for _, e := range fds {
@@ -146,11 +121,10 @@ func closeInherited() error {
 	return err
 }
 
-// A reportFile is an entry point's report, written as frames on the
+// A reportFile is an entry point's report, written as messages on the
 // protocol's socket with plain system calls: no *os.File owns the
 // descriptor, so that none closes it later, when it may be the
-// program's. Closing it puts /dev/null in the socket's place, so that a
-// program that writes to that descriptor afterwards reaches nothing.
+// program's. Closing it closes the socket.
 type reportFile struct {
 	closed bool
 }
@@ -159,27 +133,16 @@ func (r *reportFile) Write(p []byte) (int, error) {
 	if r.closed {
 		return 0, os.ErrClosed
 	}
-	for n := 0; n < len(p); n += maxFrame {
-		if err := send(msgReport, p[n:min(n+maxFrame, len(p))]); err != nil {
-			return n, err
-		}
+	if err := send(message{Report: p}, nil); err != nil {
+		return 0, err
 	}
 	return len(p), nil
 }
 
-// Close replaces the report's descriptor with /dev/null, close-on-exec.
 func (r *reportFile) Close() error {
 	if r.closed {
 		return nil
 	}
 	r.closed = true
-	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		return errors.Join(err, syscall.Close(protoFD))
-	}
-	defer null.Close()
-	if err := dupOver(int(null.Fd()), protoFD); err != nil {
-		return errors.Join(err, syscall.Close(protoFD))
-	}
-	return nil
+	return syscall.Close(protoFD)
 }

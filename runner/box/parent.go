@@ -27,13 +27,12 @@ const drainLimit = 2 * time.Second
 func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error) {
 	// The box dies with the thread that started it (Pdeathsig), and a Go
 	// thread ends when a goroutine locked to it exits: hold this thread
-	// until the box has ended, so that no other goroutine can use it,
-	// lock it and end it under a running box.
+	// until the box has ended, so that no other goroutine can end it.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	out := &Outcome{Exit: -1, Network: NetworkHost}
-	failed := func(format string, args ...any) (*Outcome, error) {
-		out.Problem, out.Finished = fmt.Sprintf(format, args...), time.Now()
+	failed := func(problem string) (*Outcome, error) {
+		out.Problem, out.Finished = problem, time.Now()
 		return out, nil
 	}
 	dir, err := filepath.Abs(c.Dir)
@@ -49,7 +48,10 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 		// The box mounts the working directory, a file system of its
 		// own, at dir, which stays empty on the host.
 		sp.Files, sp.Sandbox = c.Files, &sandbox{Exe: b.exe, System: c.System}
-		err = sandboxFor(c, b.exe, sp.Sandbox)
+		if sp.Sandbox.System == nil {
+			sp.Sandbox.System = System
+		}
+		sp.Sandbox.Binds, err = binds(b.exe, c)
 	} else {
 		err = writeFiles(dir, c.Files)
 	}
@@ -75,7 +77,7 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 	defer theirs.Close()
 	cg, err := b.cgroups.make(c.Limits.Memory)
 	if err != nil {
-		return failed("could not limit its memory: %v", err)
+		return failed(fmt.Sprintf("could not limit its memory: %v", err))
 	}
 	if cg != nil {
 		defer cg.remove()
@@ -83,15 +85,12 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 	}
 
 	sys := &syscall.SysProcAttr{Setpgid: true}
-	dieWithParent(sys)
-	cmd := &exec.Cmd{Path: b.exe, Args: []string{childArg0}, Env: append([]string{}, c.Env...), Stdin: stdin, Stdout: pw, Stderr: pw, ExtraFiles: []*os.File{theirs}, SysProcAttr: sys}
+	isolate(sys, sandboxed)
+	cmd := &exec.Cmd{Path: b.exe, Args: []string{childArg0}, Env: slices.Clone(c.Env), Stdin: stdin, Stdout: pw, Stderr: pw, ExtraFiles: []*os.File{theirs}, SysProcAttr: sys}
 	if c.Entry != "" && !slices.ContainsFunc(c.Env, func(kv string) bool { return strings.HasPrefix(kv, "GOTRACEBACK=") }) {
 		cmd.Env, sp.Traceback = append(cmd.Env, "GOTRACEBACK=none"), true // see Entry
 	}
-	if sandboxed {
-		isolate(sys)
-		out.Network, out.Sandboxed = NetworkLoopback, true
-	} else {
+	if !sandboxed {
 		cmd.Dir = dir
 	}
 	start := time.Now()
@@ -99,8 +98,10 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 	pw.Close()
 	theirs.Close()
 	if err != nil {
-		out.Network, out.Sandboxed = NetworkHost, false
-		return failed("%s", startProblem(err, sandboxed))
+		return failed(startProblem(err, sandboxed))
+	}
+	if sandboxed {
+		out.Network, out.Sandboxed = NetworkLoopback, true
 	}
 	waited := make(chan struct{})
 	go func() {
@@ -108,17 +109,16 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 		close(waited)
 	}()
 	// kill ends the box and whatever it started, and waits a little for
-	// it to end.
+	// it to end: in the sandbox, with the namespace's first process; else
+	// with its process group, or its cgroup.
 	kill := func() {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		cg.kill()
 		within(waited, drainLimit)
 	}
 	defer kill()
-	if cg != nil {
-		if err := cg.add(cmd.Process.Pid); err != nil {
-			return failed("could not limit its memory: %v", err)
-		}
+	if err := cg.add(cmd.Process.Pid); err != nil {
+		return failed(fmt.Sprintf("could not limit its memory: %v", err))
 	}
 	data, err := json.Marshal(sp)
 	if err != nil {
@@ -129,11 +129,11 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 	l := listen(conn)
 	defer func() {
 		kill()
-		if l.drain(conn); l.work >= 0 {
+		if l.drain(); l.work >= 0 {
 			syscall.Close(l.work)
 		}
 	}()
-	kept := &capped{limit: cmp.Or(c.MaxOutput, DefaultMaxOutput)}
+	kept := &capped{limit: MaxOutput}
 	copied := make(chan struct{})
 	go func() {
 		io.Copy(kept, pr)
@@ -141,50 +141,42 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 	}()
 
 	// The program's time, and its timeout, start when the box executes it.
-	setup := time.NewTimer(c.Timeout)
-	defer setup.Stop()
 	select {
 	case <-l.started:
-	case <-setup.C: // the timer below ends the box
+		if !l.start.IsZero() {
+			start = l.start
+		}
+	case <-time.After(c.Timeout): // the timeout below ends the box
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	if l.failed != "" {
-		return failed("could not set up the run: %s", l.failed)
-	}
-	if l.start.After(start) && !l.start.After(time.Now()) {
-		start = l.start
-	}
-	timer := time.NewTimer(c.Timeout - time.Since(start))
-	defer timer.Stop()
 	select {
 	case <-waited:
-	case <-timer.C:
+	case <-time.After(c.Timeout - time.Since(start)):
 		out.Problem = fmt.Sprintf("timed out after %v and was killed", c.Timeout)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 	out.Duration = time.Since(start)
-	// Whatever the program started and left behind dies with it: in the
-	// sandbox, with the namespace's first process; else with its group.
 	kill()
 	if !within(copied, drainLimit) {
 		// A descendant escaped the process group and holds the pipe open.
 		pr.Close()
 		<-copied
 	}
-	l.drain(conn)
+	l.drain()
 	out.Output, out.Cut, out.Report, out.Finished = kept.buf.Bytes(), kept.cut, string(l.report), time.Now()
 	if st := cmd.ProcessState; st != nil {
 		out.Exit, out.MaxRSS = st.ExitCode(), maxRSS(st)
 		if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			out.Signal = ws.Signal()
 			out.Problem = cmp.Or(out.Problem, fmt.Sprintf("killed by signal %v", ws.Signal()))
 		}
 	}
 	switch {
-	case l.late != "":
-		out.Exit, out.Problem = -1, "could not start: "+l.late
+	case l.failed != "" && l.start.IsZero():
+		out.Output, out.Cut, out.Exit, out.Problem = nil, 0, -1, "could not set up the run: "+l.failed
+	case l.failed != "":
+		out.Exit, out.Problem = -1, "could not start: "+l.failed
 	case cg.oomKilled():
 		out.Limit = LimitMemory
 	case l.work >= 0 && full(l.work):
@@ -196,41 +188,49 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 // within waits at most d for ch to deliver or close, and reports whether
 // it did.
 func within[T any](ch <-chan T, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
 	case <-ch:
 		return true
-	case <-t.C:
+	case <-time.After(d):
 		return false
 	}
 }
 
-// sandboxFor adds to sb what the sandbox shows c: the program, the box's
-// own executable and c's other paths, each at its real path. The writable
-// ones become the run's user's.
-func sandboxFor(c *Cmd, exe string, sb *sandbox) error {
-	if sb.System == nil {
-		sb.System = System
-	}
-	paths := append([]string{exe, c.Path}, c.ReadOnly...)
-	for i, p := range append(paths, c.Writable...) {
+// binds are what the sandbox shows of the host besides its system
+// folders, each at its real path: the box's own program, c's program and
+// c.ReadOnly, read-only, and c.Writable, which become the run's user's.
+func binds(exe string, c *Cmd) ([]bind, error) {
+	var bs []bind
+	read := append([]string{exe, c.Path}, c.ReadOnly...)
+	for i, p := range append(read, c.Writable...) {
+		if p == "" {
+			continue
+		}
 		real, err := filepath.EvalSymlinks(p)
 		if err == nil {
 			real, err = filepath.Abs(real)
 		}
-		write := i >= len(paths)
-		if err == nil && write {
-			err = giveToRunner(real)
+		write := i >= len(read)
+		if uid, gid := runAs(); err == nil && write && uid != os.Getuid() {
+			err = os.Chown(real, uid, gid)
 		}
-		if err != nil && p != "" {
-			return err
+		if err != nil {
+			return nil, err
 		}
-		if p != "" {
-			sb.Binds = append(sb.Binds, bind{Path: real, Write: write})
-		}
+		bs = append(bs, bind{Path: real, Write: write})
 	}
-	return nil
+	return bs, nil
+}
+
+// runAs returns the user and group a sandboxed program is, inside its
+// namespace and on the host: the build's own, or nobody's if the build
+// runs as root, so that the program holds no privilege on the host's
+// files and the kernel counts its processes against its limit.
+func runAs() (uid, gid int) {
+	if os.Getuid() == 0 {
+		return 65534, 65534
+	}
+	return os.Getuid(), os.Getgid()
 }
 
 // writeFiles writes files into dir, by name.
@@ -254,9 +254,6 @@ func writeFiles(dir string, files map[string][]byte) error {
 // what it made there: each folder is made the build's own again before
 // it is read.
 func removeAll(dir string) error {
-	if os.RemoveAll(dir) == nil {
-		return nil
-	}
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.IsDir() {
 			os.Chmod(p, 0o700)
@@ -278,11 +275,7 @@ func stdinFile(dir, text string) (*os.File, error) {
 		return nil, err
 	}
 	os.Remove(f.Name())
-	if _, err := f.WriteString(text); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	if _, err := f.WriteAt([]byte(text), 0); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -297,13 +290,8 @@ type capped struct {
 }
 
 func (c *capped) Write(p []byte) (int, error) {
-	room := c.limit - c.buf.Len()
-	if room >= len(p) {
-		return c.buf.Write(p)
-	}
-	if room > 0 {
-		c.buf.Write(p[:room])
-	}
-	c.cut += int64(len(p) - max(room, 0))
+	n := min(max(c.limit-c.buf.Len(), 0), len(p))
+	c.buf.Write(p[:n])
+	c.cut += int64(len(p) - n)
 	return len(p), nil
 }

@@ -1,9 +1,8 @@
-//go:build linux
-
 package box
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -15,35 +14,17 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// On Linux the box starts in new user, PID, mount, network, IPC and UTS
-// namespaces, made through the user namespace so that no privilege is
-// needed. In the first stage, which holds capabilities in its own
-// namespaces only, the box builds the run's file system, brings loopback
-// up and sets the limits; it then executes the program (or, for an entry
-// point, runs it, or itself again), as a user without capabilities,
-// under a seccomp filter. See the package doc for what the run then sees.
-
 // fdDir lists this process's file descriptors.
 const fdDir = "/proc/self/fd"
 
-// overflowID is nobody: who a run is when the build runs as root.
-const overflowID = 65534
-
-// runAs returns the user and group a sandboxed program is, inside its
-// namespace and on the host: the build's own, or nobody's if the build
-// runs as root, so that the program holds no privilege on the host's
-// files and the kernel counts its processes against its limit.
-func runAs() (uid, gid int) {
-	uid, gid = os.Getuid(), os.Getgid()
-	if uid == 0 {
-		return overflowID, overflowID
+// isolate asks for the box to die with the build and, if sandboxed, to
+// start in its own namespaces, with the capabilities it needs to set them
+// up.
+func isolate(sys *syscall.SysProcAttr, sandboxed bool) {
+	sys.Pdeathsig = syscall.SIGKILL
+	if !sandboxed {
+		return
 	}
-	return uid, gid
-}
-
-// isolate asks for the box to start in its own namespaces, with the
-// capabilities it needs to set them up.
-func isolate(sys *syscall.SysProcAttr) {
 	uid, gid := runAs()
 	sys.Cloneflags = syscall.CLONE_NEWUSER | syscall.CLONE_NEWPID | syscall.CLONE_NEWNS |
 		syscall.CLONE_NEWNET | syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS
@@ -58,40 +39,6 @@ func isolate(sys *syscall.SysProcAttr) {
 		sys.GidMappingsEnableSetgroups = true
 	}
 }
-
-// dieWithParent asks for the box to be killed when the build dies.
-func dieWithParent(sys *syscall.SysProcAttr) { sys.Pdeathsig = syscall.SIGKILL }
-
-// giveToRunner makes the folder at path the run's user's, if that is not
-// the build's.
-func giveToRunner(path string) error {
-	if uid, gid := runAs(); uid != os.Getuid() {
-		return os.Chown(path, uid, gid)
-	}
-	return nil
-}
-
-// becomeRunner makes every thread of the box the user runAs names, if it
-// is not already: a change from root that drops every capability.
-func becomeRunner() error {
-	uid, gid := runAs()
-	if os.Getuid() == uid {
-		return nil
-	}
-	if err := syscall.Setgroups(nil); err != nil {
-		return fmt.Errorf("dropping groups: %v", err)
-	}
-	if err := syscall.Setresgid(gid, gid, gid); err != nil {
-		return fmt.Errorf("becoming group %d: %v", gid, err)
-	}
-	if err := syscall.Setresuid(uid, uid, uid); err != nil {
-		return fmt.Errorf("becoming user %d: %v", uid, err)
-	}
-	return nil
-}
-
-// devices are the host's devices a sandboxed run may use, in /dev.
-var devices = []string{"null", "zero", "full", "random", "urandom"}
 
 // enterSandbox, in the box's first stage, builds the run's file system
 // and enters it, brings loopback up and names the host.
@@ -109,34 +56,31 @@ func enterSandbox(sp *spec) error {
 }
 
 // setupFiles makes a fresh tmpfs, mounted on the working directory's
-// empty folder, the root of the run: the system's folders, the programs
-// and the caller's paths bound, a new /proc, a few devices, a read-only
-// /tmp, and the working directory, a tmpfs of its own. The old root is
-// then detached, so nothing else of the host is reachable, its unix
-// sockets included.
+// empty folder, the root of the run, and pivots into it. The old root is
+// detached, so nothing else of the host is reachable.
 func setupFiles(sp *spec) error {
 	stage := sp.Dir
+	root := func(p string) string { return filepath.Join(stage, p) }
 	if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
 		return fmt.Errorf("making mounts private: %v", err)
 	}
 	if err := syscall.Mount("tmpfs", stage, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "mode=0755,size=1m"); err != nil {
 		return fmt.Errorf("mounting the new root: %v", err)
 	}
-	root := func(p string) string { return filepath.Join(stage, p) }
 	for _, p := range sp.Sandbox.System {
 		fi, err := os.Lstat(p)
-		switch {
-		case err != nil:
+		if err != nil {
 			continue // this system has no such folder
-		case fi.Mode()&os.ModeSymlink != 0:
+		}
+		if fi.Mode()&os.ModeSymlink != 0 {
 			target, err := os.Readlink(p)
+			if err == nil {
+				err = os.Symlink(target, root(p))
+			}
 			if err != nil {
 				return err
 			}
-			if err := os.Symlink(target, root(p)); err != nil {
-				return err
-			}
-		case fi.IsDir():
+		} else if fi.IsDir() {
 			if err := bindMount(p, root(p), false, readOnly); err != nil {
 				return err
 			}
@@ -164,30 +108,23 @@ func setupFiles(sp *spec) error {
 	if err := syscall.Mount("proc", root("/proc"), "proc", syscall.MS_NOSUID|syscall.MS_NODEV|syscall.MS_NOEXEC, ""); err != nil {
 		return fmt.Errorf("mounting /proc: %v", err)
 	}
-	// Always a folder, read-only with the root, whether the working
-	// directory is below it or not: writing to /tmp fails the same way
-	// wherever the build keeps its runs.
+	// Always a folder, read-only with the root, so that writing to /tmp
+	// fails the same way wherever the build keeps its runs.
 	if err := os.MkdirAll(root("/tmp"), 0o755); err != nil {
 		return err
 	}
 	if err := setupWork(root(sp.Dir), sp); err != nil {
 		return fmt.Errorf("working directory: %v", err)
 	}
-	old := root("/.old")
-	if err := os.Mkdir(old, 0o700); err != nil {
+	// pivot_root(".", ".") stacks the old root on the new one, to detach.
+	if err := syscall.Chdir(stage); err != nil {
 		return err
 	}
-	if err := syscall.PivotRoot(stage, old); err != nil {
+	if err := syscall.PivotRoot(".", "."); err != nil {
 		return fmt.Errorf("pivot_root: %v", err)
 	}
-	if err := syscall.Chdir("/"); err != nil {
-		return err
-	}
-	if err := syscall.Unmount("/.old", syscall.MNT_DETACH); err != nil {
+	if err := syscall.Unmount(".", syscall.MNT_DETACH); err != nil {
 		return fmt.Errorf("detaching the host's root: %v", err)
-	}
-	if err := os.Remove("/.old"); err != nil {
-		return err
 	}
 	if err := syscall.Mount("", "/", "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY|syscall.MS_NOSUID|syscall.MS_NODEV, ""); err != nil {
 		return fmt.Errorf("making the root read-only: %v", err)
@@ -213,39 +150,33 @@ func setupWork(dir string, sp *spec) error {
 	if err := writeFiles(dir, sp.Files); err != nil {
 		return err
 	}
-	if uid != os.Getuid() {
-		err := filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
-			if err == nil {
-				err = os.Lchown(p, uid, gid)
-			}
-			return err
-		})
-		if err != nil {
-			return err
+	err := filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
+		if err == nil {
+			err = os.Lchown(p, uid, gid)
 		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}
 	defer syscall.Close(fd)
-	return send(msgWork, nil, fd)
+	return send(message{Work: true}, syscall.UnixRights(fd))
 }
 
 // setupDev makes dir a /dev holding only the harmless devices, bound from
 // the host's, and the usual links to /proc.
 func setupDev(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, name := range devices {
+	for _, name := range []string{"null", "zero", "full", "random", "urandom"} {
 		if err := bindMount("/dev/"+name, filepath.Join(dir, name), true, deviceRW); err != nil {
 			return err
 		}
 	}
-	links := [][2]string{{"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}}
-	for _, l := range links {
-		if err := os.Symlink(l[1], filepath.Join(dir, l[0])); err != nil {
+	for name, target := range map[string]string{"fd": "/proc/self/fd", "stdin": "/proc/self/fd/0", "stdout": "/proc/self/fd/1", "stderr": "/proc/self/fd/2"} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
 			return err
 		}
 	}
@@ -261,7 +192,8 @@ const (
 
 // bindMount mounts src at dst, with everything mounted below it, making dst
 // (a file if file, else a folder) and the folders above it, and sets attr
-// on every mount below dst.
+// on every mount below dst: with mount_setattr(2) (Linux 5.12); on older
+// kernels by a remount of the top mount alone.
 func bindMount(src, dst string, file bool, attr uint64) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
@@ -278,34 +210,23 @@ func bindMount(src, dst string, file bool, attr uint64) error {
 	if err := syscall.Mount(src, dst, "", syscall.MS_BIND|syscall.MS_REC, ""); err != nil {
 		return fmt.Errorf("binding %s: %v", dst, err)
 	}
-	return setAttr(dst, attr)
-}
-
-// setAttr sets attr on the mount at path and every mount below it, with
-// mount_setattr(2) (Linux 5.12); on older kernels it remounts the top
-// mount alone.
-func setAttr(path string, attr uint64) error {
-	err := unix.MountSetattr(unix.AT_FDCWD, path, unix.AT_RECURSIVE, &unix.MountAttr{Attr_set: attr})
-	if err != unix.ENOSYS {
-		if err != nil {
-			return fmt.Errorf("making %s safe: %v", path, err)
+	err := unix.MountSetattr(unix.AT_FDCWD, dst, unix.AT_RECURSIVE, &unix.MountAttr{Attr_set: attr})
+	if err == unix.ENOSYS {
+		var st syscall.Statfs_t
+		if err = syscall.Statfs(dst, &st); err == nil {
+			// Keep the flags the kernel locks (noexec, atime), add ours.
+			flags := uintptr(st.Flags) | syscall.MS_REMOUNT | syscall.MS_BIND | syscall.MS_NOSUID
+			if attr&unix.MOUNT_ATTR_RDONLY != 0 {
+				flags |= syscall.MS_RDONLY
+			}
+			if attr&unix.MOUNT_ATTR_NODEV != 0 {
+				flags |= syscall.MS_NODEV
+			}
+			err = syscall.Mount("", dst, "", flags, "")
 		}
-		return nil
 	}
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(path, &st); err != nil {
-		return err
-	}
-	// Keep the flags the kernel locks (noexec, atime), add ours.
-	flags := uintptr(st.Flags) | syscall.MS_REMOUNT | syscall.MS_BIND | syscall.MS_NOSUID
-	if attr&unix.MOUNT_ATTR_RDONLY != 0 {
-		flags |= syscall.MS_RDONLY
-	}
-	if attr&unix.MOUNT_ATTR_NODEV != 0 {
-		flags |= syscall.MS_NODEV
-	}
-	if err := syscall.Mount("", path, "", flags, ""); err != nil {
-		return fmt.Errorf("making %s safe: %v", path, err)
+	if err != nil {
+		return fmt.Errorf("making %s safe: %v", dst, err)
 	}
 	return nil
 }
@@ -328,31 +249,27 @@ func loopbackUp() error {
 	return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
 }
 
-// addressAllowance is how much more address space than its memory limit
-// a run has without a cgroup: what runtimes reserve and never use (Go's
-// reserves some 700 MiB as it starts; each thread of a C library, its
-// stack).
-const addressAllowance = 2 << 30
-
 // setLimits applies the run's limits to this process, which its program
 // and every process it starts inherit. Memory, if set, bounds the private
-// data (RLIMIT_DATA) and, with addressAllowance more, the address space.
-// The process limit counts per user and user namespace, so it is set only
-// in a sandbox, where the run has a namespace of its own.
+// data (RLIMIT_DATA) and, with 2 GiB more, the address space: what
+// runtimes reserve and never use (Go's some 700 MiB as it starts; a C
+// library's thread stacks). The process limit counts per user and user
+// namespace, so it is set only in a sandbox, where the run has a
+// namespace of its own, and only where the kernel counts per namespace
+// (Linux 5.14 and later), so that it counts the run's processes alone.
 func setLimits(l Limits, sandboxed bool) error {
-	type limit struct {
-		what     string
-		resource int
-		v        int64
-	}
-	nproc, as := int64(0), int64(0)
+	var nproc, as int64
 	if sandboxed && perNamespaceNproc() {
 		nproc = int64(l.Processes)
 	}
 	if l.Memory > 0 {
-		as = l.Memory + addressAllowance
+		as = l.Memory + 2<<30
 	}
-	for _, x := range []limit{
+	for _, x := range []struct {
+		what     string
+		resource int
+		v        int64
+	}{
 		{"core dump", unix.RLIMIT_CORE, 0},
 		{"memory", unix.RLIMIT_DATA, l.Memory},
 		{"address space", unix.RLIMIT_AS, as},
@@ -371,77 +288,61 @@ func setLimits(l Limits, sandboxed bool) error {
 }
 
 // perNamespaceNproc reports whether the kernel counts processes against
-// RLIMIT_NPROC per user namespace (Linux 5.14 and later), so that a run's
-// limit counts the run's processes only, not all of its user's.
+// RLIMIT_NPROC per user namespace (Linux 5.14 and later).
 func perNamespaceNproc() bool {
 	var u unix.Utsname
+	var major, minor int
 	if unix.Uname(&u) != nil {
 		return false
 	}
-	var major, minor int
-	if _, err := fmt.Sscanf(unix.ByteSliceToString(u.Release[:]), "%d.%d", &major, &minor); err != nil {
-		return false
-	}
-	return major > 5 || major == 5 && minor >= 14
+	_, err := fmt.Sscanf(unix.ByteSliceToString(u.Release[:]), "%d.%d", &major, &minor)
+	return err == nil && (major > 5 || major == 5 && minor >= 14)
 }
 
-// dropPrivileges leaves every thread of the box without capabilities,
-// unable to gain any and dying with the build, if it can do so without
-// executing a program, and reports whether it did: a change of user from
-// root (in the namespace) does it on every thread at once, and so does
-// capset(2) through syscall.AllThreadsSyscall, which a program linked
-// with cgo cannot use.
-func dropPrivileges() (bool, error) {
-	uid, _ := runAs()
-	if os.Getuid() != uid {
-		if err := becomeRunner(); err != nil {
-			return false, err
+// confine leaves the box without privilege, under the run's seccomp
+// filter, for good: on every thread where it can (as root, by a change of
+// user; without cgo, by capset(2) through syscall.AllThreadsSyscall),
+// else on this one, from which an entry point then executes the box's
+// program again, a second stage that speaks on the same socket.
+func confine(sp *spec) error {
+	everyThread := true
+	if uid, gid := runAs(); os.Getuid() != uid {
+		err := syscall.Setgroups(nil)
+		if err == nil {
+			err = syscall.Setresgid(gid, gid, gid)
+		}
+		if err == nil {
+			err = syscall.Setresuid(uid, uid, uid)
+		}
+		if err != nil {
+			return fmt.Errorf("becoming user %d: %v", uid, err)
 		}
 	} else {
 		hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 		var data [2]unix.CapUserData
 		_, _, e := syscall.AllThreadsSyscall(syscall.SYS_CAPSET, uintptr(unsafe.Pointer(&hdr)), uintptr(unsafe.Pointer(&data[0])), 0)
-		if e == syscall.ENOTSUP {
-			return false, nil
-		}
-		if e != 0 {
-			return false, fmt.Errorf("dropping capabilities: %v", e)
+		if everyThread = e != syscall.ENOTSUP; everyThread && e != 0 {
+			return fmt.Errorf("dropping capabilities: %v", e)
 		}
 	}
-	// Per thread, but inherited: set on every thread where the runtime
-	// allows, else on this one, which then runs the program's main.
+	// The program runs on this thread, whether executed or an entry point.
 	runtime.LockOSThread()
-	for _, opt := range [][2]uintptr{{syscall.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)}, {unix.PR_SET_NO_NEW_PRIVS, 1}} {
+	// A change of user cleared the parent-death signal: set it again.
+	for _, opt := range [][2]uintptr{{syscall.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)}, {unix.PR_SET_NO_NEW_PRIVS, 1}, {unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL}} {
 		_, _, e := syscall.AllThreadsSyscall(syscall.SYS_PRCTL, opt[0], opt[1], 0)
 		if e == syscall.ENOTSUP {
 			_, _, e = syscall.RawSyscall(syscall.SYS_PRCTL, opt[0], opt[1], 0)
 		}
 		if e != 0 {
-			return false, fmt.Errorf("prctl %d: %v", opt[0], e)
-		}
-	}
-	return true, nil
-}
-
-// execConfined executes path with argv on a thread without capabilities,
-// under the run's seccomp filter, such that neither it nor anything it
-// starts can gain privileges again; announce tells the parent that the
-// program starts.
-func execConfined(path string, argv []string, announce bool) error {
-	runtime.LockOSThread()
-	// A change of user cleared the parent-death signal: set it again.
-	for _, opt := range [][2]uintptr{{syscall.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL)}, {unix.PR_SET_NO_NEW_PRIVS, 1}, {unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL}} {
-		if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, opt[0], opt[1], 0); e != 0 {
 			return fmt.Errorf("prctl %d: %v", opt[0], e)
 		}
 	}
-	if err := confine(); err != nil {
+	if err := seccomp(); err != nil || everyThread || sp.Entry == "" {
 		return err
 	}
-	if announce {
-		started()
-	}
-	return fmt.Errorf("executing %s: %v", path, syscall.Exec(path, argv, os.Environ()))
+	next, _ := json.Marshal(spec{Entry: sp.Entry, Args: sp.Args, Traceback: sp.Traceback}) // cannot fail
+	syscall.Syscall(syscall.SYS_FCNTL, protoFD, syscall.F_SETFD, 0)
+	return fmt.Errorf("executing the second stage: %v", syscall.Exec(sp.Sandbox.Exe, []string{childArg0, string(next)}, os.Environ()))
 }
 
 // auditArch names each architecture to the kernel's seccomp filters.
@@ -451,12 +352,12 @@ var auditArch = map[string]uint32{
 	"ppc64le": unix.AUDIT_ARCH_PPC64LE, "ppc64": unix.AUDIT_ARCH_PPC64, "s390x": unix.AUDIT_ARCH_S390X,
 }
 
-// confine sets the run's seccomp filter on every thread of the box (its
+// seccomp sets the run's seccomp filter on every thread of the box (its
 // callers have set no_new_privs): namespaces and keyrings are denied
 // (see the package doc), and so is every system call of another
 // architecture's numbering (32-bit x86 and x32 on amd64), which would
 // pass the filter's numbers by.
-func confine() error {
+func seccomp() error {
 	arch, ok := auditArch[runtime.GOARCH]
 	if !ok {
 		return fmt.Errorf("no seccomp filter for %s", runtime.GOARCH)
@@ -519,7 +420,3 @@ func maxRSS(st *os.ProcessState) int64 {
 	}
 	return 0
 }
-
-// dupOver makes file descriptor newfd a copy of oldfd, closing what
-// newfd was, and closed on exec.
-func dupOver(oldfd, newfd int) error { return syscall.Dup3(oldfd, newfd, syscall.O_CLOEXEC) }

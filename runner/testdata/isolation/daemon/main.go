@@ -1,7 +1,8 @@
-// Two daemons that would outlive the run: one in a session of its own
-// (Setsid), one in a process group of its own (Setpgid), both writing
-// for ever. Neither escapes: every process of the run ends with it. The
-// test gives, as the argument, a word by which it finds them.
+// Processes that would outlive the run, each writing for ever: a child
+// never waited for, one in a session of its own (Setsid) and one in a
+// process group of its own (Setpgid). None outlives a sandboxed run; the
+// first dies with an unsandboxed one's process group. The test gives, as
+// the argument, a word by which it finds them.
 package main
 
 import (
@@ -13,13 +14,12 @@ import (
 )
 
 func main() {
-	mark := os.Args[1]
-	for _, attr := range []*syscall.SysProcAttr{{Setsid: true}, {Setpgid: true}} {
-		cmd := exec.Command("sh", "-c", `while :; do echo "$0" >> daemon.log; sleep 0.05; done`, mark)
+	for _, attr := range []*syscall.SysProcAttr{nil, {Setsid: true}, {Setpgid: true}} {
+		cmd := exec.Command("sh", "-c", `while :; do echo "$0" >> daemon.log; sleep 0.05; done`, os.Args[1])
 		cmd.SysProcAttr = attr
 		if err := cmd.Start(); err != nil {
 			log.Fatal(err)
 		}
+		fmt.Println("started pid", cmd.Process.Pid)
 	}
-	fmt.Println("started 2 daemons")
 }

@@ -12,13 +12,11 @@ func main() {
 	chunk := make([]byte, 1<<20)
 	for i := 0; i < 16; i++ {
 		f, err := os.Create(fmt.Sprintf("file-%d", i))
+		for n := 0; err == nil && n < 255; n++ {
+			_, err = f.Write(chunk)
+		}
 		if err != nil {
 			log.Fatal(err)
-		}
-		for n := 0; n < 255; n++ {
-			if _, err := f.Write(chunk); err != nil {
-				log.Fatal(err)
-			}
 		}
 		f.Close()
 	}

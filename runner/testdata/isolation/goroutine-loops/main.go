@@ -1,5 +1,5 @@
-// Endless loops on many goroutines at once: the run is killed at its
-// timeout all the same.
+// Endless loops on many goroutines and main at once: the run is killed
+// at its timeout all the same.
 package main
 
 import "fmt"
@@ -10,10 +10,9 @@ func spin() {
 }
 
 func main() {
-	const n = 8
-	for i := 0; i < n; i++ {
+	for i := 0; i < 8; i++ {
 		go spin()
 	}
-	fmt.Println("spinning on", n, "goroutines and main")
+	fmt.Println("spinning on 8 goroutines and main")
 	spin()
 }

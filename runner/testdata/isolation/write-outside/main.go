@@ -1,6 +1,7 @@
 // Writing by absolute path into folders outside the run, which the test
 // gives as arguments (the notes, the results cache, the snippet's own
-// folder): each is read-only or not there at all.
+// folder), and into /tmp, there but read-only wherever the build keeps
+// its runs: each is refused.
 package main
 
 import (
@@ -10,10 +11,11 @@ import (
 )
 
 func main() {
-	for i, dir := range os.Args[1:] {
-		err := os.WriteFile(filepath.Join(dir, "forged.txt"), []byte("forged\n"), 0o644)
+	fi, err := os.Stat("/tmp")
+	fmt.Println("/tmp is a folder:", err == nil && fi.IsDir())
+	for i, dir := range append(os.Args[1:], "/tmp") {
 		result := "refused"
-		if err == nil {
+		if os.WriteFile(filepath.Join(dir, "notebook-forged.txt"), []byte("forged\n"), 0o644) == nil {
 			result = "written"
 		}
 		fmt.Printf("writing into folder %d: %s\n", i+1, result)

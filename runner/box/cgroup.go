@@ -1,5 +1,3 @@
-//go:build linux
-
 package box
 
 import (
@@ -7,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -27,6 +26,11 @@ type cgroups struct {
 // one that counts OOM kills.
 type cgroupFiles struct{ limit, swap, events string }
 
+var (
+	cgroupV2 = cgroupFiles{"memory.max", "memory.swap.max", "memory.events"}
+	cgroupV1 = cgroupFiles{"memory.limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.oom_control"}
+)
+
 // findCgroups returns the cgroups in which the box can make a run's
 // memory cgroup, trying cgroup v2 first, or nil and why there are none.
 // It removes the cgroups that builds which died left behind.
@@ -37,20 +41,21 @@ func findCgroups() (*cgroups, string) {
 	}
 	var whys []string
 	for _, h := range []struct {
-		mounts, controller string
-		files              cgroupFiles
+		mounts     []string
+		controller string
+		files      cgroupFiles
 	}{
-		{"/sys/fs/cgroup/unified /sys/fs/cgroup", "", cgroupFiles{"memory.max", "memory.swap.max", "memory.events"}},
-		{"/sys/fs/cgroup/memory", "memory", cgroupFiles{"memory.limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.oom_control"}},
+		{[]string{"/sys/fs/cgroup/unified", "/sys/fs/cgroup"}, "", cgroupV2},
+		{[]string{"/sys/fs/cgroup/memory"}, "memory", cgroupV1},
 	} {
 		// Lines of /proc/self/cgroup: 0::/path (v2), 4:memory:/path (v1).
 		var path string
 		for _, line := range strings.Split(string(mine), "\n") {
-			if f := strings.SplitN(line, ":", 3); len(f) == 3 && (f[1] == h.controller || h.controller != "" && strings.Contains(","+f[1]+",", ",memory,")) {
+			if f := strings.SplitN(line, ":", 3); len(f) == 3 && slices.Contains(strings.Split(f[1], ","), h.controller) {
 				path = f[2]
 			}
 		}
-		for _, mount := range strings.Fields(h.mounts) {
+		for _, mount := range h.mounts {
 			if _, err := os.Stat(filepath.Join(mount, "cgroup.procs")); path == "" || err != nil {
 				continue
 			}
@@ -82,7 +87,7 @@ func (cs *cgroups) removeStale() {
 	}
 }
 
-// A cgroup is one run's.
+// A cgroup is one run's; a nil one is none.
 type cgroup struct {
 	dir   string
 	files cgroupFiles
@@ -99,7 +104,7 @@ func (cs *cgroups) make(limit int64) (*cgroup, error) {
 		return nil, err
 	}
 	swap := strconv.FormatInt(limit, 10) // v1 counts memory and swap together, v2 swap alone
-	if cs.files.swap == "memory.swap.max" {
+	if cs.files == cgroupV2 {
 		swap = "0"
 	}
 	err := cg.write(cs.files.limit, strconv.FormatInt(limit, 10))
@@ -120,7 +125,12 @@ func (cg *cgroup) write(file, value string) error {
 }
 
 // add moves process pid into cg.
-func (cg *cgroup) add(pid int) error { return cg.write("cgroup.procs", strconv.Itoa(pid)) }
+func (cg *cgroup) add(pid int) error {
+	if cg == nil {
+		return nil
+	}
+	return cg.write("cgroup.procs", strconv.Itoa(pid))
+}
 
 // oomKilled reports whether the kernel killed a process of cg for want of
 // memory.
