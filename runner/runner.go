@@ -429,7 +429,7 @@ func (r *Runner) execute(ctx context.Context, prog *Program, opts snippets.Optio
 
 // boxLimits are l for the box.
 func boxLimits(l snippets.Limits) box.Limits {
-	return box.Limits{Memory: int64(l.Memory), Processes: l.Processes, Files: l.Files, FileSize: int64(l.FileSize), Disk: int64(l.Disk)}
+	return box.Limits{Memory: int64(l.Memory), Processes: int(l.Processes), Files: int(l.Files), FileSize: int64(l.FileSize), Disk: int64(l.Disk)}
 }
 
 // runEnv is the environment every run starts from.
