@@ -99,10 +99,9 @@ import (
 
 // File names inside a snippet folder.
 const (
-	MainFile     = "main.go"
-	ExpectFile   = "expected.txt"
-	OptionsFile  = "snippet.yaml"
-	DefaultLimit = 10 * time.Second
+	MainFile    = "main.go"
+	ExpectFile  = "expected.txt"
+	OptionsFile = "snippet.yaml"
 )
 
 // Engines.
@@ -138,8 +137,18 @@ type Options struct {
 	// name and with the reason.
 	EquivalentMutants []Equivalent `yaml:"equivalent_mutants" json:"-"`
 
-	asked asked          // what snippet.yaml itself set, before the defaults
-	lines map[string]int // the line of each key of snippet.yaml, as "limits.memory"
+	// lines holds the line of each value snippet.yaml sets, by its path:
+	// "limits.memory", "env.0". Only those can be over a ceiling.
+	lines map[string]int
+}
+
+// defaults are the options of a snippet whose snippet.yaml does not set
+// them.
+var defaults = Options{
+	Engine:   Native,
+	Timeout:  Duration(10 * time.Second),
+	Original: Original{Timeout: Duration(30 * time.Second)},
+	Limits:   Limits{Memory: 1 << 30, Processes: 256, Files: 1024, FileSize: 256 << 20, Disk: 256 << 20},
 }
 
 // How a snippet's output relates to its original's.
@@ -170,6 +179,9 @@ type Original struct {
 	Timeout  Duration `yaml:"timeout"`
 }
 
+// Runs reports whether the original is to be run.
+func (o *Original) Runs() bool { return o.Relation == Same || o.Relation == Differs }
+
 // An Equivalent acknowledges a mutant that no expectation can tell from
 // the program: the mutant's name, as notebook check -mutants prints it,
 // and why nothing the program shows changes.
@@ -177,19 +189,6 @@ type Equivalent struct {
 	Mutant string `yaml:"mutant"`
 	Reason string `yaml:"reason"`
 }
-
-// asked is what a snippet's options set themselves, so that only those
-// can be over a ceiling (see Snippet.Bounded).
-type asked struct {
-	limits            Limits
-	timeout, original bool
-}
-
-// Runs reports whether the original is to be run.
-func (o *Original) Runs() bool { return o.Relation == Same || o.Relation == Differs }
-
-// DefaultOriginalTimeout bounds an original's run unless it says otherwise.
-const DefaultOriginalTimeout = 30 * time.Second
 
 // Duration is a time.Duration written as "10s" or "1m30s" in snippet.yaml.
 type Duration time.Duration
@@ -203,6 +202,8 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	*d = Duration(v)
 	return nil
 }
+
+func (d Duration) String() string { return time.Duration(d).String() }
 
 // A Snippet is one Go equivalent: its folder, program, options and expected
 // output.
@@ -247,9 +248,8 @@ func Load(root, id string) (*Snippet, error) {
 	return load(r, root, id)
 }
 
-// load reads the snippet id through r, the snippets folder root, open:
-// every file is read through it, so that one that is a symbolic link out
-// of the folder is refused.
+// load reads the snippet id through r, the snippets folder root, open,
+// so that a file that is a symbolic link out of the folder is refused.
 func load(r *os.Root, root, id string) (*Snippet, error) {
 	dir := filepath.Join(root, filepath.FromSlash(id))
 	entries, err := fs.ReadDir(r.FS(), id)
@@ -259,8 +259,9 @@ func load(r *os.Root, root, id string) (*Snippet, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Snippet{ID: id, Dir: dir, Options: Options{Engine: Native}}
+	s := &Snippet{ID: id, Dir: dir, Options: defaults}
 	data := map[string][]byte{}
+	h := sha256.New()
 	for _, e := range entries {
 		name := path.Join(id, e.Name())
 		info, err := r.Stat(name) // through a link, if it is one
@@ -276,7 +277,12 @@ func load(r *os.Root, root, id string) (*Snippet, error) {
 		}
 		s.Files = append(s.Files, e.Name())
 		data[e.Name()] = b
+		if e.Name() != ExpectFile {
+			fmt.Fprintf(h, "%s\x00%d\x00", e.Name(), len(b))
+			h.Write(b)
+		}
 	}
+	s.Sum = hex.EncodeToString(h.Sum(nil))
 	if s.Source = data[MainFile]; s.Source == nil {
 		return nil, &NotFoundError{ID: id, Dir: dir}
 	}
@@ -288,29 +294,11 @@ func load(r *os.Root, root, id string) (*Snippet, error) {
 			return nil, err
 		}
 	}
-	s.Options.asked = asked{limits: s.Options.Limits, timeout: s.Options.Timeout > 0, original: s.Options.Original.Timeout > 0}
-	if s.Options.Timeout <= 0 {
-		s.Options.Timeout = Duration(DefaultLimit)
-	}
-	if s.Options.Original.Timeout <= 0 {
-		s.Options.Original.Timeout = Duration(DefaultOriginalTimeout)
-	}
-	s.Options.Limits = s.Options.Limits.withDefaults()
 	if expect, ok := data[ExpectFile]; ok {
 		if s.Expect, err = ParseExpectation(s.ExpectPath(), expect); err != nil {
 			return nil, err
 		}
 	}
-	// Every file a run can read, by name, length and content: all but
-	// expected.txt.
-	h := sha256.New()
-	for _, name := range s.Files {
-		if name != ExpectFile {
-			fmt.Fprintf(h, "%s\x00%d\x00", name, len(data[name]))
-			h.Write(data[name])
-		}
-	}
-	s.Sum = hex.EncodeToString(h.Sum(nil))
 	return s, nil
 }
 
@@ -333,7 +321,7 @@ func (s *Snippet) parseSource() error {
 		return err
 	}
 	if f.Name.Name != "main" {
-		return fmt.Errorf("%s:%d: a snippet is package main, not package %s", name, fset.Position(f.Package).Line, f.Name.Name)
+		return fileline.Errorf(name, fset.Position(f.Package).Line, "a snippet is package main, not package %s", f.Name.Name)
 	}
 	s.Code = string(s.Source)
 	if f.Doc != nil {
