@@ -62,17 +62,10 @@ func ParseExpectation(path string, data []byte) (*Expectation, error) {
 	return e, nil
 }
 
-// anyLines are unlike each other; a pattern that matches all of them would
-// match any output at all, and checks nothing.
-var anyLines = []string{"x", "Arbitrary text, 123!", "\x00\xff", "   "}
-
+// matchesAnything reports whether re matches lines unlike each other, as
+// a pattern that matches any line at all, and so checks nothing, does.
 func matchesAnything(re *regexp.Regexp) bool {
-	for _, l := range anyLines {
-		if !re.MatchString(l) {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc([]string{"x", "Arbitrary text, 123!", "\x00\xff", "   "}, func(l string) bool { return !re.MatchString(l) })
 }
 
 // splitLines splits output into lines; a final newline ends the last line
@@ -279,11 +272,10 @@ func (e *Expectation) alignUnordered(lines []string) []op {
 	return ops
 }
 
-// diffContext is how many matching lines are shown around each difference.
-const diffContext = 3
-
-// maxDiffLines bounds the length of a diff.
-const maxDiffLines = 80
+const (
+	diffContext  = 3  // matching lines shown around each difference
+	maxDiffLines = 80 // the most lines a diff shows
+)
 
 // diff renders an alignment, showing only the differences and some context.
 // When a changed line holds characters one cannot see (a carriage return, a

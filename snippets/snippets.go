@@ -46,6 +46,11 @@
 //	unordered: true       # the output's lines may come in any order
 //	alone: true           # run with no other snippet running (timing-sensitive)
 //	cgo: true             # build with cgo (CGO_ENABLED=1), to import "C"
+//	original:             # how the program relates to the block it answers
+//	  relation: differs   # same, differs or not-run (see Original)
+//	  reason: ...         # why, required for differs and not-run
+//	  timeout: 30s        # the original's own run
+//	entry: notes/2018-10-30.md#7-why-gil  # the entry it answers, if no block links to it
 //	limits:               # what one run may use (each key optional)
 //	  memory: 1GiB        # memory of every kind: bytes, KiB, MiB or GiB
 //	  processes: 256      # processes and threads at once
@@ -113,7 +118,8 @@ const (
 // None is the reserved id with which a fence opts out of having a snippet.
 const None = "none"
 
-// Options are the settings of a snippet's run, read from snippet.yaml.
+// Options are the settings of a snippet's run, read from snippet.yaml as
+// the package documentation describes.
 type Options struct {
 	Engine       string   `yaml:"engine" json:"engine"`
 	EngineReason string   `yaml:"engine_reason" json:"-"`
@@ -126,15 +132,11 @@ type Options struct {
 	Alone        bool     `yaml:"alone" json:"-"`
 	Cgo          bool     `yaml:"cgo" json:"cgo"`
 	Limits       Limits   `yaml:"limits" json:"limits"`
-	// Original says how the program relates to the block it answers,
-	// which the build runs too where it can (see Original).
+	// Original says how the program relates to the block it answers.
 	Original Original `yaml:"original" json:"-"`
-	// Entry, for a snippet that answers an entry of a note with no block
-	// to link from, names that entry: "notes/2018-10-30.md#7-why-gil".
+	// Entry names the entry of a note the snippet answers with no block.
 	Entry string `yaml:"entry" json:"-"`
-	// EquivalentMutants acknowledge the mutants of the program (see
-	// notebook check -mutants) that change nothing it shows, each by its
-	// name and with the reason.
+	// EquivalentMutants acknowledge mutants that change nothing shown.
 	EquivalentMutants []Equivalent `yaml:"equivalent_mutants" json:"-"`
 
 	// lines holds the line of each value snippet.yaml sets, by its path:
@@ -163,16 +165,9 @@ const (
 )
 
 // Original is the snippet's relation to the block it answers, the
-// original, as written in snippet.yaml:
-//
-//	original:
-//	  relation: differs    # same, differs or not-run
-//	  reason: Python prints bytes as b'...' literals, Go as hex
-//	  timeout: 30s         # the original's own run (default 30s)
-//
-// With same or differs, the build runs a Python block as written, with
-// python3, in a box like a snippet's, and shows its output beside the Go
-// output. A reason is required for differs and not-run.
+// original. With same or differs, the build runs a Python block as
+// written, with python3, in a box like a snippet's, and shows its output
+// beside the Go output.
 type Original struct {
 	Relation string   `yaml:"relation"`
 	Reason   string   `yaml:"reason"`
