@@ -143,3 +143,22 @@ func TestReadCeilings(t *testing.T) {
 		t.Errorf("a file without ceilings: %v; want an error at line 1", err)
 	}
 }
+
+// TestCeilingsSet reads -ceilings lists: each value of the type its key
+// names, positive, and no key that does not exist.
+func TestCeilingsSet(t *testing.T) {
+	c := DefaultCeilings
+	if err := c.Set("timeout=2m, processes=8,file_size=2GiB"); err != nil || c.Processes != 8 || c.FileSize != 2<<30 || c.Timeout.String() != "2m0s" {
+		t.Errorf("Set = %+v, %v", c, err)
+	}
+	for list, want := range map[string]string{
+		"memory":      `"memory": want key=value`,
+		"processes=0": `processes=0: "0": want a positive whole number`,
+		"timeout=-1s": `timeout=-1s: "-1s": want a positive duration`,
+		"memroy=1GiB": "memroy=1GiB: unknown key",
+	} {
+		if err := c.Set(list); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("Set(%q) = %v, want an error starting %q", list, err, want)
+		}
+	}
+}
