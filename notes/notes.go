@@ -2,11 +2,10 @@
 //
 // # Files
 //
-// A note is a Markdown file directly in the notes folder whose name is
-// YYYY-MM-DD.md or YYYY-MM-DD-slug.md. The date comes from the file name and
-// must be a real day; the slug, when present, is lower case letters, digits
-// and single hyphens. Files that are not Markdown (the package's own Go
-// files, images) are not notes and are passed over without a word.
+// A note is a Markdown file directly in the notes folder named
+// YYYY-MM-DD.md or YYYY-MM-DD-slug.md: the date must be a real day, the
+// slug lower case letters, digits and single hyphens. Files that are not
+// Markdown (Go files, images) are passed over without a word.
 //
 // # Front matter
 //
@@ -18,47 +17,44 @@
 //	draft: false
 //	---
 //
-// The keys are title (the page title; by default the note's first level-one
-// heading, or else its date), tags (a list of words; each tag gets a page) and
-// draft (a draft is checked but left out of the built site). A tag is
-// lower-cased; it is then lower case letters, digits and - + # . and starts
-// with a letter or digit. Repeated tags count once.
-//
-// The body is everything after the front matter. Line numbers reported for a
-// note always count from the first line of the file.
+// title is the page title (by default the first level-one heading, else
+// the date); tags a list of words, each of which gets a page; a draft is
+// checked but left out of the built site. A tag is lower-cased; it is
+// then lower case letters, digits and - + # . and starts with a letter or
+// digit. Repeated tags count once. The body is what follows the front
+// matter; line numbers always count from the file's first line.
 //
 // # Errors and warnings
 //
-// A note is at most MaxSize bytes. An error is a mistake that would publish something other than what the
-// author meant; Load reports every one of them (not only the first) and
-// returns no notes. Each is a *fileline.Error naming the file and, where
-// there is one, the line:
+// An error is a mistake that would publish something other than what the
+// author meant; Load reports every one, as a *fileline.Error, and returns
+// no notes:
 //
 //   - a file whose name starts with a date and ends in .md but is not a
-//     note's name (2018-10-30_x.md), or whose date is not a real day
-//     (2018-13-01.md): at line 1;
-//   - front matter that is opened but never closed: at line 1;
+//     note's name (2018-10-30_x.md) or whose date is not a real day
+//     (2018-13-01.md), front matter that is never closed: at line 1;
+//   - a note over MaxSize bytes, a symbolic link out of the notebook;
 //   - front matter that is not YAML: at the first line from which it can no
 //     longer be read as YAML;
 //   - front matter that is not a mapping, an unknown key (the message lists
-//     the keys that exist), a key given twice, a title that is not text,
-//     tags that are not a list, a tag that is not a tag, a draft that is
-//     not true or false: each at its own line.
+//     the keys), a key given twice, a title that is not text, tags that
+//     are not a list, a tag that is not a tag, a draft that is not true
+//     or false: each at its own line.
 //
 // A warning is something the author most likely did not mean but that
-// publishes nothing wrong; Load returns the warnings beside the notes and
-// does not fail. Each is a *fileline.Error too:
+// publishes nothing wrong; Load returns the warnings, *fileline.Errors
+// too, beside the notes:
 //
 //   - a Markdown file (.md or .markdown) in the notes folder that is not a
 //     note, such as hello.md or 2018-10-30.markdown, and any Markdown file
-//     in a folder below it: such a file is not published. README.md (in
-//     any case) is the folder's own documentation and is not warned about;
-//   - a note with nothing but white space after its front matter: it is
-//     published as a page with only its title.
+//     in a folder below it; README.md (in any case) is the folder's own
+//     and not warned about;
+//   - a note with nothing but white space after its front matter.
 package notes
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -70,11 +66,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gonotebook/notebook/internal/yamlline"
-
-	"go.yaml.in/yaml/v3"
-
 	"github.com/gonotebook/notebook/internal/fileline"
+	"github.com/gonotebook/notebook/internal/yamlline"
+	"go.yaml.in/yaml/v3"
 )
 
 // MaxSize bounds a note's file, in bytes: a note over it is an error.
@@ -149,16 +143,8 @@ func ParseName(name string) (date time.Time, slug string, err error) {
 // walked (lexical). Folders below dir whose names start with "." are not
 // looked into.
 func Load(fsys fs.FS, dir string) ([]*Note, []*fileline.Error, error) {
-	// The warnings come in the order of the walk; a note's own (it is
-	// empty) is known once it is parsed, into its slot.
-	var (
-		paths []string
-		slots []*fileline.Error
-		index []int // of each note's slot
-	)
-	warnings := func() []*fileline.Error {
-		return slices.DeleteFunc(slots, func(w *fileline.Error) bool { return w == nil })
-	}
+	var paths []string
+	var warnings []*fileline.Error
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -170,63 +156,51 @@ func Load(fsys fs.FS, dir string) ([]*Note, []*fileline.Error, error) {
 			return nil
 		}
 		if w := skipped(dir, p); w != nil {
-			slots = append(slots, w)
-			return nil
-		}
-		if path.Dir(p) == path.Clean(dir) && IsNoteName(d.Name()) {
-			paths, index = append(paths, p), append(index, len(slots))
-			slots = append(slots, nil)
+			warnings = append(warnings, w)
+		} else if path.Dir(p) == path.Clean(dir) && IsNoteName(d.Name()) {
+			paths = append(paths, p)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, warnings(), err
+		return nil, warnings, err
 	}
-	// Reading and parsing are most of the work: on every core.
 	list := make([]*Note, len(paths))
-	readErrs := make([]error, len(paths))
-	errs := make([]error, len(paths)) // the author's mistakes
+	errs := make([]error, len(paths))
 	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(len(paths), runtime.GOMAXPROCS(0)) {
+	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, p := range paths {
+		cores <- struct{}{}
 		wg.Go(func() {
-			for i := range next {
-				data, err := fs.ReadFile(fsys, paths[i])
-				if fileline.Escapes(err) {
-					errs[i] = fileline.Errorf(paths[i], 0, "a symbolic link out of the notebook: not read")
-					continue
-				}
-				if err != nil {
-					readErrs[i] = err
-					continue
-				}
-				list[i], errs[i] = Parse(paths[i], data)
+			data, err := fs.ReadFile(fsys, p)
+			switch {
+			case fileline.Escapes(err):
+				errs[i] = fileline.Errorf(p, 0, "a symbolic link out of the notebook: not read")
+			case err != nil:
+				errs[i] = err
+			default:
+				list[i], errs[i] = Parse(p, data)
 			}
+			<-cores
 		})
 	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
-	if err := errors.Join(readErrs...); err != nil {
-		return nil, warnings(), err
-	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, warnings(), err
+		return nil, warnings, err
 	}
-	for i, n := range list {
+	for _, n := range list {
 		if len(bytes.TrimSpace(n.Body)) == 0 {
-			slots[index[i]] = &fileline.Error{Path: n.Path, Msg: "the note is empty: its page will show only its title"}
+			warnings = append(warnings, &fileline.Error{Path: n.Path, Msg: "the note is empty: its page will show only its title"})
 		}
 	}
-	slices.SortFunc(list, func(a, b *Note) int {
-		if c := a.Date.Compare(b.Date); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Path, b.Path)
+	// In the order of the walk: by name, folder by folder.
+	slices.SortStableFunc(warnings, func(a, b *fileline.Error) int {
+		return slices.Compare(strings.Split(a.Path, "/"), strings.Split(b.Path, "/"))
 	})
-	return list, warnings(), nil
+	slices.SortFunc(list, func(a, b *Note) int {
+		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.Path, b.Path))
+	})
+	return list, warnings, nil
 }
 
 // dayFirst matches a date written day first, DD-MM-YYYY, with the rest of
@@ -270,46 +244,34 @@ func Parse(name string, data []byte) (*Note, error) {
 		return nil, fileline.Errorf(name, 0, "the note is %d KiB, over the %d KiB a note may be: split it into notes of a day each, or move data out of it", len(data)>>10, MaxSize>>10)
 	}
 	n := &Note{Path: name, Date: date, Slug: slug, Source: data, Body: data, BodyLine: 1}
-
-	fm, ok := splitFrontMatter(data)
+	yml, body, bodyLine, found := splitFrontMatter(data)
 	switch {
-	case ok && !fm.closed:
+	case found && bodyLine == 0:
 		return nil, fileline.Errorf(name, 1, "front matter is not closed by a line of three hyphens")
-	case ok:
-		if err := n.readFrontMatter(fm.yaml, fm.line); err != nil {
-			clampLines(err, fm.line, fm.bodyLine-1)
+	case found:
+		if err := n.readFrontMatter(yml); err != nil {
+			clampLines(err, 2, bodyLine-1)
 			return nil, err
 		}
-		n.Body, n.BodyLine = fm.body, fm.bodyLine
+		n.Body, n.BodyLine = body, bodyLine
 	}
-	if n.Title == "" {
-		n.Title = firstHeading(n.Body)
-	}
-	if n.Title == "" {
-		n.Title = n.DateString()
-	}
+	n.Title = cmp.Or(n.Title, firstHeading(n.Body), n.DateString())
 	return n, nil
 }
 
 // keys are the front matter keys, in the order the messages list them.
 var keys = []string{"title", "tags", "draft"}
 
-// readFrontMatter decodes the front matter text, whose first line is line
-// first of the note, into n's Title, Tags and Draft.
-func (n *Note) readFrontMatter(text []byte, first int) error {
-	// Padding the text with the lines above it makes yaml count lines as
-	// the note does, both in the nodes' Line and in its own messages.
-	padded := append(bytes.Repeat([]byte("\n"), first-1), text...)
+// readFrontMatter decodes the front matter text, which starts on the
+// note's line 2, into n's Title, Tags and Draft.
+func (n *Note) readFrontMatter(text []byte) error {
+	// With the line above it, yaml counts lines as the note does, in the
+	// nodes' Line and in its own messages.
 	var doc yaml.Node
-	if err := yaml.Unmarshal(padded, &doc); err != nil {
-		// yaml.v3 reports a syntax error as text only, with no typed
-		// position. Rather than read the line back out of the message,
-		// report it at the first line from which the front matter stops
-		// being YAML: the error's own line, or, when a quote or bracket is
-		// left open, the line that opened it. yaml's message is kept
-		// whole; thanks to the padding, the line it names counts from the
-		// top of the note too.
-		return fileline.Errorf(n.Path, first+yamlline.BadLine(text)-1, "front matter is not valid YAML: %s", yamlline.Message(err))
+	if err := yaml.Unmarshal(append([]byte("\n"), text...), &doc); err != nil {
+		// yaml.v3's syntax error has no typed position: it is reported at
+		// the line from which the front matter stops being YAML.
+		return fileline.Errorf(n.Path, 1+yamlline.BadLine(text), "front matter is not valid YAML: %s", yamlline.Message(err))
 	}
 	if len(doc.Content) == 0 {
 		return nil // only comments, or nothing at all
@@ -345,51 +307,37 @@ func (n *Note) setKey(k, v *yaml.Node) error {
 	if v.Kind == yaml.AliasNode {
 		v = v.Alias
 	}
-	switch k.Value {
-	case "title":
-		if v.Kind != yaml.ScalarNode {
-			return fileline.Errorf(n.Path, v.Line, "title: want text, not %s", kind(v))
-		}
-		if v.Tag != "!!null" {
-			n.Title = strings.TrimSpace(v.Value)
-		}
-	case "tags":
-		return n.setTags(v)
-	case "draft":
+	null := v.Kind == yaml.ScalarNode && v.Tag == "!!null"
+	switch {
+	case k.Value == "title" && v.Kind != yaml.ScalarNode:
+		return fileline.Errorf(n.Path, v.Line, "title: want text, not %s", kind(v))
+	case k.Value == "title" && !null:
+		n.Title = strings.TrimSpace(v.Value)
+	case k.Value == "draft":
 		if err := v.Decode(&n.Draft); err != nil || v.Kind != yaml.ScalarNode {
 			return fileline.Errorf(n.Path, v.Line, "draft: want true or false, not %s", kind(v))
 		}
+	case k.Value == "tags" && !null && v.Kind != yaml.SequenceNode:
+		return fileline.Errorf(n.Path, v.Line, "tags: want a list, as in tags: [go, python], not %s", kind(v))
+	case k.Value == "tags":
+		var errs []error
+		for _, item := range v.Content {
+			if item.Kind == yaml.AliasNode {
+				item = item.Alias
+			}
+			t := strings.ToLower(strings.TrimSpace(item.Value))
+			switch {
+			case item.Kind != yaml.ScalarNode:
+				errs = append(errs, fileline.Errorf(n.Path, item.Line, "tag: want a word, not %s", kind(item)))
+			case !tagPattern.MatchString(t):
+				errs = append(errs, fileline.Errorf(n.Path, item.Line, "tag %q: a tag is lower case letters, digits and - + # .", t))
+			case !slices.Contains(n.Tags, t):
+				n.Tags = append(n.Tags, t)
+			}
+		}
+		return errors.Join(errs...)
 	}
 	return nil
-}
-
-// setTags reads the tags' value: a list of tags, or nothing.
-func (n *Note) setTags(v *yaml.Node) error {
-	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
-		return nil
-	}
-	if v.Kind != yaml.SequenceNode {
-		return fileline.Errorf(n.Path, v.Line, "tags: want a list, as in tags: [go, python], not %s", kind(v))
-	}
-	var errs []error
-	for _, item := range v.Content {
-		if item.Kind == yaml.AliasNode {
-			item = item.Alias
-		}
-		if item.Kind != yaml.ScalarNode {
-			errs = append(errs, fileline.Errorf(n.Path, item.Line, "tag: want a word, not %s", kind(item)))
-			continue
-		}
-		t := strings.ToLower(strings.TrimSpace(item.Value))
-		if !tagPattern.MatchString(t) {
-			errs = append(errs, fileline.Errorf(n.Path, item.Line, "tag %q: a tag is lower case letters, digits and - + # .", t))
-			continue
-		}
-		if !slices.Contains(n.Tags, t) {
-			n.Tags = append(n.Tags, t)
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // kind names a YAML node's kind for messages.
@@ -425,41 +373,23 @@ func clampLines(err error, lo, hi int) {
 	}
 }
 
-// frontMatter is the front matter of a note, split from its body.
-type frontMatter struct {
-	yaml     []byte // the YAML text, without the lines of hyphens
-	line     int    // the 1-based line on which yaml starts
-	closed   bool   // whether a closing line of hyphens was found
-	body     []byte // what follows the closing line
-	bodyLine int    // the 1-based line on which body starts
-}
-
-// splitFrontMatter splits "---\nyaml\n---\nbody" into its parts. ok reports
+// splitFrontMatter splits "---\nyaml\n---\nbody" into the YAML (from line
+// 2), the body and the line on which the body starts. found reports
 // whether data opens front matter at all (a first line of three hyphens,
-// after an optional byte order mark); fm.closed whether it is closed.
-func splitFrontMatter(data []byte) (fm frontMatter, ok bool) {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if !bytes.HasPrefix(data, []byte("---\n")) && !bytes.HasPrefix(data, []byte("---\r\n")) {
-		return frontMatter{}, false
+// after an optional byte order mark); bodyLine is 0 if it is not closed.
+func splitFrontMatter(data []byte) (yml, body []byte, bodyLine int, found bool) {
+	first, rest, found := bytes.Cut(bytes.TrimPrefix(data, []byte("\ufeff")), []byte("\n"))
+	if !found || string(bytes.TrimSuffix(first, []byte("\r"))) != "---" {
+		return nil, nil, 0, false
 	}
-	rest := data[bytes.IndexByte(data, '\n')+1:]
-	fm.line = 2
-	line := fm.line
-	for off := 0; off < len(rest); line++ {
-		var l []byte
-		next := len(rest)
-		if end := bytes.IndexByte(rest[off:], '\n'); end >= 0 {
-			l, next = rest[off:off+end], off+end+1
-		} else {
-			l = rest[off:]
+	off, line := 0, 2
+	for l := range bytes.Lines(rest) {
+		if string(bytes.TrimRight(l, "\r\n")) == "---" {
+			return rest[:off], rest[off+len(l):], line + 1, true
 		}
-		if string(bytes.TrimRight(l, "\r")) == "---" {
-			fm.yaml, fm.closed, fm.body, fm.bodyLine = rest[:off], true, rest[next:], line+1
-			return fm, true
-		}
-		off = next
+		off, line = off+len(l), line+1
 	}
-	return fm, true
+	return nil, nil, 0, true
 }
 
 // firstHeading returns the text of the first ATX level-one heading outside a

@@ -290,7 +290,7 @@ func (r *Runner) execute(ctx context.Context, c *box.Cmd, opts snippets.Options,
 	c.Args = append(c.Args, opts.Args...)
 	c.Env = append(runEnv(work), opts.Env...)
 	c.Dir, c.Stdin, c.Timeout = work, opts.Stdin, time.Duration(opts.Timeout)
-	c.Limits = box.Limits{Memory: int64(l.Memory), Processes: l.Processes, Files: l.Files, FileSize: int64(l.FileSize), Disk: int64(l.Disk)}
+	c.Limits = box.Limits{Memory: int64(l.Memory), Processes: int(l.Processes), Files: int(l.Files), FileSize: int64(l.FileSize), Disk: int64(l.Disk)}
 	out, err := r.box.Run(ctx, c)
 	if err != nil {
 		return err

@@ -18,28 +18,26 @@ const (
 )
 
 // An Expectation is a snippet's expected output: a list of lines, each a
-// literal, a regular expression, and possibly repeated.
+// literal or a regular expression, and possibly repeated.
 type Expectation struct {
-	// Items are the expected lines in order.
-	Items []Item
 	// Path names the file the expectation came from, for messages.
-	Path string
+	Path  string
+	items []item
 }
 
-// An Item is one line of an expectation.
-type Item struct {
-	Raw    string         // the line as written
-	Text   string         // the literal, or the pattern's source
-	Re     *regexp.Regexp // the compiled pattern, or nil for a literal
-	Repeat bool           // the line stands for one or more output lines
-	Line   int            // 1-based line in the expectation file
+// An item is one line of an expectation.
+type item struct {
+	raw    string         // the line as written
+	text   string         // the literal, or the pattern's source
+	re     *regexp.Regexp // the compiled pattern, or nil for a literal
+	repeat bool           // the line stands for one or more output lines
 }
 
-func (it Item) match(line string) bool {
-	if it.Re != nil {
-		return it.Re.MatchString(line)
+func (it item) match(line string) bool {
+	if it.re != nil {
+		return it.re.MatchString(line)
 	}
-	return it.Text == line
+	return it.text == line
 }
 
 // ParseExpectation parses the text of an expected-output file; path is used
@@ -47,36 +45,27 @@ func (it Item) match(line string) bool {
 func ParseExpectation(path string, data []byte) (*Expectation, error) {
 	e := &Expectation{Path: path}
 	for i, l := range splitLines(string(data)) {
-		it := Item{Raw: l, Text: l, Line: i + 1}
-		if t, ok := strings.CutSuffix(it.Text, repeatSuffix); ok {
-			it.Text, it.Repeat = t, true
-		}
-		if t, ok := strings.CutSuffix(it.Text, reSuffix); ok {
+		it := item{raw: l, text: l}
+		it.text, it.repeat = strings.CutSuffix(it.text, repeatSuffix)
+		if t, ok := strings.CutSuffix(it.text, reSuffix); ok {
 			re, err := regexp.Compile(`^(?:` + t + `)$`)
 			if err != nil {
-				return nil, fileline.Errorf(path, it.Line, "bad pattern: %v", err)
+				return nil, fileline.Errorf(path, i+1, "bad pattern: %v", err)
 			}
 			if matchesAnything(re) {
-				return nil, fileline.Errorf(path, it.Line, "pattern %q matches any line at all; say what the line must look like", t)
+				return nil, fileline.Errorf(path, i+1, "pattern %q matches any line at all; say what the line must look like", t)
 			}
-			it.Text, it.Re = t, re
+			it.text, it.re = t, re
 		}
-		e.Items = append(e.Items, it)
+		e.items = append(e.items, it)
 	}
 	return e, nil
 }
 
-// anyLines are unlike each other; a pattern that matches all of them would
-// match any output at all, and checks nothing.
-var anyLines = []string{"x", "Arbitrary text, 123!", "\x00\xff", "   "}
-
+// matchesAnything reports whether re matches lines unlike each other, as
+// a pattern that matches any line at all, and so checks nothing, does.
 func matchesAnything(re *regexp.Regexp) bool {
-	for _, l := range anyLines {
-		if !re.MatchString(l) {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc([]string{"x", "Arbitrary text, 123!", "\x00\xff", "   "}, func(l string) bool { return !re.MatchString(l) })
 }
 
 // splitLines splits output into lines; a final newline ends the last line
@@ -101,7 +90,7 @@ func (m *Mismatch) Error() string { return "output does not match the expectatio
 // op is one step of an alignment between expected items and output lines.
 type op struct {
 	kind byte // '=' matched, '-' expected item missing, '+' extra output line
-	item int  // index into Items, for '=' and '-'
+	item int  // index into items, for '=' and '-'
 	line int  // index into the output lines, for '=' and '+'
 }
 
@@ -120,9 +109,7 @@ func (e *Expectation) Check(output []byte, unordered bool) error {
 func (e *Expectation) CheckAs(output []byte, unordered bool, label string) error {
 	lines := splitLines(string(output))
 	met := func(ops []op) bool { return !slices.ContainsFunc(ops, func(o op) bool { return o.kind != '=' }) }
-	// An output that the greedy walk matches line for line meets the
-	// expectation, and the full table, which costs a match per cell, is
-	// only needed to say how one does not.
+	// Only a mismatch needs the full table, to say how it does not match.
 	if !unordered && met(e.alignGreedy(lines)) {
 		return nil
 	}
@@ -140,21 +127,15 @@ func (e *Expectation) Update(output []byte, unordered bool) []byte {
 	var b strings.Builder
 	last := -1
 	for _, o := range e.align(lines, unordered) {
-		switch o.kind {
-		case '=':
-			if e.Items[o.item].Re == nil && !e.Items[o.item].Repeat {
-				b.WriteString(literal(lines[o.line]))
-			} else if o.item == last {
-				continue // a repeated item is written once
-			} else {
-				b.WriteString(e.Items[o.item].Raw)
-			}
+		switch {
+		case o.kind == '-' || o.kind == '=' && o.item == last:
+			continue // a repeated item is written once
+		case o.kind == '=' && (e.items[o.item].re != nil || e.items[o.item].repeat):
+			b.WriteString(e.items[o.item].raw)
 			last = o.item
-		case '+':
+		default:
 			b.WriteString(literal(lines[o.line]))
 			last = -1
-		default:
-			continue
 		}
 		b.WriteByte('\n')
 	}
@@ -169,43 +150,40 @@ func literal(s string) string {
 	return s
 }
 
-// align pairs expected items with output lines.
+// align pairs expected items with output lines, with as few unmatched
+// ones as it can.
 func (e *Expectation) align(lines []string, unordered bool) []op {
+	n, m := len(e.items), len(lines)
 	if unordered {
 		return e.alignUnordered(lines)
 	}
-	n, m := len(e.Items), len(lines)
 	if (n+1)*(m+1) > maxCells {
 		return e.alignGreedy(lines)
 	}
-	// cost[k][i][j]: fewest unmatched items and lines when aligning Items[i:]
-	// with lines[j:], where k=1 means item i has matched at least once.
+	// cost[k][i*w+j]: fewest unmatched items and lines when aligning
+	// items[i:] with lines[j:], where k=1 means item i has matched already.
 	w := m + 1
 	cost := [2][]int32{make([]int32, (n+1)*w), make([]int32, (n+1)*w)}
 	at := func(k, i, j int) *int32 { return &cost[k][i*w+j] }
+	// after is the state after item i matches line j.
+	after := func(i, j int) (k, i2, j2 int) {
+		if e.items[i].repeat {
+			return 1, i, j + 1
+		}
+		return 0, i + 1, j + 1
+	}
 	for i := n; i >= 0; i-- {
 		for j := m; j >= 0; j-- {
 			for k := 1; k >= 0; k-- {
-				var best int32
-				switch {
-				case i == n:
-					best = int32(m - j)
-				default:
-					best = 1<<31 - 1
-					if k == 1 {
-						best = *at(0, i+1, j)
-					} else {
-						best = 1 + *at(0, i+1, j)
-					}
-					if j < m {
-						best = min(best, 1+*at(k, i, j+1))
-						if e.Items[i].match(lines[j]) {
-							if e.Items[i].Repeat {
-								best = min(best, *at(1, i, j+1))
-							} else {
-								best = min(best, *at(0, i+1, j+1))
-							}
-						}
+				if i == n {
+					*at(k, i, j) = int32(m - j)
+					continue
+				}
+				best := *at(0, i+1, j) + int32(1-k) // item i done: missing unless matched
+				if j < m {
+					best = min(best, 1+*at(k, i, j+1)) // line j extra
+					if e.items[i].match(lines[j]) {
+						best = min(best, *at(after(i, j)))
 					}
 				}
 				*at(k, i, j) = best
@@ -218,20 +196,14 @@ func (e *Expectation) align(lines []string, unordered bool) []op {
 	for i < n || j < m {
 		cur := *at(k, i, j)
 		switch {
-		case i == n:
-			ops = append(ops, op{kind: '+', line: j})
-			j++
-		case j < m && e.Items[i].match(lines[j]) && e.Items[i].Repeat && *at(1, i, j+1) == cur:
+		case i < n && j < m && e.items[i].match(lines[j]) && *at(after(i, j)) == cur:
 			ops = append(ops, op{kind: '=', item: i, line: j})
-			j, k = j+1, 1
-		case j < m && e.Items[i].match(lines[j]) && !e.Items[i].Repeat && *at(0, i+1, j+1) == cur:
-			ops = append(ops, op{kind: '=', item: i, line: j})
-			i, j, k = i+1, j+1, 0
-		case k == 1 && *at(0, i+1, j) == cur:
+			k, i, j = after(i, j)
+		case i < n && *at(0, i+1, j)+int32(1-k) == cur:
+			if k == 0 {
+				ops = append(ops, op{kind: '-', item: i})
+			}
 			i, k = i+1, 0
-		case k == 0 && 1+*at(0, i+1, j) == cur:
-			ops = append(ops, op{kind: '-', item: i})
-			i++
 		default:
 			ops = append(ops, op{kind: '+', line: j})
 			j++
@@ -245,22 +217,22 @@ func (e *Expectation) align(lines []string, unordered bool) []op {
 func (e *Expectation) alignGreedy(lines []string) []op {
 	var ops []op
 	i, j := 0, 0
-	for i < len(e.Items) && j < len(lines) {
-		it := e.Items[i]
+	for i < len(e.items) && j < len(lines) {
+		it := e.items[i]
 		if !it.match(lines[j]) {
 			break
 		}
 		ops = append(ops, op{kind: '=', item: i, line: j})
 		j++
-		if it.Repeat {
-			for j < len(lines) && it.match(lines[j]) && (i+1 == len(e.Items) || !e.Items[i+1].match(lines[j])) {
+		if it.repeat {
+			for j < len(lines) && it.match(lines[j]) && (i+1 == len(e.items) || !e.items[i+1].match(lines[j])) {
 				ops = append(ops, op{kind: '=', item: i, line: j})
 				j++
 			}
 		}
 		i++
 	}
-	for ; i < len(e.Items); i++ {
+	for ; i < len(e.items); i++ {
 		ops = append(ops, op{kind: '-', item: i})
 	}
 	for ; j < len(lines); j++ {
@@ -272,14 +244,14 @@ func (e *Expectation) alignGreedy(lines []string) []op {
 // alignUnordered pairs each output line with an expected item regardless of
 // order: literals first, then patterns, then repeated items again.
 func (e *Expectation) alignUnordered(lines []string) []op {
-	used := make([]bool, len(e.Items))
+	used := make([]bool, len(e.items))
 	var ops []op
 	for j, l := range lines {
 		pick := -1
 		for pass := 0; pass < 3 && pick < 0; pass++ {
-			for i, it := range e.Items {
-				ok := it.match(l) && (!used[i] || (pass == 2 && it.Repeat))
-				if ok && (pass != 0 || it.Re == nil) {
+			for i, it := range e.items {
+				ok := it.match(l) && (!used[i] || (pass == 2 && it.repeat))
+				if ok && (pass != 0 || it.re == nil) {
 					pick = i
 					break
 				}
@@ -292,7 +264,7 @@ func (e *Expectation) alignUnordered(lines []string) []op {
 		used[pick] = true
 		ops = append(ops, op{kind: '=', item: pick, line: j})
 	}
-	for i := range e.Items {
+	for i := range e.items {
 		if !used[i] {
 			ops = append(ops, op{kind: '-', item: i})
 		}
@@ -300,11 +272,10 @@ func (e *Expectation) alignUnordered(lines []string) []op {
 	return ops
 }
 
-// diffContext is how many matching lines are shown around each difference.
-const diffContext = 3
-
-// maxDiffLines bounds the length of a diff.
-const maxDiffLines = 80
+const (
+	diffContext  = 3  // matching lines shown around each difference
+	maxDiffLines = 80 // the most lines a diff shows
+)
 
 // diff renders an alignment, showing only the differences and some context.
 // When a changed line holds characters one cannot see (a carriage return, a
@@ -345,7 +316,7 @@ func (e *Expectation) diff(ops []op, lines []string, label string) string {
 		case '=':
 			b.WriteString("  " + show(lines[o.line]) + "\n")
 		case '-':
-			b.WriteString("- " + show(e.Items[o.item].Raw) + "\n")
+			b.WriteString("- " + show(e.items[o.item].raw) + "\n")
 		case '+':
 			b.WriteString("+ " + show(lines[o.line]) + "\n")
 		}
@@ -365,7 +336,7 @@ func invisibleDiff(ops []op, e *Expectation, lines []string) bool {
 	missing := map[string]bool{}
 	for _, o := range ops {
 		if o.kind == '-' {
-			missing[visible(e.Items[o.item].Raw)] = true
+			missing[visible(e.items[o.item].raw)] = true
 		}
 	}
 	for _, o := range ops {

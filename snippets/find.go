@@ -70,18 +70,14 @@ func LoadAll(root string) (ids []string, loaded []*Snippet, err error) {
 	all := make([]*Snippet, len(ids))
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(len(ids), runtime.GOMAXPROCS(0)) {
+	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, id := range ids {
+		cores <- struct{}{}
 		wg.Go(func() {
-			for i := range next {
-				all[i], errs[i] = load(r, root, ids[i])
-			}
+			all[i], errs[i] = load(r, root, id)
+			<-cores
 		})
 	}
-	for i := range ids {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 	for _, s := range all {
 		if s != nil {

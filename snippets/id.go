@@ -5,14 +5,9 @@ import (
 	"regexp"
 )
 
-// The id grammar, written once: slash-separated parts, each lower case
-// letters and digits joined by single hyphens. Every place that reads an id
-// (a fence's snippet attribute, a folder below snippets/, the command line)
-// checks it with CheckID and reports its *IDError.
+// idPattern is the id grammar: slash-separated parts, each lower case
+// letters and digits joined by single hyphens.
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$`)
-
-// IDGrammar says what an id looks like, for messages.
-const IDGrammar = "lower case letters, digits and single hyphens, parts separated by /, as in subprocess/parallel-sleep"
 
 // An IDError says that a string is not a well-formed snippet id.
 type IDError struct {
@@ -23,7 +18,7 @@ func (e *IDError) Error() string {
 	if e.ID == None {
 		return fmt.Sprintf("snippet id %q is reserved: a fence says {snippet=none} to have no snippet", e.ID)
 	}
-	return fmt.Sprintf("snippet id %q: want %s", e.ID, IDGrammar)
+	return fmt.Sprintf("snippet id %q: want lower case letters, digits and single hyphens, parts separated by /, as in subprocess/parallel-sleep", e.ID)
 }
 
 // CheckID returns an *IDError unless id is well formed and not the

@@ -1,6 +1,7 @@
 package snippets
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,25 +15,15 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Default limits of a run (see Limits).
-const (
-	DefaultMemory    = 1 << 30 // 1 GiB
-	DefaultProcesses = 256
-	DefaultFiles     = 1024
-	DefaultFileSize  = 256 << 20 // 256 MiB
-	DefaultDisk      = 256 << 20 // 256 MiB
-)
-
-// Limits bound what one run of a snippet may use. A zero field takes its
-// default (DefaultMemory and so on); Load fills them in.
+// Limits bound what one run of a snippet may use.
 type Limits struct {
 	// Memory bounds the memory of every kind the run uses, in bytes (see
 	// package box).
 	Memory Size `yaml:"memory" json:"memory"`
 	// Processes bounds the processes and threads the run has at once.
-	Processes int `yaml:"processes" json:"processes"`
+	Processes Count `yaml:"processes" json:"processes"`
 	// Files bounds the files each process has open at once.
-	Files int `yaml:"files" json:"files"`
+	Files Count `yaml:"files" json:"files"`
 	// FileSize bounds the size of any file the run writes, in bytes.
 	FileSize Size `yaml:"file_size" json:"file_size"`
 	// Disk bounds what the run's working directory holds in all, in
@@ -40,46 +31,17 @@ type Limits struct {
 	Disk Size `yaml:"disk" json:"disk"`
 }
 
-// withDefaults returns l with its zero fields set to the defaults.
-func (l Limits) withDefaults() Limits {
-	if l.Memory == 0 {
-		l.Memory = DefaultMemory
-	}
-	if l.Processes == 0 {
-		l.Processes = DefaultProcesses
-	}
-	if l.Files == 0 {
-		l.Files = DefaultFiles
-	}
-	if l.FileSize == 0 {
-		l.FileSize = DefaultFileSize
-	}
-	if l.Disk == 0 {
-		l.Disk = DefaultDisk
-	}
-	return l
-}
+// Count is a positive whole number in snippet.yaml.
+type Count int
 
-// UnmarshalYAML implements yaml.Unmarshaler: it refuses keys it does not
-// know and counts that are not positive, naming their line.
-func (l *Limits) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: limits: want keys such as memory: 512MiB", n.Line)
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (c *Count) UnmarshalYAML(n *yaml.Node) error {
+	v, err := strconv.Atoi(n.Value)
+	if err != nil || v <= 0 {
+		return fmt.Errorf("%q: want a positive whole number", n.Value)
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		switch k.Value {
-		case "memory", "file_size", "disk":
-		case "processes", "files":
-			if c, err := strconv.Atoi(v.Value); err != nil || c <= 0 {
-				return fmt.Errorf("line %d: limits: %s %q: want a positive whole number", v.Line, k.Value, v.Value)
-			}
-		default:
-			return fmt.Errorf("line %d: limits: unknown key %q: want memory, processes, files, file_size or disk", k.Line, k.Value)
-		}
-	}
-	type plain Limits // without this method
-	return n.Decode((*plain)(l))
+	*c = Count(v)
+	return nil
 }
 
 // Size is a number of bytes, written in snippet.yaml as a whole number of
@@ -92,37 +54,27 @@ var units = []struct {
 	bytes  int64
 }{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
 
-// ParseSize reads a Size written as in snippet.yaml.
-func ParseSize(text string) (Size, error) {
-	s := strings.TrimSpace(text)
-	mult := int64(1)
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (s *Size) UnmarshalYAML(n *yaml.Node) error {
+	text, mult := strings.TrimSpace(n.Value), int64(1)
 	for _, u := range units {
-		if num, ok := strings.CutSuffix(s, u.suffix); ok {
-			s, mult = strings.TrimSpace(num), u.bytes
+		if num, ok := strings.CutSuffix(text, u.suffix); ok {
+			text, mult = strings.TrimSpace(num), u.bytes
 			break
 		}
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 || n > (1<<62)/mult {
-		return 0, fmt.Errorf("size %q: want a positive whole number of bytes, KiB, MiB or GiB, such as 512MiB", text)
+	v, err := strconv.ParseInt(text, 10, 64)
+	if err != nil || v <= 0 || v > (1<<62)/mult {
+		return fmt.Errorf("size %q: want a positive whole number of bytes, KiB, MiB or GiB, such as 512MiB", n.Value)
 	}
-	return Size(n * mult), nil
-}
-
-// UnmarshalYAML implements yaml.Unmarshaler.
-func (s *Size) UnmarshalYAML(n *yaml.Node) error {
-	v, err := ParseSize(n.Value)
-	if err != nil {
-		return fmt.Errorf("line %d: %v", n.Line, err)
-	}
-	*s = v
+	*s = Size(v * mult)
 	return nil
 }
 
 // String writes s with the largest binary unit that divides it: "512 MiB".
 func (s Size) String() string {
-	for _, u := range units {
-		if u.bytes > 1 && s != 0 && int64(s)%u.bytes == 0 {
+	for _, u := range units[:3] {
+		if s != 0 && int64(s)%u.bytes == 0 {
 			return fmt.Sprintf("%d %s", int64(s)/u.bytes, u.suffix)
 		}
 	}
@@ -166,8 +118,7 @@ const CeilingsFile = "notebook.yaml"
 // DefaultCeilings: DefaultCeilings if there is no such file.
 func ReadCeilings(root string) (Ceilings, error) {
 	c := DefaultCeilings
-	path := filepath.Join(root, CeilingsFile)
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(filepath.Join(root, CeilingsFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
 	}
@@ -176,7 +127,7 @@ func ReadCeilings(root string) (Ceilings, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return c, yamlSyntaxError(CeilingsFile, data, err)
+		return c, syntaxError(CeilingsFile, data, err)
 	}
 	if len(doc.Content) == 0 {
 		return c, nil // empty, or only comments
@@ -201,79 +152,55 @@ func ReadCeilings(root string) (Ceilings, error) {
 	return c, errors.Join(errs...)
 }
 
-// Set sets the ceilings a comma-separated list of key=value names, keys
-// as in CeilingsFile: "timeout=2m,memory=4GiB".
+// Set sets the ceilings that list names as comma-separated key=value
+// pairs, keys as in CeilingsFile: "timeout=2m,memory=4GiB".
 func (c *Ceilings) Set(list string) error {
+	fields := map[string]yaml.Unmarshaler{"timeout": &c.Timeout, "original_timeout": &c.Original,
+		"memory": &c.Memory, "processes": &c.Processes, "files": &c.Files, "file_size": &c.FileSize, "disk": &c.Disk}
 	for kv := range strings.SplitSeq(list, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
 		if !ok {
 			return fmt.Errorf("%q: want key=value, as in timeout=2m", kv)
 		}
-		var err error
-		switch k {
-		case "timeout", "original_timeout":
-			var d time.Duration
-			if d, err = time.ParseDuration(v); err == nil && d <= 0 {
-				err = fmt.Errorf("want a positive duration")
-			}
-			if k == "timeout" {
-				c.Timeout = Duration(d)
-			} else {
-				c.Original = Duration(d)
-			}
-		case "memory", "file_size", "disk":
-			var size Size
-			size, err = ParseSize(v)
-			*map[string]*Size{"memory": &c.Memory, "file_size": &c.FileSize, "disk": &c.Disk}[k] = size
-		case "processes", "files":
-			var n int
-			if n, err = strconv.Atoi(v); err == nil && n <= 0 {
-				err = fmt.Errorf("want a positive whole number")
-			}
-			*map[string]*int{"processes": &c.Processes, "files": &c.Files}[k] = n
-		default:
-			err = fmt.Errorf("unknown key: want timeout, original_timeout, memory, processes, files, file_size or disk")
+		f := fields[k]
+		if f == nil {
+			return fmt.Errorf("%s: unknown key: want timeout, original_timeout, memory, processes, files, file_size or disk", kv)
 		}
-		if err != nil {
+		if err := f.UnmarshalYAML(&yaml.Node{Kind: yaml.ScalarNode, Value: v}); err != nil {
 			return fmt.Errorf("%s: %v", kv, err)
 		}
 	}
 	return nil
 }
 
-// String writes c as Set reads it.
-func (c *Ceilings) String() string {
-	return fmt.Sprintf("timeout=%v,original_timeout=%v,memory=%s,processes=%d,files=%d,file_size=%s,disk=%s",
-		time.Duration(c.Timeout), time.Duration(c.Original), sizeText(c.Memory), c.Processes, c.Files, sizeText(c.FileSize), sizeText(c.Disk))
-}
-
-// sizeText writes s as Set reads it: "2GiB".
-func sizeText(s Size) string { return strings.ReplaceAll(s.String(), " ", "") }
-
 // Bounded returns s with the options a run of it has under c: a default
 // above a ceiling lowered to it. An option that the snippet sets above a
 // ceiling is an error at its line of snippet.yaml.
 func (s *Snippet) Bounded(c Ceilings) (*Snippet, error) {
 	b := *s
-	o := &b.Options
-	var errs []error
-	check := func(key string, asked bool, over bool, value, ceiling any, lower func()) {
-		switch {
-		case over && asked:
-			errs = append(errs, fileline.Errorf(filepath.Join(s.Dir, OptionsFile), o.lines[key],
-				"%s %v is over the notebook's ceiling of %v: ask for at most that, or raise the ceiling in %s", key, value, ceiling, CeilingsFile))
-		case over:
-			lower()
-		}
+	o, l := &b.Options, &b.Options.Limits
+	file := filepath.Join(s.Dir, OptionsFile)
+	return &b, errors.Join(
+		bound(file, o.lines, "timeout", &o.Timeout, c.Timeout),
+		bound(file, o.lines, "original.timeout", &o.Original.Timeout, c.Original),
+		bound(file, o.lines, "limits.memory", &l.Memory, c.Memory),
+		bound(file, o.lines, "limits.processes", &l.Processes, c.Processes),
+		bound(file, o.lines, "limits.files", &l.Files, c.Files),
+		bound(file, o.lines, "limits.file_size", &l.FileSize, c.FileSize),
+		bound(file, o.lines, "limits.disk", &l.Disk, c.Disk),
+	)
+}
+
+// bound lowers *v to ceiling if it is over it, unless the snippet's file
+// sets it, at lines[key]: then that is an error.
+func bound[T cmp.Ordered](file string, lines map[string]int, key string, v *T, ceiling T) error {
+	line, asked := lines[key]
+	switch {
+	case *v <= ceiling:
+		return nil
+	case asked:
+		return fileline.Errorf(file, line, "%s %v is over the notebook's ceiling of %v: ask for at most that, or raise the ceiling in %s", key, *v, ceiling, CeilingsFile)
 	}
-	a := o.asked
-	check("timeout", a.timeout, o.Timeout > c.Timeout, time.Duration(o.Timeout), time.Duration(c.Timeout), func() { o.Timeout = c.Timeout })
-	check("original.timeout", a.original, o.Original.Timeout > c.Original, time.Duration(o.Original.Timeout), time.Duration(c.Original), func() { o.Original.Timeout = c.Original })
-	l := &o.Limits
-	check("limits.memory", a.limits.Memory != 0, l.Memory > c.Memory, l.Memory, c.Memory, func() { l.Memory = c.Memory })
-	check("limits.processes", a.limits.Processes != 0, l.Processes > c.Processes, l.Processes, c.Processes, func() { l.Processes = c.Processes })
-	check("limits.files", a.limits.Files != 0, l.Files > c.Files, l.Files, c.Files, func() { l.Files = c.Files })
-	check("limits.file_size", a.limits.FileSize != 0, l.FileSize > c.FileSize, l.FileSize, c.FileSize, func() { l.FileSize = c.FileSize })
-	check("limits.disk", a.limits.Disk != 0, l.Disk > c.Disk, l.Disk, c.Disk, func() { l.Disk = c.Disk })
-	return &b, errors.Join(errs...)
+	*v = ceiling
+	return nil
 }

@@ -5,8 +5,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"go.yaml.in/yaml/v3"
 )
+
+// parseSize reads a Size as snippet.yaml does.
+func parseSize(text string) (Size, error) {
+	var s Size
+	err := s.UnmarshalYAML(&yaml.Node{Kind: yaml.ScalarNode, Value: text})
+	return s, err
+}
 
 func TestParseSize(t *testing.T) {
 	for _, tt := range []struct {
@@ -23,14 +31,14 @@ func TestParseSize(t *testing.T) {
 		{"1536MiB", 1536 << 20, "1536 MiB"},
 		{"10B", 10, "10 bytes"},
 	} {
-		got, err := ParseSize(tt.in)
+		got, err := parseSize(tt.in)
 		if err != nil || got != tt.want || got.String() != tt.text {
-			t.Errorf("ParseSize(%q) = %d (%v), %v; want %d (%s)", tt.in, got, got, err, tt.want, tt.text)
+			t.Errorf("parseSize(%q) = %d (%v), %v; want %d (%s)", tt.in, got, got, err, tt.want, tt.text)
 		}
 	}
 	for _, bad := range []string{"", "0", "-1MiB", "1.5GiB", "12MB", "MiB", "99999999999GiB"} {
-		if got, err := ParseSize(bad); err == nil {
-			t.Errorf("ParseSize(%q) = %v, want an error", bad, got)
+		if got, err := parseSize(bad); err == nil {
+			t.Errorf("parseSize(%q) = %v, want an error", bad, got)
 		}
 	}
 }
@@ -57,7 +65,7 @@ func TestLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Limits{Memory: DefaultMemory, Processes: DefaultProcesses, Files: DefaultFiles, FileSize: DefaultFileSize, Disk: DefaultDisk}
+	want := defaults.Limits
 	if s.Options.Limits != want {
 		t.Errorf("default limits %+v, want %+v", s.Options.Limits, want)
 	}
@@ -68,17 +76,14 @@ func TestLimits(t *testing.T) {
 	if s.Options.Limits != want {
 		t.Errorf("limits %+v, want %+v", s.Options.Limits, want)
 	}
-	_, err = Load(root, "bad")
-	if err == nil || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), `size "lots"`) {
-		t.Errorf("bad limits: error %v, want one naming line 3 and the size", err)
-	}
-	_, err = Load(root, "negative")
-	if err == nil || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), `processes "-1"`) {
-		t.Errorf("negative limit: error %v, want one naming line 3 and the count", err)
-	}
-	_, err = Load(root, "unknown")
-	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), `unknown key "memroy"`) {
-		t.Errorf("unknown limit: error %v, want one naming line 2 and the key", err)
+	for id, want := range map[string]string{
+		"bad":      `snippet.yaml:3: limits.memory: size "lots"`,
+		"negative": `snippet.yaml:3: limits.processes: "-1": want a positive whole number`,
+		"unknown":  `snippet.yaml:2: unknown key "limits.memroy" (did you mean "memory"?)`,
+	} {
+		if _, err := Load(root, id); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s limits: error %v, want one saying %s", id, err, want)
+		}
 	}
 }
 
@@ -102,10 +107,10 @@ func TestBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, err := plain.Bounded(c)
-	if err != nil || b.Options.Limits.Memory != 512<<20 || b.Options.Timeout != c.Timeout || b.Options.Limits.Files != DefaultFiles || time.Duration(b.Options.Original.Timeout) != DefaultOriginalTimeout {
+	if err != nil || b.Options.Limits.Memory != 512<<20 || b.Options.Timeout != c.Timeout || b.Options.Limits.Files != defaults.Limits.Files || b.Options.Original.Timeout != defaults.Original.Timeout {
 		t.Errorf("defaults under ceilings memory=512MiB,timeout=4s: %+v, %v", b.Options, err)
 	}
-	if plain.Options.Limits.Memory != DefaultMemory {
+	if plain.Options.Limits.Memory != defaults.Limits.Memory {
 		t.Error("Bounded changed the snippet it was given")
 	}
 	greedy, err := Load(root, "greedy")
@@ -136,5 +141,24 @@ func TestReadCeilings(t *testing.T) {
 	os.WriteFile(filepath.Join(root, CeilingsFile), []byte("limits:\n  memory: 1GiB\n"), 0o644)
 	if _, err := ReadCeilings(root); err == nil || !strings.HasPrefix(err.Error(), "notebook.yaml:1: ") {
 		t.Errorf("a file without ceilings: %v; want an error at line 1", err)
+	}
+}
+
+// TestCeilingsSet reads -ceilings lists: each value of the type its key
+// names, positive, and no key that does not exist.
+func TestCeilingsSet(t *testing.T) {
+	c := DefaultCeilings
+	if err := c.Set("timeout=2m, processes=8,file_size=2GiB"); err != nil || c.Processes != 8 || c.FileSize != 2<<30 || c.Timeout.String() != "2m0s" {
+		t.Errorf("Set = %+v, %v", c, err)
+	}
+	for list, want := range map[string]string{
+		"memory":      `"memory": want key=value`,
+		"processes=0": `processes=0: "0": want a positive whole number`,
+		"timeout=-1s": `timeout=-1s: "-1s": want a positive duration`,
+		"memroy=1GiB": "memroy=1GiB: unknown key",
+	} {
+		if err := c.Set(list); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("Set(%q) = %v, want an error starting %q", list, err, want)
+		}
 	}
 }

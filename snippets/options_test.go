@@ -54,6 +54,8 @@ func TestParseOptions(t *testing.T) {
 		{"mutant without reason", "equivalent_mutants:\n  - mutant: \"delete: f()\"\n", 2, "equivalent_mutants: each names a mutant"},
 		{"not a mapping", "- a\n- b\n", 1, "want keys and values, as in timeout: 10s"},
 		{"original without relation", "original:\n  reason: x\n", 2, "original: say its relation: same, differs or not-run"},
+		{"original empty", "exit: 1\noriginal: {}\n", 2, "original: say its relation"},
+		{"limit not positive", "limits:\n  files: 0\n", 2, `limits.files: "0": want a positive whole number`},
 		{"original bad relation", "original:\n  relation: alike\n", 2, `original: relation "alike": want same, differs or not-run`},
 		{"differs without reason", "exit: 0\noriginal: {relation: differs}\n", 2, "original: relation differs needs a reason"},
 		{"original unknown key", "original:\n  relation: same\n  why: x\n", 3, `unknown key "original.why"`},

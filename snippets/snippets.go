@@ -46,6 +46,11 @@
 //	unordered: true       # the output's lines may come in any order
 //	alone: true           # run with no other snippet running (timing-sensitive)
 //	cgo: true             # build with cgo (CGO_ENABLED=1), to import "C"
+//	original:             # how the program relates to the block it answers
+//	  relation: differs   # same, differs or not-run (see Original)
+//	  reason: ...         # why, required for differs and not-run
+//	  timeout: 30s        # the original's own run
+//	entry: notes/2018-10-30.md#7-why-gil  # the entry it answers, if no block links to it
 //	limits:               # what one run may use (each key optional)
 //	  memory: 1GiB        # memory of every kind: bytes, KiB, MiB or GiB
 //	  processes: 256      # processes and threads at once
@@ -99,10 +104,9 @@ import (
 
 // File names inside a snippet folder.
 const (
-	MainFile     = "main.go"
-	ExpectFile   = "expected.txt"
-	OptionsFile  = "snippet.yaml"
-	DefaultLimit = 10 * time.Second
+	MainFile    = "main.go"
+	ExpectFile  = "expected.txt"
+	OptionsFile = "snippet.yaml"
 )
 
 // Engines.
@@ -114,7 +118,8 @@ const (
 // None is the reserved id with which a fence opts out of having a snippet.
 const None = "none"
 
-// Options are the settings of a snippet's run, read from snippet.yaml.
+// Options are the settings of a snippet's run, read from snippet.yaml as
+// the package documentation describes.
 type Options struct {
 	Engine       string   `yaml:"engine" json:"engine"`
 	EngineReason string   `yaml:"engine_reason" json:"-"`
@@ -127,19 +132,25 @@ type Options struct {
 	Alone        bool     `yaml:"alone" json:"-"`
 	Cgo          bool     `yaml:"cgo" json:"cgo"`
 	Limits       Limits   `yaml:"limits" json:"limits"`
-	// Original says how the program relates to the block it answers,
-	// which the build runs too where it can (see Original).
+	// Original says how the program relates to the block it answers.
 	Original Original `yaml:"original" json:"-"`
-	// Entry, for a snippet that answers an entry of a note with no block
-	// to link from, names that entry: "notes/2018-10-30.md#7-why-gil".
+	// Entry names the entry of a note the snippet answers with no block.
 	Entry string `yaml:"entry" json:"-"`
-	// EquivalentMutants acknowledge the mutants of the program (see
-	// notebook check -mutants) that change nothing it shows, each by its
-	// name and with the reason.
+	// EquivalentMutants acknowledge mutants that change nothing shown.
 	EquivalentMutants []Equivalent `yaml:"equivalent_mutants" json:"-"`
 
-	asked asked          // what snippet.yaml itself set, before the defaults
-	lines map[string]int // the line of each key of snippet.yaml, as "limits.memory"
+	// lines holds the line of each value snippet.yaml sets, by its path:
+	// "limits.memory", "env.0". Only those can be over a ceiling.
+	lines map[string]int
+}
+
+// defaults are the options of a snippet whose snippet.yaml does not set
+// them.
+var defaults = Options{
+	Engine:   Native,
+	Timeout:  Duration(10 * time.Second),
+	Original: Original{Timeout: Duration(30 * time.Second)},
+	Limits:   Limits{Memory: 1 << 30, Processes: 256, Files: 1024, FileSize: 256 << 20, Disk: 256 << 20},
 }
 
 // How a snippet's output relates to its original's.
@@ -154,21 +165,17 @@ const (
 )
 
 // Original is the snippet's relation to the block it answers, the
-// original, as written in snippet.yaml:
-//
-//	original:
-//	  relation: differs    # same, differs or not-run
-//	  reason: Python prints bytes as b'...' literals, Go as hex
-//	  timeout: 30s         # the original's own run (default 30s)
-//
-// With same or differs, the build runs a Python block as written, with
-// python3, in a box like a snippet's, and shows its output beside the Go
-// output. A reason is required for differs and not-run.
+// original. With same or differs, the build runs a Python block as
+// written, with python3, in a box like a snippet's, and shows its output
+// beside the Go output.
 type Original struct {
 	Relation string   `yaml:"relation"`
 	Reason   string   `yaml:"reason"`
 	Timeout  Duration `yaml:"timeout"`
 }
+
+// Runs reports whether the original is to be run.
+func (o *Original) Runs() bool { return o.Relation == Same || o.Relation == Differs }
 
 // An Equivalent acknowledges a mutant that no expectation can tell from
 // the program: the mutant's name, as notebook check -mutants prints it,
@@ -177,19 +184,6 @@ type Equivalent struct {
 	Mutant string `yaml:"mutant"`
 	Reason string `yaml:"reason"`
 }
-
-// asked is what a snippet's options set themselves, so that only those
-// can be over a ceiling (see Snippet.Bounded).
-type asked struct {
-	limits            Limits
-	timeout, original bool
-}
-
-// Runs reports whether the original is to be run.
-func (o *Original) Runs() bool { return o.Relation == Same || o.Relation == Differs }
-
-// DefaultOriginalTimeout bounds an original's run unless it says otherwise.
-const DefaultOriginalTimeout = 30 * time.Second
 
 // Duration is a time.Duration written as "10s" or "1m30s" in snippet.yaml.
 type Duration time.Duration
@@ -203,6 +197,8 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	*d = Duration(v)
 	return nil
 }
+
+func (d Duration) String() string { return time.Duration(d).String() }
 
 // A Snippet is one Go equivalent: its folder, program, options and expected
 // output.
@@ -247,9 +243,8 @@ func Load(root, id string) (*Snippet, error) {
 	return load(r, root, id)
 }
 
-// load reads the snippet id through r, the snippets folder root, open:
-// every file is read through it, so that one that is a symbolic link out
-// of the folder is refused.
+// load reads the snippet id through r, the snippets folder root, open,
+// so that a file that is a symbolic link out of the folder is refused.
 func load(r *os.Root, root, id string) (*Snippet, error) {
 	dir := filepath.Join(root, filepath.FromSlash(id))
 	entries, err := fs.ReadDir(r.FS(), id)
@@ -259,8 +254,9 @@ func load(r *os.Root, root, id string) (*Snippet, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Snippet{ID: id, Dir: dir, Options: Options{Engine: Native}}
+	s := &Snippet{ID: id, Dir: dir, Options: defaults}
 	data := map[string][]byte{}
+	h := sha256.New()
 	for _, e := range entries {
 		name := path.Join(id, e.Name())
 		info, err := r.Stat(name) // through a link, if it is one
@@ -276,7 +272,12 @@ func load(r *os.Root, root, id string) (*Snippet, error) {
 		}
 		s.Files = append(s.Files, e.Name())
 		data[e.Name()] = b
+		if e.Name() != ExpectFile {
+			fmt.Fprintf(h, "%s\x00%d\x00", e.Name(), len(b))
+			h.Write(b)
+		}
 	}
+	s.Sum = hex.EncodeToString(h.Sum(nil))
 	if s.Source = data[MainFile]; s.Source == nil {
 		return nil, &NotFoundError{ID: id, Dir: dir}
 	}
@@ -288,29 +289,11 @@ func load(r *os.Root, root, id string) (*Snippet, error) {
 			return nil, err
 		}
 	}
-	s.Options.asked = asked{limits: s.Options.Limits, timeout: s.Options.Timeout > 0, original: s.Options.Original.Timeout > 0}
-	if s.Options.Timeout <= 0 {
-		s.Options.Timeout = Duration(DefaultLimit)
-	}
-	if s.Options.Original.Timeout <= 0 {
-		s.Options.Original.Timeout = Duration(DefaultOriginalTimeout)
-	}
-	s.Options.Limits = s.Options.Limits.withDefaults()
 	if expect, ok := data[ExpectFile]; ok {
 		if s.Expect, err = ParseExpectation(s.ExpectPath(), expect); err != nil {
 			return nil, err
 		}
 	}
-	// Every file a run can read, by name, length and content: all but
-	// expected.txt.
-	h := sha256.New()
-	for _, name := range s.Files {
-		if name != ExpectFile {
-			fmt.Fprintf(h, "%s\x00%d\x00", name, len(data[name]))
-			h.Write(data[name])
-		}
-	}
-	s.Sum = hex.EncodeToString(h.Sum(nil))
 	return s, nil
 }
 
@@ -333,7 +316,7 @@ func (s *Snippet) parseSource() error {
 		return err
 	}
 	if f.Name.Name != "main" {
-		return fmt.Errorf("%s:%d: a snippet is package main, not package %s", name, fset.Position(f.Package).Line, f.Name.Name)
+		return fileline.Errorf(name, fset.Position(f.Package).Line, "a snippet is package main, not package %s", f.Name.Name)
 	}
 	s.Code = string(s.Source)
 	if f.Doc != nil {
