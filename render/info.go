@@ -98,34 +98,21 @@ func braced(s string) (body, after string, closed bool) {
 // key being letters, digits, "-" and "_" that start with a letter.
 var attrToken = regexp.MustCompile(`^(?:[.#][^{}="']+|[A-Za-z][\w-]*(?:=(?:"[^"]*"|[^{}"]+))?)$`)
 
-// attrTokens splits the inside of an attribute block into its tokens at
-// white space, keeping double-quoted values whole. ok is false unless
-// every token is well formed (see attrToken).
+// tokenRE finds the tokens of an attribute block: runs of anything but
+// white space (as unicode.IsSpace has it), where a double-quoted part,
+// which runs to the next quote or the end, may hold white space.
+var tokenRE = regexp.MustCompile(`(?:[^\s\v\x{85}\pZ"]+|"[^"]*"?)+`)
+
+// attrTokens splits the inside of an attribute block into its tokens. ok
+// is false unless every token is well formed (see attrToken).
 func attrTokens(s string) (tokens []string, ok bool) {
-	ok = true
-	start, quoted := -1, false
-	end := func(i int) {
-		if start >= 0 {
-			t := s[start:i]
-			tokens = append(tokens, t)
-			ok = ok && !quoted && attrToken.MatchString(t)
-			start = -1
+	tokens = tokenRE.FindAllString(s, -1)
+	for _, t := range tokens {
+		if !attrToken.MatchString(t) {
+			return tokens, false
 		}
 	}
-	for i, r := range s {
-		switch {
-		case r == '"':
-			quoted = !quoted
-		case unicode.IsSpace(r) && !quoted:
-			end(i)
-			continue
-		}
-		if start < 0 {
-			start = i
-		}
-	}
-	end(len(s))
-	return tokens, ok
+	return tokens, true
 }
 
 // namesSnippet reports whether an attribute block's tokens name the
