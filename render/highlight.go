@@ -105,15 +105,9 @@ func CSS(style, scope string) (string, error) {
 	if err := newFormatter().WriteCSS(&b, st); err != nil {
 		return "", err
 	}
-	if scope == "" {
-		return b.String(), nil
+	css := b.String()
+	if scope != "" {
+		css = strings.ReplaceAll(css, "*/ .hl-", "*/ "+scope+" .hl-") // each rule is "/* Keyword */ .hl-chroma .hl-k { ... }"
 	}
-	var out strings.Builder
-	for line := range strings.SplitSeq(b.String(), "\n") {
-		if i := strings.Index(line, ".hl-"); i >= 0 && strings.Contains(line, "{") {
-			line = line[:i] + scope + " " + line[i:]
-		}
-		out.WriteString(line + "\n")
-	}
-	return out.String(), nil
+	return css, nil
 }

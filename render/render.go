@@ -81,9 +81,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
-	"unicode"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/gonotebook/notebook/internal/fileline"
@@ -266,50 +266,26 @@ const (
 // tooDeep returns an error at the first line of body that opens with more
 // than MaxQuotes quote marks or MaxIndent columns of indentation, or nil.
 func tooDeep(path string, body []byte, firstLine int) error {
-	i := 0
-	for line := range bytes.Lines(body) {
-		quotes, cols := 0, 0
-	prefix:
-		for _, c := range line {
-			switch c {
-			case '>':
-				quotes++
-			case ' ':
-				cols++
-			case '\t':
-				cols += 4
-			default:
-				break prefix
-			}
-		}
-		if quotes > MaxQuotes || cols > MaxIndent {
+	for i, line := range bytes.Split(body, []byte("\n")) {
+		prefix := line[:len(line)-len(bytes.TrimLeft(line, " \t>"))]
+		quotes := bytes.Count(prefix, []byte(">"))
+		if cols := len(prefix) - quotes + 3*bytes.Count(prefix, []byte("\t")); quotes > MaxQuotes || cols > MaxIndent {
 			return fileline.Errorf(path, firstLine+i, "nested too deeply: a line may open with at most %d quote marks and %d columns of indentation", MaxQuotes, MaxIndent)
 		}
-		i++
 	}
 	return nil
 }
 
+// nonWord is a run of characters that are neither letters nor digits.
+var nonWord = regexp.MustCompile(`[^\p{L}\p{Nd}]+`)
+
 // Slug makes an anchor from heading text: lower case letters and digits
 // kept, every other run of characters one hyphen, no hyphen at either end.
 func Slug(s string) string {
-	var b strings.Builder
-	hyphen := false
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			hyphen = false
-			b.WriteRune(r)
-		} else {
-			hyphen = true
-		}
+	if slug := strings.Trim(nonWord.ReplaceAllString(strings.ToLower(s), "-"), "-"); slug != "" {
+		return slug
 	}
-	if b.Len() == 0 {
-		return "section"
-	}
-	return b.String()
+	return "section"
 }
 
 // ids implements parser.IDs with Slug, numbering repeats. One serves one
