@@ -105,27 +105,24 @@ func (c *collector) fence(n *ast.FencedCodeBlock) {
 		var err error
 		b.Lang, b.Snippet, err = ParseInfo(string(n.Info.Segment.Value(c.src)))
 		if err != nil {
-			c.doc.errs = append(c.doc.errs, &fileline.Error{Path: c.doc.Path, Line: b.Line, Msg: err.Error(), Err: err})
+			c.doc.errs = append(c.doc.errs, fileline.Errorf(c.doc.Path, b.Line, "%v", err))
 		}
 		if b.Lang != "" && c.doc.md.lexer(b.Lang) == nil {
 			warn("no highlighting for language %q: the block is shown as plain text", b.Lang)
 		}
 	}
-	switch c.swallows(n, b.Line) {
-	case "another fence":
-		warn("this fence is never closed: the next fence's closing line closes it, so the block swallows that fence and what lies between; close it with a fence line")
-	case "a heading":
-		warn("this fence is never closed, so the block runs on to the end of the note and swallows its headings; close it with a fence line")
+	if msg := c.swallows(n, b.Line); msg != "" {
+		warn("%s", msg)
 	}
 	c.doc.Blocks = append(c.doc.Blocks, b)
 	c.cur.Blocks = append(c.cur.Blocks, b)
 }
 
-// swallows says what a fence opened at line holds that the author most
-// likely meant to stand outside it, or "": "another fence", when a line
-// of it opens a fence like its own (the fence was not closed, and the
-// next one's closing line closed it), or "a heading", when it runs on,
-// never closed, to the end of the note and holds a heading's line.
+// swallows returns a warning if a fence opened at line holds what the
+// author most likely meant to stand outside it, or "": another fence,
+// when a line of it opens a fence like its own (the fence was not closed,
+// and the next one's closing line closed it), or a heading, when it runs
+// on, never closed, to the end of the note and holds a heading's line.
 func (c *collector) swallows(n *ast.FencedCodeBlock, line int) string {
 	body := func(i int) string { // the body's line i, without its container's marks
 		end := len(c.src)
@@ -145,14 +142,14 @@ func (c *collector) swallows(n *ast.FencedCodeBlock, line int) string {
 	for i := opener + 1; i <= last; i++ {
 		l := body(i)
 		if rest, ok := strings.CutPrefix(l, marker); ok && strings.TrimSpace(strings.TrimLeft(rest, marker[:1])) != "" {
-			return "another fence"
+			return "this fence is never closed: the next fence's closing line closes it, so the block swallows that fence and what lies between; close it with a fence line"
 		}
 		title := strings.TrimLeft(l, "#")
 		heading = heading || len(title) < len(l) && strings.HasPrefix(title, " ")
 	}
 	closed := last+1 < len(c.starts) && c.starts[last+1] < len(c.src) && strings.HasPrefix(body(last+1), marker)
 	if !closed && heading {
-		return "a heading"
+		return "this fence is never closed, so the block runs on to the end of the note and swallows its headings; close it with a fence line"
 	}
 	return ""
 }
