@@ -134,30 +134,24 @@ func (s *Store) Dir() string { return s.dir }
 // temporary file, then linked into place, so that of two processes that
 // start at once both end up with the one that won.
 func loadKey(name string) ([]byte, error) {
-	for range 3 {
-		data, err := os.ReadFile(name)
-		if err == nil && len(data) != sha256.Size {
-			return nil, fmt.Errorf("malformed key file %s: remove the folder to start afresh", name)
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return data, err
-		}
-		secret := make([]byte, sha256.Size)
-		rand.Read(secret)
-		tmp, err := writeTemp(filepath.Dir(name), secret)
-		if err != nil {
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		data = make([]byte, sha256.Size)
+		rand.Read(data)
+		var tmp string
+		if tmp, err = writeTemp(filepath.Dir(name), data); err != nil {
 			return nil, err
 		}
 		err = os.Link(tmp, name)
 		os.Remove(tmp)
-		if err == nil {
-			return secret, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("making %s: %v", name, err)
+		if errors.Is(err, fs.ErrExist) {
+			data, err = os.ReadFile(name) // the other process's
 		}
 	}
-	return nil, fmt.Errorf("cannot make %s", name)
+	if err == nil && len(data) != sha256.Size {
+		return nil, fmt.Errorf("malformed key file %s: remove the folder to start afresh", name)
+	}
+	return data, err
 }
 
 // An Entry says what an action made: its output's ID and size.
