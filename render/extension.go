@@ -4,12 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"html"
-	"io"
 	"sort"
 	"strings"
 
 	"github.com/gonotebook/notebook/internal/fileline"
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
@@ -19,83 +17,35 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// The notebook's goldmark extension, in goldmark's own shape: per-document
-// state under a parser context key, an AST transformer that reads the tree
-// once, node kinds of its own, and a renderer registered for them.
+// The notebook's part of goldmark: an AST transformer that reads a parsed
+// note into the Doc kept in the parser's context, and a node renderer for
+// fences, headings and raw HTML.
 
 // docKey holds the *Doc being parsed in the parser's context.
 var docKey = parser.NewContextKey()
 
-// extender adds the transformer and the node renderer to goldmark.
-type extender struct{ lexers *lexerCache }
-
-func (e *extender) Extend(m goldmark.Markdown) {
-	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(&transformer{lexers: e.lexers}, 100)))
-	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(nodeRenderer{}, 100)))
-}
-
-// kindFigure is a fenced block read by the transformer.
-var kindFigure = ast.NewNodeKind("NotebookFigure")
-
-// kindHeading is a heading read by the transformer.
-var kindHeading = ast.NewNodeKind("NotebookHeading")
-
-// A figureNode stands in the tree for a fenced code block.
-type figureNode struct {
-	ast.BaseBlock
-	block *Block
-}
-
-func (n *figureNode) Kind() ast.NodeKind { return kindFigure }
-func (n *figureNode) IsRaw() bool        { return true }
-func (n *figureNode) Dump(src []byte, level int) {
-	ast.DumpHelper(n, src, level, map[string]string{"Line": fmt.Sprint(n.block.Line), "Lang": n.block.Lang, "Snippet": n.block.Snippet}, nil)
-}
-
-// A headingNode stands in the tree for a heading, with its children.
-type headingNode struct {
-	ast.Heading
-	heading *Heading
-	title   bool // the note's title (Doc.Title)
-}
-
-func (n *headingNode) Kind() ast.NodeKind { return kindHeading }
-func (n *headingNode) Dump(src []byte, level int) {
-	ast.DumpHelper(n, src, level, map[string]string{"Level": fmt.Sprint(n.Level), "ID": n.heading.ID}, nil)
-}
-
 // transformer reads a parsed note: its blocks, headings and sections.
-type transformer struct{ lexers *lexerCache }
+type transformer struct{}
 
-func (t *transformer) Transform(root *ast.Document, reader text.Reader, pc parser.Context) {
-	d, ok := pc.Get(docKey).(*Doc)
-	if !ok {
-		return // a document parsed without Markdown.Parse
-	}
-	c := &collector{doc: d, lexers: t.lexers, src: reader.Source(), starts: lineStarts(reader.Source()), cur: &Section{}}
+func (transformer) Transform(root *ast.Document, reader text.Reader, pc parser.Context) {
+	d := pc.Get(docKey).(*Doc)
+	c := &collector{doc: d, src: reader.Source(), starts: lineStarts(reader.Source()), cur: &Section{}}
+	c.text.src = c.src
 	ast.Walk(root, c.visit)
 	c.flush()
-	for _, r := range c.replace {
-		r.old.Parent().ReplaceChild(r.old.Parent(), r.old, r.new)
-	}
-	if h, ok := root.FirstChild().(*headingNode); ok && h.Level == 1 {
-		h.title = true
-		d.title = h.heading
+	if h, ok := root.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+		d.title = d.Headings[0]
 	}
 }
 
 // A collector is the state of one walk over a note's tree.
 type collector struct {
-	doc     *Doc
-	lexers  *lexerCache
-	src     []byte
-	starts  []int
-	cur     *Section
-	text    strings.Builder
-	replace []replacement
+	doc    *Doc
+	src    []byte
+	starts []int
+	cur    *Section
+	text   textWriter // the current section's text
 }
-
-type replacement struct{ old, new ast.Node }
 
 // lineOf returns the line of the file that holds the body's offset off.
 func (c *collector) lineOf(off int) int {
@@ -114,38 +64,8 @@ func (c *collector) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 			c.fence(n)
 		}
 		return ast.WalkSkipChildren, nil
-	case *ast.CodeBlock, *ast.HTMLBlock:
-		if entering {
-			c.text.WriteString(" " + linesText(n, c.src) + " ")
-		}
-		return ast.WalkSkipChildren, nil
-	case *ast.Paragraph, *ast.TextBlock, *ast.ListItem, *east.TableCell:
-		if !entering {
-			c.text.WriteByte(' ')
-		}
-	case *ast.Text:
-		if entering {
-			c.text.Write(n.Segment.Value(c.src))
-			if n.SoftLineBreak() || n.HardLineBreak() {
-				c.text.WriteByte(' ')
-			}
-		}
-	case *ast.AutoLink:
-		if entering {
-			c.text.Write(n.Label(c.src))
-		}
-		return ast.WalkSkipChildren, nil
-	case *ast.String:
-		if entering {
-			c.text.Write(n.Value)
-		}
-	case *ast.RawHTML:
-		if entering {
-			c.text.WriteString(segmentsText(n.Segments, c.src))
-		}
-		return ast.WalkSkipChildren, nil
 	}
-	return ast.WalkContinue, nil
+	return c.text.visit(n, entering)
 }
 
 // flush ends the current section.
@@ -158,79 +78,51 @@ func (c *collector) flush() {
 	c.text.Reset()
 }
 
-// heading records a heading, starts its section, and puts a headingNode
-// in its place.
+// heading records a heading and starts its section.
 func (c *collector) heading(n *ast.Heading) {
-	h := &Heading{Level: n.Level, Text: plainText(n, c.src)}
-	if id, ok := n.AttributeString("id"); ok {
-		if b, ok := id.([]byte); ok {
-			h.ID = string(b)
-		}
-	}
+	t := textWriter{src: c.src}
+	ast.Walk(n, t.visit)
+	h := &Heading{Level: n.Level, Text: strings.TrimSpace(t.String()), Line: c.lineOf(n.Pos())}
 	if n.Lines().Len() > 0 {
-		h.Line = c.lineOf(n.Lines().At(0).Start)
+		h.Line = c.lineOf(n.Lines().At(0).Start) // a setext heading's text, above its underline
+	}
+	if id, ok := n.AttributeString("id"); ok {
+		h.ID = string(id.([]byte))
 	}
 	c.doc.Headings = append(c.doc.Headings, h)
 	c.flush()
 	c.cur = &Section{Heading: h}
-
-	hn := &headingNode{Heading: *ast.NewHeading(n.Level), heading: h}
-	hn.SetLines(n.Lines())
-	hn.SetBlankPreviousLines(n.HasBlankPreviousLines())
-	for _, a := range n.Attributes() {
-		hn.SetAttribute(a.Name, a.Value)
-	}
-	for ch := n.FirstChild(); ch != nil; {
-		next := ch.NextSibling()
-		hn.AppendChild(hn, ch)
-		ch = next
-	}
-	c.replace = append(c.replace, replacement{n, hn})
 }
 
 // fence records a fenced block, with any error or warning in its info
-// string, and puts a figureNode in its place.
+// string.
 func (c *collector) fence(n *ast.FencedCodeBlock) {
-	b := &Block{Index: len(c.doc.Blocks), Code: linesText(n, c.src)}
-	switch {
-	case n.Info != nil:
-		b.Line = c.lineOf(n.Info.Segment.Start)
-	case n.Lines().Len() > 0:
-		b.Line = c.lineOf(n.Lines().At(0).Start) - 1
-	default:
-		b.Line = c.lineOf(n.Pos())
+	b := &Block{Index: len(c.doc.Blocks), Line: c.lineOf(n.Pos()), Code: string(n.Lines().Value(c.src))}
+	warn := func(format string, args ...any) {
+		c.doc.Warnings = append(c.doc.Warnings, fileline.Errorf(c.doc.Path, b.Line, format, args...))
 	}
 	if n.Info != nil {
-		in, err := ParseInfo(string(n.Info.Segment.Value(c.src)))
+		var err error
+		b.Lang, b.Snippet, err = ParseInfo(string(n.Info.Segment.Value(c.src)))
 		if err != nil {
-			c.doc.errs = append(c.doc.errs, &fileline.Error{Path: c.doc.Path, Line: b.Line, Msg: err.Error(), Err: err})
+			c.doc.errs = append(c.doc.errs, fileline.Errorf(c.doc.Path, b.Line, "%v", err))
 		}
-		b.Lang, b.Attrs, b.Snippet = in.Lang, in.Attrs, in.Snippet
-		if b.Lang != "" && c.lexers.get(b.Lang) == nil {
-			c.doc.Warnings = append(c.doc.Warnings, fileline.Errorf(c.doc.Path, b.Line,
-				"no highlighting for language %q: the block is shown as plain text", b.Lang))
+		if b.Lang != "" && c.doc.md.lexer(b.Lang) == nil {
+			warn("no highlighting for language %q: the block is shown as plain text", b.Lang)
 		}
 	}
-	switch c.swallows(n, b.Line) {
-	case "another fence":
-		c.doc.Warnings = append(c.doc.Warnings, fileline.Errorf(c.doc.Path, b.Line,
-			"this fence is never closed: the next fence's closing line closes it, so the block swallows that fence and what lies between; close it with a fence line"))
-	case "a heading":
-		c.doc.Warnings = append(c.doc.Warnings, fileline.Errorf(c.doc.Path, b.Line,
-			"this fence is never closed, so the block runs on to the end of the note and swallows its headings; close it with a fence line"))
+	if msg := c.swallows(n, b.Line); msg != "" {
+		warn("%s", msg)
 	}
 	c.doc.Blocks = append(c.doc.Blocks, b)
 	c.cur.Blocks = append(c.cur.Blocks, b)
-	fig := &figureNode{block: b}
-	fig.SetBlankPreviousLines(n.HasBlankPreviousLines())
-	c.replace = append(c.replace, replacement{n, fig})
 }
 
-// swallows says what a fence opened at line holds that the author most
-// likely meant to stand outside it, or "": "another fence", when a line
-// of it opens a fence like its own (the fence was not closed, and the
-// next one's closing line closed it), or "a heading", when it runs on,
-// never closed, to the end of the note and holds a heading's line.
+// swallows returns a warning if a fence opened at line holds what the
+// author most likely meant to stand outside it, or "": another fence,
+// when a line of it opens a fence like its own (the fence was not closed,
+// and the next one's closing line closed it), or a heading, when it runs
+// on, never closed, to the end of the note and holds a heading's line.
 func (c *collector) swallows(n *ast.FencedCodeBlock, line int) string {
 	body := func(i int) string { // the body's line i, without its container's marks
 		end := len(c.src)
@@ -240,150 +132,123 @@ func (c *collector) swallows(n *ast.FencedCodeBlock, line int) string {
 		return strings.TrimRight(strings.TrimLeft(string(c.src[c.starts[i]:end]), " \t>"), "\r\n")
 	}
 	opener := line - c.doc.firstLine
-	if opener < 0 || opener >= len(c.starts) || body(opener) == "" {
-		return ""
-	}
 	open := body(opener)
 	marker := open[:len(open)-len(strings.TrimLeft(open, open[:1]))]
 	last := opener
 	if k := n.Lines().Len(); k > 0 {
 		last = c.lineOf(n.Lines().At(k-1).Start) - c.doc.firstLine
 	}
-	closed := last+1 < len(c.starts) && c.starts[last+1] < len(c.src) && strings.HasPrefix(body(last+1), marker)
 	heading := false
 	for i := opener + 1; i <= last; i++ {
 		l := body(i)
-		if rest, ok := strings.CutPrefix(l, marker); ok && strings.TrimLeft(rest, marker[:1]) != "" && strings.TrimSpace(rest) != "" {
-			return "another fence"
+		if rest, ok := strings.CutPrefix(l, marker); ok && strings.TrimSpace(strings.TrimLeft(rest, marker[:1])) != "" {
+			return "this fence is never closed: the next fence's closing line closes it, so the block swallows that fence and what lies between; close it with a fence line"
 		}
-		heading = heading || strings.HasPrefix(l, "#") && strings.TrimLeft(l, "#") != "" && strings.TrimLeft(l, "#")[0] == ' '
+		title := strings.TrimLeft(l, "#")
+		heading = heading || len(title) < len(l) && strings.HasPrefix(title, " ")
 	}
+	closed := last+1 < len(c.starts) && c.starts[last+1] < len(c.src) && strings.HasPrefix(body(last+1), marker)
 	if !closed && heading {
-		return "a heading"
+		return "this fence is never closed, so the block runs on to the end of the note and swallows its headings; close it with a fence line"
 	}
 	return ""
 }
 
-// plainText gathers the text below n.
-func plainText(n ast.Node, src []byte) string {
-	var b strings.Builder
-	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch c := c.(type) {
-		case *ast.Text:
-			b.Write(c.Segment.Value(src))
-			if c.SoftLineBreak() || c.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.RawHTML:
-			// Shown as text on the page, so part of the heading's text.
-			b.WriteString(segmentsText(c.Segments, src))
-			return ast.WalkSkipChildren, nil
-		case *ast.CodeSpan:
-			for x := c.FirstChild(); x != nil; x = x.NextSibling() {
-				if t, ok := x.(*ast.Text); ok {
-					b.Write(t.Segment.Value(src))
-				}
-			}
-			return ast.WalkSkipChildren, nil
+// A textWriter gathers the text a reader sees in part of a note's tree:
+// inline text, code and raw HTML, a space after each block.
+type textWriter struct {
+	strings.Builder
+	src []byte
+}
+
+func (t *textWriter) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		switch n.(type) {
+		case *ast.Paragraph, *ast.TextBlock, *ast.ListItem, *east.TableCell:
+			t.WriteByte(' ')
 		}
 		return ast.WalkContinue, nil
-	})
-	return strings.TrimSpace(b.String())
-}
-
-// linesText joins the lines of a block node.
-func linesText(n ast.Node, src []byte) string {
-	return segmentsText(n.Lines(), src)
-}
-
-func segmentsText(segs *text.Segments, src []byte) string {
-	var b strings.Builder
-	for i := 0; i < segs.Len(); i++ {
-		seg := segs.At(i)
-		b.Write(seg.Value(src))
 	}
-	return b.String()
+	switch n := n.(type) {
+	case *ast.CodeBlock, *ast.HTMLBlock:
+		t.WriteString(" " + string(n.Lines().Value(t.src)) + " ")
+	case *ast.Text:
+		t.Write(n.Segment.Value(t.src))
+		if n.SoftLineBreak() || n.HardLineBreak() {
+			t.WriteByte(' ')
+		}
+	case *ast.AutoLink:
+		t.Write(n.Label(t.src))
+	case *ast.String:
+		t.Write(n.Value)
+	case *ast.RawHTML:
+		t.Write(n.Segments.Value(t.src))
+	}
+	return ast.WalkContinue, nil
 }
 
-// A writer is the util.BufWriter that Doc.Render hands goldmark, carrying
-// the call's Options to the node renderer, so that the shared goldmark
-// instance holds nothing of one call.
+// A writer is the util.BufWriter that Doc.Render hands goldmark. It
+// carries the call's Doc and Options to the node renderer, so that the
+// shared goldmark instance holds nothing of one call, and counts the
+// fences and headings written: the renderer meets them in the order the
+// transformer collected them, so the nth is the Doc's nth.
 type writer struct {
 	*bufio.Writer
-	opts    *Options
-	section *Heading // the heading of the section being written, for SectionEnd
+	doc              *Doc
+	opts             Options
+	blocks, headings int      // met so far
+	section          *Heading // the heading of the section being written, for SectionEnd
 }
 
-func newWriter(w io.Writer, opts *Options) *writer {
-	return &writer{Writer: bufio.NewWriter(w), opts: opts}
-}
-
-// options returns the Options of the Render call writing to w.
-func options(w util.BufWriter) *Options {
-	if w, ok := w.(*writer); ok {
-		return w.opts
-	}
-	return &Options{}
-}
-
-// nodeRenderer writes figures through the call's FigureFunc, headings with
+// nodeRenderer writes fences through the call's FigureFunc, headings with
 // their anchors, and raw HTML as escaped text.
 type nodeRenderer struct{}
 
 func (r nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(kindFigure, r.figure)
-	reg.Register(kindHeading, r.heading)
+	reg.Register(ast.KindFencedCodeBlock, r.figure)
+	reg.Register(ast.KindHeading, r.heading)
 	reg.Register(ast.KindHTMLBlock, r.htmlBlock)
 	reg.Register(ast.KindRawHTML, r.rawHTML)
 }
 
-func (nodeRenderer) figure(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+func (nodeRenderer) figure(w util.BufWriter, _ []byte, _ ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkContinue, nil
 	}
-	fig := options(w).Figure
-	if fig == nil {
-		return ast.WalkStop, fmt.Errorf("render: no FigureFunc")
-	}
-	if err := fig(w, n.(*figureNode).block); err != nil {
-		return ast.WalkStop, err
-	}
-	return ast.WalkSkipChildren, nil
+	bw := w.(*writer)
+	bw.blocks++
+	return ast.WalkSkipChildren, bw.opts.Figure(w, bw.doc.Blocks[bw.blocks-1])
 }
 
 // heading writes a heading with its id and, at its end, a link to itself.
-func (nodeRenderer) heading(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-	h := n.(*headingNode)
-	opts := options(w)
-	if h.title && opts.NoTitle {
+func (nodeRenderer) heading(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	bw := w.(*writer)
+	if entering {
+		bw.headings++
+	}
+	h, opts := bw.doc.Headings[bw.headings-1], bw.opts
+	if h == bw.doc.title && opts.NoTitle {
 		return ast.WalkSkipChildren, nil
 	}
-	if entering {
-		if bw, ok := w.(*writer); ok && opts.SectionEnd != nil {
-			if bw.section != nil {
-				if err := opts.SectionEnd(w, bw.section); err != nil {
-					return ast.WalkStop, err
-				}
-			}
-			bw.section = h.heading
+	if !entering {
+		if h.ID != "" && !opts.NoAnchors {
+			fmt.Fprintf(w, ` <a class="anchor" href="#%s" aria-label="Link to %s">#</a>`,
+				html.EscapeString(h.ID), html.EscapeString(h.Text))
 		}
-		fmt.Fprintf(w, "<h%d", h.Level)
-		if h.Attributes() != nil {
-			gmhtml.RenderAttributes(w, h, gmhtml.HeadingAttributeFilter)
-		}
-		w.WriteByte('>')
+		fmt.Fprintf(w, "</h%d>\n", h.Level)
 		return ast.WalkContinue, nil
 	}
-	if hd := h.heading; hd.ID != "" && !opts.NoAnchors {
-		fmt.Fprintf(w, ` <a class="anchor" href="#%s" aria-label="Link to %s">#</a>`,
-			html.EscapeString(hd.ID), html.EscapeString(hd.Text))
+	if opts.SectionEnd != nil && bw.section != nil {
+		if err := opts.SectionEnd(w, bw.section); err != nil {
+			return ast.WalkStop, err
+		}
 	}
-	fmt.Fprintf(w, "</h%d>\n", h.Level)
+	bw.section = h
+	fmt.Fprintf(w, "<h%d", h.Level)
+	if n.Attributes() != nil {
+		gmhtml.RenderAttributes(w, n, gmhtml.HeadingAttributeFilter)
+	}
+	w.WriteByte('>')
 	return ast.WalkContinue, nil
 }
 
@@ -392,20 +257,17 @@ func (nodeRenderer) htmlBlock(w util.BufWriter, src []byte, n ast.Node, entering
 		return ast.WalkContinue, nil
 	}
 	hb := n.(*ast.HTMLBlock)
-	raw := linesText(hb, src)
+	raw := string(hb.Lines().Value(src))
 	if hb.HasClosure() {
 		raw += string(hb.ClosureLine.Value(src))
 	}
-	w.WriteString(`<pre class="raw-html">`)
-	w.WriteString(html.EscapeString(raw))
-	w.WriteString("</pre>\n")
+	w.WriteString(`<pre class="raw-html">` + html.EscapeString(raw) + "</pre>\n")
 	return ast.WalkSkipChildren, nil
 }
 
 func (nodeRenderer) rawHTML(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-	if !entering {
-		return ast.WalkContinue, nil
+	if entering {
+		w.WriteString(html.EscapeString(string(n.(*ast.RawHTML).Segments.Value(src))))
 	}
-	w.WriteString(html.EscapeString(segmentsText(n.(*ast.RawHTML).Segments, src)))
 	return ast.WalkSkipChildren, nil
 }

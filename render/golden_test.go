@@ -166,11 +166,7 @@ func describeDoc(d *Doc, err error) string {
 		fmt.Fprintf(&b, "heading line=%d level=%d #%s %q\n", h.Line, h.Level, h.ID, h.Text)
 	}
 	for _, bl := range d.Blocks {
-		fmt.Fprintf(&b, "block %d line=%d lang=%q snippet=%q linked=%t", bl.Index, bl.Line, bl.Lang, bl.Snippet, bl.Linked())
-		if len(bl.Attrs) > 0 {
-			fmt.Fprintf(&b, " attrs=%v", bl.Attrs)
-		}
-		fmt.Fprintf(&b, " code=%q\n", bl.Code)
+		fmt.Fprintf(&b, "block %d line=%d lang=%q snippet=%q linked=%t code=%q\n", bl.Index, bl.Line, bl.Lang, bl.Snippet, bl.Linked(), bl.Code)
 	}
 	for _, s := range d.Sections {
 		id := "-"

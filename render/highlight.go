@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
-	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -21,24 +20,19 @@ func newFormatter() *chromahtml.Formatter {
 	return chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-"), chromahtml.PreventSurroundingPre(true))
 }
 
-// plain reports whether tokens of type t are drawn in the text's own
-// colour, as the styles the site uses (and most others) draw them: text,
-// white space, punctuation and names with no more specific kind. Code
-// writes them as text, with no element of their own.
-func plain(t chroma.TokenType) bool {
-	switch t {
-	case chroma.Text, chroma.TextWhitespace, chroma.Punctuation, chroma.Name, chroma.NameOther:
-		return true
-	}
-	return false
-}
-
-// plainTokens returns the tokens of it with every plain one (see plain)
-// made chroma.Text, and neighbours of the same type joined.
+// plainTokens returns the tokens of it with every token drawn in the
+// text's own colour, as the site's styles (and most others) draw them,
+// made chroma.Text (text, white space, punctuation and names with no more
+// specific kind), neighbours of the same type joined and empty ones
+// dropped: Code writes such text with no element of its own.
 func plainTokens(it chroma.Iterator) chroma.Iterator {
 	var out []chroma.Token
 	for t := it(); t != chroma.EOF; t = it() {
-		if plain(t.Type) {
+		if t.Value == "" {
+			continue
+		}
+		switch t.Type {
+		case chroma.TextWhitespace, chroma.Punctuation, chroma.Name, chroma.NameOther:
 			t.Type = chroma.Text
 		}
 		if n := len(out); n > 0 && out[n-1].Type == t.Type {
@@ -50,58 +44,42 @@ func plainTokens(it chroma.Iterator) chroma.Iterator {
 	return chroma.Literator(out...)
 }
 
-// A lexerCache resolves each fence language to a chroma lexer once:
-// chroma's lookup of a name it does not know tries every lexer's file
-// name patterns, far dearer than highlighting the block. Misses are
-// cached too. It is safe for concurrent use.
-type lexerCache struct {
-	mu sync.Mutex
-	m  map[string]chroma.Lexer // by lower-case language; nil for unknown
-}
-
-// get returns the lexer for lang, or nil if chroma knows no such language.
-func (c *lexerCache) get(lang string) chroma.Lexer {
+// lexer returns the lexer for lang, or nil if chroma knows no such
+// language. Each language is looked up once: chroma's lookup of a name it
+// does not know tries every lexer's file name patterns, far dearer than
+// highlighting the block.
+func (m *Markdown) lexer(lang string) chroma.Lexer {
 	lang = strings.ToLower(lang)
 	if lang == "" {
 		return nil
 	}
-	c.mu.Lock()
-	l, ok := c.m[lang]
-	c.mu.Unlock()
-	if ok {
-		return l
+	l, ok := m.lexers.Load(lang)
+	if !ok {
+		l, _ = m.lexers.LoadOrStore(lang, lexers.Get(lang))
 	}
-	if l = lexers.Get(lang); l != nil {
-		l = chroma.Coalesce(l)
-	}
-	c.mu.Lock()
-	if c.m == nil {
-		c.m = map[string]chroma.Lexer{}
-	}
-	c.m[lang] = l
-	c.mu.Unlock()
-	return l
+	lexer, _ := l.(chroma.Lexer)
+	return lexer
 }
 
 // LanguageName returns the name readers know a fence language by, as
 // chroma spells it ("python" gives "Python", "sh" gives "Bash"), or "Text"
 // for an unknown or empty language.
 func (m *Markdown) LanguageName(lang string) string {
-	if l := m.lexers.get(lang); l != nil {
+	if l := m.lexer(lang); l != nil {
 		return l.Config().Name
 	}
 	return "Text"
 }
 
 // Code returns code highlighted as lang, as a <pre> element with chroma's
-// CSS classes: a <span> with its class around each token that is not
-// plain (see plain). An unknown or empty language gives plain, escaped
+// CSS classes: a <span> with its class around each token not drawn as
+// plain text (see plainTokens). An unknown or empty language gives plain, escaped
 // text; highlighting never fails a build.
 func (m *Markdown) Code(lang, code string) template.HTML {
 	const start, end = `<pre class="hl-chroma"><code>`, `</code></pre>`
-	l := m.lexers.get(lang)
+	l := m.lexer(lang)
 	if l == nil {
-		l = m.plain
+		l = lexers.Fallback
 	}
 	var b strings.Builder
 	b.WriteString(start)
@@ -127,15 +105,9 @@ func CSS(style, scope string) (string, error) {
 	if err := newFormatter().WriteCSS(&b, st); err != nil {
 		return "", err
 	}
-	if scope == "" {
-		return b.String(), nil
+	css := b.String()
+	if scope != "" {
+		css = strings.ReplaceAll(css, "*/ .hl-", "*/ "+scope+" .hl-") // each rule is "/* Keyword */ .hl-chroma .hl-k { ... }"
 	}
-	var out strings.Builder
-	for line := range strings.SplitSeq(b.String(), "\n") {
-		if i := strings.Index(line, ".hl-"); i >= 0 && strings.Contains(line, "{") {
-			line = line[:i] + scope + " " + line[i:]
-		}
-		out.WriteString(line + "\n")
-	}
-	return out.String(), nil
+	return css, nil
 }

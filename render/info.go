@@ -2,133 +2,77 @@ package render
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/gonotebook/notebook/snippets"
 )
 
-// An Info is a fence's info string, read by ParseInfo.
-type Info struct {
-	// Lang is the language: the info string's first word, up to a space,
-	// "{" or ","; or, when there is none, the first class of the attribute
-	// block. "" when the block names no language.
-	Lang string
-	// Snippet is the snippet attribute: an id, "none", or "".
-	Snippet string
-	// Attrs holds the key=value attributes of an attribute block read as
-	// Pandoc attributes; nil when there are none.
-	Attrs map[string]string
-	// Classes holds the block's Pandoc classes (".numberLines"), without
-	// their dots.
-	Classes []string
-	// Ignored is the part of the info string that was not read: mdBook's
-	// ",ignore", an attribute block in another syntax, trailing words.
-	Ignored string
-}
-
 // ParseInfo reads a fence's info string (see the package documentation
-// for its grammar). Only an attribute block that names snippet can make it
-// fail: such a block must be well formed, and its id must pass
-// snippets.CheckID or be "none"; when the id is at fault, the error is
-// CheckID's *snippets.IDError. Anything else is read where it can be and
-// otherwise ignored.
-func ParseInfo(info string) (Info, error) {
-	var in Info
-	rest := strings.TrimSpace(info)
-	word := rest
-	if i := strings.IndexFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || r == '{' }); i >= 0 {
-		word, rest = rest[:i], rest[i:]
-	} else {
-		rest = ""
+// for its grammar) and returns the block's language, or "", and its
+// snippet attribute: an id, "none", or "". Only an attribute block that
+// names snippet can make it fail: such a block must be well formed, and
+// its id must pass snippets.CheckID or be "none"; when the id is at fault,
+// the error is CheckID's *snippets.IDError. Anything else is read where it
+// can be and otherwise ignored. On an error, lang and snippet are what was
+// read before it.
+func ParseInfo(info string) (lang, snippet string, err error) {
+	info = strings.TrimSpace(info)
+	end := strings.IndexFunc(info, func(r rune) bool { return unicode.IsSpace(r) || r == '{' })
+	if end < 0 {
+		end = len(info)
 	}
-	in.Lang = word
-	if i := strings.IndexByte(word, ','); i >= 0 {
-		in.Lang = word[:i]
-		in.Ignored = word[i:]
-	}
-	for rest = strings.TrimSpace(rest); rest != ""; {
+	lang, _, _ = strings.Cut(info[:end], ",")
+	class := "" // the first class: the language, if the word gives none
+	for rest := info[end:]; ; {
 		open := strings.IndexByte(rest, '{')
 		if open < 0 {
-			in.Ignored = join(in.Ignored, rest)
 			break
 		}
-		in.Ignored = join(in.Ignored, rest[:open])
-		body, after, closed := braced(rest[open:])
-		if next := strings.IndexByte(rest[open+1:], '{'); !closed && next >= 0 {
+		rest = rest[open:]
+		body, after, closed := braced(rest)
+		if next := strings.IndexByte(rest[1:], '{'); !closed && next >= 0 {
 			// A stray "{": what follows may still close.
-			stray := rest[open : open+1+next]
-			if tokens, _ := attrTokens(stray[1:]); namesSnippet(tokens) {
-				return in, fmt.Errorf("attribute block %q has no closing }: want {snippet=ID}, as in {snippet=subprocess/parallel-sleep}", stray)
-			}
-			in.Ignored = join(in.Ignored, stray)
-			rest = rest[open+1+next:]
-			continue
-		}
-		if err := in.attrBlock(rest[open:], body, closed); err != nil {
-			return in, err
+			body, after = rest[1:1+next], rest[1+next:]
 		}
 		rest = after
-	}
-	if in.Snippet != "" && in.Snippet != snippets.None {
-		if err := snippets.CheckID(in.Snippet); err != nil {
-			return in, err
+		tokens, ok := attrTokens(body)
+		if !ok || !closed {
+			switch {
+			case !namesSnippet(tokens):
+				continue // not held to the contract: ignored
+			case !closed:
+				return lang, snippet, fmt.Errorf("attribute block %q has no closing }: want {snippet=ID}, as in {snippet=subprocess/parallel-sleep}", "{"+body)
+			}
+			return lang, snippet, fmt.Errorf("attribute block {%s}: want key=value pairs, .class or #id, separated by spaces, as in {snippet=subprocess/parallel-sleep}", body)
 		}
-	}
-	if in.Lang == "" && len(in.Classes) > 0 {
-		in.Lang = in.Classes[0]
-	}
-	return in, nil
-}
-
-// attrBlock reads one attribute block: text is the info string from its
-// "{", body what is inside its braces. A block that names snippet must be
-// well formed; any other is read if it can be and otherwise ignored.
-func (in *Info) attrBlock(text, body string, closed bool) error {
-	tokens, ok := attrTokens(body)
-	if !namesSnippet(tokens) {
-		if ok && closed {
-			return in.read(tokens)
-		}
-		in.Ignored = join(in.Ignored, text[:min(len(text), len(body)+2)])
-		return nil
-	}
-	switch {
-	case !closed:
-		return fmt.Errorf("attribute block %q has no closing }: want {snippet=ID}, as in {snippet=subprocess/parallel-sleep}", text)
-	case !ok:
-		return fmt.Errorf("attribute block {%s}: want key=value pairs, .class or #id, separated by spaces, as in {snippet=subprocess/parallel-sleep}", body)
-	}
-	return in.read(tokens)
-}
-
-// read records the tokens of a well-formed attribute block.
-func (in *Info) read(tokens []string) error {
-	for _, t := range tokens {
-		switch {
-		case t[0] == '.':
-			in.Classes = append(in.Classes, t[1:])
-		case t[0] == '#':
-			// An identifier: the page makes its own.
-		default:
+		for _, t := range tokens {
 			k, v, _ := strings.Cut(t, "=")
 			v = strings.Trim(v, `"`)
-			if k == "snippet" {
-				if v == "" {
-					return fmt.Errorf("attribute snippet has no value: want {snippet=ID} or {snippet=none}")
-				}
-				if in.Snippet != "" {
-					return fmt.Errorf("attribute snippet is given twice")
-				}
-				in.Snippet = v
+			switch {
+			case t[0] == '.' && class == "":
+				class = t[1:]
+			case k != "snippet":
+				// A class, an id (the page makes its own), another attribute.
+			case v == "":
+				return lang, snippet, fmt.Errorf("attribute snippet has no value: want {snippet=ID} or {snippet=none}")
+			case snippet != "":
+				return lang, snippet, fmt.Errorf("attribute snippet is given twice")
+			default:
+				snippet = v
 			}
-			if in.Attrs == nil {
-				in.Attrs = map[string]string{}
-			}
-			in.Attrs[k] = v
 		}
 	}
-	return nil
+	if snippet != "" && snippet != snippets.None {
+		if err := snippets.CheckID(snippet); err != nil {
+			return lang, snippet, err
+		}
+	}
+	if lang == "" {
+		lang = class
+	}
+	return lang, snippet, nil
 }
 
 // braced splits s, which starts with "{", into the text inside its
@@ -143,75 +87,33 @@ func braced(s string) (body, after string, closed bool) {
 		case '}':
 			depth--
 			if depth == 0 {
-				return s[1:i], strings.TrimSpace(s[i+1:]), true
+				return s[1:i], s[i+1:], true
 			}
 		}
 	}
 	return s[1:], "", false
 }
 
-// attrTokens splits the inside of an attribute block into its tokens at
-// white space, keeping double-quoted values whole. ok is false unless
-// every token is .class, #id, key or key=value with a key of letters,
-// digits, "-" and "_" starting with a letter.
+// attrToken is a well-formed attribute: .class, #id, key or key=value, a
+// key being letters, digits, "-" and "_" that start with a letter.
+var attrToken = regexp.MustCompile(`^(?:[.#][^{}="']+|[A-Za-z][\w-]*(?:=(?:"[^"]*"|[^{}"]+))?)$`)
+
+// tokenRE finds the tokens of an attribute block: runs of anything but
+// white space (as unicode.IsSpace has it), where a double-quoted part,
+// which runs to the next quote or the end, may hold white space.
+var tokenRE = regexp.MustCompile(`(?:[^\s\v\x{85}\pZ"]+|"[^"]*"?)+`)
+
+// attrTokens splits the inside of an attribute block into its tokens. ok
+// is false unless every token is well formed (see attrToken).
 func attrTokens(s string) (tokens []string, ok bool) {
-	ok = true
-	start, quoted := -1, false
-	end := func(i int) {
-		if start >= 0 {
-			t := s[start:i]
-			tokens = append(tokens, t)
-			ok = ok && !quoted && wellFormed(t)
-			start = -1
+	tokens = tokenRE.FindAllString(s, -1)
+	for _, t := range tokens {
+		if !attrToken.MatchString(t) {
+			return tokens, false
 		}
 	}
-	for i, r := range s {
-		switch {
-		case r == '"':
-			quoted = !quoted
-		case unicode.IsSpace(r) && !quoted:
-			end(i)
-			continue
-		}
-		if start < 0 {
-			start = i
-		}
-	}
-	end(len(s))
-	return tokens, ok
+	return tokens, true
 }
-
-func wellFormed(t string) bool {
-	if t[0] == '.' || t[0] == '#' {
-		return len(t) > 1 && !strings.ContainsAny(t[1:], `{}="'`)
-	}
-	k, v, hasValue := strings.Cut(t, "=")
-	if !isKey(k) {
-		return false
-	}
-	if !hasValue {
-		return true
-	}
-	if strings.HasPrefix(v, `"`) {
-		return len(v) >= 2 && strings.HasSuffix(v, `"`) && !strings.Contains(v[1:len(v)-1], `"`)
-	}
-	return v != "" && !strings.ContainsAny(v, `{}"`)
-}
-
-func isKey(k string) bool {
-	if k == "" || !isLetter(k[0]) {
-		return false
-	}
-	for i := 1; i < len(k); i++ {
-		c := k[i]
-		if !isLetter(c) && !('0' <= c && c <= '9') && c != '-' && c != '_' {
-			return false
-		}
-	}
-	return true
-}
-
-func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // namesSnippet reports whether an attribute block's tokens name the
 // snippet attribute, so that the block is held to the contract.
@@ -223,15 +125,4 @@ func namesSnippet(tokens []string) bool {
 		}
 	}
 	return false
-}
-
-func join(a, b string) string {
-	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + " " + b
 }

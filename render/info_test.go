@@ -26,25 +26,25 @@ func FuzzParseInfo(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, info string) {
-		in, err := ParseInfo(info)
+		lang, snippet, err := ParseInfo(info)
 		if err != nil {
 			if !strings.Contains(info, "snippet") {
 				t.Fatalf("ParseInfo(%q) = %v, but only a block that names snippet may fail", info, err)
 			}
 			return
 		}
-		if in.Snippet != "" && in.Snippet != snippets.None {
-			if cerr := snippets.CheckID(in.Snippet); cerr != nil {
-				t.Fatalf("ParseInfo(%q) accepted snippet %q: %v", info, in.Snippet, cerr)
+		if snippet != "" && snippet != snippets.None {
+			if cerr := snippets.CheckID(snippet); cerr != nil {
+				t.Fatalf("ParseInfo(%q) accepted snippet %q: %v", info, snippet, cerr)
 			}
 		}
-		if word := strings.TrimSpace(info); word != "" && word[0] != '{' && !strings.HasPrefix(word, in.Lang) {
-			t.Fatalf("ParseInfo(%q).Lang = %q, not the start of the info string", info, in.Lang)
+		if word := strings.TrimSpace(info); word != "" && word[0] != '{' && !strings.HasPrefix(word, lang) {
+			t.Fatalf("ParseInfo(%q).Lang = %q, not the start of the info string", info, lang)
 		}
-		if strings.ContainsFunc(in.Lang, func(r rune) bool { return unicode.IsSpace(r) || r == '{' }) {
-			t.Fatalf("ParseInfo(%q).Lang = %q holds a space or a brace", info, in.Lang)
+		if strings.ContainsFunc(lang, func(r rune) bool { return unicode.IsSpace(r) || r == '{' }) {
+			t.Fatalf("ParseInfo(%q).Lang = %q holds a space or a brace", info, lang)
 		}
-		if in.Snippet != "" || strings.ContainsAny(info, "\r\n`~") {
+		if snippet != "" || strings.ContainsAny(info, "\r\n`~") {
 			return
 		}
 		src := "```" + info + "\ncode\n```\n"
@@ -56,9 +56,9 @@ func FuzzParseInfo(f *testing.F) {
 		if rest != "code\n```\n" {
 			t.Fatalf("LinkFence of %q changed more than its first line: %q", src, linked)
 		}
-		got, err := ParseInfo(strings.TrimPrefix(first, "```"))
-		if err != nil || got.Snippet != "a/b" || got.Lang != in.Lang {
-			t.Fatalf("LinkFence of %q gave %q, read as %+v, %v; want snippet a/b, lang %q", src, first, got, err, in.Lang)
+		gotLang, gotSnippet, err := ParseInfo(strings.TrimPrefix(first, "```"))
+		if err != nil || gotSnippet != "a/b" || gotLang != lang {
+			t.Fatalf("LinkFence of %q gave %q, read as %q, %q, %v; want snippet a/b, lang %q", src, first, gotLang, gotSnippet, err, lang)
 		}
 	})
 }

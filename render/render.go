@@ -3,15 +3,17 @@
 // # Where a note becomes HTML
 //
 // A Markdown, made once per build by New and safe for concurrent use, holds
-// the one goldmark instance and the cache of chroma lexers. Its Parse reads
-// a note's body into a Doc: goldmark parses it, and this package's AST
-// transformer, in the same pass, collects the note's fenced blocks, its
-// headings (with their anchors and lines) and its sections, and puts each
-// block and heading into the tree as a node of its own. Doc.Render then
-// writes the tree as HTML through this package's node renderer, with
-// per-call Options (how a block is shown, whether the title and the
-// heading anchors are written) carried by the writer, never stored in the
-// shared instance. A Doc can be rendered many times, and concurrently.
+// the one goldmark instance and the chroma lexers it has looked up. Its
+// Parse reads a note's body into a Doc: goldmark parses it, and this
+// package's AST transformer, in the same pass, collects the note's fenced
+// blocks, its headings (with their anchors and lines) and its sections.
+// The Doc keeps these, not goldmark's tree, which is many times the size of
+// the note; Doc.Save and Markdown.Restore keep them between builds.
+// Doc.Render parses the body again and writes the tree through this
+// package's node renderer, with per-call Options (how a block is shown,
+// whether the title and the heading anchors are written) carried by the
+// writer, never stored in the shared instance. A Doc can be rendered many
+// times, and concurrently.
 //
 // # Markdown
 //
@@ -67,53 +69,53 @@
 // naming the note's file and the fence's line; the Doc is still returned.
 // A note nested deeper than any note needs (a line that opens with more
 // than MaxQuotes quote marks or MaxIndent columns of indentation) is an
-// error at that line, and is not parsed. Warnings (Doc.Warnings, also
-// *fileline.Error) never stop a build: a language chroma does not know,
-// and a fence never closed that swallows another fence or, running on to
-// the end of the note, its headings.
+// error at that line, and is neither parsed nor rendered. Warnings
+// (Doc.Warnings, also *fileline.Error) never stop a build: a language
+// chroma does not know, and a fence never closed that swallows another
+// fence or, running on to the end of the note, its headings.
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
-	"unicode"
+	"sync"
 
-	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/gonotebook/notebook/internal/fileline"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // A Markdown parses notes and highlights code. Make one with New for a
 // whole build and use it from any number of goroutines.
 type Markdown struct {
 	gm        goldmark.Markdown
-	lexers    *lexerCache
+	lexers    sync.Map // lower-case language → chroma.Lexer, nil if chroma knows none
 	formatter *chromahtml.Formatter
-	plain     chroma.Lexer
 }
 
 // New returns a Markdown: goldmark with GitHub-flavoured Markdown and this
-// package's extension, configured here and nowhere else.
+// package's transformer and node renderer, configured here and nowhere else.
 func New() *Markdown {
-	m := &Markdown{
-		lexers:    &lexerCache{},
+	return &Markdown{
 		formatter: newFormatter(),
-		plain:     chroma.Coalesce(lexers.Fallback),
+		gm: goldmark.New(
+			goldmark.WithExtensions(extension.GFM),
+			goldmark.WithParserOptions(parser.WithAutoHeadingID(),
+				parser.WithASTTransformers(util.Prioritized(transformer{}, 100))),
+			goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(nodeRenderer{}, 100))),
+		),
 	}
-	m.gm = goldmark.New(
-		goldmark.WithExtensions(extension.GFM, &extender{lexers: m.lexers}),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
-	)
-	return m
 }
 
 // A Block is one fenced code block of a note.
@@ -127,8 +129,6 @@ type Block struct {
 	// Snippet is the value of the snippet attribute: an id, "none", or ""
 	// when the block is unlinked.
 	Snippet string
-	// Attrs holds the key=value attributes of the info string, if any.
-	Attrs map[string]string
 	// Index counts the note's fenced blocks from 0.
 	Index int
 }
@@ -142,6 +142,20 @@ type Heading struct {
 	Text  string // the heading as plain text
 	ID    string // its anchor
 	Line  int    // 1-based line in the note's file
+}
+
+// A Section is the part of a note that starts at a heading and runs to the
+// next heading of any level. A note's first section has no heading when
+// prose or code comes before the first heading. Search indexes and tables
+// of contents are made from them.
+type Section struct {
+	// Heading opens the section; nil for text before the first heading.
+	Heading *Heading
+	// Text is the section's prose as plain text: paragraphs, lists and
+	// quotes, without the code blocks, joined by single spaces.
+	Text string
+	// Blocks are the section's fenced code blocks, in order.
+	Blocks []*Block
 }
 
 // A Doc is a parsed note.
@@ -158,7 +172,6 @@ type Doc struct {
 	md        *Markdown
 	source    []byte
 	firstLine int
-	root      ast.Node
 	title     *Heading
 	errs      []error
 }
@@ -172,54 +185,15 @@ func (m *Markdown) Parse(path string, body []byte, firstLine int) (*Doc, error) 
 	if err := tooDeep(path, body, firstLine); err != nil {
 		return d, err
 	}
-	d.root = m.parse(d)
+	m.parse(d)
 	err := errors.Join(d.errs...)
 	d.errs = nil
 	return d, err
 }
 
-// DropTree frees the note's parsed tree, keeping everything else the Doc
-// holds: its blocks, headings, sections and warnings. Render then parses
-// the body again for each call, into a tree of its own that points at this
-// Doc's blocks and headings. A build of many notes drops each tree once it
-// has read the note, so that the trees of a whole notebook, many times the
-// size of its text, are never alive at once.
-func (d *Doc) DropTree() { d.root = nil }
-
-// tree returns the note's parsed tree, parsing the body again if the tree
-// was dropped. The same body parses to the same blocks and headings, in the
-// same order; the new tree is pointed at the Doc's own, which callers hold.
-func (d *Doc) tree() ast.Node {
-	if d.root != nil {
-		return d.root
-	}
-	again := &Doc{Path: d.Path, md: d.md, source: d.source, firstLine: d.firstLine}
-	root := d.md.parse(again)
-	if len(again.Blocks) != len(d.Blocks) || len(again.Headings) != len(d.Headings) {
-		return root // cannot happen: parsing is deterministic
-	}
-	headings := make(map[*Heading]*Heading, len(d.Headings))
-	for i, h := range again.Headings {
-		headings[h] = d.Headings[i]
-	}
-	ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n := n.(type) {
-		case *figureNode:
-			n.block = d.Blocks[n.block.Index]
-		case *headingNode:
-			n.heading = headings[n.heading]
-		}
-		return ast.WalkContinue, nil
-	})
-	return root
-}
-
 // parse parses d's body into a tree, filling in d as it goes.
 func (m *Markdown) parse(d *Doc) ast.Node {
-	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	ctx := parser.NewContext(parser.WithIDs(&ids{used: map[string]bool{}}))
 	ctx.Set(docKey, d)
 	return m.gm.Parser().Parse(text.NewReader(d.source), parser.WithContext(ctx))
 }
@@ -255,25 +229,30 @@ type Options struct {
 	SectionEnd func(w io.Writer, h *Heading) error
 }
 
-// Render writes the note's HTML to w as opts say.
+// Render writes the note's HTML to w as opts say. It parses the body
+// again: the tree's figures and headings are the Doc's, in order.
 func (d *Doc) Render(w io.Writer, opts Options) error {
+	if tooDeep(d.Path, d.source, d.firstLine) != nil {
+		return nil // refused by Parse, so not parsed here either
+	}
 	if opts.Figure == nil {
 		opts.Figure = func(w io.Writer, b *Block) error {
 			_, err := io.WriteString(w, string(d.md.Code(b.Lang, b.Code)))
 			return err
 		}
 	}
-	bw := newWriter(w, &opts)
-	if err := d.md.gm.Renderer().Render(bw, d.source, d.tree()); err != nil {
+	root := d.md.parse(&Doc{Path: d.Path, md: d.md, source: d.source, firstLine: d.firstLine})
+	bw := &writer{Writer: bufio.NewWriter(w), doc: d, opts: opts}
+	if err := d.md.gm.Renderer().Render(bw, d.source, root); err != nil {
 		return err
 	}
-	if opts.SectionEnd != nil && bw.section != nil {
-		if err := opts.SectionEnd(bw, bw.section); err != nil {
-			return err
-		}
-		return bw.Flush()
+	if opts.SectionEnd == nil || bw.section == nil {
+		return nil
 	}
-	return nil
+	if err := opts.SectionEnd(bw, bw.section); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // Bounds of nesting: Markdown nested deeper takes time that grows faster
@@ -287,57 +266,31 @@ const (
 // tooDeep returns an error at the first line of body that opens with more
 // than MaxQuotes quote marks or MaxIndent columns of indentation, or nil.
 func tooDeep(path string, body []byte, firstLine int) error {
-	i := 0
-	for line := range bytes.Lines(body) {
-		quotes, cols := 0, 0
-	prefix:
-		for _, c := range line {
-			switch c {
-			case '>':
-				quotes++
-			case ' ':
-				cols++
-			case '\t':
-				cols += 4
-			default:
-				break prefix
-			}
-		}
-		if quotes > MaxQuotes || cols > MaxIndent {
+	for i, line := range bytes.Split(body, []byte("\n")) {
+		prefix := line[:len(line)-len(bytes.TrimLeft(line, " \t>"))]
+		quotes := bytes.Count(prefix, []byte(">"))
+		if cols := len(prefix) - quotes + 3*bytes.Count(prefix, []byte("\t")); quotes > MaxQuotes || cols > MaxIndent {
 			return fileline.Errorf(path, firstLine+i, "nested too deeply: a line may open with at most %d quote marks and %d columns of indentation", MaxQuotes, MaxIndent)
 		}
-		i++
 	}
 	return nil
 }
 
+// nonWord is a run of characters that are neither letters nor digits.
+var nonWord = regexp.MustCompile(`[^\p{L}\p{Nd}]+`)
+
 // Slug makes an anchor from heading text: lower case letters and digits
 // kept, every other run of characters one hyphen, no hyphen at either end.
 func Slug(s string) string {
-	var b strings.Builder
-	hyphen := false
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			hyphen = false
-			b.WriteRune(r)
-		} else {
-			hyphen = true
-		}
+	if slug := strings.Trim(nonWord.ReplaceAllString(strings.ToLower(s), "-"), "-"); slug != "" {
+		return slug
 	}
-	if b.Len() == 0 {
-		return "section"
-	}
-	return b.String()
+	return "section"
 }
 
 // ids implements parser.IDs with Slug, numbering repeats. One serves one
 // document.
 type ids struct{ used map[string]bool }
-
-func newIDs() *ids { return &ids{used: map[string]bool{}} }
 
 func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
 	base := Slug(string(value))

@@ -37,13 +37,13 @@ func TestParseInfo(t *testing.T) {
 		{"python {snippet=none .x}", "python", "none", false},
 	}
 	for _, tt := range tests {
-		in, err := ParseInfo(tt.info)
+		lang, snippet, err := ParseInfo(tt.info)
 		if (err != nil) != tt.bad {
 			t.Errorf("ParseInfo(%q) error = %v, want error %v", tt.info, err, tt.bad)
 			continue
 		}
-		if in.Lang != tt.lang || (!tt.bad && in.Snippet != tt.snippet) {
-			t.Errorf("ParseInfo(%q) = %+v; want %q, snippet %q", tt.info, in, tt.lang, tt.snippet)
+		if lang != tt.lang || (!tt.bad && snippet != tt.snippet) {
+			t.Errorf("ParseInfo(%q) = %q, %q; want %q, snippet %q", tt.info, lang, snippet, tt.lang, tt.snippet)
 		}
 	}
 }
@@ -217,11 +217,11 @@ func TestSectionEnd(t *testing.T) {
 	}
 }
 
-// TestDropTree checks that a note whose tree was dropped renders the same
-// HTML, with the same blocks and headings, as before.
-func TestDropTree(t *testing.T) {
-	m := New()
-	doc, err := m.Parse("notes/2018-10-30.md", []byte(note), 1)
+// TestRenderAgain checks that Render, which parses the note again each
+// time, hands the figures and SectionEnd the Doc's own blocks and
+// headings, and writes the same HTML every time.
+func TestRenderAgain(t *testing.T) {
+	doc, err := New().Parse("notes/2018-10-30.md", []byte(note), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,18 +245,31 @@ func TestDropTree(t *testing.T) {
 		}
 		return b.String(), blocks, headings
 	}
-	want, wantBlocks, wantHeadings := render()
-	doc.DropTree()
+	want, _, _ := render()
 	for range 2 {
 		got, blocks, headings := render()
 		if got != want {
-			t.Errorf("after DropTree, Render gave\n%s\nwant\n%s", got, want)
+			t.Errorf("Render gave\n%s\nthen\n%s", got, want)
 		}
-		if !slices.Equal(blocks, wantBlocks) || !slices.Equal(blocks, doc.Blocks) {
-			t.Errorf("after DropTree, the figures got blocks %v, want the Doc's own %v", blocks, doc.Blocks)
+		if !slices.Equal(blocks, doc.Blocks) {
+			t.Errorf("the figures got blocks %v, want the Doc's own %v", blocks, doc.Blocks)
 		}
-		if !slices.Equal(headings, wantHeadings) || len(headings) == 0 {
-			t.Errorf("after DropTree, SectionEnd got headings %v, want %v", headings, wantHeadings)
+		if !slices.Equal(headings, doc.Headings) {
+			t.Errorf("SectionEnd got headings %v, want the Doc's own %v", headings, doc.Headings)
 		}
+	}
+}
+
+// TestRenderTooDeep checks that a note refused as too deep is not parsed
+// when rendered either.
+func TestRenderTooDeep(t *testing.T) {
+	body := "```go\nx\n```\n\n# Deep\n\n" + strings.Repeat(">", MaxQuotes+1) + " deep\n"
+	doc, err := New().Parse("notes/x.md", []byte(body), 1)
+	if err == nil {
+		t.Fatal("Parse of a note too deep: no error")
+	}
+	var b bytes.Buffer
+	if err := doc.Render(&b, Options{}); err != nil || b.Len() > 0 {
+		t.Errorf("Render of a note too deep wrote %q, %v; want nothing", b.String(), err)
 	}
 }

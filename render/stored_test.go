@@ -49,7 +49,6 @@ func TestSaveRestore(t *testing.T) {
 	m := New()
 	for name, body := range savedNotes(t) {
 		want, _ := m.Parse("notes/x.md", body, 3)
-		want.DropTree()
 		data, err := want.Save()
 		if err != nil {
 			t.Fatal(err)

@@ -138,9 +138,7 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 }
 
 // parse returns n's Doc: restored from what st keeps of an earlier parse
-// of the same note, or parsed and kept there. Its tree is dropped: the
-// page's render parses the note again, so that a notebook's trees are
-// never all alive at once.
+// of the same note, or parsed and kept there.
 func (nb *Notebook) parse(st *store.Store, n *notes.Note) (*render.Doc, error) {
 	id := store.NewHash("parse").String(n.Path).Bytes(n.Source).String(fmt.Sprint(n.BodyLine)).Sum()
 	if data, _, ok := st.Bytes(id); ok {
@@ -152,7 +150,6 @@ func (nb *Notebook) parse(st *store.Store, n *notes.Note) (*render.Doc, error) {
 	if err != nil {
 		return nil, err // not kept: the next build reports it again
 	}
-	d.DropTree()
 	if data, err := d.Save(); err == nil {
 		st.Put(id, data)
 	}

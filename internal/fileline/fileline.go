@@ -22,7 +22,7 @@ type Error struct {
 	// Msg says what is wrong and, where it can, what to do.
 	Msg string
 	// Err is the underlying error, if any, for errors.Is and errors.As.
-	Err error
+	Err error `json:"-"`
 }
 
 func (e *Error) Error() string {

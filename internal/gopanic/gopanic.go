@@ -28,12 +28,7 @@ func Value(v any) string {
 	var s string
 	switch rv.Kind() {
 	case reflect.String:
-		// The runtime indents continuation lines.
-		s = strings.ReplaceAll(rv.String(), "\n", "\n\t")
-		if rv.Type().PkgPath() != "" {
-			return rv.Type().String() + `("` + s + `")`
-		}
-		return s
+		s = strings.ReplaceAll(rv.String(), "\n", "\n\t") // the runtime indents continuation lines
 	case reflect.Bool:
 		s = strconv.FormatBool(rv.Bool())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -45,17 +40,18 @@ func Value(v any) string {
 	case reflect.Complex64, reflect.Complex128:
 		c := rv.Complex()
 		s = "(" + runtimeFloat(real(c)) + runtimeFloat(imag(c)) + "i)"
-		if rv.Type().PkgPath() != "" {
-			return rv.Type().String() + s
-		}
-		return s
 	default:
 		return fmt.Sprintf("(%s) %v", rv.Type(), v)
 	}
-	if rv.Type().PkgPath() != "" {
-		return rv.Type().String() + "(" + s + ")"
+	switch {
+	case rv.Type().PkgPath() == "":
+		return s
+	case rv.Kind() == reflect.String:
+		return rv.Type().String() + `("` + s + `")`
+	case rv.Kind() == reflect.Complex64 || rv.Kind() == reflect.Complex128:
+		return rv.Type().String() + s
 	}
-	return s
+	return rv.Type().String() + "(" + s + ")"
 }
 
 // runtimeFloat formats f as the runtime's print does: +1.500000e+000.

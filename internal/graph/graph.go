@@ -24,7 +24,6 @@ import (
 	"context"
 	"errors"
 	"runtime"
-	"sync"
 )
 
 // An Action is one step of a build.
@@ -43,18 +42,7 @@ type Action struct {
 	err     error
 	pending int       // deps not yet done
 	next    []*Action // the actions that depend on this one
-	state   state
 }
-
-type state uint8
-
-const (
-	unseen state = iota
-	waiting
-	ready
-	running
-	done
-)
 
 // ErrDepFailed is the error of an action that did not run because an
 // action it depends on failed.
@@ -69,9 +57,26 @@ type Options struct {
 	// Jobs bounds the actions that work the processor at once;
 	// GOMAXPROCS, at least 2, if zero.
 	Jobs int
-	// Done, if set, is called as each action finishes, with its error,
-	// from one goroutine at a time.
+	// Done, if set, is called as each action that ran finishes, with its
+	// error, from one goroutine at a time.
 	Done func(a *Action)
+}
+
+// The kinds of action, each with its own queue and limit.
+const (
+	work = iota
+	waits
+	alone
+)
+
+func (a *Action) kind() int {
+	switch {
+	case a.Alone:
+		return alone
+	case a.Waits:
+		return waits
+	}
+	return work
 }
 
 // Run runs every action in roots and every action they depend on, each
@@ -84,23 +89,39 @@ func Run(ctx context.Context, roots []*Action, opts Options) error {
 		jobs = max(2, runtime.GOMAXPROCS(0))
 	}
 	all := collect(roots)
-	s := &scheduler{jobs: jobs, done: make(chan *Action)}
+	limit := [3]int{work: jobs, waits: 2 * jobs, alone: 1}
+	var ready [3][]*Action // by kind, in the order they became ready
+	var running [3]int
 	for _, a := range all {
 		if a.pending == 0 {
-			s.push(a)
+			ready[a.kind()] = append(ready[a.kind()], a)
 		}
 	}
+	done := make(chan *Action)
 	var errs []error
 	left := len(all)
 	for left > 0 {
-		if ctx.Err() == nil {
-			s.start(ctx)
+		for k := range ready {
+			// Nothing starts beside an alone action, which starts only
+			// when nothing else runs or is ready.
+			for ctx.Err() == nil && len(ready[k]) > 0 && running[k] < limit[k] && running[alone] == 0 &&
+				(k != alone || running == [3]int{} && len(ready[work])+len(ready[waits]) == 0) {
+				a := ready[k][0]
+				ready[k] = ready[k][1:]
+				running[k]++
+				go func() {
+					if a.Do != nil {
+						a.err = a.Do(ctx)
+					}
+					done <- a
+				}()
+			}
 		}
-		if s.running() == 0 {
-			break // ctx ended: nothing more starts
+		if running == [3]int{} {
+			break // ctx ended, or a cycle: nothing more starts
 		}
-		a := <-s.done
-		s.finished(a)
+		a := <-done
+		running[a.kind()]--
 		left--
 		if a.err != nil {
 			errs = append(errs, a.err)
@@ -110,11 +131,9 @@ func Run(ctx context.Context, roots []*Action, opts Options) error {
 		}
 		for _, n := range a.next {
 			if a.err != nil {
-				left -= s.fail(n)
-				continue
-			}
-			if n.pending--; n.pending == 0 && n.state == waiting {
-				s.push(n)
+				left -= fail(n)
+			} else if n.pending--; n.pending == 0 && n.err == nil {
+				ready[n.kind()] = append(ready[n.kind()], n)
 			}
 		}
 	}
@@ -131,17 +150,16 @@ func Run(ctx context.Context, roots []*Action, opts Options) error {
 // actions that depend on it, and counts its deps.
 func collect(roots []*Action) []*Action {
 	var all []*Action
+	seen := map[*Action]bool{}
 	var visit func(a *Action)
 	visit = func(a *Action) {
-		if a.state != unseen {
+		if seen[a] {
 			return
 		}
-		a.state = waiting
+		seen[a] = true
 		a.err, a.next, a.pending = nil, nil, len(a.Deps)
 		for _, d := range a.Deps {
 			visit(d)
-		}
-		for _, d := range a.Deps {
 			d.next = append(d.next, a)
 		}
 		all = append(all, a)
@@ -152,111 +170,16 @@ func collect(roots []*Action) []*Action {
 	return all
 }
 
-// scheduler holds the actions ready to start and counts those running.
-type scheduler struct {
-	jobs                 int
-	work, waits, alone   []*Action // ready, by kind
-	nWork, nWait, nAlone int       // running, by kind
-	done                 chan *Action
-}
-
-func (s *scheduler) running() int { return s.nWork + s.nWait + s.nAlone }
-
-func (s *scheduler) push(a *Action) {
-	a.state = ready
-	switch {
-	case a.Alone:
-		s.alone = append(s.alone, a)
-	case a.Waits:
-		s.waits = append(s.waits, a)
-	default:
-		s.work = append(s.work, a)
-	}
-}
-
-// start starts every ready action the limits allow.
-func (s *scheduler) start(ctx context.Context) {
-	if s.nAlone > 0 {
-		return
-	}
-	for len(s.work) > 0 && s.nWork < s.jobs {
-		s.nWork++
-		s.launch(ctx, pop(&s.work))
-	}
-	for len(s.waits) > 0 && s.nWait < 2*s.jobs {
-		s.nWait++
-		s.launch(ctx, pop(&s.waits))
-	}
-	if len(s.alone) > 0 && s.running() == 0 && len(s.work) == 0 && len(s.waits) == 0 {
-		s.nAlone++
-		s.launch(ctx, pop(&s.alone))
-	}
-}
-
-// pop takes the first action of q, so that actions start in the order
-// they became ready.
-func pop(q *[]*Action) *Action {
-	a := (*q)[0]
-	*q = (*q)[1:]
-	return a
-}
-
-func (s *scheduler) launch(ctx context.Context, a *Action) {
-	a.state = running
-	go func() {
-		if a.Do != nil {
-			a.err = a.Do(ctx)
-		}
-		s.done <- a
-	}()
-}
-
-func (s *scheduler) finished(a *Action) {
-	a.state = done
-	switch {
-	case a.Alone:
-		s.nAlone--
-	case a.Waits:
-		s.nWait--
-	default:
-		s.nWork--
-	}
-}
-
 // fail marks a, which depends on an action that failed, and every action
 // that depends on it, as not run, and returns how many it marked.
-func (s *scheduler) fail(a *Action) int {
-	if a.state == done {
-		return 0
+func fail(a *Action) int {
+	if a.err != nil {
+		return 0 // marked already
 	}
-	a.state, a.err = done, ErrDepFailed
+	a.err = ErrDepFailed
 	n := 1
 	for _, next := range a.next {
-		n += s.fail(next)
+		n += fail(next)
 	}
 	return n
-}
-
-// Parallel calls f(0), …, f(n-1) on at most GOMAXPROCS goroutines at once
-// and returns once every call has: for the work of one action that splits
-// into parts alike, such as reading a notebook's notes.
-func Parallel(n int, f func(i int)) {
-	var next sync.Mutex
-	i := 0
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for {
-				next.Lock()
-				j := i
-				i++
-				next.Unlock()
-				if j >= n {
-					return
-				}
-				f(j)
-			}
-		})
-	}
-	wg.Wait()
 }

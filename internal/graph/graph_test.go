@@ -192,13 +192,3 @@ func TestCycle(t *testing.T) {
 		t.Error("Run of a cycle returned no error")
 	}
 }
-
-func TestParallel(t *testing.T) {
-	seen := make([]atomic.Int32, 100)
-	Parallel(len(seen), func(i int) { seen[i].Add(1) })
-	for i := range seen {
-		if seen[i].Load() != 1 {
-			t.Fatalf("f(%d) ran %d times", i, seen[i].Load())
-		}
-	}
-}

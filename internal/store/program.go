@@ -15,26 +15,23 @@ import (
 // would make: by its Go build ID, which the go command derives from
 // everything the program is built from, so that go run, which links it
 // afresh each time, still finds what its earlier runs made. The build ID
-// is read from the ELF note that holds it; on systems whose programs are
-// not ELF, the program's SHA-256 names it instead. If the program cannot
-// be read, every run of it is a new program.
+// is read from the ELF note that holds it, far quicker than hashing the
+// program; on systems whose programs are not ELF, the program's SHA-256
+// names it instead. If the program cannot be read, every run of it is a
+// new program.
 var Program = sync.OnceValue(func() string {
-	exe, err := os.Executable()
-	if err == nil {
-		if id := buildID(exe); id != "" {
-			return "go build ID " + id
-		}
-		if f, err := os.Open(exe); err == nil {
-			defer f.Close()
-			h := sha256.New()
-			if _, err := io.Copy(h, f); err == nil {
-				return "sha256 " + hex.EncodeToString(h.Sum(nil))
-			}
+	exe, _ := os.Executable()
+	if id := buildID(exe); id != "" {
+		return "go build ID " + id
+	}
+	h := sha256.New()
+	if f, err := os.Open(exe); err == nil {
+		defer f.Close()
+		if _, err := io.Copy(h, f); err == nil {
+			return "sha256 " + hex.EncodeToString(h.Sum(nil))
 		}
 	}
-	var b [16]byte
-	rand.Read(b[:])
-	return "unknown " + hex.EncodeToString(b[:])
+	return "unknown " + rand.Text()
 })
 
 // buildID returns the Go build ID of the ELF program exe, from its note

@@ -17,7 +17,7 @@
 // A Store is a folder. The entry of action A is the file xx/A-a (xx the
 // first two hex digits of A), one line:
 //
-//	v1 <action ID> <output ID> <size> <unix nanoseconds> <HMAC>
+//	v1 <action ID> <output ID> <size> <HMAC>
 //
 // and the output O is the file xx/O-d, holding the bytes. Both are written
 // to a temporary file and renamed into place, so a reader sees all of a
@@ -56,7 +56,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -103,6 +102,9 @@ const (
 // HMACs.
 const KeyFile = "key"
 
+// trimStamp is the file whose time says when Trim last did its work.
+const trimStamp = "trim.txt"
+
 // DefaultDir is the store's folder unless told otherwise:
 // $NOTEBOOK_CACHE, or notebook/ in the user's cache folder.
 func DefaultDir() (string, error) {
@@ -110,10 +112,7 @@ func DefaultDir() (string, error) {
 		return d, nil
 	}
 	d, err := os.UserCacheDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(d, "notebook"), nil
+	return filepath.Join(d, "notebook"), err
 }
 
 // Open opens the store in dir, making the folder and its key if needed.
@@ -135,40 +134,30 @@ func (s *Store) Dir() string { return s.dir }
 // temporary file, then linked into place, so that of two processes that
 // start at once both end up with the one that won.
 func loadKey(name string) ([]byte, error) {
-	for range 3 {
-		data, err := os.ReadFile(name)
-		if err == nil {
-			if len(data) != sha256.Size {
-				return nil, fmt.Errorf("malformed key file %s: remove the folder to start afresh", name)
-			}
-			return data, nil
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		secret := make([]byte, sha256.Size)
-		rand.Read(secret)
-		tmp, err := writeTemp(filepath.Dir(name), secret, 0o600)
-		if err != nil {
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		data = make([]byte, sha256.Size)
+		rand.Read(data)
+		var tmp string
+		if tmp, err = writeTemp(filepath.Dir(name), data); err != nil {
 			return nil, err
 		}
 		err = os.Link(tmp, name)
 		os.Remove(tmp)
-		if err == nil {
-			return secret, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("making %s: %v", name, err)
+		if errors.Is(err, fs.ErrExist) {
+			data, err = os.ReadFile(name) // the other process's
 		}
 	}
-	return nil, fmt.Errorf("cannot make %s", name)
+	if err == nil && len(data) != sha256.Size {
+		return nil, fmt.Errorf("malformed key file %s: remove the folder to start afresh", name)
+	}
+	return data, err
 }
 
-// An Entry says what an action made: its output's ID and size, and when.
+// An Entry says what an action made: its output's ID and size.
 type Entry struct {
 	Output ID
 	Size   int64
-	Time   time.Time
 }
 
 func (s *Store) file(id ID, suffix string) string {
@@ -183,7 +172,8 @@ func (s *Store) mac(line string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// Get returns the entry of action a, if the store holds one it wrote.
+// Get returns the entry of action a, if the store holds one it wrote. One
+// whose HMAC is wrong is removed.
 func (s *Store) Get(a ID) (Entry, bool) {
 	if s == nil {
 		return Entry{}, false
@@ -193,32 +183,16 @@ func (s *Store) Get(a ID) (Entry, bool) {
 	if err != nil {
 		return Entry{}, false
 	}
-	e, ok := s.parse(a, string(data))
-	if !ok {
+	line, _ := strings.CutSuffix(string(data), "\n")
+	i := strings.LastIndexByte(line, ' ') + 1
+	f := strings.Fields(line)
+	if !hmac.Equal([]byte(line[i:]), []byte(s.mac(line[:i]))) || len(f) != 5 || f[0] != "v1" || f[1] != a.String() {
 		os.Remove(name)
-		return Entry{}, false
-	}
-	return e, true
-}
-
-// parse reads the line of action a's entry and checks its HMAC.
-func (s *Store) parse(a ID, line string) (Entry, bool) {
-	line, ok := strings.CutSuffix(line, "\n")
-	i := strings.LastIndexByte(line, ' ')
-	if !ok || i < 0 || !hmac.Equal([]byte(line[i+1:]), []byte(s.mac(line[:i+1]))) {
-		return Entry{}, false
-	}
-	f := strings.Fields(line[:i])
-	if len(f) != 5 || f[0] != "v1" || f[1] != a.String() {
 		return Entry{}, false
 	}
 	out, err := ParseID(f[2])
 	size, err1 := strconv.ParseInt(f[3], 10, 64)
-	ns, err2 := strconv.ParseInt(f[4], 10, 64)
-	if err != nil || err1 != nil || err2 != nil {
-		return Entry{}, false
-	}
-	return Entry{Output: out, Size: size, Time: time.Unix(0, ns)}, true
+	return Entry{Output: out, Size: size}, err == nil && err1 == nil
 }
 
 // Bytes returns the output of action a, if the store holds it as written.
@@ -251,7 +225,7 @@ func (s *Store) Output(o ID) ([]byte, bool) {
 
 // Put stores data as the output of action a and returns its entry.
 func (s *Store) Put(a ID, data []byte) (Entry, error) {
-	e := Entry{Output: Sum(data), Size: int64(len(data)), Time: time.Now()}
+	e := Entry{Output: Sum(data), Size: int64(len(data))}
 	if s == nil {
 		return e, nil
 	}
@@ -259,14 +233,12 @@ func (s *Store) Put(a ID, data []byte) (Entry, error) {
 	if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
 		return e, err
 	}
-	if info, err := os.Stat(out); err != nil {
-		if err := place(out, data); err != nil {
-			return e, err
-		}
-	} else {
-		used(out, info)
+	if _, err := os.Stat(out); err == nil {
+		used(out)
+	} else if err := place(out, data); err != nil {
+		return e, err
 	}
-	line := fmt.Sprintf("v1 %v %v %d %d ", a, e.Output, e.Size, e.Time.UnixNano())
+	line := fmt.Sprintf("v1 %v %v %d ", a, e.Output, e.Size)
 	entry := s.file(a, "-a")
 	if err := os.MkdirAll(filepath.Dir(entry), 0o700); err != nil {
 		return e, err
@@ -296,7 +268,7 @@ func (s *Store) PutJSON(a ID, v any) (Entry, error) {
 
 // place writes data to name through a temporary file beside it.
 func place(name string, data []byte) error {
-	tmp, err := writeTemp(filepath.Dir(name), data, 0o600)
+	tmp, err := writeTemp(filepath.Dir(name), data)
 	if err != nil {
 		return err
 	}
@@ -307,16 +279,15 @@ func place(name string, data []byte) error {
 	return nil
 }
 
-// writeTemp writes data to a new temporary file in dir and returns its
-// name.
-func writeTemp(dir string, data []byte, perm os.FileMode) (string, error) {
+// writeTemp writes data to a new temporary file, mode 0600, in dir and
+// returns its name.
+func writeTemp(dir string, data []byte) (string, error) {
 	f, err := os.CreateTemp(dir, ".tmp-")
 	if err != nil {
 		return "", err
 	}
 	_, err = f.Write(data)
-	err = errors.Join(err, f.Chmod(perm), f.Close())
-	if err != nil {
+	if err = errors.Join(err, f.Close()); err != nil {
 		os.Remove(f.Name())
 		return "", err
 	}
@@ -325,38 +296,27 @@ func writeTemp(dir string, data []byte, perm os.FileMode) (string, error) {
 
 // read reads the file name, and marks it used.
 func read(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
+	data, err := os.ReadFile(name)
+	if err == nil {
+		used(name)
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	data := make([]byte, info.Size())
-	if _, err := io.ReadFull(f, data); err != nil {
-		return nil, err
-	}
-	used(name, info)
-	return data, nil
+	return data, err
 }
 
-// used marks the file name, described by info, used now if it was last
-// marked over an hour ago, for Trim.
-func used(name string, info os.FileInfo) {
-	if time.Since(info.ModTime()) > usedEvery {
+// used marks the file name used now, for Trim, if it was last marked
+// over an hour ago.
+func used(name string) {
+	if info, err := os.Stat(name); err == nil && time.Since(info.ModTime()) > usedEvery {
 		now := time.Now()
 		os.Chtimes(name, now, now)
 	}
 }
 
-// trimStamp is the file whose time says when Trim last did its work.
-const trimStamp = "trim.txt"
-
 // Trim removes what the store holds that no build has used for TrimAge,
 // then, while the rest takes more than Max bytes, what was used least
-// recently. It does its work at most once a day, whoever calls it.
+// recently. It does its work at most once a day, whoever calls it, and
+// touches only the store's own files: entries and outputs in the folders
+// of two hex digits, and the temporary files a killed process left.
 func (s *Store) Trim() error {
 	if s == nil {
 		return nil
@@ -368,14 +328,8 @@ func (s *Store) Trim() error {
 	if err := os.WriteFile(stamp, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o600); err != nil {
 		return err
 	}
-	type file struct {
-		name string
-		size int64
-		used time.Time
-	}
-	var files []file
+	var files []fs.FileInfo
 	var total int64
-	dayAgo := time.Now().Add(-trimEvery)
 	err := filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || p == s.dir {
 			return err
@@ -384,71 +338,57 @@ func (s *Store) Trim() error {
 		if err != nil {
 			return nil // removed meanwhile
 		}
+		shard := filepath.Dir(p) == s.dir && len(d.Name()) == 2 && strings.Trim(d.Name(), "0123456789abcdef") == ""
 		switch {
 		case strings.HasPrefix(d.Name(), ".tmp-"):
-			// A temporary file or folder that a killed process left.
-			if info.ModTime().Before(dayAgo) {
+			if time.Since(info.ModTime()) > trimEvery {
 				os.RemoveAll(p)
 			}
-			if d.IsDir() {
-				return fs.SkipDir
-			}
+		case d.IsDir() && shard:
 			return nil
-		case d.IsDir() && filepath.Dir(p) == s.dir && isShard(d.Name()):
-			return nil // a folder of entries
-		case d.IsDir():
-			return fs.SkipDir // not the store's: another program's, in a shared folder
-		case filepath.Dir(p) == s.dir || !(strings.HasSuffix(d.Name(), "-a") || strings.HasSuffix(d.Name(), "-d")):
-			return nil // the key, the stamp, or not the store's
+		case d.IsDir() || filepath.Dir(p) == s.dir || !strings.HasSuffix(p, "-a") && !strings.HasSuffix(p, "-d"):
+			// Another program's, in a shared folder, or the key or the stamp.
 		case time.Since(info.ModTime()) > TrimAge:
 			os.Remove(p)
-			return nil
+		default:
+			files = append(files, info)
+			total += info.Size()
 		}
-		files = append(files, file{p, info.Size(), info.ModTime()})
-		total += info.Size()
+		if d.IsDir() {
+			return fs.SkipDir
+		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	limit := cmp.Or(s.Max, DefaultMax)
-	slices.SortFunc(files, func(a, b file) int { return a.used.Compare(b.used) })
+	slices.SortFunc(files, func(a, b fs.FileInfo) int { return a.ModTime().Compare(b.ModTime()) })
 	for _, f := range files {
-		if total <= limit {
+		if total <= cmp.Or(s.Max, DefaultMax) {
 			break
 		}
-		os.Remove(f.name)
-		total -= f.size
+		os.Remove(filepath.Join(s.dir, f.Name()[:2], f.Name()))
+		total -= f.Size()
 	}
 	return nil
 }
 
 // A Hash makes an action's ID from its inputs. Each input is written with
 // its length, so that no two lists of inputs hash alike.
-type Hash struct {
-	h hash.Hash
-}
+type Hash struct{ h hash.Hash }
 
 // NewHash starts the ID of an action of the given kind, made by the running
 // program (see Program).
 func NewHash(kind string) *Hash {
-	h := &Hash{h: sha256.New()}
-	h.String(Program())
-	h.String(kind)
-	return h
+	return (&Hash{h: sha256.New()}).String(Program()).String(kind)
 }
 
 // String adds s to the inputs.
-func (h *Hash) String(s string) *Hash {
-	io.WriteString(h.h, strconv.Itoa(len(s))+":")
-	io.WriteString(h.h, s)
-	return h
-}
+func (h *Hash) String(s string) *Hash { return h.Bytes([]byte(s)) }
 
 // Bytes adds b to the inputs.
 func (h *Hash) Bytes(b []byte) *Hash {
-	io.WriteString(h.h, strconv.Itoa(len(b))+":")
-	h.h.Write(b)
+	fmt.Fprintf(h.h, "%d:%s", len(b), b)
 	return h
 }
 
@@ -466,17 +406,3 @@ func (h *Hash) Value(v any) *Hash {
 
 // Sum returns the action's ID.
 func (h *Hash) Sum() ID { return ID(h.h.Sum(nil)) }
-
-// isShard reports whether name is that of a folder of entries: two
-// lowercase hex digits.
-func isShard(name string) bool {
-	if len(name) != 2 {
-		return false
-	}
-	for _, c := range name {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
