@@ -34,6 +34,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"reflect"
@@ -162,20 +163,31 @@ type machine struct {
 }
 
 // newInterpreter returns an interpreter with the symbol tables, or nil if
-// it could not be made. yaegi's own lines about panics are left out of
-// stderr: the Tracker says where a panic happened instead.
+// it could not be made. yaegi writes nothing but its own lines about
+// panics to its standard error, which are dropped: the Tracker says where
+// a panic happened instead.
 func newInterpreter(stdout, stderr io.Writer) *machine {
-	tracker := &golike.Tracker{Stderr: stderr}
-	i := interp.New(interp.Options{Stdout: stdout, Stderr: golike.Quiet(stderr)})
-	if err := use(i); err != nil {
+	m := &machine{interp.New(interp.Options{Stdout: stdout, Stderr: io.Discard}), &golike.Tracker{Stderr: stderr, Exit: os.Exit}, stderr}
+	if err := use(m); err != nil {
 		fmt.Fprintf(stderr, "notebook: the interpreter could not start: %v\n", err)
 		return nil
 	}
-	if err := i.Use(tracker.Exports()); err != nil {
-		fmt.Fprintf(stderr, "notebook: the interpreter could not start: %v\n", err)
-		return nil
+	return m
+}
+
+// use gives m's interpreter the symbol tables and the Tracker's functions,
+// then the log package's own functions (see log.go): they write to
+// standard error with the standard logger, as a compiled program's do.
+// yaegi replaces them, when it is given the standard library, with a
+// logger of its own; a second Use puts them back.
+func use(m *machine) error {
+	syms := m.tracker.Exports()
+	syms["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(MapTypes)}
+	maps.Copy(syms, Symbols)
+	if err := m.i.Use(syms); err != nil {
+		return err
 	}
-	return &machine{i, tracker, stderr}
+	return m.i.Use(interp.Exports{"log/log": Symbols["log/log"]})
 }
 
 // available reports whether the browser's interpreter has the package
@@ -216,25 +228,10 @@ func interpret(m *machine, code string) (exit int, compileError bool) {
 	switch {
 	case errors.As(err, &p):
 		io.WriteString(m.stderr, m.tracker.Report(p.Value))
-		return 2, false
 	case err != nil:
 		fmt.Fprintln(m.stderr, strings.TrimSpace(err.Error()))
-		return 2, false
+	default:
+		return 0, false
 	}
-	return 0, false
-}
-
-// use gives i the symbol tables, then the log package's own functions
-// (see log.go): they write to standard error with the standard logger, as
-// a compiled program's do. yaegi replaces them, when it is given the
-// standard library, with a logger of its own; a second Use puts them back.
-func use(i *interp.Interpreter) error {
-	syms := interp.Exports{".": {"MapTypes": reflect.ValueOf(MapTypes)}}
-	for k, v := range Symbols {
-		syms[k] = v
-	}
-	if err := i.Use(syms); err != nil {
-		return err
-	}
-	return i.Use(interp.Exports{"log/log": Symbols["log/log"]})
+	return 2, false
 }
