@@ -6,7 +6,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -89,20 +88,7 @@ func (b *Builder) compile(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	err = fs.WalkDir(notebook.PlaySources, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") {
-			return err
-		}
-		data, err := notebook.PlaySources.ReadFile(p)
-		if err == nil {
-			err = os.MkdirAll(filepath.Join(tmp, filepath.Dir(p)), 0o755)
-		}
-		if err == nil {
-			err = os.WriteFile(filepath.Join(tmp, filepath.FromSlash(p)), data, 0o644)
-		}
-		return err
-	})
-	if err != nil {
+	if err := os.CopyFS(tmp, notebook.PlaySources); err != nil {
 		return nil, err
 	}
 	goCmd := b.Go

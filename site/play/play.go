@@ -36,23 +36,19 @@
 // # Differences from the build's yaegi engine
 //
 // The browser's interpreter fails as a compiled program does, and says so
-// as Go would (see internal/golike): a panic that ends the program prints
-// its value, then the functions it left, each at its line, and exits with
-// status 2; an index out of range says which index, and of what length;
-// a panic on another goroutine says where it was started. A program that
-// does not compile, or imports a package the browser lacks, prints why,
-// at its line, and exits with status 2. Each function costs a deferred
-// call more than in the build's engine, which makes programs that call
-// functions in tight loops a few times slower. Time is the browser's:
-// timings differ, and the program's clock is the reader's.
+// as Go would (see internal/golike). Each function costs a deferred call
+// more than in the build's engine, and each index a call, which makes
+// programs that call functions or index in tight loops a few times
+// slower. Time is the browser's: timings differ, and the program's clock
+// is the reader's.
 package play
 
 import (
-	"fmt"
 	"go/parser"
 	"go/token"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -76,35 +72,18 @@ func Eligible(s *snippets.Snippet) (ok bool, why string) {
 		return false, "reads its environment" + builtOnly
 	}
 	for _, f := range s.Files {
-		if f != snippets.MainFile && len(f) > 3 && f[len(f)-3:] == ".go" {
+		if f != snippets.MainFile && strings.HasSuffix(f, ".go") {
 			return false, "is more than one file" + builtOnly
 		}
 	}
-	imports, err := importPaths(s.Source)
+	f, err := parser.ParseFile(token.NewFileSet(), snippets.MainFile, s.Source, parser.ImportsOnly)
 	if err != nil {
 		return false, "does not parse" + builtOnly
 	}
-	for _, p := range imports {
-		if !slices.Contains(Packages, p) {
+	for _, imp := range f.Imports {
+		if p, _ := strconv.Unquote(imp.Path.Value); !slices.Contains(Packages, p) {
 			return false, lacks(p) + builtOnly
 		}
 	}
 	return true, ""
-}
-
-// importPaths returns the paths a Go file imports, in order.
-func importPaths(src []byte) ([]string, error) {
-	f, err := parser.ParseFile(token.NewFileSet(), snippets.MainFile, src, parser.ImportsOnly)
-	if err != nil {
-		return nil, err
-	}
-	var paths []string
-	for _, imp := range f.Imports {
-		p, err := strconv.Unquote(imp.Path.Value)
-		if err != nil {
-			return nil, fmt.Errorf("import %s: %v", imp.Path.Value, err)
-		}
-		paths = append(paths, p)
-	}
-	return paths, nil
 }

@@ -10,24 +10,18 @@
 //
 // interprets code, the text of one Go file of package main, and calls
 // done(exit, compileError) when its main function has returned (exit 0),
-// panicked (exit 2) or failed to compile (exit 2, compileError true). The
-// program fails as the same program compiled by Go would, and says so as
-// Go would (see package golike): a package the browser lacks is named as
-// such, and a panic prints its value as Go's runtime does, then the
-// functions it left, each at its line. The program calls notebookReady(),
+// panicked (exit 2) or failed to compile (exit 2, compileError true),
+// saying why as Go would (see package golike). It calls notebookReady(),
 // if the global object has it, whenever an interpreter is ready for the
 // next run; one that replaces an instance that ended warms up first if
 // notebookWarmUp is true.
 //
-// The program writes to the process's own standard output and error, file
-// descriptors 1 and 2, which wasm_exec.js passes to fs.writeSync as they
-// are written: the worker collects them from there. os.Exit (through
-// log.Fatal) ends the whole program, as it ends a compiled one; so does a
-// panic on another goroutine, which prints what Go prints, with the
-// goroutine it was on and where that was started. A run that leaves
-// goroutines behind ends the program after done too, so that nothing of
-// one run outlives it. The worker starts a fresh program for the next run
-// when this one has ended.
+// The program writes to file descriptors 1 and 2, which wasm_exec.js
+// passes to fs.writeSync, where the worker collects them. os.Exit
+// (through log.Fatal) and a panic on another goroutine end the whole
+// program, as they end a compiled one; so does a run that leaves
+// goroutines behind, after done, so that nothing of one run outlives it.
+// The worker then starts a fresh program for the next run.
 package main
 
 import (
