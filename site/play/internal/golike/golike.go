@@ -1,38 +1,30 @@
 // Package golike makes a Go program that yaegi interprets in the browser
-// fail as the same program compiled by Go fails.
+// fail as the same program compiled by Go fails, where yaegi would speak
+// of itself: "unable to find source related to" an import, a panic placed
+// at the first statement of the function it left, reflect's index out of
+// range, the interpreter's own goroutines after a panic on another one.
 //
-// yaegi runs most programs as Go does; where they go wrong, it speaks of
-// itself: an import it lacks is "unable to find source related to", a
-// panic is placed at the first statement of the function it left, an
-// index out of range is reflect's, and a panic on another goroutine
-// prints the interpreter's own goroutines. Prepare and a Tracker make it
-// speak Go:
+//   - A program that does not parse, or imports a package the browser
+//     lacks, is not run, and each problem is one line that names the
+//     file, line and column ("main.go:3:8: os is not available in the
+//     browser; ...").
+//   - A panic that ends the program prints "panic: " and its value, then
+//     the goroutine that panicked, with each function it left and the
+//     line it was at, innermost first; on another goroutine than main's,
+//     also where that goroutine was started.
+//   - An index or slice out of range prints Go's own message ("panic:
+//     runtime error: index out of range [5] with length 3") wherever the
+//     type of what is indexed is known from the program alone; elsewhere,
+//     and for a nil pointer dereference, Go's message without the numbers.
 //
-//   - a program that does not parse, or that imports a package the
-//     browser lacks, is not run, and each problem is one line that names
-//     the file, line and column ("main.go:3:8: os is not available in the
-//     browser; ...");
-//   - a panic that ends the program prints, as Go does, "panic: " and its
-//     value, then the goroutine that panicked, with each function it left
-//     and the line it was at, innermost first, and exits with status 2;
-//     on another goroutine than main's, it also says where that goroutine
-//     was started;
-//   - an index or slice out of range prints Go's own message ("panic:
-//     runtime error: index out of range [5] with length 3"), wherever the
-//     type of what is indexed is known from the program alone; an index
-//     out of range elsewhere, and a nil pointer dereference, print Go's
-//     message without the numbers.
-//
-// To do so Prepare rewrites the program, keeping the position of every
-// node of the original, so that yaegi's own compile errors name the
-// reader's lines. Each function records the line of the statement it is
-// at, and a deferred function of its own adds the function and that line
-// to the trace of a panic that leaves it; a panic that the program
-// recovers drops its trace. Each index of a slice, an array or a string
-// goes through Index, each slicing of one through Slice, and each go
-// statement through the Tracker, which catches a panic that would end the
-// program there. A function costs a deferred call more, and a statement a
-// variable's assignment.
+// Prepare rewrites the program to do so, keeping the position of every
+// node of the original, so that yaegi's compile errors name the reader's
+// lines. Each function records the line of the statement it is at, and a
+// deferred function of its own adds the function and that line to the
+// trace of a panic that leaves it (see Tracker); a recovered panic drops
+// its trace. Each index of a slice, an array or a string goes through
+// Index, each slicing of one through Slice, and each go statement through
+// the Tracker, which catches a panic that would end the program there.
 package golike
 
 import (
@@ -64,9 +56,6 @@ const (
 	recoveredFunc = "_nbRecovered"
 )
 
-// maxErrors is how many problems Prepare reports, as the go command does.
-const maxErrors = 10
-
 // helper is added to every program: it drops the trace of a panic the
 // program recovered, and makes one of yaegi's from reflect the run-time
 // error Go would have raised (see Tracker.Recover). The value stays in
@@ -87,10 +76,10 @@ func ` + recoveredFunc + `(v any) any {
 // that it imports only packages the browser has (has reports whether it
 // does), and returns the program rewritten to report its panics as Go does
 // (see the package doc), for yaegi's CompileAST. A program that does not
-// parse or imports what the browser lacks gives an error of one line a
-// problem.
+// parse (its first ten problems, as the go command says) or imports what
+// the browser lacks gives an error of one line a problem.
 func Prepare(fset *token.FileSet, src string, has func(importPath string) bool) (*ast.File, error) {
-	f, err := parser.ParseFile(fset, Name, src, parser.AllErrors|parser.SkipObjectResolution)
+	f, err := parser.ParseFile(fset, Name, src, parser.SkipObjectResolution)
 	var list scanner.ErrorList
 	if err != nil && !errors.As(err, &list) {
 		return nil, err
@@ -103,20 +92,14 @@ func Prepare(fset *token.FileSet, src string, has func(importPath string) bool) 
 		}
 	}
 	if len(list) > 0 {
-		var lines []string
-		for i, e := range list {
-			if i == maxErrors {
-				lines = append(lines, "too many errors")
-				break
-			}
-			lines = append(lines, e.Error())
-		}
-		return nil, errors.New(strings.Join(lines, "\n"))
+		var b strings.Builder
+		scanner.PrintError(&b, list)
+		return nil, errors.New(strings.TrimSuffix(b.String(), "\n"))
 	}
 	// Types tell a slice's index from a map's key. The program is checked
 	// alone: what comes from imported packages has no known type, and is
 	// left as it is.
-	r := &rewriter{fset: fset, checked: map[ast.Node]bool{}, inRange: map[[2]types.Object]bool{}, info: &types.Info{
+	r := &rewriter{fset: fset, funcs: []*function{{prefix: "main.glob..func"}}, checked: map[ast.Node]bool{}, inRange: map[[2]types.Object]bool{}, info: &types.Info{
 		Types: map[ast.Expr]types.TypeAndValue{},
 		Uses:  map[*ast.Ident]types.Object{},
 		Defs:  map[*ast.Ident]types.Object{},
@@ -144,17 +127,16 @@ type rewriter struct {
 	fset    *token.FileSet
 	info    *types.Info
 	funcs   []*function       // the functions the walk is in, innermost last
-	globs   int               // the function literals of package-level declarations
 	checked map[ast.Node]bool // the indexes and slicings to go through Index and Slice
 	// inRange holds x and k of each loop for k := range x whose body
 	// assigns neither: x[k] is in range there.
 	inRange map[[2]types.Object]bool
 }
 
-// A function is one the walk is in.
+// A function is one the walk is in, or the package's declarations.
 type function struct {
 	name     string // as Go's traces name it
-	closure  bool   // a function literal
+	prefix   string // of the names of the function literals in it
 	closures int    // the function literals met in it
 }
 
@@ -164,21 +146,13 @@ type function struct {
 func (r *rewriter) pre(c *astutil.Cursor) bool {
 	switch n := c.Node().(type) {
 	case *ast.FuncDecl:
-		r.funcs = append(r.funcs, &function{name: funcName(n)})
+		name := funcName(n)
+		r.funcs = append(r.funcs, &function{name: name, prefix: name + ".func"})
 	case *ast.FuncLit:
-		// main.main.func1 in a function, main.main.func1.1 in a closure,
-		// main.glob..func1 at package level.
-		name := "main.glob..func" + strconv.Itoa(r.globs+1)
-		if len(r.funcs) == 0 {
-			r.globs++
-		} else if outer := r.funcs[len(r.funcs)-1]; outer.closure {
-			outer.closures++
-			name = outer.name + "." + strconv.Itoa(outer.closures)
-		} else {
-			outer.closures++
-			name = outer.name + ".func" + strconv.Itoa(outer.closures)
-		}
-		r.funcs = append(r.funcs, &function{name: name, closure: true})
+		outer := r.funcs[len(r.funcs)-1]
+		outer.closures++
+		name := outer.prefix + strconv.Itoa(outer.closures)
+		r.funcs = append(r.funcs, &function{name: name, prefix: name + "."})
 	case *ast.RangeStmt:
 		r.rangeIndex(n)
 	case *ast.IndexExpr:
@@ -268,24 +242,19 @@ func funcName(d *ast.FuncDecl) string {
 	if d.Recv == nil || len(d.Recv.List) == 0 {
 		return "main." + d.Name.Name
 	}
-	t, star := d.Recv.List[0].Type, ""
+	t, format := d.Recv.List[0].Type, "main.%s.%s"
 	if s, ok := t.(*ast.StarExpr); ok {
-		t, star = s.X, "*"
+		t, format = s.X, "main.(*%s).%s"
 	}
-	switch x := t.(type) { // a generic type's method
-	case *ast.IndexExpr:
+	if x, ok := t.(*ast.IndexExpr); ok { // a generic type's method
 		t = x.X
-	case *ast.IndexListExpr:
+	} else if x, ok := t.(*ast.IndexListExpr); ok {
 		t = x.X
 	}
-	id, ok := t.(*ast.Ident)
-	switch {
-	case !ok:
-		return "main." + d.Name.Name
-	case star != "":
-		return "main.(*" + id.Name + ")." + d.Name.Name
+	if id, ok := t.(*ast.Ident); ok {
+		return fmt.Sprintf(format, id.Name, d.Name.Name)
 	}
-	return "main." + id.Name + "." + d.Name.Name
+	return "main." + d.Name.Name
 }
 
 // rangeIndex adds x and k to inRange for the loop for k := range x (or

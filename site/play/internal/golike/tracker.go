@@ -102,7 +102,9 @@ func (t *Tracker) Go(creator string, line int, spread bool, f any, args ...any) 
 		}
 		in[i] = value(a, pt)
 	}
+	t.mu.Lock()
 	created := fmt.Sprintf("created by %s in goroutine %d\n\t%s:%d\n", creator, t.number(goid()), Name, line)
+	t.mu.Unlock()
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -135,17 +137,6 @@ func value(a any, pt reflect.Type) reflect.Value {
 	return v
 }
 
-// number is the goroutine number a trace shows for g: 1 for main's, as in
-// a compiled program.
-func (t *Tracker) number(g int64) int64 {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if g == t.main {
-		return 1
-	}
-	return g
-}
-
 // Report returns what Go prints when a panic with value r ends the
 // program on main's goroutine: the value, then that goroutine's trace.
 func (t *Tracker) Report(r any) string {
@@ -155,15 +146,24 @@ func (t *Tracker) Report(r any) string {
 	return t.report(g, r)
 }
 
+// report returns what Go prints when a panic with value r ends goroutine
+// g, numbered 1 if it is main's, as in a compiled program.
 func (t *Tracker) report(g int64, r any) string {
-	t.mu.Lock()
-	trace := t.traces[g]
-	t.mu.Unlock()
 	s := "panic: " + Value(r) + "\n"
-	if len(trace) > 0 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if trace := t.traces[g]; len(trace) > 0 {
 		s += fmt.Sprintf("\ngoroutine %d [running]:\n", t.number(g)) + strings.Join(trace, "")
 	}
 	return s
+}
+
+// number is the goroutine number a trace shows for g, with t.mu held.
+func (t *Tracker) number(g int64) int64 {
+	if g == t.main {
+		return 1
+	}
+	return g
 }
 
 // goid returns the calling goroutine's number, from its trace.
