@@ -5,24 +5,19 @@
 // # The interpreter
 //
 // The program in wasm/ is yaegi with the standard-library packages listed
-// in Packages, built with GOOS=js GOARCH=wasm. Its symbol tables are
-// yaegi's own for those packages, copied by go generate (see
+// in Packages, whose symbol tables go generate copies from yaegi's (see
 // internal/gensymbols): yaegi's stdlib package registers every package at
-// once, and the ones a browser cannot use (os/exec, net, syscall, ...) would
-// triple its size. It is loaded by Go's own wasm_exec.js, from the Go
-// release that built it, in the worker (worker.js), which streams what the
-// program writes to its standard output and error to the page as it is
-// written. The page starts the worker on the first Run, so no byte of the
-// interpreter is fetched before; the worker fetches it once and reuses it
-// for every later run. To stop a program (Stop, or the snippet's time
-// limit), the page ends the worker; the next Run starts a new one.
+// once, and those a browser cannot use would triple the program's size.
+// Go's own wasm_exec.js, from the release that built it, loads it in the
+// worker (worker.js), which streams what the program writes to the page.
+// The page starts the worker on the first Run, so no byte of the
+// interpreter is fetched before, and ends it to stop a program (Stop, or
+// the snippet's time limit); the next Run starts a new one.
 //
-// A Builder compiles the interpreter with the go command and keeps the
-// result in a cache folder, under a key made of the Go version, the
-// interpreter's sources and the yaegi module's version: a build with a
-// warm cache runs no compiler. Files gives the three files the site
-// serves: the interpreter, wasm_exec.js and the worker, each under a
-// fingerprinted name.
+// A Builder compiles the interpreter with the go command and keeps it in
+// the store, under a key made of the Go release, the interpreter's sources
+// and the build settings: a build with a warm store runs no compiler.
+// Files gives the three files the site serves, under fingerprinted names.
 //
 // # Eligibility
 //
@@ -86,4 +81,45 @@ func Eligible(s *snippets.Snippet) (ok bool, why string) {
 		}
 	}
 	return true, ""
+}
+
+// Packages are the standard-library packages the browser's interpreter
+// carries: those a program can use with no file system, network, processes
+// or signals. The interpreter's symbol tables are generated from this list
+// (go generate); a snippet that imports anything else is not eligible.
+var Packages = []string{
+	"bufio", "bytes", "cmp",
+	"container/heap", "container/list", "container/ring",
+	"context",
+	"crypto/md5", "crypto/sha1", "crypto/sha256", "crypto/sha512",
+	"encoding", "encoding/base32", "encoding/base64", "encoding/binary",
+	"encoding/csv", "encoding/hex", "encoding/json", "encoding/xml",
+	"errors", "fmt",
+	"hash", "hash/crc32", "hash/fnv",
+	"html", "io", "log", "maps",
+	"math", "math/big", "math/bits", "math/cmplx", "math/rand",
+	"path", "regexp", "slices", "sort", "strconv", "strings",
+	"sync", "sync/atomic",
+	"text/scanner", "text/tabwriter", "text/template",
+	"time", "unicode", "unicode/utf16", "unicode/utf8",
+}
+
+// lacks says, for an import path the interpreter does not carry, what a
+// program that imports it does that a browser cannot.
+func lacks(path string) string {
+	switch {
+	case path == "os/exec":
+		return "starts a subprocess"
+	case path == "net" || strings.HasPrefix(path, "net/"):
+		return "uses the network"
+	case path == "syscall" || path == "os/signal" || strings.HasPrefix(path, "golang.org/x/sys"):
+		return "makes system calls"
+	case path == "os" || path == "io/fs" || path == "io/ioutil" || path == "path/filepath":
+		return "uses the file system"
+	case path == "runtime" || strings.HasPrefix(path, "runtime/"):
+		return "depends on the Go runtime"
+	case strings.Contains(strings.SplitN(path, "/", 2)[0], "."):
+		return "imports " + path
+	}
+	return "imports " + path + ", which the browser lacks"
 }

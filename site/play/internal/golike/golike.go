@@ -48,19 +48,20 @@ const Name = "main.go"
 // Tracker's functions (see Tracker.Exports).
 const Path = "notebook.internal/golike"
 
-// The names the rewritten program adds: the Tracker's package, each
-// function's line, and the helper the program calls recover() through.
+// The names the rewritten program adds (see helper).
 const (
 	pkgName       = "_nb"
 	lineVar       = "_nbL"
 	recoveredFunc = "_nbRecovered"
 )
 
-// helper is added to every program: it drops the trace of a panic the
-// program recovered, and makes one of yaegi's from reflect the run-time
-// error Go would have raised (see Tracker.Recover). The value stays in
-// interpreted code, which keeps what yaegi knows of the program's types.
+// helper is added to every program: the import of the Tracker's
+// functions, and the function the program calls recover() through (see
+// Tracker.Recover), which keeps the value in interpreted code, and so
+// what yaegi knows of the program's types.
 const helper = `package main
+
+import ` + pkgName + ` "` + Path + `"
 
 func ` + recoveredFunc + `(v any) any {
 	if v != nil {
@@ -106,10 +107,9 @@ func Prepare(fset *token.FileSet, src string, has func(importPath string) bool) 
 	}}
 	(&types.Config{Error: func(error) {}}).Check("main", fset, []*ast.File{f}, r.info)
 	astutil.Apply(f, r.pre, r.post)
-	imp := &ast.ImportSpec{Name: ast.NewIdent(pkgName), Path: &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(Path)}}
-	f.Decls = append([]ast.Decl{&ast.GenDecl{Tok: token.IMPORT, Specs: []ast.Spec{imp}}}, f.Decls...)
-	f.Imports = append(f.Imports, imp)
-	f.Decls = append(f.Decls, parse(fset, helper).Decls...)
+	h := parse(fset, helper)
+	f.Decls = append(append(h.Decls[:1:1], f.Decls...), h.Decls[1:]...)
+	f.Imports = append(f.Imports, h.Imports...)
 	return f, nil
 }
 

@@ -68,12 +68,11 @@ func (t *Tracker) Frame(frame string, line int) {
 }
 
 // Recover is called with the value of a panic the program recovered on
-// the calling goroutine: it drops that panic's trace, and returns the
-// value the program should have recovered, and true, where yaegi's
-// differs: the run-time error Go would have raised for a panic of yaegi's
-// from reflect, and the value itself for one that yaegi hands over
-// wrapped in a reflect.Value, as it does when the panic left the function
-// that raised it.
+// the calling goroutine: it drops that panic's trace, and returns, with
+// true, the value the program should have recovered where it differs
+// from yaegi's: the run-time error Go would have raised for a panic of
+// yaegi's from reflect, or the value in the reflect.Value that yaegi
+// hands over for a panic that left the function that raised it.
 func (t *Tracker) Recover(v any) (any, bool) {
 	t.mu.Lock()
 	delete(t.traces, goid())
@@ -124,10 +123,8 @@ func (t *Tracker) Go(creator string, line int, spread bool, f any, args ...any) 
 // value returns a as a value of type pt, as Go would have converted an
 // argument: an untyped constant to the parameter's type, nil to its zero.
 func value(a any, pt reflect.Type) reflect.Value {
+	a, _ = unwrap(a)
 	v := reflect.ValueOf(a)
-	if v.IsValid() && v.Type() == reflect.TypeFor[reflect.Value]() {
-		v = v.Interface().(reflect.Value)
-	}
 	switch {
 	case !v.IsValid():
 		return reflect.Zero(pt)
@@ -138,13 +135,9 @@ func value(a any, pt reflect.Type) reflect.Value {
 }
 
 // Report returns what Go prints when a panic with value r ends the
-// program on main's goroutine: the value, then that goroutine's trace.
-func (t *Tracker) Report(r any) string {
-	t.mu.Lock()
-	g := t.main
-	t.mu.Unlock()
-	return t.report(g, r)
-}
+// program on main's goroutine, which calls it, as it called Begin: the
+// value, then that goroutine's trace.
+func (t *Tracker) Report(r any) string { return t.report(goid(), r) }
 
 // report returns what Go prints when a panic with value r ends goroutine
 // g, numbered 1 if it is main's, as in a compiled program.
