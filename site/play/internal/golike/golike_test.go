@@ -247,6 +247,32 @@ main.main()
 `,
 		exit: 2,
 	}, {
+		name: "a method's frame, and a negative index",
+		src: `package main
+
+type stack struct{ items []int }
+
+func (s *stack) pop() int {
+	top := s.items[len(s.items)-1]
+	s.items = s.items[:len(s.items)-1]
+	return top
+}
+
+func main() {
+	var s stack
+	s.pop()
+}
+`,
+		want: `panic: runtime error: index out of range [-1]
+
+goroutine 1 [running]:
+main.(*stack).pop(...)
+	main.go:6
+main.main()
+	main.go:13
+`,
+		exit: 2,
+	}, {
 		name: "a nil pointer, recovered as Go's run-time error",
 		src: `package main
 
