@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"maps"
 	"os"
 	"path"
@@ -170,7 +171,7 @@ func newInterpreter(stdout, stderr io.Writer) *machine {
 }
 
 // use gives m's interpreter the symbol tables and the Tracker's functions,
-// then the log package's own functions (see log.go): they write to
+// then the log package's own functions (see logFatal): they write to
 // standard error with the standard logger, as a compiled program's do.
 // yaegi replaces them, when it is given the standard library, with a
 // logger of its own; a second Use puts them back.
@@ -183,6 +184,19 @@ func use(m *machine) error {
 	}
 	return m.i.Use(interp.Exports{"log/log": Symbols["log/log"]})
 }
+
+// The generated log table names these, which yaegi's stdlib package
+// defines as restricted versions that panic instead of exiting. Here they
+// are the log package's own: Fatal exits with status 1, as in a compiled
+// program.
+
+type logLogger = log.Logger
+
+func logNew(out io.Writer, prefix string, flag int) *logLogger { return log.New(out, prefix, flag) }
+
+func logFatal(v ...any)            { log.Fatal(v...) }
+func logFatalf(f string, v ...any) { log.Fatalf(f, v...) }
+func logFatalln(v ...any)          { log.Fatalln(v...) }
 
 // available reports whether the browser's interpreter has the package
 // with the import path p.
