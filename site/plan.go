@@ -448,10 +448,7 @@ func (b *build) writePlay(ctx context.Context) error {
 	case !in.Cached:
 		fmt.Fprintf(b.progress(), "built the in-browser Go interpreter (%d bytes) in %v\n", in.Size, time.Since(start).Round(time.Millisecond))
 	}
-	files, err := in.Files(func(plain string, sum store.ID) string { return fingerprintSum("assets/"+plain, sum) })
-	if err != nil {
-		return err
-	}
+	files := in.Files(func(plain string, sum store.ID) string { return fingerprintSum("assets/"+plain, sum) })
 	for _, f := range files {
 		if b.out.Keep(f.Name, f.Sum) {
 			continue

@@ -6,7 +6,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -51,16 +50,14 @@ func (b *Builder) Build(ctx context.Context, st *store.Store) (*Interpreter, err
 		return nil, fmt.Errorf("no wasm_exec.js in %s: %v", root, err)
 	}
 	id := interpreterID(release, in.Exec)
-	if e, ok := st.Get(id); ok {
-		in.Sum, in.Size, in.Cached = e.Output, e.Size, true
-		return in, nil
-	}
-	if in.wasm, err = b.compile(ctx); err != nil {
-		return nil, err
-	}
-	e, err := st.Put(id, in.wasm)
-	if err != nil {
-		return nil, err
+	e, ok := st.Get(id)
+	if in.Cached = ok; !ok {
+		if in.wasm, err = b.compile(ctx); err != nil {
+			return nil, err
+		}
+		if e, err = st.Put(id, in.wasm); err != nil {
+			return nil, err
+		}
 	}
 	in.Sum, in.Size = e.Output, e.Size
 	return in, nil
@@ -89,20 +86,7 @@ func (b *Builder) compile(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	err = fs.WalkDir(notebook.PlaySources, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") {
-			return err
-		}
-		data, err := notebook.PlaySources.ReadFile(p)
-		if err == nil {
-			err = os.MkdirAll(filepath.Join(tmp, filepath.Dir(p)), 0o755)
-		}
-		if err == nil {
-			err = os.WriteFile(filepath.Join(tmp, filepath.FromSlash(p)), data, 0o644)
-		}
-		return err
-	})
-	if err != nil {
+	if err := os.CopyFS(tmp, notebook.PlaySources); err != nil {
 		return nil, err
 	}
 	goCmd := b.Go
@@ -112,19 +96,17 @@ func (b *Builder) compile(ctx context.Context) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, goCmd, "build", "-trimpath", "-ldflags=-s -w", "-o", "play.wasm", "./site/play/wasm")
 	cmd.Dir = tmp
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0", "GOWORK=off", "GOTOOLCHAIN=local")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	if out, err := cmd.CombinedOutput(); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("%s build: %v\n%s", goCmd, err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("%s build: %v\n%s", goCmd, err, bytes.TrimSpace(out))
 	}
 	return os.ReadFile(filepath.Join(tmp, "play.wasm"))
 }
 
 //go:embed worker.js
-var workerJS []byte
+var workerJS string
 
 // A File is one file the site serves for the interpreter.
 type File struct {
@@ -152,18 +134,14 @@ func (f *File) Data() ([]byte, error) {
 // fingerprint). The worker, which loads the other two, is the page's entry
 // point: the last file. The interpreter is read from the store only when
 // its Data is asked for.
-func (in *Interpreter) Files(name func(plain string, sum store.ID) string) ([]File, error) {
+func (in *Interpreter) Files(name func(plain string, sum store.ID) string) []File {
 	wasm := File{data: in.wasm, st: in.st, Sum: in.Sum, Name: name("play.wasm", in.Sum)}
 	exec := held("wasm_exec.js", in.Exec, name)
-	worker := workerJS
-	for _, r := range []struct{ plain, name string }{{"wasm_exec.js", exec.Name}, {"play.wasm", wasm.Name}} {
-		old := []byte(fmt.Sprintf("= %q;", r.plain))
-		if bytes.Count(worker, old) != 1 {
-			return nil, fmt.Errorf("worker.js: no single %s", old)
-		}
-		worker = bytes.Replace(worker, old, []byte(fmt.Sprintf("= %q;", path.Base(r.name))), 1)
-	}
-	return []File{wasm, exec, held("play-worker.js", worker, name)}, nil
+	worker := strings.NewReplacer(
+		`= "wasm_exec.js";`, fmt.Sprintf("= %q;", path.Base(exec.Name)),
+		`= "play.wasm";`, fmt.Sprintf("= %q;", path.Base(wasm.Name)),
+	).Replace(workerJS)
+	return []File{wasm, exec, held("play-worker.js", []byte(worker), name)}
 }
 
 // held returns the file plain with data, named by name.

@@ -5,24 +5,19 @@
 // # The interpreter
 //
 // The program in wasm/ is yaegi with the standard-library packages listed
-// in Packages, built with GOOS=js GOARCH=wasm. Its symbol tables are
-// yaegi's own for those packages, copied by go generate (see
+// in Packages, whose symbol tables go generate copies from yaegi's (see
 // internal/gensymbols): yaegi's stdlib package registers every package at
-// once, and the ones a browser cannot use (os/exec, net, syscall, ...) would
-// triple its size. It is loaded by Go's own wasm_exec.js, from the Go
-// release that built it, in the worker (worker.js), which streams what the
-// program writes to its standard output and error to the page as it is
-// written. The page starts the worker on the first Run, so no byte of the
-// interpreter is fetched before; the worker fetches it once and reuses it
-// for every later run. To stop a program (Stop, or the snippet's time
-// limit), the page ends the worker; the next Run starts a new one.
+// once, and those a browser cannot use would triple the program's size.
+// Go's own wasm_exec.js, from the release that built it, loads it in the
+// worker (worker.js), which streams what the program writes to the page.
+// The page starts the worker on the first Run, so no byte of the
+// interpreter is fetched before, and ends it to stop a program (Stop, or
+// the snippet's time limit); the next Run starts a new one.
 //
-// A Builder compiles the interpreter with the go command and keeps the
-// result in a cache folder, under a key made of the Go version, the
-// interpreter's sources and the yaegi module's version: a build with a
-// warm cache runs no compiler. Files gives the three files the site
-// serves: the interpreter, wasm_exec.js and the worker, each under a
-// fingerprinted name.
+// A Builder compiles the interpreter with the go command and keeps it in
+// the store, under a key made of the Go release, the interpreter's sources
+// and the build settings: a build with a warm store runs no compiler.
+// Files gives the three files the site serves, under fingerprinted names.
 //
 // # Eligibility
 //
@@ -36,23 +31,19 @@
 // # Differences from the build's yaegi engine
 //
 // The browser's interpreter fails as a compiled program does, and says so
-// as Go would (see internal/golike): a panic that ends the program prints
-// its value, then the functions it left, each at its line, and exits with
-// status 2; an index out of range says which index, and of what length;
-// a panic on another goroutine says where it was started. A program that
-// does not compile, or imports a package the browser lacks, prints why,
-// at its line, and exits with status 2. Each function costs a deferred
-// call more than in the build's engine, which makes programs that call
-// functions in tight loops a few times slower. Time is the browser's:
-// timings differ, and the program's clock is the reader's.
+// as Go would (see internal/golike). Each function costs a deferred call
+// more than in the build's engine, and each index a call, which makes
+// programs that call functions or index in tight loops a few times
+// slower. Time is the browser's: timings differ, and the program's clock
+// is the reader's.
 package play
 
 import (
-	"fmt"
 	"go/parser"
 	"go/token"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -76,35 +67,59 @@ func Eligible(s *snippets.Snippet) (ok bool, why string) {
 		return false, "reads its environment" + builtOnly
 	}
 	for _, f := range s.Files {
-		if f != snippets.MainFile && len(f) > 3 && f[len(f)-3:] == ".go" {
+		if f != snippets.MainFile && strings.HasSuffix(f, ".go") {
 			return false, "is more than one file" + builtOnly
 		}
 	}
-	imports, err := importPaths(s.Source)
+	f, err := parser.ParseFile(token.NewFileSet(), snippets.MainFile, s.Source, parser.ImportsOnly)
 	if err != nil {
 		return false, "does not parse" + builtOnly
 	}
-	for _, p := range imports {
-		if !slices.Contains(Packages, p) {
+	for _, imp := range f.Imports {
+		if p, _ := strconv.Unquote(imp.Path.Value); !slices.Contains(Packages, p) {
 			return false, lacks(p) + builtOnly
 		}
 	}
 	return true, ""
 }
 
-// importPaths returns the paths a Go file imports, in order.
-func importPaths(src []byte) ([]string, error) {
-	f, err := parser.ParseFile(token.NewFileSet(), snippets.MainFile, src, parser.ImportsOnly)
-	if err != nil {
-		return nil, err
+// Packages are the standard-library packages the browser's interpreter
+// carries: those a program can use with no file system, network, processes
+// or signals. The interpreter's symbol tables are generated from this list
+// (go generate); a snippet that imports anything else is not eligible.
+var Packages = []string{
+	"bufio", "bytes", "cmp",
+	"container/heap", "container/list", "container/ring",
+	"context",
+	"crypto/md5", "crypto/sha1", "crypto/sha256", "crypto/sha512",
+	"encoding", "encoding/base32", "encoding/base64", "encoding/binary",
+	"encoding/csv", "encoding/hex", "encoding/json", "encoding/xml",
+	"errors", "fmt",
+	"hash", "hash/crc32", "hash/fnv",
+	"html", "io", "log", "maps",
+	"math", "math/big", "math/bits", "math/cmplx", "math/rand",
+	"path", "regexp", "slices", "sort", "strconv", "strings",
+	"sync", "sync/atomic",
+	"text/scanner", "text/tabwriter", "text/template",
+	"time", "unicode", "unicode/utf16", "unicode/utf8",
+}
+
+// lacks says, for an import path the interpreter does not carry, what a
+// program that imports it does that a browser cannot.
+func lacks(path string) string {
+	switch {
+	case path == "os/exec":
+		return "starts a subprocess"
+	case path == "net" || strings.HasPrefix(path, "net/"):
+		return "uses the network"
+	case path == "syscall" || path == "os/signal" || strings.HasPrefix(path, "golang.org/x/sys"):
+		return "makes system calls"
+	case path == "os" || path == "io/fs" || path == "io/ioutil" || path == "path/filepath":
+		return "uses the file system"
+	case path == "runtime" || strings.HasPrefix(path, "runtime/"):
+		return "depends on the Go runtime"
+	case strings.Contains(strings.SplitN(path, "/", 2)[0], "."):
+		return "imports " + path
 	}
-	var paths []string
-	for _, imp := range f.Imports {
-		p, err := strconv.Unquote(imp.Path.Value)
-		if err != nil {
-			return nil, fmt.Errorf("import %s: %v", imp.Path.Value, err)
-		}
-		paths = append(paths, p)
-	}
-	return paths, nil
+	return "imports " + path + ", which the browser lacks"
 }

@@ -87,12 +87,9 @@ func TestFiles(t *testing.T) {
 		sum := sha256.Sum256([]byte(data))
 		return hex.EncodeToString(sum[:1])
 	}
-	files, err := in.Files(func(plain string, sum store.ID) string {
+	files := in.Files(func(plain string, sum store.ID) string {
 		return "assets/" + plain + "-" + hex.EncodeToString(sum[:1])
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	wasmName, exec := "play.wasm-"+short("\x00asm"), "wasm_exec.js-"+short("// loader")
 	if len(files) != 3 || files[0].Name != "assets/"+wasmName || files[1].Name != "assets/"+exec || !strings.HasPrefix(files[2].Name, "assets/play-worker.js-") {
 		t.Fatalf("files named %v; want %s, %s and the worker", []string{files[0].Name, files[1].Name, files[2].Name}, wasmName, exec)
@@ -136,10 +133,7 @@ func TestBuild(t *testing.T) {
 	if !again.Cached || again.wasm != nil || again.Sum != first.Sum {
 		t.Fatalf("second build: cached %v, held %d bytes, sum %v; want the first's, unread, from the store", again.Cached, len(again.wasm), again.Sum)
 	}
-	files, err := again.Files(func(plain string, sum store.ID) string { return plain })
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := again.Files(func(plain string, sum store.ID) string { return plain })
 	data, err := files[0].Data()
 	if err != nil || !bytes.Equal(data, first.wasm) {
 		t.Errorf("the stored interpreter reads back as %d bytes (%v), want the %d built", len(data), err, len(first.wasm))

@@ -10,30 +10,26 @@
 //
 // interprets code, the text of one Go file of package main, and calls
 // done(exit, compileError) when its main function has returned (exit 0),
-// panicked (exit 2) or failed to compile (exit 2, compileError true). The
-// program fails as the same program compiled by Go would, and says so as
-// Go would (see package golike): a package the browser lacks is named as
-// such, and a panic prints its value as Go's runtime does, then the
-// functions it left, each at its line. The program calls notebookReady(),
+// panicked (exit 2) or failed to compile (exit 2, compileError true),
+// saying why as Go would (see package golike). It calls notebookReady(),
 // if the global object has it, whenever an interpreter is ready for the
 // next run; one that replaces an instance that ended warms up first if
 // notebookWarmUp is true.
 //
-// The program writes to the process's own standard output and error, file
-// descriptors 1 and 2, which wasm_exec.js passes to fs.writeSync as they
-// are written: the worker collects them from there. os.Exit (through
-// log.Fatal) ends the whole program, as it ends a compiled one; so does a
-// panic on another goroutine, which prints what Go prints, with the
-// goroutine it was on and where that was started. A run that leaves
-// goroutines behind ends the program after done too, so that nothing of
-// one run outlives it. The worker starts a fresh program for the next run
-// when this one has ended.
+// The program writes to file descriptors 1 and 2, which wasm_exec.js
+// passes to fs.writeSync, where the worker collects them. os.Exit
+// (through log.Fatal) and a panic on another goroutine end the whole
+// program, as they end a compiled one; so does a run that leaves
+// goroutines behind, after done, so that nothing of one run outlives it.
+// The worker then starts a fresh program for the next run.
 package main
 
 import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
+	"maps"
 	"os"
 	"path"
 	"reflect"
@@ -162,21 +158,45 @@ type machine struct {
 }
 
 // newInterpreter returns an interpreter with the symbol tables, or nil if
-// it could not be made. yaegi's own lines about panics are left out of
-// stderr: the Tracker says where a panic happened instead.
+// it could not be made. yaegi writes nothing but its own lines about
+// panics to its standard error, which are dropped: the Tracker says where
+// a panic happened instead.
 func newInterpreter(stdout, stderr io.Writer) *machine {
-	tracker := &golike.Tracker{Stderr: stderr}
-	i := interp.New(interp.Options{Stdout: stdout, Stderr: golike.Quiet(stderr)})
-	if err := use(i); err != nil {
+	m := &machine{interp.New(interp.Options{Stdout: stdout, Stderr: io.Discard}), &golike.Tracker{Stderr: stderr, Exit: os.Exit}, stderr}
+	if err := use(m); err != nil {
 		fmt.Fprintf(stderr, "notebook: the interpreter could not start: %v\n", err)
 		return nil
 	}
-	if err := i.Use(tracker.Exports()); err != nil {
-		fmt.Fprintf(stderr, "notebook: the interpreter could not start: %v\n", err)
-		return nil
-	}
-	return &machine{i, tracker, stderr}
+	return m
 }
+
+// use gives m's interpreter the symbol tables and the Tracker's functions,
+// then the log package's own functions (see logFatal): they write to
+// standard error with the standard logger, as a compiled program's do.
+// yaegi replaces them, when it is given the standard library, with a
+// logger of its own; a second Use puts them back.
+func use(m *machine) error {
+	syms := m.tracker.Exports()
+	syms["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(MapTypes)}
+	maps.Copy(syms, Symbols)
+	if err := m.i.Use(syms); err != nil {
+		return err
+	}
+	return m.i.Use(interp.Exports{"log/log": Symbols["log/log"]})
+}
+
+// The generated log table names these, which yaegi's stdlib package
+// defines as restricted versions that panic instead of exiting. Here they
+// are the log package's own: Fatal exits with status 1, as in a compiled
+// program.
+
+type logLogger = log.Logger
+
+func logNew(out io.Writer, prefix string, flag int) *logLogger { return log.New(out, prefix, flag) }
+
+func logFatal(v ...any)            { log.Fatal(v...) }
+func logFatalf(f string, v ...any) { log.Fatalf(f, v...) }
+func logFatalln(v ...any)          { log.Fatalln(v...) }
 
 // available reports whether the browser's interpreter has the package
 // with the import path p.
@@ -216,25 +236,10 @@ func interpret(m *machine, code string) (exit int, compileError bool) {
 	switch {
 	case errors.As(err, &p):
 		io.WriteString(m.stderr, m.tracker.Report(p.Value))
-		return 2, false
 	case err != nil:
 		fmt.Fprintln(m.stderr, strings.TrimSpace(err.Error()))
-		return 2, false
+	default:
+		return 0, false
 	}
-	return 0, false
-}
-
-// use gives i the symbol tables, then the log package's own functions
-// (see log.go): they write to standard error with the standard logger, as
-// a compiled program's do. yaegi replaces them, when it is given the
-// standard library, with a logger of its own; a second Use puts them back.
-func use(i *interp.Interpreter) error {
-	syms := interp.Exports{".": {"MapTypes": reflect.ValueOf(MapTypes)}}
-	for k, v := range Symbols {
-		syms[k] = v
-	}
-	if err := i.Use(syms); err != nil {
-		return err
-	}
-	return i.Use(interp.Exports{"log/log": Symbols["log/log"]})
+	return 2, false
 }

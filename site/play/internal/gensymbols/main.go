@@ -11,7 +11,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"log"
 	"os"
 	"os/exec"
@@ -31,8 +30,7 @@ func main() {
 		log.Fatalf("finding %s: %v", module, err)
 	}
 	src := filepath.Join(strings.TrimSpace(string(out)), "stdlib")
-	dst := filepath.Join("wasm")
-	old, _ := filepath.Glob(filepath.Join(dst, "symbols_*.go"))
+	old, _ := filepath.Glob(filepath.Join("wasm", "symbols_*.go"))
 	for _, f := range old {
 		if err := os.Remove(f); err != nil {
 			log.Fatal(err)
@@ -44,27 +42,18 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		data, err = rewrite(data)
-		if err != nil {
-			log.Fatalf("%s: %v", pkg, err)
+		// Make the file part of package main, built for js/wasm only.
+		for _, r := range [][2]string{
+			{"//go:build go1.22\n// +build go1.22\n", "//go:build js && wasm\n"},
+			{"\npackage stdlib\n", "\npackage main\n"},
+		} {
+			if !bytes.Contains(data, []byte(r[0])) {
+				log.Fatalf("%s: no %q", pkg, r[0])
+			}
+			data = bytes.Replace(data, []byte(r[0]), []byte(r[1]), 1)
 		}
-		if err := os.WriteFile(filepath.Join(dst, "symbols_"+name+".go"), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join("wasm", "symbols_"+name+".go"), data, 0o644); err != nil {
 			log.Fatal(err)
 		}
 	}
-}
-
-// rewrite makes one of yaegi's generated files part of package main, built
-// for js/wasm only.
-func rewrite(data []byte) ([]byte, error) {
-	for _, r := range []struct{ old, new string }{
-		{"//go:build go1.22\n// +build go1.22\n", "//go:build js && wasm\n"},
-		{"\npackage stdlib\n", "\npackage main\n"},
-	} {
-		if !bytes.Contains(data, []byte(r.old)) {
-			return nil, fmt.Errorf("no %q", r.old)
-		}
-		data = bytes.Replace(data, []byte(r.old), []byte(r.new), 1)
-	}
-	return data, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"go/ast"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -44,7 +45,7 @@ func run(t *testing.T, src string) (string, int) {
 	var out syncBuffer
 	exited := make(chan int, 1)
 	tr := &Tracker{Stderr: &out, Exit: func(code int) { exited <- code }}
-	i := interp.New(interp.Options{Stdout: &out, Stderr: Quiet(&out)})
+	i := interp.New(interp.Options{Stdout: &out, Stderr: io.Discard})
 	if err := i.Use(stdlib.Symbols); err != nil {
 		t.Fatal(err)
 	}
@@ -215,6 +216,60 @@ func main() {
 goroutine 1 [running]:
 main.main()
 	main.go:7
+`,
+		exit: 2,
+	}, {
+		name: "an index in a loop, at its line",
+		src: `package main
+
+import "fmt"
+
+func main() {
+	s := []int{1, 2}
+	for i := range s {
+		fmt.Println(s[i])
+	}
+	for i := 0; i < 3 && s[i] > 0; i++ {
+		fmt.Println(func() int { return s[i+1] }())
+	}
+}
+`,
+		want: `1
+2
+2
+panic: runtime error: index out of range [2] with length 2
+
+goroutine 1 [running]:
+main.main.func1()
+	main.go:11
+main.main()
+	main.go:11
+`,
+		exit: 2,
+	}, {
+		name: "a method's frame, and a negative index",
+		src: `package main
+
+type stack struct{ items []int }
+
+func (s *stack) pop() int {
+	top := s.items[len(s.items)-1]
+	s.items = s.items[:len(s.items)-1]
+	return top
+}
+
+func main() {
+	var s stack
+	s.pop()
+}
+`,
+		want: `panic: runtime error: index out of range [-1]
+
+goroutine 1 [running]:
+main.(*stack).pop(...)
+	main.go:6
+main.main()
+	main.go:13
 `,
 		exit: 2,
 	}, {
@@ -423,5 +478,38 @@ func BenchmarkRewritten(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestBoundsAsGo checks that Index and Slice panic with the messages of
+// Go's own runtime, for a slice, an array and a string.
+func TestBoundsAsGo(t *testing.T) {
+	message := func(f func()) (msg string) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = r.(error).Error()
+			}
+		}()
+		f()
+		return ""
+	}
+	s, a, str := make([]int, 2, 3), [3]int{}, "abc"
+	for i := -1; i <= 4; i++ {
+		for j := -1; j <= 4; j++ {
+			for k := -1; k <= 4; k++ {
+				cases := []struct{ name, got, want string }{
+					{"s[i:j]", message(func() { Slice(i, j, 3, 2, 3, false, false) }), message(func() { _ = s[i:j] })},
+					{"s[i:j:k]", message(func() { Slice(i, j, k, 2, 3, true, false) }), message(func() { _ = s[i:j:k] })},
+					{"a[i:j:k]", message(func() { Slice(i, j, k, 3, 3, true, true) }), message(func() { _ = a[i:j:k] })},
+					{"str[i:j]", message(func() { Slice(i, j, 3, 3, 3, false, true) }), message(func() { _ = str[i:j] })},
+					{"s[i]", message(func() { Index(i, 2) }), message(func() { _ = s[i] })},
+				}
+				for _, c := range cases {
+					if c.got != c.want {
+						t.Errorf("%s with i, j, k = %d, %d, %d: %q, want %q", c.name, i, j, k, c.got, c.want)
+					}
+				}
+			}
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"regexp"
 	"runtime"
@@ -20,20 +19,17 @@ import (
 // A Tracker keeps the traces of the panics of one run of a program that
 // Prepare rewrote, and says what a panic that ends the run prints. Give
 // the interpreter its Exports before compiling the program, and call
-// Begin on the goroutine that runs it. Its zero value writes to
-// os.Stderr and ends the program with os.Exit.
+// Begin on the goroutine that runs it.
 type Tracker struct {
 	// Stderr receives what a panic on a goroutine other than main's
-	// prints before Exit ends the program; os.Stderr if nil. A panic
-	// on main's goroutine is the caller's to print: see Report.
+	// prints, before Exit ends the program with status 2. A panic on
+	// main's goroutine is the caller's to print: see Report.
 	Stderr io.Writer
-	// Exit ends the program with a status; os.Exit if nil.
-	Exit func(code int)
+	Exit   func(code int)
 
-	mu      sync.Mutex
-	main    int64              // the goroutine that runs main
-	traces  map[int64][]string // by goroutine, the functions a panic left, innermost first
-	created map[int64]string   // by goroutine, where Go started it
+	mu     sync.Mutex
+	main   int64              // the goroutine that runs main
+	traces map[int64][]string // by goroutine, the functions a panic left, innermost first
 }
 
 // maxFrames is how many functions a trace shows, as Go's do.
@@ -46,19 +42,17 @@ func (t *Tracker) Begin() {
 	defer t.mu.Unlock()
 	t.main = goid()
 	t.traces = map[int64][]string{}
-	t.created = map[int64]string{}
 }
 
 // Exports returns the functions a rewritten program calls, for yaegi's
 // Use.
 func (t *Tracker) Exports() interp.Exports {
 	return interp.Exports{Path + "/golike": {
-		"Frame":    reflect.ValueOf(t.Frame),
-		"Recover":  reflect.ValueOf(t.Recover),
-		"Index":    reflect.ValueOf(Index),
-		"Slice":    reflect.ValueOf(Slice),
-		"Go":       reflect.ValueOf(t.Go),
-		"GoSpread": reflect.ValueOf(t.GoSpread),
+		"Frame":   reflect.ValueOf(t.Frame),
+		"Recover": reflect.ValueOf(t.Recover),
+		"Go":      reflect.ValueOf(t.Go),
+		"Index":   reflect.ValueOf(Index),
+		"Slice":   reflect.ValueOf(Slice),
 	}}
 }
 
@@ -68,57 +62,32 @@ func (t *Tracker) Frame(frame string, line int) {
 	g := goid()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.traces == nil {
-		t.traces = map[int64][]string{}
-	}
 	if len(t.traces[g]) < maxFrames {
 		t.traces[g] = append(t.traces[g], fmt.Sprintf("%s\n\t%s:%d\n", frame, Name, line))
 	}
 }
 
 // Recover is called with the value of a panic the program recovered on
-// the calling goroutine: it drops that panic's trace, and returns the
-// value the program should have recovered, and true, where yaegi's
-// differs: the run-time error Go would have raised for a panic of yaegi's
-// from reflect, and the value itself for one that yaegi hands over
-// wrapped in a reflect.Value, as it does when the panic left the function
-// that raised it.
+// the calling goroutine: it drops that panic's trace, and returns, with
+// true, the value the program should have recovered where it differs
+// from yaegi's: the run-time error Go would have raised for a panic of
+// yaegi's from reflect, or the value in the reflect.Value that yaegi
+// hands over for a panic that left the function that raised it.
 func (t *Tracker) Recover(v any) (any, bool) {
-	g := goid()
 	t.mu.Lock()
-	delete(t.traces, g)
+	delete(t.traces, goid())
 	t.mu.Unlock()
-	wrapped := false
-	for {
-		rv, ok := v.(reflect.Value)
-		if !ok {
-			break
-		}
-		wrapped = true
-		if !rv.IsValid() || !rv.CanInterface() {
-			return nil, true
-		}
-		v = rv.Interface()
-	}
+	v, wrapped := unwrap(v)
 	if e := fromReflect(v); e != nil {
 		return e, true
 	}
 	return v, wrapped
 }
 
-// Go starts f(args...) on a new goroutine, as the go statement of the
-// function creator at line would; a panic that ends that goroutine ends
-// the program as Go's does (see crash).
-func (t *Tracker) Go(creator string, line int, f any, args ...any) {
-	t.start(creator, line, f, args, false)
-}
-
-// GoSpread is Go for a call whose last argument is spread: f(x, s...).
-func (t *Tracker) GoSpread(creator string, line int, f any, args ...any) {
-	t.start(creator, line, f, args, true)
-}
-
-func (t *Tracker) start(creator string, line int, f any, args []any, spread bool) {
+// Go starts f(args...) (f(args...) with the last spread, if spread) on a
+// new goroutine, as the go statement of the function creator at line
+// would. A panic that ends that goroutine ends the program as Go's does.
+func (t *Tracker) Go(creator string, line int, spread bool, f any, args ...any) {
 	fv := reflect.ValueOf(f)
 	if fv.Kind() != reflect.Func || fv.IsNil() {
 		panic(runtimeError("invalid memory address or nil pointer dereference"))
@@ -126,27 +95,21 @@ func (t *Tracker) start(creator string, line int, f any, args []any, spread bool
 	ft := fv.Type()
 	in := make([]reflect.Value, len(args))
 	for i, a := range args {
-		var pt reflect.Type
-		switch {
-		case spread && i == len(args)-1 || !ft.IsVariadic() || i < ft.NumIn()-1:
-			pt = ft.In(min(i, ft.NumIn()-1))
-		default:
-			pt = ft.In(ft.NumIn() - 1).Elem()
+		pt := ft.In(min(i, ft.NumIn()-1))
+		if ft.IsVariadic() && i >= ft.NumIn()-1 && !spread {
+			pt = pt.Elem()
 		}
 		in[i] = value(a, pt)
 	}
-	parent := t.number(goid())
+	t.mu.Lock()
+	created := fmt.Sprintf("created by %s in goroutine %d\n\t%s:%d\n", creator, t.number(goid()), Name, line)
+	t.mu.Unlock()
 	go func() {
-		g := goid()
-		t.mu.Lock()
-		if t.created == nil {
-			t.created = map[int64]string{}
-		}
-		t.created[g] = fmt.Sprintf("created by %s in goroutine %d\n\t%s:%d\n", creator, parent, Name, line)
-		t.mu.Unlock()
 		defer func() {
 			if r := recover(); r != nil {
-				t.crash(g, r)
+				io.WriteString(t.Stderr, t.report(goid(), r)+created)
+				t.Exit(2)
+				runtime.Goexit() // an Exit that returns ends this goroutine only
 			}
 		}()
 		if spread {
@@ -160,84 +123,47 @@ func (t *Tracker) start(creator string, line int, f any, args []any, spread bool
 // value returns a as a value of type pt, as Go would have converted an
 // argument: an untyped constant to the parameter's type, nil to its zero.
 func value(a any, pt reflect.Type) reflect.Value {
+	a, _ = unwrap(a)
 	v := reflect.ValueOf(a)
 	switch {
 	case !v.IsValid():
 		return reflect.Zero(pt)
-	case v.Type() == reflect.TypeFor[reflect.Value]():
-		v = v.Interface().(reflect.Value)
-		if !v.IsValid() {
-			return reflect.Zero(pt)
-		}
-	}
-	if !v.Type().AssignableTo(pt) && v.Type().ConvertibleTo(pt) {
-		v = v.Convert(pt)
+	case !v.Type().AssignableTo(pt) && v.Type().ConvertibleTo(pt):
+		return v.Convert(pt)
 	}
 	return v
 }
 
-// number is the goroutine number a trace shows for g: 1 for main's, as in
-// a compiled program.
-func (t *Tracker) number(g int64) int64 {
+// Report returns what Go prints when a panic with value r ends the
+// program on main's goroutine, which calls it, as it called Begin: the
+// value, then that goroutine's trace.
+func (t *Tracker) Report(r any) string { return t.report(goid(), r) }
+
+// report returns what Go prints when a panic with value r ends goroutine
+// g, numbered 1 if it is main's, as in a compiled program.
+func (t *Tracker) report(g int64, r any) string {
+	s := "panic: " + Value(r) + "\n"
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if trace := t.traces[g]; len(trace) > 0 {
+		s += fmt.Sprintf("\ngoroutine %d [running]:\n", t.number(g)) + strings.Join(trace, "")
+	}
+	return s
+}
+
+// number is the goroutine number a trace shows for g, with t.mu held.
+func (t *Tracker) number(g int64) int64 {
 	if g == t.main {
 		return 1
 	}
 	return g
 }
 
-// crash prints what Go prints when a panic ends goroutine g, and ends the
-// program with status 2.
-func (t *Tracker) crash(g int64, r any) {
-	t.mu.Lock()
-	created := t.created[g]
-	t.mu.Unlock()
-	w := t.Stderr
-	if w == nil {
-		w = os.Stderr
-	}
-	io.WriteString(w, t.report(g, r)+created)
-	exit := t.Exit
-	if exit == nil {
-		exit = os.Exit
-	}
-	exit(2)
-	runtime.Goexit() // an Exit that returns ends this goroutine only
-}
-
-// Report returns what Go prints when a panic with value r ends the
-// program on main's goroutine: the value, then that goroutine's trace.
-func (t *Tracker) Report(r any) string {
-	t.mu.Lock()
-	g := t.main
-	t.mu.Unlock()
-	return t.report(g, r)
-}
-
-func (t *Tracker) report(g int64, r any) string {
-	var b strings.Builder
-	b.WriteString("panic: " + Value(r) + "\n")
-	t.mu.Lock()
-	trace := t.traces[g]
-	t.mu.Unlock()
-	if len(trace) > 0 {
-		fmt.Fprintf(&b, "\ngoroutine %d [running]:\n", t.number(g))
-		for _, f := range trace {
-			b.WriteString(f)
-		}
-	}
-	return b.String()
-}
-
 // goid returns the calling goroutine's number, from its trace.
 func goid() int64 {
 	var buf [64]byte
-	s := buf[:runtime.Stack(buf[:], false)]
-	s, _ = bytes.CutPrefix(s, []byte("goroutine "))
-	if i := bytes.IndexByte(s, ' '); i > 0 {
-		s = s[:i]
-	}
+	s := bytes.TrimPrefix(buf[:runtime.Stack(buf[:], false)], []byte("goroutine "))
+	s, _, _ = bytes.Cut(s, []byte(" "))
 	n, _ := strconv.ParseInt(string(s), 10, 64)
 	return n
 }
@@ -250,48 +176,50 @@ func (e runtimeError) Error() string { return "runtime error: " + string(e) }
 // RuntimeError marks it as one, as runtime.Error does.
 func (e runtimeError) RuntimeError() {}
 
-// Index panics as Go does for an index i out of range of a length n.
-func Index(i, n int) {
-	if i < 0 {
+// Index returns i, an index of x of length n, after it panics as Go does
+// if i is out of range.
+func Index(i, n int) int {
+	switch {
+	case i < 0:
 		panic(runtimeError(fmt.Sprintf("index out of range [%d]", i)))
+	case i >= n:
+		panic(runtimeError(fmt.Sprintf("index out of range [%d] with length %d", i, n)))
 	}
-	panic(runtimeError(fmt.Sprintf("index out of range [%d] with length %d", i, n)))
+	return i
 }
 
-// Slice panics as Go does if x[lo:hi] (x[lo:hi:max] if three) is out of
-// range of x, of length n and capacity c; byLen says that x is an array
-// or a string, which Go's messages bound by their length.
-func Slice(three, byLen bool, lo, hi, max, n, c int) {
-	with := "capacity"
+// Slice returns lo, after it panics as Go does if x[lo:hi:max] (x[lo:hi]
+// unless three) is out of range of x, of length n and capacity c; byLen
+// says that x is an array or a string, which Go's messages bound by their
+// length.
+func Slice(lo, hi, max, n, c int, three, byLen bool) int {
+	if 0 <= lo && lo <= hi && hi <= max && max <= c {
+		return lo
+	}
+	with := " with capacity %d"
 	if byLen {
-		with = "length"
+		with = " with length %d"
 	}
-	var msg string
+	// Go checks the last bound first, and each against the next.
+	if three {
+		outOfRange(max, c, "[::%d]"+with, "[::%d]")
+		outOfRange(hi, max, "[:%d:%d]", "[:%d:]")
+		outOfRange(lo, hi, "[%d:%d:]", "[%d::]")
+	}
+	outOfRange(hi, c, "[:%d]"+with, "[:%d]")
+	outOfRange(lo, hi, "[%d:%d]", "[%d:]")
+	return lo
+}
+
+// outOfRange panics as Go does for a slicing whose bound x is negative
+// (with the message neg of x), or above y (format, of x and y).
+func outOfRange(x, y int, format, neg string) {
 	switch {
-	case !three && hi < 0:
-		msg = fmt.Sprintf("slice bounds out of range [:%d]", hi)
-	case !three && hi > c:
-		msg = fmt.Sprintf("slice bounds out of range [:%d] with %s %d", hi, with, c)
-	case !three && lo < 0:
-		msg = fmt.Sprintf("slice bounds out of range [%d:]", lo)
-	case !three && lo > hi:
-		msg = fmt.Sprintf("slice bounds out of range [%d:%d]", lo, hi)
-	case three && max < 0:
-		msg = fmt.Sprintf("slice bounds out of range [::%d]", max)
-	case three && max > c:
-		msg = fmt.Sprintf("slice bounds out of range [::%d] with %s %d", max, with, c)
-	case three && hi < 0:
-		msg = fmt.Sprintf("slice bounds out of range [:%d:]", hi)
-	case three && hi > max:
-		msg = fmt.Sprintf("slice bounds out of range [:%d:%d]", hi, max)
-	case three && lo < 0:
-		msg = fmt.Sprintf("slice bounds out of range [%d::]", lo)
-	case three && lo > hi:
-		msg = fmt.Sprintf("slice bounds out of range [%d:%d:]", lo, hi)
-	default:
-		return
+	case x < 0:
+		panic(runtimeError("slice bounds out of range " + fmt.Sprintf(neg, x)))
+	case x > y:
+		panic(runtimeError("slice bounds out of range " + fmt.Sprintf(format, x, y)))
 	}
-	panic(runtimeError(msg))
 }
 
 // reflectMessages are the panics of the reflect package that yaegi lets
@@ -320,6 +248,22 @@ func fromReflect(v any) error {
 	return nil
 }
 
+// unwrap returns v, or the value in it if it is a reflect.Value (nil if
+// it holds none), and whether it was one.
+func unwrap(v any) (any, bool) {
+	wrapped := false
+	for {
+		rv, ok := v.(reflect.Value)
+		if !ok {
+			return v, wrapped
+		}
+		if !rv.IsValid() || !rv.CanInterface() {
+			return nil, true
+		}
+		v, wrapped = rv.Interface(), true
+	}
+}
+
 // position is how yaegi starts some of its run-time errors: where they
 // happened, which the trace says instead.
 var position = regexp.MustCompile(`^(?:\S+:)?\d+:\d+: (interface conversion: )`)
@@ -329,42 +273,12 @@ var position = regexp.MustCompile(`^(?:\S+:)?\d+:\d+: (interface conversion: )`)
 // run-time error Go would have raised, and without the position yaegi
 // starts some of its own errors with, which the trace gives.
 func Value(v any) string {
-	for {
-		rv, ok := v.(reflect.Value)
-		if !ok {
-			break
-		}
-		if !rv.IsValid() || !rv.CanInterface() {
-			return "nil"
-		}
-		v = rv.Interface()
-	}
+	v, _ = unwrap(v)
 	if e := fromReflect(v); e != nil {
 		return e.Error()
 	}
-	if e, ok := v.(error); ok {
-		if s := e.Error(); position.MatchString(s) {
-			return position.ReplaceAllString(s, "$1")
-		}
+	if e, ok := v.(error); ok && position.MatchString(e.Error()) {
+		return position.ReplaceAllString(e.Error(), "$1")
 	}
 	return gopanic.Value(v)
-}
-
-// frameLine is the line yaegi writes to its standard error for every
-// interpreted function a panic leaves ("main.go:5:12: panic: main.f(...)"):
-// it places the panic at the start of the function, and the trace says
-// where it was instead.
-var frameLine = regexp.MustCompile(`^\S+: panic: \S*\(\.\.\.\)\n$`)
-
-// Quiet returns w without yaegi's own lines about panics, for yaegi's
-// standard error.
-func Quiet(w io.Writer) io.Writer { return quiet{w} }
-
-type quiet struct{ w io.Writer }
-
-func (q quiet) Write(p []byte) (int, error) {
-	if frameLine.Match(p) {
-		return len(p), nil
-	}
-	return q.w.Write(p)
 }
