@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,8 +63,8 @@ Ctrl-C.`,
 				return err
 			}
 			fmt.Fprintf(e.stderr, "serving http://%s/ (Ctrl-C to stop)\n", ln.Addr())
-			if ap, err := netip.ParseAddrPort(ln.Addr().String()); err == nil && !ap.Addr().IsLoopback() {
-				fmt.Fprintf(e.stderr, "warning: %s is not a loopback address: anyone who can reach it can read the site\n", ap.Addr())
+			if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
+				fmt.Fprintf(e.stderr, "warning: %s is not a loopback address: anyone who can reach it can read the site\n", ip)
 			}
 			// Serving ends with ctx, or when Serve fails; either way the
 			// watcher and the server stop before serve returns (and removes
@@ -201,15 +201,11 @@ in the note changes. Then write the program and record its output with
 			if err != nil {
 				return err
 			}
-			var block *render.Block
-			for _, b := range doc.Blocks {
-				if b.Line == line {
-					block = b
-				}
-			}
-			if block == nil {
+			i = slices.IndexFunc(doc.Blocks, func(b *render.Block) bool { return b.Line == line })
+			if i < 0 {
 				return fileline.Errorf(file, line, "no fenced code block opens on this line (check lists the unlinked ones)")
 			}
+			block := doc.Blocks[i]
 			if block.Snippet != "" {
 				return fileline.Errorf(file, line, "the block is linked to %q already", block.Snippet)
 			}

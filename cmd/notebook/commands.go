@@ -150,10 +150,9 @@ With -no-originals, the build runs only the Go programs, not the originals
 (the blocks as written, in Python): the pages say so, and a snippet
 declared the same as its original is not checked against it.
 
-With -v, the build lists the files of the site it rendered afresh (those
-whose inputs changed since every build), one "rendered FILE" line each,
-then those it wrote into the output folder (new, or with new bytes), one
-"wrote FILE" line each.`,
+With -v, the build lists each file of the site it rendered afresh rather
+than took from the cache ("rendered FILE"), then each it wrote into the
+output folder because it is new or changed ("wrote FILE").`,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&out, "o", "", "write the site to `dir` (default ROOT/public)")
 			fs.StringVar(&baseURL, "base-url", os.Getenv("URL"), "the site's absolute `address`, for the feed, sitemap and 404 page (default $URL, which Netlify sets; "+site.DefaultBaseURL+" if that is empty too)")
@@ -208,21 +207,17 @@ snippet is an error: unlinked blocks, fences never closed, Python blocks
 whose snippet does not say how the two relate, languages with no
 highlighting, Markdown files in notes/ that are not read.
 
-With -engines, check instead runs every snippet under yaegi and tells, for
-each, whether it meets its expectation there: which native snippets could
-switch to "engine: yaegi", and why the others cannot (their engine_reason).
-It fails if a snippet that uses yaegi does not run correctly under it.
+With -engines, check instead runs every snippet under yaegi and tells which
+native snippets could switch to "engine: yaegi", and why the others cannot
+(their engine_reason). It fails if a snippet that uses yaegi fails under it.
 
 With -mutants, check instead tests the expectations themselves: for each
-snippet (or the IDs given), it runs small wrong versions of main.go, its
-mutants (a statement deleted, a loop emptied, a goroutine's work run in
-place, a condition negated or its boundary moved, a number changed, a
-call's result replaced by its zero value), and says whether the
-expectation caught each: killed, lived, timed out, or did not compile. It
-prints each mutant that lived, and the efficacy, killed / (killed + lived).
-A mutant that changes nothing the program shows can be acknowledged in
-snippet.yaml under equivalent_mutants, by the name check prints, with a
-reason; check fails while any other lives. Outcomes are cached.`,
+snippet (or the IDs given) it runs mutants of main.go, small wrong versions
+of it (a statement deleted, a loop emptied, a condition negated, a number
+changed...), prints each that its expectation did not catch (lived), and
+the efficacy, killed / (killed + lived). It fails while a mutant lives
+that snippet.yaml does not acknowledge under equivalent_mutants, by the
+name check prints, with a reason. Outcomes are cached.`,
 		flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&strict, "strict", false, "treat every warning about a note or a snippet as an error")
 			fs.BoolVar(&engines, "engines", false, "report which snippets run correctly under yaegi")
@@ -296,7 +291,7 @@ func checkEngines(ctx context.Context, e *env) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "snippet\tengine\tunder yaegi")
 	var errs []error
-	var ok, canSwitch int
+	var fails, canSwitch int
 	for i, s := range list {
 		v := failed[runs[i]]
 		if v == nil {
@@ -305,16 +300,14 @@ func checkEngines(ctx context.Context, e *env) error {
 		status := "ok"
 		switch {
 		case v != nil:
+			fails++
 			status = "fails: " + summary(v)
 			if s.Options.Engine == snippets.Yaegi {
 				errs = append(errs, fmt.Errorf("%s: engine is yaegi, but the snippet fails under yaegi: %v", filepath.Join(s.Dir, snippets.OptionsFile), v))
 			}
 		case s.Options.Engine == snippets.Native:
-			ok++
 			canSwitch++
 			status = "ok: can switch to yaegi"
-		default:
-			ok++
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.ID, s.Options.Engine, status)
 		if s.Options.EngineReason != "" {
@@ -323,8 +316,8 @@ func checkEngines(ctx context.Context, e *env) error {
 	}
 	tw.Flush()
 	version, _ := r.Version(ctx, snippets.Yaegi)
-	fmt.Fprintf(e.stdout, "%d of %d snippets run correctly under %s; %d of them use native and could switch.\n", ok, len(list), version, canSwitch)
-	if ok < len(list) {
+	fmt.Fprintf(e.stdout, "%d of %d snippets run correctly under %s; %d of them use native and could switch.\n", len(list)-fails, len(list), version, canSwitch)
+	if fails > 0 {
 		fmt.Fprintln(e.stdout, "To see why one fails: notebook run -engine yaegi ID")
 	}
 	return errors.Join(errs...)

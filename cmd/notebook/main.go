@@ -1,17 +1,10 @@
 // Command notebook builds a literate notebook: dated Markdown notes whose
 // code blocks each sit beside a tested Go equivalent and the output it
-// really printed.
-//
-// Usage:
-//
-//	notebook build [flags]              build the site into public/
-//	notebook serve [flags]              serve it on localhost, rebuilding on change
-//	notebook check [flags] [ID...]      check links, snippets and expectations
-//	notebook run [flags] ID             run one snippet and show its output
-//	notebook new [flags]                start today's note
-//	notebook scaffold NOTE:LINE ID      start the snippet for a block and link it
-//
-// Run "notebook help COMMAND" for a command's flags.
+// really printed. It builds the site (build), serves it and rebuilds it on
+// change (serve), checks links, snippets and expectations (check), runs one
+// snippet (run), and starts a note (new) or the snippet of a block
+// (scaffold). "notebook help" lists the commands; "notebook help COMMAND"
+// explains one and its flags.
 //
 // Exit status: 0 on success, 1 when the notebook has problems (a snippet
 // fails its expectation, a link is broken), 2 for a usage error.
@@ -94,22 +87,20 @@ func main() {
 
 // Main runs the command line args and returns the exit status.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+		return exitUsage
 	}
-	name := args[0]
-	helpOut := stderr // where -h prints a command's usage
-	if name == "help" {
-		if len(args) < 2 {
-			usage(stdout)
-			return exitOK
-		}
-		name, args = args[1], []string{args[1], "-h"}
-		helpOut = stdout // asked for, as "notebook help" is
+	name, helpOut := args[0], stderr // where -h prints a command's usage
+	switch {
+	case name == "-h" || name == "-help" || name == "--help":
+		usage(stderr)
+		return exitOK
+	case name == "help" && len(args) == 1:
+		usage(stdout)
+		return exitOK
+	case name == "help": // asked for, so on standard output
+		name, args, helpOut = args[1], []string{args[1], "-h"}, stdout
 	}
 	for _, c := range commands() {
 		if c.name != name {
