@@ -1,8 +1,7 @@
-// Package notebook holds, embedded, the sources of the in-browser Go
-// interpreter: its main package (site/play/wasm), the packages of this
-// module it imports, and the module's go.mod and go.sum. Package play
-// builds the interpreter from them in a module of its own, so that a
-// notebook in any folder, a Go module or not, gets Run.
+// Package notebook embeds the sources of the in-browser Go interpreter:
+// its main package (site/play/wasm), the packages of this module it
+// imports, go.mod and go.sum. Package play builds it from them in a module
+// of its own, so that a notebook in any folder, Go module or not, gets Run.
 package notebook
 
 import "embed"

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,12 +35,12 @@ snippets/: when a file changes it rebuilds (re-running only the snippets
 that changed) and open pages reload. A failed rebuild is shown over the
 page and in the terminal; the last good site stays served. Stop with
 Ctrl-C.`,
-		flags: func(fs *flag.FlagSet, e *env) {
+		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&addr, "addr", "127.0.0.1:8080", "listen on `host:port`: the default answers this machine only; 0.0.0.0:8080 answers the network")
 			fs.StringVar(&out, "o", "", "write the site to `dir` (default: a temporary folder)")
 			fs.BoolVar(&drafts, "drafts", true, "include notes marked draft")
 		},
-		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+		run: func(ctx context.Context, e *env, args []string) error {
 			cfg, err := e.config()
 			if err != nil {
 				return err
@@ -63,20 +63,17 @@ Ctrl-C.`,
 				return err
 			}
 			fmt.Fprintf(e.stderr, "serving http://%s/ (Ctrl-C to stop)\n", ln.Addr())
-			if ap, err := netip.ParseAddrPort(ln.Addr().String()); err == nil && !ap.Addr().IsLoopback() {
-				fmt.Fprintf(e.stderr, "warning: %s is not a loopback address: anyone who can reach it can read the site\n", ap.Addr())
+			if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
+				fmt.Fprintf(e.stderr, "warning: %s is not a loopback address: anyone who can reach it can read the site\n", ip)
 			}
 			// Serving ends with ctx, or when Serve fails; either way the
-			// watcher and the server have stopped before serve returns
-			// (and removes the temporary folder they write into).
-			ctx, stop := context.WithCancel(ctx)
+			// watcher and the server stop before serve returns (and removes
+			// the temporary folder they write into). Requests, the event
+			// streams that reload pages included, end with ctx.
 			var wg sync.WaitGroup
-			defer func() {
-				stop()
-				wg.Wait()
-			}()
-			// Requests, the event streams that reload pages included, end
-			// with ctx.
+			defer wg.Wait()
+			ctx, stop := context.WithCancel(ctx)
+			defer stop()
 			hs := &http.Server{
 				Handler:           srv,
 				ReadHeaderTimeout: 10 * time.Second,
@@ -113,18 +110,15 @@ func newCmd() *command {
 		detail: `New creates notes/YYYY-MM-DD.md (or YYYY-MM-DD-SLUG.md) for today, or the
 day given, from a short template, and prints its path. It never overwrites
 a note that exists.`,
-		flags: func(fs *flag.FlagSet, e *env) {
-			fs.StringVar(&date, "date", "", "the note's day as `YYYY-MM-DD` (default today)")
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&date, "date", time.Now().Format(time.DateOnly), "the note's day as `YYYY-MM-DD`")
 			fs.StringVar(&slug, "slug", "", "add `slug` to the file name (a-z, 0-9, hyphens)")
 			fs.StringVar(&title, "title", "", "the note's `title`")
 		},
-		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
-			day := time.Now()
-			if date != "" {
-				var err error
-				if day, err = time.Parse(time.DateOnly, date); err != nil {
-					return usagef("-date %q: want a real day as YYYY-MM-DD", date)
-				}
+		run: func(ctx context.Context, e *env, args []string) error {
+			day, err := time.Parse(time.DateOnly, date)
+			if err != nil {
+				return usagef("-date %q: want a real day as YYYY-MM-DD", date)
 			}
 			name := day.Format(time.DateOnly)
 			if slug != "" {
@@ -135,7 +129,7 @@ a note that exists.`,
 			}
 			p := filepath.Join(e.root, "notes", name+".md")
 			text := noteTemplate(day, title)
-			if _, err := notes.Parse(filepath.ToSlash(filepath.Join("notes", name+".md")), []byte(text)); err != nil {
+			if _, err := notes.Parse("notes/"+name+".md", []byte(text)); err != nil {
 				return err
 			}
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -143,34 +137,27 @@ a note that exists.`,
 			}
 			f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 			if errors.Is(err, os.ErrExist) {
-				return fmt.Errorf("%s exists already; edit it, or pass -slug to start another note that day", p)
+				err = fmt.Errorf("%s exists already; edit it, or pass -slug to start another note that day", p)
 			}
 			if err != nil {
 				return err
 			}
-			if _, err := f.WriteString(text); err != nil {
-				f.Close()
-				return err
+			_, err = f.WriteString(text)
+			if err = errors.Join(err, f.Close()); err == nil {
+				fmt.Fprintln(e.stdout, p)
 			}
-			if err := f.Close(); err != nil {
-				return err
-			}
-			fmt.Fprintln(e.stdout, p)
-			return nil
+			return err
 		},
 	}
 }
 
 // noteTemplate is the text of a new note.
 func noteTemplate(day time.Time, title string) string {
-	var b strings.Builder
-	b.WriteString("---\n")
+	front := "tags: []\n"
 	if title != "" {
-		fmt.Fprintf(&b, "title: %s\n", strconv.Quote(title))
+		front = "title: " + strconv.Quote(title) + "\n" + front
 	}
-	b.WriteString("tags: []\n---\n")
-	fmt.Fprintf(&b, "# %s\n\n### 1 - \n\n", strings.ToLower(day.Format("2-Jan-2006")))
-	return b.String()
+	return fmt.Sprintf("---\n%s---\n# %s\n\n### 1 - \n\n", front, strings.ToLower(day.Format("2-Jan-2006")))
 }
 
 func scaffoldCmd() *command {
@@ -185,7 +172,7 @@ leading comment, and adds {snippet=ID} to the block's fence. Nothing else
 in the note changes. Then write the program and record its output with
 
   go test ./snippets/ -run 'TestSnippets/ID$' -update`,
-		run: func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) != 2 {
 				return usagef("want two arguments, NOTE:LINE and ID; got %d", len(args))
 			}
@@ -196,7 +183,7 @@ in the note changes. Then write the program and record its output with
 			}
 			file, id := args[0][:i], args[1]
 			if err := snippets.CheckID(id); err != nil {
-				return &usageError{err}
+				return usageError{err}
 			}
 			notePath := file
 			if !filepath.IsAbs(notePath) {
@@ -214,23 +201,16 @@ in the note changes. Then write the program and record its output with
 			if err != nil {
 				return err
 			}
-			var block *render.Block
-			for _, b := range doc.Blocks {
-				if b.Line == line {
-					block = b
-				}
-			}
-			if block == nil {
+			i = slices.IndexFunc(doc.Blocks, func(b *render.Block) bool { return b.Line == line })
+			if i < 0 {
 				return fileline.Errorf(file, line, "no fenced code block opens on this line (check lists the unlinked ones)")
 			}
+			block := doc.Blocks[i]
 			if block.Snippet != "" {
 				return fileline.Errorf(file, line, "the block is linked to %q already", block.Snippet)
 			}
 			linked, err := render.LinkFence(src, line, id)
-			if err != nil {
-				// Not expected: the block was found on this line and is
-				// not linked. LinkFence knows no file name, so its error
-				// is kept whole below this one.
+			if err != nil { // not expected of an unlinked block
 				return fileline.Errorf(file, line, "cannot add {snippet=%s} to the fence: %v", id, err)
 			}
 			root := filepath.Join(e.root, "snippets")
@@ -285,22 +265,4 @@ func unscaffold(root, dir string) error {
 		}
 	}
 	return nil
-}
-
-// suggest adds to a *snippets.NotFoundError the existing snippet id that
-// its id most likely misspells, if there is one; root is the snippets
-// folder. Other errors are returned as they are.
-func suggest(root string, err error) error {
-	var nf *snippets.NotFoundError
-	if !errors.As(err, &nf) {
-		return err
-	}
-	ids, ferr := snippets.Find(root)
-	if ferr != nil {
-		return err
-	}
-	if near := snippets.Nearest(nf.ID, ids); near != "" {
-		return fmt.Errorf("%w; did you mean %s?", err, near)
-	}
-	return err
 }

@@ -1,17 +1,10 @@
 // Command notebook builds a literate notebook: dated Markdown notes whose
 // code blocks each sit beside a tested Go equivalent and the output it
-// really printed.
-//
-// Usage:
-//
-//	notebook build [flags]              build the site into public/
-//	notebook serve [flags]              serve it on localhost, rebuilding on change
-//	notebook check [flags]              check links, snippets and expectations
-//	notebook run [flags] ID             run one snippet and show its output
-//	notebook new [flags]                start today's note
-//	notebook scaffold NOTE:LINE ID      start the snippet for a block and link it
-//
-// Run "notebook help COMMAND" for a command's flags.
+// really printed. It builds the site (build), serves it and rebuilds it on
+// change (serve), checks links, snippets and expectations (check), runs one
+// snippet (run), and starts a note (new) or the snippet of a block
+// (scaffold). "notebook help" lists the commands; "notebook help COMMAND"
+// explains one and its flags.
 //
 // Exit status: 0 on success, 1 when the notebook has problems (a snippet
 // fails its expectation, a link is broken), 2 for a usage error.
@@ -25,36 +18,27 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
-	"github.com/gonotebook/notebook/internal/fileline"
 	"github.com/gonotebook/notebook/runner"
 )
 
-// Exit statuses.
+// Exit statuses; exitInterrupted is a shell's for SIGINT.
 const (
-	exitOK       = 0
-	exitProblems = 1
-	exitUsage    = 2
+	exitOK          = 0
+	exitProblems    = 1
+	exitUsage       = 2
+	exitInterrupted = 130
 )
 
-// A usageError is a mistake in how a command was called: a stray or
-// missing argument, a flag value that cannot be right. Main prints it with
-// the command's usage and exits with exitUsage.
-type usageError struct {
-	err error
-}
+// A usageError is a mistake in how a command was called. Main prints it
+// with the command's usage and exits with exitUsage.
+type usageError struct{ error }
 
-func (e *usageError) Error() string { return e.err.Error() }
-
-func (e *usageError) Unwrap() error { return e.err }
-
-// usagef returns a *usageError with a formatted message; a %w verb wraps
-// an error as fmt.Errorf does.
+// usagef returns a usageError with a message formatted as fmt.Errorf does.
 func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
+	return usageError{fmt.Errorf(format, args...)}
 }
 
 // A command is one subcommand.
@@ -63,29 +47,10 @@ type command struct {
 	args    string // what follows the flags, for the usage line; "" if nothing may
 	summary string
 	detail  string
-	run     func(ctx context.Context, env *env, fs *flag.FlagSet, args []string) error
-	flags   func(fs *flag.FlagSet, env *env)
-	// cached says that the command keeps run results in the cache, and
-	// so takes -cache and -no-cache.
-	cached bool
-	// runs says that the command runs snippets, and so takes -ceilings
-	// and -no-sandbox.
-	runs bool
-}
-
-// env is what every command shares: where the notebook is and where to
-// write.
-type env struct {
-	root      string
-	cacheDir  string
-	noCache   bool
-	ceilings  string // -ceilings, over the notebook's own
-	noSandbox bool
-	stdout    io.Writer
-	stderr    io.Writer
-	// runners are closed when the command ends, removing their
-	// temporary folders.
-	runners []*runner.Runner
+	flags   func(fs *flag.FlagSet)
+	run     func(ctx context.Context, env *env, args []string) error
+	cached  bool // it takes -cache and -no-cache
+	runs    bool // it runs snippets, and takes -ceilings and -no-sandbox
 }
 
 func commands() []*command {
@@ -106,63 +71,46 @@ func main() {
 		os.Exit(code)
 	case <-ctx.Done():
 	}
-	// Interrupted: every step of a build ends when its context does, and
-	// what a build writes goes into the output folder only once it is
-	// complete; a step that does not end soon (a parser deep in a note,
-	// say) is not waited for. Another signal stops it at once.
+	// Interrupted: every step of a build ends with its context, and the
+	// output folder is written only once a build is complete, so a step
+	// that does not end within 0.9s is not waited for. Another signal,
+	// no longer caught, stops the command at once.
 	stop()
 	select {
 	case code := <-done:
 		os.Exit(code)
-	case <-time.After(stopWait):
+	case <-time.After(900 * time.Millisecond):
 		fmt.Fprintln(os.Stderr, "notebook: interrupted")
 		os.Exit(exitInterrupted)
 	}
 }
 
-// stopWait is how long an interrupted command may take to stop by itself.
-const stopWait = 900 * time.Millisecond
-
-// exitInterrupted is the exit status of a command stopped by a signal
-// before it could stop by itself, as a shell reports SIGINT's.
-const exitInterrupted = 130
-
 // Main runs the command line args and returns the exit status.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+		return exitUsage
 	}
-	name := args[0]
-	helpOut := stderr // where -h prints a command's usage
-	if name == "help" {
-		if len(args) < 2 {
-			usage(stdout)
-			return exitOK
-		}
-		name, args = args[1], []string{args[1], "-h"}
-		helpOut = stdout // asked for, as "notebook help" is
+	name, helpOut := args[0], stderr // where -h prints a command's usage
+	switch {
+	case name == "-h" || name == "-help" || name == "--help":
+		usage(stderr)
+		return exitOK
+	case name == "help" && len(args) == 1:
+		usage(stdout)
+		return exitOK
+	case name == "help": // asked for, so on standard output
+		name, args, helpOut = args[1], []string{args[1], "-h"}, stdout
 	}
 	for _, c := range commands() {
 		if c.name != name {
 			continue
 		}
-		e := &env{stdout: stdout, stderr: stderr}
 		fs := flag.NewFlagSet("notebook "+c.name, flag.ContinueOnError)
-		fs.StringVar(&e.root, "root", ".", "the notebook's `folder` (holding notes/ and snippets/)")
-		if c.runs {
-			fs.StringVar(&e.ceilings, "ceilings", "", "the most any run may use, over notebook.yaml's ceilings: a `list` such as timeout=2m,memory=4GiB (keys: "+strings.Join(ceilingKeys, ", ")+")")
-			fs.BoolVar(&e.noSandbox, "no-sandbox", false, "run snippets without the sandbox, on purpose (as NOTEBOOK_NO_SANDBOX=1 does): needed to go on under CI where the kernel refuses it")
-		}
-		if c.cached {
-			fs.StringVar(&e.cacheDir, "cache", "", "cache run results in `dir` (default $NOTEBOOK_CACHE, or the user cache folder)")
-			fs.BoolVar(&e.noCache, "no-cache", false, "make everything afresh: parse every note, make every page, run every snippet and original, and keep none of it (compiled programs and the in-browser interpreter are still taken from the cache, as Go keeps what it compiles)")
-		}
+		e := &env{stdout: stdout, stderr: stderr}
+		e.flags(fs, c)
 		if c.flags != nil {
-			c.flags(fs, e)
+			c.flags(fs)
 		}
 		fs.Usage = func() {
 			fmt.Fprintf(fs.Output(), "usage: notebook %s [flags] %s\n\n%s\n\nFlags:\n", c.name, c.args, c.detail)
@@ -180,12 +128,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if c.args == "" && fs.NArg() > 0 {
 			err = usagef("unexpected argument %q: %s takes flags only", fs.Arg(0), c.name)
 		} else {
-			err = c.run(ctx, e, fs, fs.Args())
+			err = c.run(ctx, e, fs.Args())
 			for _, r := range e.runners {
 				r.Close()
 			}
 		}
-		var ue *usageError
+		var ue usageError
 		switch {
 		case err == nil:
 			return exitOK
@@ -201,13 +149,6 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "notebook: unknown command %q\n\n", name)
 	usage(stderr)
 	return exitUsage
-}
-
-// warn prints each warning as "warning: file:line: message".
-func warn(w io.Writer, warnings []*fileline.Error) {
-	for _, x := range warnings {
-		fmt.Fprintf(w, "warning: %v\n", x)
-	}
 }
 
 func usage(w io.Writer) {
