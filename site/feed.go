@@ -2,9 +2,9 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -51,14 +51,9 @@ type atomEntry struct {
 	} `xml:"content"`
 }
 
-// abs returns the absolute address of a URL path from the site root.
-func (b *build) abs(rel string) string {
-	u, err := url.Parse(rel)
-	if err != nil {
-		panic(fmt.Sprintf("site: bad internal path %q", rel)) // paths come from this package
-	}
-	return b.base.ResolveReference(u).String()
-}
+// abs returns the absolute address of a URL path from the site root,
+// escaped.
+func (b *build) abs(rel string) string { return b.base.String() + rel }
 
 // feedSize is how many notes the feed holds, the newest.
 const feedSize = 20
@@ -72,13 +67,11 @@ func (b *build) writeFeed(feed []*Note) error {
 		b.noteKey(h, n)
 	}
 	return b.emit("feed.xml", h.Sum(), func() ([]byte, error) {
-		updated := b.cfg.Now
-		if updated.IsZero() && len(b.notes) > 0 {
-			updated = b.notes[len(b.notes)-1].Date
+		var newest time.Time
+		if len(feed) > 0 {
+			newest = feed[0].Date
 		}
-		if updated.IsZero() {
-			updated = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-		}
+		updated := cmp.Or(b.cfg.Now, newest, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))
 		f := atomFeed{Title: siteName, ID: b.base.String(), Updated: atomTime(updated), Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: b.abs("feed.xml")},
 			{Rel: "alternate", Type: "text/html", Href: b.base.String()},

@@ -50,11 +50,10 @@ type Notebook struct {
 }
 
 // Load reads every note and snippet of the notebook cfg names and checks
-// that every link resolves. It runs nothing. Each note is read through an
-// os.Root over the notebook's folder, so a note that is a symbolic link
-// out of it is refused, and parsed by an action of its own, whose output
-// the store keeps under the note's path and text: a note that did not
-// change since any build is not parsed again.
+// that every link resolves. It runs nothing. Notes are read through an
+// os.Root over the notebook's folder, so a note that links out of it is
+// refused; a note that did not change since any build is not parsed again
+// (see parse).
 func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	nb := &Notebook{md: render.New(), Snippets: map[string]*snippets.Snippet{}}
 	root, err := os.OpenRoot(cfg.Root)
@@ -133,10 +132,9 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	return nb, errors.Join(errs...)
 }
 
-// parse returns n's Doc: restored from what st keeps of an earlier parse
-// of the same note, or parsed and kept there. Its tree is dropped: the
-// page's render parses the note again, so that a notebook's trees are
-// never all alive at once.
+// parse returns n's Doc, restored from st or else parsed and kept there,
+// without its tree: rendering parses the note again, so that a notebook's
+// trees are never all alive at once.
 func (nb *Notebook) parse(st *store.Store, n *notes.Note) (*render.Doc, error) {
 	id := store.NewHash("parse").String(n.Path).Bytes(n.Source).String(fmt.Sprint(n.BodyLine)).Sum()
 	if data, _, ok := st.Bytes(id); ok {
@@ -155,9 +153,9 @@ func (nb *Notebook) parse(st *store.Store, n *notes.Note) (*render.Doc, error) {
 	return d, nil
 }
 
-// entries reads the entry option of every snippet: the note must exist and
-// have a heading with that anchor. It returns the snippets by their entry
-// ("notes/2018-10-30.md#7-why-gil").
+// entries returns the snippets that have an entry option, by that option
+// ("notes/2018-10-30.md#7-why-gil"), and an error for each whose note has
+// no heading with that anchor.
 func (nb *Notebook) entries(ids []string) (map[string][]*snippets.Snippet, []error) {
 	var errs []error
 	entries := map[string][]*snippets.Snippet{}
@@ -212,27 +210,4 @@ func (nb *Notebook) link(n *Note, entries map[string][]*snippets.Snippet) []erro
 		}
 	}
 	return errs
-}
-
-// Linked returns the ids of the snippets the notes link to, sorted.
-func (nb *Notebook) Linked() []string {
-	var ids []string
-	for _, n := range nb.Notes {
-		for _, f := range n.programs {
-			ids = append(ids, f.Snippet.ID)
-		}
-	}
-	slices.Sort(ids)
-	return slices.Compact(ids)
-}
-
-// published returns the notes the site shows, oldest first.
-func (nb *Notebook) published(drafts bool) []*Note {
-	var ns []*Note
-	for _, n := range nb.Notes {
-		if !n.Draft || drafts {
-			ns = append(ns, n)
-		}
-	}
-	return ns
 }

@@ -211,10 +211,9 @@ func (f figure) where() string {
 	return fmt.Sprintf("%s:%d", f.Note.Path, f.Entry.Line)
 }
 
-// renderOptions returns the options that render n with each block, and
-// each program that answers an entry, written by the named template:
-// "figure" for its page, or "feed-figure", which shows code as plain
-// text.
+// renderOptions renders n's blocks, and the programs that answer its
+// entries, with the named template: "figure", or "feed-figure", which
+// shows code as plain text.
 func (b *build) renderOptions(n *Note, tmpl string) render.Options {
 	return render.Options{
 		Figure: func(w io.Writer, blk *render.Block) error {
@@ -237,8 +236,7 @@ func (b *build) renderOptions(n *Note, tmpl string) render.Options {
 	}
 }
 
-// writeFigure writes f with the named template, with its results, and its
-// code highlighted unless for the feed.
+// writeFigure writes f, with its results, with the named template.
 func (b *build) writeFigure(w io.Writer, f figure, tmpl string) error {
 	highlight := tmpl != "feed-figure"
 	if s := f.Snippet; s != nil {

@@ -18,10 +18,11 @@ import (
 	"github.com/gonotebook/notebook/internal/store"
 	"github.com/gonotebook/notebook/render"
 	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/snippets"
 )
 
-// A build is one build's plan and what its actions found. The Notebook
-// it builds from is read, never written.
+// A build is one build's plan and what its actions found; it never
+// writes to its Notebook but for warnings, when done.
 type build struct {
 	cfg     *Config
 	nb      *Notebook
@@ -33,8 +34,8 @@ type build struct {
 	runs      map[string]*runner.Run   // by snippet id
 	checked   map[string]*graph.Action // by snippet id: its result checked
 	originals map[*render.Block]*original
-	reports   map[*graph.Action]report // the actions that end a run, or a step of one
-	total     int                      // runs, for progress
+	reports   map[*graph.Action]report // for progress: the actions that end a run or a step of one
+	total     int                      // runs
 	finished  int
 
 	// What the pages are made with, once the actions that make it ran.
@@ -56,10 +57,12 @@ type original struct {
 	action *graph.Action // nil if the build runs no originals
 }
 
-// A report is how a progress line tells of an action that ends a run.
+// A report names the run an action ends (the snippet, or its original)
+// and gives its result; run is nil for a step of a run, told of only if it
+// failed.
 type report struct {
-	what string                // the snippet, or its original
-	run  func() *runner.Result // the run's result; nil for a step of a run, told of only if it failed
+	what string
+	run  func() *runner.Result
 }
 
 // plan makes the graph of a build of nb: every linked snippet's run and
@@ -73,11 +76,11 @@ func plan(cfg *Config, nb *Notebook, out *outDir) (*build, error) {
 		originals: map[*render.Block]*original{},
 		reports:   map[*graph.Action]report{},
 	}
-	for _, id := range nb.Linked() {
-		b.planRun(id)
-	}
 	for _, n := range nb.Notes {
 		for _, f := range n.programs {
+			if b.runs[f.Snippet.ID] == nil {
+				b.planRun(f.Snippet)
+			}
 			if f.Block != nil && f.Snippet.Options.Original.Runs() {
 				b.planOriginal(f)
 			}
@@ -93,9 +96,10 @@ func plan(cfg *Config, nb *Notebook, out *outDir) (*build, error) {
 	return b, b.planSite()
 }
 
-// planRun adds the actions that run snippet id and check its result.
-func (b *build) planRun(id string) {
-	run := b.r.NewRun(b.nb.Snippets[id], "")
+// planRun adds the actions that run s and check its result.
+func (b *build) planRun(s *snippets.Snippet) {
+	id := s.ID
+	run := b.r.NewRun(s, "")
 	prepare, exec := b.r.Actions(run)
 	check := &graph.Action{Name: "check " + id, Deps: []*graph.Action{exec}, Do: func(context.Context) error {
 		if err := runner.Verdict(run.Snippet, run.Result); err != nil {
@@ -165,8 +169,7 @@ func (b *build) warn(w *fileline.Error) {
 	}
 }
 
-// done is told of every finished action; it writes a progress line for
-// each run that ended.
+// done writes a progress line for each run that ended.
 func (b *build) done(a *graph.Action) {
 	rep, ok := b.reports[a]
 	if !ok || b.cfg.Progress == nil || rep.run == nil && a.Err() == nil {
@@ -221,7 +224,11 @@ func (b *build) planSite() error {
 	if b.tmpl, err = newTemplates(b.nb.md); err != nil {
 		return err
 	}
-	b.notes = b.nb.published(b.cfg.Drafts)
+	for _, n := range b.nb.Notes {
+		if !n.Draft || b.cfg.Drafts {
+			b.notes = append(b.notes, n)
+		}
+	}
 	b.tags = tagsOf(b.notes)
 	ready := []*graph.Action{
 		{Name: "assets", Do: func(context.Context) error { return b.writeAssets() }},
@@ -245,8 +252,7 @@ func (b *build) planSite() error {
 	return nil
 }
 
-// shows returns the actions whose results n's page shows: its programs'
-// checks and its originals' runs.
+// shows returns the actions whose results n's page shows.
 func (b *build) shows(n *Note) []*graph.Action {
 	var deps []*graph.Action
 	for _, f := range n.programs {
@@ -259,7 +265,7 @@ func (b *build) shows(n *Note) []*graph.Action {
 }
 
 // key starts the ID of a file of the site of the given kind: the build's
-// settings, and the interpreter's worker, which every page names.
+// settings and the interpreter's worker, which every page names.
 func (b *build) key(kind string) *store.Hash {
 	return store.NewHash("site " + kind).String(b.base.String()).
 		String(strconv.FormatBool(b.cfg.Drafts)).String(strconv.FormatBool(b.cfg.NoOriginals)).
@@ -288,8 +294,7 @@ func (b *build) noteKey(h *store.Hash, n *Note) *store.Hash {
 
 // emit puts the file at rel, whose inputs id names, in the site: kept as
 // the output folder holds it, or taken from the store, or else made by
-// make and kept in the store. A file that make makes empty is no file of
-// the site: the store keeps that too.
+// make and kept in the store. A file made empty is no file of the site.
 func (b *build) emit(rel string, id store.ID, make func() ([]byte, error)) error {
 	if e, ok := b.st.Get(id); ok && (e.Size == 0 || b.out.Keep(rel, e.Output)) {
 		return nil
@@ -314,14 +319,13 @@ func (b *build) emit(rel string, id store.ID, make func() ([]byte, error)) error
 // writeNote makes the page of the i-th published note, and its page of
 // explanations.
 func (b *build) writeNote(i int) error {
-	notes := b.notes
-	n := notes[i]
+	n := b.notes[i]
 	var prev, next *Note
 	if i > 0 {
-		prev = notes[i-1]
+		prev = b.notes[i-1]
 	}
-	if i+1 < len(notes) {
-		next = notes[i+1]
+	if i+1 < len(b.notes) {
+		next = b.notes[i+1]
 	}
 	id := b.noteKey(b.key("note").String(neighbour(prev)).String(neighbour(next)), n).Sum()
 	if err := b.writeExplained(n, id); err != nil {
@@ -363,11 +367,10 @@ func cards(h *store.Hash, ns []*Note) *store.Hash {
 	return h
 }
 
-// writeLists makes the pages that list notes: the index, the search page,
-// the tags and each tag's page, and the 404 page.
+// writeLists makes the index, the search page, the tags and each tag's
+// page, and the 404 page.
 func (b *build) writeLists() error {
-	all := b.notes
-	newest := reversed(all)
+	all, newest := b.notes, reversed(b.notes)
 	type list struct {
 		rel, tmpl string
 		id        *store.Hash
@@ -391,9 +394,9 @@ func (b *build) writeLists() error {
 	return errors.Join(errs...)
 }
 
-// writePlay builds the in-browser interpreter, if the build asks for it,
-// and writes its files into assets/. An interpreter that cannot be built
-// is no error: the site is written without Run, and a warning says why.
+// writePlay builds the in-browser interpreter, if asked to, and writes its
+// files into assets/. One that cannot be built leaves the site without
+// Run, and a warning says why.
 func (b *build) writePlay(ctx context.Context) error {
 	if b.cfg.Play == nil {
 		return nil

@@ -32,10 +32,8 @@ func (b *build) writeSearchIndex() error {
 	h := b.key("search.json")
 	for _, n := range b.notes {
 		h.String(n.Path).Bytes(n.Source)
-		for _, blk := range n.Doc.Blocks {
-			if s := b.nb.Snippets[blk.Snippet]; blk.Linked() && s != nil {
-				h.String(s.Sum) // covers the doc comment and code it holds
-			}
+		for _, f := range n.programs {
+			h.String(f.Snippet.Sum) // covers the doc comment and code it holds
 		}
 	}
 	return b.emit("search.json", h.Sum(), func() ([]byte, error) {
