@@ -42,9 +42,6 @@ func explain(text string) explanation {
 	return e
 }
 
-// Explain returns the figure's Go explanation, split for the note page.
-func (f figure) Explain() explanation { return explain(f.Snippet.Doc) }
-
 // ExplainedURL is the address, from the note's page, of the figure's
 // whole explanation.
 func (f figure) ExplainedURL() string { return explainedDir + "#" + f.ID }

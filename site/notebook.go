@@ -147,6 +147,9 @@ func (nb *Notebook) parse(st *store.Store, n *notes.Note) (*render.Doc, error) {
 		return nil, err // not kept: the next build reports it again
 	}
 	d.DropTree()
+	if st == nil {
+		return d, nil // nothing to keep it in: not worth encoding
+	}
 	if data, err := d.Save(); err == nil {
 		st.Put(id, data)
 	}

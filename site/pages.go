@@ -192,7 +192,8 @@ type figure struct {
 	Run      *OriginalRun // how the original ran, if it was to be run
 	Original template.HTML
 	Go       template.HTML
-	Play     *playInfo // running it in the browser; nil if the site cannot
+	Explain  explanation // the Go program's, split for the note page
+	Play     *playInfo   // running it in the browser; nil if the site cannot
 }
 
 // Relation says how the snippet's output relates to its original's:
@@ -246,7 +247,7 @@ func (b *build) writeFigure(w io.Writer, f figure, tmpl string) error {
 			f.Run = o.run
 		}
 		if highlight {
-			f.Go = b.nb.md.Code("go", s.Code)
+			f.Go, f.Explain = b.nb.md.Code("go", s.Code), explain(s.Doc)
 		}
 	}
 	if f.Block != nil && highlight {
