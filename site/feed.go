@@ -2,19 +2,17 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
-
-	"github.com/gonotebook/notebook/render"
 )
 
 // The Atom feed (RFC 4287): one entry per published note, the newest
-// feedSize, newest first,
-// whose content is the note with each block's Go program and output as
-// plain preformatted text, since feed readers drop style sheets.
+// feedSize, newest first, whose content is the note with each block's Go
+// program and output as plain preformatted text, since feed readers drop
+// style sheets.
 
 type atomFeed struct {
 	XMLName xml.Name   `xml:"http://www.w3.org/2005/Atom feed"`
@@ -22,7 +20,9 @@ type atomFeed struct {
 	ID      string     `xml:"id"`
 	Updated string     `xml:"updated"`
 	Links   []atomLink `xml:"link"`
-	Author  atomAuthor `xml:"author"`
+	Author  struct {
+		Name string `xml:"name"`
+	} `xml:"author"`
 	Entries []atomEntry
 }
 
@@ -32,8 +32,8 @@ type atomLink struct {
 	Href string `xml:"href,attr"`
 }
 
-type atomAuthor struct {
-	Name string `xml:"name"`
+type atomCategory struct {
+	Term string `xml:"term,attr"`
 }
 
 type atomEntry struct {
@@ -45,26 +45,15 @@ type atomEntry struct {
 	Link       atomLink       `xml:"link"`
 	Categories []atomCategory `xml:"category"`
 	Summary    string         `xml:"summary"`
-	Content    atomContent    `xml:"content"`
+	Content    struct {
+		Type string `xml:"type,attr"`
+		Body string `xml:",chardata"`
+	} `xml:"content"`
 }
 
-type atomCategory struct {
-	Term string `xml:"term,attr"`
-}
-
-type atomContent struct {
-	Type string `xml:"type,attr"`
-	Body string `xml:",chardata"`
-}
-
-// abs returns the absolute address of a URL path from the site root.
-func (b *build) abs(rel string) string {
-	u, err := url.Parse(rel)
-	if err != nil {
-		panic(fmt.Sprintf("site: bad internal path %q", rel)) // paths come from this package
-	}
-	return b.base.ResolveReference(u).String()
-}
+// abs returns the absolute address of a URL path from the site root,
+// escaped.
+func (b *build) abs(rel string) string { return b.base.String() + rel }
 
 // feedSize is how many notes the feed holds, the newest.
 const feedSize = 20
@@ -75,43 +64,32 @@ func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 func (b *build) writeFeed(feed []*Note) error {
 	h := b.key("feed")
 	for _, n := range feed {
-		h.String(n.Path).Bytes(n.Source)
-		b.showsKey(h, n)
+		b.noteKey(h, n)
 	}
 	return b.emit("feed.xml", h.Sum(), func() ([]byte, error) {
-		updated := b.cfg.Now
-		if updated.IsZero() && len(b.site.Notes) > 0 {
-			updated = b.site.Notes[len(b.site.Notes)-1].Date
+		var newest time.Time
+		if len(feed) > 0 {
+			newest = feed[0].Date
 		}
-		if updated.IsZero() {
-			updated = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-		}
-		f := atomFeed{
-			Title:   siteName,
-			ID:      b.base.String(),
-			Updated: atomTime(updated),
-			Links: []atomLink{
-				{Rel: "self", Type: "application/atom+xml", Href: b.abs("feed.xml")},
-				{Rel: "alternate", Type: "text/html", Href: b.base.String()},
-			},
-			Author: atomAuthor{Name: siteName},
-		}
+		updated := cmp.Or(b.cfg.Now, newest, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))
+		f := atomFeed{Title: siteName, ID: b.base.String(), Updated: atomTime(updated), Links: []atomLink{
+			{Rel: "self", Type: "application/atom+xml", Href: b.abs("feed.xml")},
+			{Rel: "alternate", Type: "text/html", Href: b.base.String()},
+		}}
+		f.Author.Name = siteName
 		for _, n := range feed {
 			var body strings.Builder
-			if err := n.Doc.Render(&body, render.Options{Figure: b.figure(n, "feed-figure"), SectionEnd: b.entryFigures(n, "feed-figure"), NoAnchors: true}); err != nil {
+			opts := b.renderOptions(n, "feed-figure")
+			opts.NoAnchors = true
+			if err := n.Doc.Render(&body, opts); err != nil {
 				return nil, fmt.Errorf("%s: %v", n.Path, err)
 			}
-			e := atomEntry{
-				Base:    b.abs(n.URL()),
-				Title:   n.Title,
-				ID:      b.abs(n.URL()),
-				Updated: atomTime(n.Date),
-				Link:    atomLink{Rel: "alternate", Type: "text/html", Href: b.abs(n.URL())},
-				Summary: describe(n),
-				Content: atomContent{Type: "html", Body: body.String()},
-			}
+			url := b.abs(n.URL())
+			e := atomEntry{Base: url, Title: n.Title, ID: url, Updated: atomTime(n.Date),
+				Link: atomLink{Rel: "alternate", Type: "text/html", Href: url}, Summary: describe(n)}
+			e.Content.Type, e.Content.Body = "html", body.String()
 			for _, t := range n.Tags {
-				e.Categories = append(e.Categories, atomCategory{Term: t})
+				e.Categories = append(e.Categories, atomCategory{t})
 			}
 			f.Entries = append(f.Entries, e)
 		}
@@ -133,15 +111,15 @@ type sitemapURL struct {
 // the notes and the tag pages (not search or 404), and robots.txt, which
 // points to it.
 func (b *build) writeSitemap() error {
-	err := b.emit("sitemap.xml", cards(b.key("sitemap"), b.site.Notes).Sum(), func() ([]byte, error) {
+	err := b.emit("sitemap.xml", cards(b.key("sitemap"), b.notes).Sum(), func() ([]byte, error) {
 		sm := sitemap{URLs: []sitemapURL{{Loc: b.base.String()}}}
-		for _, n := range reversed(b.site.Notes) {
+		for _, n := range reversed(b.notes) {
 			sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs(n.URL()), LastMod: n.DateString()})
 		}
-		if len(b.site.Tags) > 0 {
+		if len(b.tags) > 0 {
 			sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs("tags/")})
 		}
-		for _, t := range b.site.Tags {
+		for _, t := range b.tags {
 			sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs(tagPath(t.Name))})
 		}
 		return xmlFile(sm)

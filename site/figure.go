@@ -1,11 +1,11 @@
 package site
 
 import (
-	"github.com/gonotebook/notebook/internal/store"
 	"go/doc/comment"
 	"html/template"
-	"strconv"
 	"strings"
+
+	"github.com/gonotebook/notebook/internal/store"
 )
 
 // A Go program's explanation, its doc comment, is shown in two places. The
@@ -42,14 +42,6 @@ func explain(text string) explanation {
 	return e
 }
 
-// Explain returns the figure's Go explanation, split for the note page.
-func (f figure) Explain() explanation {
-	if f.Snippet == nil {
-		return explanation{}
-	}
-	return explain(f.Snippet.Doc)
-}
-
 // ExplainedURL is the address, from the note's page, of the figure's
 // whole explanation.
 func (f figure) ExplainedURL() string { return explainedDir + "#" + f.ID }
@@ -62,25 +54,12 @@ type explained struct {
 }
 
 // explainedOf returns the programs of n whose explanations say more than
-// their ledes, in the order n's page shows them: each section's blocks,
-// then the snippets that answer its heading.
-func (b *build) explainedOf(n *Note) []explained {
+// their ledes, in the order n's page shows them.
+func explainedOf(n *Note) []explained {
 	var out []explained
-	add := func(id, snippet, doc string) {
-		if e := explain(doc); e.Rest > 0 {
-			out = append(out, explained{id, snippet, e})
-		}
-	}
-	for _, s := range n.Doc.Sections {
-		for _, blk := range s.Blocks {
-			if sn := b.nb.Snippets[blk.Snippet]; blk.Linked() && sn != nil {
-				add("block-"+strconv.Itoa(blk.Index), sn.ID, sn.Doc)
-			}
-		}
-		if s.Heading != nil {
-			for _, sn := range b.nb.Entries[n.Path+"#"+s.Heading.ID] {
-				add("entry-"+s.Heading.ID, sn.ID, sn.Doc)
-			}
+	for _, f := range n.programs {
+		if e := explain(f.Snippet.Doc); e.Rest > 0 {
+			out = append(out, explained{f.ID, f.Snippet.ID, e})
 		}
 	}
 	return out
@@ -90,9 +69,12 @@ func (b *build) explainedOf(n *Note) []explained {
 // says more than its lede; page names the note page's inputs, which hold
 // everything this page shows.
 func (b *build) writeExplained(n *Note, pageID store.ID) error {
+	if len(n.programs) == 0 {
+		return nil
+	}
 	rel := n.URL() + explainedDir + "index.html"
 	return b.emit(rel, store.NewHash("explained").ID(pageID).Sum(), func() ([]byte, error) {
-		items := b.explainedOf(n)
+		items := explainedOf(n)
 		if len(items) == 0 {
 			return nil, nil
 		}

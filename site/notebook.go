@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gonotebook/notebook/internal/fileline"
@@ -22,6 +23,11 @@ import (
 type Note struct {
 	*notes.Note
 	Doc *render.Doc
+
+	// programs are the Go programs its page shows, in order: each
+	// section's linked blocks, then the snippets that answer its heading
+	// (a snippet's entry option).
+	programs []figure
 }
 
 // A Notebook is every note and snippet of a notebook, linked: what the
@@ -31,10 +37,6 @@ type Notebook struct {
 	Notes []*Note
 	// Snippets are every snippet below snippets/ that loaded, by id.
 	Snippets map[string]*snippets.Snippet
-	// Entries lists, by note path and heading anchor
-	// ("notes/2018-10-30.md#7-why-gil"), the snippets that answer an entry
-	// with no block to link from (a snippet's entry option).
-	Entries map[string][]*snippets.Snippet
 	// Unlinked lists the fenced blocks that name no snippet, as "file:line".
 	Unlinked []string
 	// Orphans lists the snippets no note links to.
@@ -48,11 +50,10 @@ type Notebook struct {
 }
 
 // Load reads every note and snippet of the notebook cfg names and checks
-// that every link resolves. It runs nothing. Each note is read through an
-// os.Root over the notebook's folder, so a note that is a symbolic link
-// out of it is refused, and parsed by an action of its own, whose output
-// the store keeps under the note's path and text: a note that did not
-// change since any build is not parsed again.
+// that every link resolves. It runs nothing. Notes are read through an
+// os.Root over the notebook's folder, so a note that links out of it is
+// refused; a note that did not change since any build is not parsed again
+// (see parse).
 func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	nb := &Notebook{md: render.New(), Snippets: map[string]*snippets.Snippet{}}
 	root, err := os.OpenRoot(cfg.Root)
@@ -66,19 +67,18 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	}
 	nb.Warnings = warnings
 
-	var ids []string // every snippet folder's, loaded or not
+	var ids []string // every snippet folder's, loaded or not, sorted
 	var snippetErr error
-	loadSnippets := &graph.Action{Name: "load snippets", Do: func(context.Context) error {
+	actions := []*graph.Action{{Name: "load snippets", Do: func(context.Context) error {
 		var loaded []*snippets.Snippet
 		ids, loaded, snippetErr = snippets.LoadAll(cfg.snippetsDir())
 		for _, s := range loaded {
 			nb.Snippets[s.ID] = s
 		}
 		return nil
-	}}
+	}}}
 	docs := make([]*render.Doc, len(list))
 	parseErrs := make([]error, len(list))
-	actions := []*graph.Action{loadSnippets}
 	for i, n := range list {
 		actions = append(actions, &graph.Action{Name: "parse " + n.Path, Do: func(context.Context) error {
 			docs[i], parseErrs[i] = nb.parse(cfg.notes(), n)
@@ -90,48 +90,43 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	}
 
 	errs := []error{snippetErr}
-	// A snippet that exists but does not load (a bad snippet.yaml, say)
-	// is reported once, by its own error, and not again as missing.
-	var all []*snippets.Snippet
-	broken := map[string]bool{}
-	for _, id := range ids {
-		if s := nb.Snippets[id]; s != nil {
-			all = append(all, s)
-		} else {
-			broken[id] = true
-		}
-	}
 	used := map[string]bool{}
 	for i, n := range list {
 		errs = append(errs, parseErrs[i])
-		doc := docs[i]
-		if doc == nil {
+		if docs[i] == nil {
 			continue
 		}
-		nb.Notes = append(nb.Notes, &Note{Note: n, Doc: doc})
-		nb.Warnings = append(nb.Warnings, doc.Warnings...)
-		for _, b := range doc.Blocks {
+		nb.Notes = append(nb.Notes, &Note{Note: n, Doc: docs[i]})
+		nb.Warnings = append(nb.Warnings, docs[i].Warnings...)
+		for _, b := range docs[i].Blocks {
+			// A snippet that exists but does not load (a bad
+			// snippet.yaml, say) is reported by its own error alone.
+			_, exists := slices.BinarySearch(ids, b.Snippet)
 			switch {
 			case b.Snippet == "":
 				nb.Unlinked = append(nb.Unlinked, fmt.Sprintf("%s:%d", n.Path, b.Line))
-			case b.Linked():
-				used[b.Snippet] = true
-				if nb.Snippets[b.Snippet] == nil && !broken[b.Snippet] {
-					hint := ""
-					if near := snippets.Nearest(b.Snippet, ids); near != "" {
-						hint = fmt.Sprintf("; did you mean %s?", near)
-					}
-					errs = append(errs, fileline.Errorf(n.Path, b.Line, "block links to snippet %q, but %s has no %s%s",
-						b.Snippet, filepath.Join("snippets", filepath.FromSlash(b.Snippet)), snippets.MainFile, hint))
+			case b.Linked() && !exists:
+				hint := ""
+				if near := snippets.Nearest(b.Snippet, ids); near != "" {
+					hint = fmt.Sprintf("; did you mean %s?", near)
 				}
+				errs = append(errs, fileline.Errorf(n.Path, b.Line, "block links to snippet %q, but %s has no %s%s",
+					b.Snippet, filepath.Join("snippets", filepath.FromSlash(b.Snippet)), snippets.MainFile, hint))
 			}
+			used[b.Snippet] = true
 		}
 	}
-	errs = append(errs, nb.linkEntries(all, used)...)
-	errs = append(errs, nb.checkOriginals()...)
-	for _, s := range all {
-		if !used[s.ID] {
-			nb.Orphans = append(nb.Orphans, s.ID)
+	entries, entryErrs := nb.entries(ids)
+	errs = append(errs, entryErrs...)
+	for _, n := range nb.Notes {
+		errs = append(errs, nb.link(n, entries)...)
+		for _, f := range n.programs {
+			used[f.Snippet.ID] = true
+		}
+	}
+	for _, id := range ids {
+		if nb.Snippets[id] != nil && !used[id] {
+			nb.Orphans = append(nb.Orphans, id)
 		}
 	}
 	return nb, errors.Join(errs...)
@@ -150,19 +145,24 @@ func (nb *Notebook) parse(st *store.Store, n *notes.Note) (*render.Doc, error) {
 	if err != nil {
 		return nil, err // not kept: the next build reports it again
 	}
+	if st == nil {
+		return d, nil // nothing to keep it in: not worth encoding
+	}
 	if data, err := d.Save(); err == nil {
 		st.Put(id, data)
 	}
 	return d, nil
 }
 
-// linkEntries reads the entry option of every snippet: the note must exist
-// and have a heading with that anchor.
-func (nb *Notebook) linkEntries(all []*snippets.Snippet, used map[string]bool) []error {
+// entries returns the snippets that have an entry option, by that option
+// ("notes/2018-10-30.md#7-why-gil"), and an error for each whose note has
+// no heading with that anchor.
+func (nb *Notebook) entries(ids []string) (map[string][]*snippets.Snippet, []error) {
 	var errs []error
-	nb.Entries = map[string][]*snippets.Snippet{}
-	for _, s := range all {
-		if s.Options.Entry == "" {
+	entries := map[string][]*snippets.Snippet{}
+	for _, id := range ids {
+		s := nb.Snippets[id]
+		if s == nil || s.Options.Entry == "" {
 			continue
 		}
 		path, anchor, _ := strings.Cut(s.Options.Entry, "#")
@@ -174,70 +174,41 @@ func (nb *Notebook) linkEntries(all []*snippets.Snippet, used map[string]bool) [
 				"entry %s: no note %s with a heading whose anchor is %q", s.Options.Entry, path, anchor))
 			continue
 		}
-		used[s.ID] = true
-		nb.Entries[s.Options.Entry] = append(nb.Entries[s.Options.Entry], s)
+		entries[s.Options.Entry] = append(entries[s.Options.Entry], s)
 	}
-	return errs
+	return entries, errs
 }
 
-// checkOriginals checks that every block whose snippet says its original
-// runs is one the runner can run, and warns of every block the runner
-// could run whose snippet does not say how the two relate: it is not run.
-func (nb *Notebook) checkOriginals() []error {
+// link lists the programs n's page shows. It checks that every block
+// whose snippet says its original runs is one the runner can run, and
+// warns of every block the runner could run whose snippet does not say
+// how the two relate: it is not run.
+func (nb *Notebook) link(n *Note, entries map[string][]*snippets.Snippet) []error {
 	var errs []error
-	for _, n := range nb.Notes {
-		for _, b := range n.Doc.Blocks {
+	for _, sec := range n.Doc.Sections {
+		for _, b := range sec.Blocks {
 			s := nb.Snippets[b.Snippet]
 			if !b.Linked() || s == nil {
 				continue
 			}
-			if s.Options.Original.Relation == "" && runner.Runnable(b.Lang) {
+			n.programs = append(n.programs, figure{Note: n, Block: b, Snippet: s, ID: "block-" + strconv.Itoa(b.Index)})
+			optionsFile := filepath.Join(s.Dir, snippets.OptionsFile)
+			switch rel := s.Options.Original.Relation; {
+			case rel == "" && runner.Runnable(b.Lang):
 				nb.Warnings = append(nb.Warnings, fileline.Errorf(n.Path, b.Line,
 					"the %s block is not run: snippet %s does not say how its output relates to the block's; say original: relation: same, differs or not-run in %s",
-					b.Lang, s.ID, filepath.Join(s.Dir, snippets.OptionsFile)))
+					b.Lang, s.ID, optionsFile))
+			case s.Options.Original.Runs() && !runner.Runnable(b.Lang):
+				errs = append(errs, fileline.Errorf(n.Path, b.Line,
+					"snippet %s says its original is %s, but the block is %s, which the build cannot run: say relation: not-run, with a reason, in %s",
+					s.ID, rel, b.Lang, optionsFile))
 			}
-			if !s.Options.Original.Runs() || runner.Runnable(b.Lang) {
-				continue
+		}
+		if h := sec.Heading; h != nil {
+			for _, s := range entries[n.Path+"#"+h.ID] {
+				n.programs = append(n.programs, figure{Note: n, Entry: h, Snippet: s, ID: "entry-" + h.ID})
 			}
-			errs = append(errs, fileline.Errorf(n.Path, b.Line,
-				"snippet %s says its original is %s, but the block is %s, which the build cannot run: say relation: not-run, with a reason, in %s",
-				s.ID, s.Options.Original.Relation, b.Lang, filepath.Join(s.Dir, snippets.OptionsFile)))
 		}
 	}
 	return errs
-}
-
-// Linked returns the ids of the snippets the notes link to, sorted.
-func (nb *Notebook) Linked() []string {
-	seen := map[string]bool{}
-	for _, n := range nb.Notes {
-		for _, b := range n.Doc.Blocks {
-			if b.Linked() && nb.Snippets[b.Snippet] != nil {
-				seen[b.Snippet] = true
-			}
-		}
-	}
-	for _, list := range nb.Entries {
-		for _, s := range list {
-			seen[s.ID] = true
-		}
-	}
-	return slices.Sorted(func(yield func(string) bool) {
-		for id := range seen {
-			if !yield(id) {
-				return
-			}
-		}
-	})
-}
-
-// published returns the notes the site shows, oldest first.
-func (nb *Notebook) published(drafts bool) []*Note {
-	var ns []*Note
-	for _, n := range nb.Notes {
-		if !n.Draft || drafts {
-			ns = append(ns, n)
-		}
-	}
-	return ns
 }

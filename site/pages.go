@@ -4,16 +4,18 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
-	"go/doc/comment"
 	"html/template"
 	"io"
+	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gonotebook/notebook/render"
 	"github.com/gonotebook/notebook/runner"
+	"github.com/gonotebook/notebook/site/play"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -30,7 +32,6 @@ type page struct {
 	Section     string // "notes", "tags" or "search": marks the current site link
 	Root        string // the path from the page to the site root: "", "../", or "/" for 404.html
 	Assets      map[string]string
-	Site        *siteData
 
 	Note    *Note
 	Prev    *Note
@@ -38,7 +39,8 @@ type page struct {
 	Content template.HTML
 
 	Tag   string
-	Notes []*Note // the notes a list page shows, newest first
+	Notes []*Note   // the notes a list page shows, newest first
+	Tags  []tagInfo // every tag, on the page of tags
 
 	Explained []explained // the programs of a note's page of explanations
 }
@@ -66,12 +68,6 @@ func (p *page) URL(n *Note) string { return p.Root + n.URL() }
 
 // TagURL returns the path from the page to a tag's page.
 func (p *page) TagURL(tag string) string { return p.Root + tagPath(tag) }
-
-// siteData is what every page may list: the published notes and tags.
-type siteData struct {
-	Notes []*Note // published, oldest first
-	Tags  []tagInfo
-}
 
 // A tagInfo is a tag with the published notes that carry it, newest first.
 type tagInfo struct {
@@ -119,8 +115,8 @@ func (n *Note) TitleID() string {
 // Programs counts the note's blocks that link to a Go program.
 func (n *Note) Programs() int {
 	c := 0
-	for _, b := range n.Doc.Blocks {
-		if b.Linked() {
+	for _, f := range n.programs {
+		if f.Block != nil {
 			c++
 		}
 	}
@@ -132,21 +128,19 @@ func (n *Note) Programs() int {
 func tagPath(tag string) string { return "tags/" + url.PathEscape(tag) + "/" }
 func tagDir(tag string) string  { return "tags/" + tag + "/" }
 
-// newSiteData returns what the pages list of the published notes.
-func newSiteData(published []*Note) *siteData {
-	sd := &siteData{Notes: published}
+// tagsOf returns the tags of the published notes, sorted.
+func tagsOf(published []*Note) []tagInfo {
 	tags := map[string][]*Note{}
 	for _, n := range published {
 		for _, t := range n.Tags {
 			tags[t] = append(tags[t], n)
 		}
 	}
-	for name, ns := range tags {
-		slices.Reverse(ns) // newest first
-		sd.Tags = append(sd.Tags, tagInfo{name, ns})
+	var out []tagInfo
+	for _, name := range slices.Sorted(maps.Keys(tags)) {
+		out = append(out, tagInfo{name, reversed(tags[name])})
 	}
-	slices.SortFunc(sd.Tags, func(a, b tagInfo) int { return strings.Compare(a.Name, b.Name) })
-	return sd
+	return out
 }
 
 // newTemplates parses the page templates.
@@ -179,7 +173,6 @@ func (b *build) execute(rel, name string, p page) ([]byte, error) {
 		p.Root = b.base.Path
 	}
 	p.Assets = b.assets
-	p.Site = b.site
 	var buf bytes.Buffer
 	if err := b.tmpl.ExecuteTemplate(&buf, name, &p); err != nil {
 		return nil, err
@@ -187,22 +180,20 @@ func (b *build) execute(rel, name string, p page) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// A figure is one fenced block as a page shows it.
+// A figure is one fenced block, or one program that answers an entry, as
+// a page shows it.
 type figure struct {
 	Note     *Note
-	Block    *render.Block // nil for a snippet that answers an entry
-	Original template.HTML
+	Block    *render.Block   // nil for a snippet that answers an entry
+	Entry    *render.Heading // the heading such a snippet answers
 	Snippet  *snippets.Snippet
+	ID       string // the figure's element id
 	Result   *runner.Result
-	Doc      template.HTML
+	Run      *OriginalRun // how the original ran, if it was to be run
+	Original template.HTML
 	Go       template.HTML
-	Play     *playInfo // running it in the browser; nil if the site cannot
-	// Run is how the original ran, if it was to be run.
-	Run *OriginalRun
-	// Entry is the heading a snippet with no block answers.
-	Entry *render.Heading
-	// ID is the figure's element id.
-	ID string
+	Explain  explanation // the Go program's, split for the note page
+	Play     *playInfo   // running it in the browser; nil if the site cannot
 }
 
 // Relation says how the snippet's output relates to its original's:
@@ -212,34 +203,57 @@ func (f figure) Relation() string { return f.Snippet.Options.Original.Relation }
 // Runnable reports whether the build can run the figure's block.
 func (f figure) Runnable() bool { return f.Block != nil && runner.Runnable(f.Block.Lang) }
 
-// figure returns the function that writes each fenced block of n with the
-// named template: "figure" for its page, or "feed-figure", which shows
-// code as plain text, so that nothing is highlighted for it.
-func (b *build) figure(n *Note, tmpl string) render.FigureFunc {
+// where is the note's file and the line of the figure's block, or of the
+// heading it answers.
+func (f figure) where() string {
+	if f.Block != nil {
+		return fmt.Sprintf("%s:%d", f.Note.Path, f.Block.Line)
+	}
+	return fmt.Sprintf("%s:%d", f.Note.Path, f.Entry.Line)
+}
+
+// renderOptions renders n's blocks, and the programs that answer its
+// entries, with the named template: "figure", or "feed-figure", which
+// shows code as plain text.
+func (b *build) renderOptions(n *Note, tmpl string) render.Options {
+	return render.Options{
+		Figure: func(w io.Writer, blk *render.Block) error {
+			f := figure{Note: n, Block: blk, ID: "block-" + strconv.Itoa(blk.Index)}
+			if i := slices.IndexFunc(n.programs, func(f figure) bool { return f.Block == blk }); i >= 0 {
+				f = n.programs[i]
+			}
+			return b.writeFigure(w, f, tmpl)
+		},
+		SectionEnd: func(w io.Writer, h *render.Heading) error {
+			for _, f := range n.programs {
+				if f.Entry == h {
+					if err := b.writeFigure(w, f, tmpl); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// writeFigure writes f, with its results, with the named template.
+func (b *build) writeFigure(w io.Writer, f figure, tmpl string) error {
 	highlight := tmpl != "feed-figure"
-	md := b.nb.md
-	return func(w io.Writer, blk *render.Block) error {
-		f := figure{Note: n, Block: blk, ID: fmt.Sprintf("block-%d", blk.Index)}
-		if blk.Linked() {
-			f.Snippet = b.nb.Snippets[blk.Snippet]
-			f.Result = b.result(blk.Snippet)
-			if f.Snippet == nil || f.Result == nil {
-				return fmt.Errorf("%s:%d: snippet %s has no result", n.Path, blk.Line, blk.Snippet)
-			}
-			if o := b.originals[blk]; o != nil {
-				f.Run = o.run
-			}
-			f.Play = b.playFor(n, f.Snippet)
+	if s := f.Snippet; s != nil {
+		f.Result = b.result(s.ID)
+		f.Play = b.playFor(f.Note, s)
+		if o := b.originals[f.Block]; o != nil {
+			f.Run = o.run
 		}
 		if highlight {
-			f.Original = md.Code(blk.Lang, blk.Code)
-			if f.Snippet != nil {
-				f.Go = md.Code("go", f.Snippet.Code)
-				f.Doc = docHTML(f.Snippet.Doc)
-			}
+			f.Go, f.Explain = b.nb.md.Code("go", s.Code), explain(s.Doc)
 		}
-		return b.tmpl.ExecuteTemplate(w, tmpl, f)
 	}
+	if f.Block != nil && highlight {
+		f.Original = b.nb.md.Code(f.Block.Lang, f.Block.Code)
+	}
+	return b.tmpl.ExecuteTemplate(w, tmpl, f)
 }
 
 // result returns the result of snippet id's run, or nil.
@@ -250,34 +264,25 @@ func (b *build) result(id string) *runner.Result {
 	return nil
 }
 
-// entryFigures returns the function that writes, at the end of each entry
-// of n, the snippets that answer it with no block to link from.
-func (b *build) entryFigures(n *Note, tmpl string) func(io.Writer, *render.Heading) error {
-	highlight := tmpl != "feed-figure"
-	return func(w io.Writer, h *render.Heading) error {
-		for _, s := range b.nb.Entries[n.Path+"#"+h.ID] {
-			f := figure{Note: n, Snippet: s, Result: b.result(s.ID), Entry: h, ID: "entry-" + h.ID, Play: b.playFor(n, s)}
-			if f.Result == nil {
-				return fmt.Errorf("%s: snippet %s has no result", n.Path, s.ID)
-			}
-			if highlight {
-				f.Go = b.nb.md.Code("go", s.Code)
-				f.Doc = docHTML(s.Doc)
-			}
-			if err := b.tmpl.ExecuteTemplate(w, tmpl, f); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+// A playInfo is what a figure shows about running its snippet in the
+// browser: the controls' worker and time limit, or why it cannot run.
+type playInfo struct {
+	Worker  string // the worker's path from the page; "" if not eligible
+	Timeout int64  // the snippet's time limit, in milliseconds
+	Why     string // why it is not eligible
 }
 
-// docHTML renders a Go doc comment's text as HTML, escaped.
-func docHTML(text string) template.HTML {
-	var p comment.Parser
-	var pr comment.Printer
-	pr.HeadingLevel = 4
-	return template.HTML(pr.HTML(p.Parse(text)))
+// playFor returns what n's page shows about running s in the browser, or
+// nil when the site has no interpreter.
+func (b *build) playFor(n *Note, s *snippets.Snippet) *playInfo {
+	if b.worker == "" {
+		return nil
+	}
+	if ok, why := play.Eligible(s); !ok {
+		return &playInfo{Why: why}
+	}
+	root := strings.Repeat("../", strings.Count(n.URL()+"index.html", "/"))
+	return &playInfo{Worker: root + b.worker, Timeout: time.Duration(s.Options.Timeout).Milliseconds()}
 }
 
 // describe is a note's one-line description: its entries.

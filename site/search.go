@@ -30,17 +30,15 @@ const searchVersion = 1
 // snippets whose code and explanation it holds.
 func (b *build) writeSearchIndex() error {
 	h := b.key("search.json")
-	for _, n := range b.site.Notes {
+	for _, n := range b.notes {
 		h.String(n.Path).Bytes(n.Source)
-		for _, blk := range n.Doc.Blocks {
-			if s := b.nb.Snippets[blk.Snippet]; blk.Linked() && s != nil {
-				h.String(s.Sum) // covers the doc comment and code it holds
-			}
+		for _, f := range n.programs {
+			h.String(f.Snippet.Sum) // covers the doc comment and code it holds
 		}
 	}
 	return b.emit("search.json", h.Sum(), func() ([]byte, error) {
 		index := searchIndex{Version: searchVersion, Entries: []searchEntry{}}
-		for _, n := range reversed(b.site.Notes) {
+		for _, n := range reversed(b.notes) {
 			index.Entries = append(index.Entries, searchEntries(b.nb, n)...)
 		}
 		return json.Marshal(index)
