@@ -105,9 +105,10 @@
 // why, any other folder: the notebook's own, one that holds it, one inside
 // its notes/ or snippets/, a symbolic link, a file, a folder holding
 // notes/, snippets/, .git or go.mod, and one holding anything no build
-// wrote. It hashes every file of the site it would keep as it is, so that
-// one removed by hand since is written again and one edited by hand is
-// one it would write over. Before it writes, it checks the folder again,
+// wrote. It checks every file of the site it would keep as it is, by the
+// stamp (inode, change time, size) the mark records for it, hashing it
+// where that changed, so that one removed by hand since is written again
+// and one edited by hand is one it would write over. Before it writes, it checks the folder again,
 // and it hashes every file it is about to write over or remove: one that
 // is not as the mark says (edited by hand since) is kept, and the build
 // fails naming it.
