@@ -75,9 +75,6 @@ func openOut(cfg *Config) (*outDir, error) {
 	if info, err := os.Stat(filepath.Join(out, MarkFile)); err == nil {
 		o.marked = stampOf(info).ctime
 	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return nil, err
-	}
 	o.tmp, err = makeTemp(out)
 	return o, err
 }
@@ -474,14 +471,10 @@ func within(dir, p string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// A build writes the site into a temporary folder beside the output
-// folder, named .OUT.notebook-build-PID-N, which carries the building
-// process's id so that a later build can tell the folder of a build that
-// was killed, whose process is gone, from that of one still running.
-
-// tempMark is the file a build writes in its temporary folder as soon as
-// it makes it: a later build removes a temporary folder of a dead build
-// only if it holds this mark, with this text, so never a folder that
+// tempMark is the file a build writes in its temporary folder,
+// .OUT.notebook-build-PID-N beside the output folder OUT, as soon as it
+// makes it. A later build removes the folder once process PID is gone,
+// and only if it holds this mark, with this text: never a folder that
 // merely has the name.
 const (
 	tempMark     = ".notebook-build-temp"
@@ -491,6 +484,9 @@ const (
 // makeTemp makes a build's temporary folder for out, beside it, readable
 // by all (as a site is), holding its tempMark.
 func makeTemp(out string) (string, error) {
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return "", err
+	}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".notebook-build-"+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return "", err
