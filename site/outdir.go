@@ -7,12 +7,10 @@ package site
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -21,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/gonotebook/notebook/internal/store"
 	"github.com/gonotebook/notebook/runner"
@@ -30,7 +29,8 @@ import (
 // the SHA-256 and path of every other file it wrote there, one per line,
 // in the format of sha256sum, after a comment line. A file listed twice
 // may hold either: a build lists both the old and the new while it moves
-// files into place.
+// files into place. After a file's sum, a comment line "#stamp INODE
+// CTIME SIZE PATH" may give its stamp.
 const MarkFile = ".notebook-site"
 
 const markComment = "# notebook build wrote this folder, and replaces it only while it holds these files unchanged.\n"
@@ -48,14 +48,15 @@ var foreign = []struct{ name, what string }{
 // written by Keep and Write, put in place by Commit or left as it was by
 // Abort.
 type outDir struct {
-	dir  string // the output folder, absolute
-	name string // the output folder as the build was told it, for errors
-	tmp  string // the build's temporary folder, beside dir
-	prev mark   // what the previous build's mark lists
+	dir    string // the output folder, absolute
+	name   string // the output folder as the build was told it, for errors
+	tmp    string // the build's temporary folder, beside dir
+	prev   mark   // what the previous build's mark lists
+	marked int64  // when that mark was written: its change time
 
 	mu    sync.Mutex
-	files map[string]store.ID // the site's files, by path from its root
-	moved []string            // the files written into tmp, to move into dir
+	files mark     // the site's files
+	moved []string // the files written into tmp, to move into dir
 }
 
 // openOut checks that the output folder of cfg is one a build may write
@@ -67,34 +68,59 @@ func openOut(cfg *Config) (*outDir, error) {
 		return nil, err
 	}
 	removeStale(out)
-	o := &outDir{dir: out, name: filepath.Clean(cfg.OutDir()), files: map[string]store.ID{}}
+	o := &outDir{dir: out, name: filepath.Clean(cfg.OutDir()), files: mark{}}
 	if o.prev, err = readMark(out); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return nil, err
+	if info, err := os.Stat(filepath.Join(out, MarkFile)); err == nil {
+		o.marked = stampOf(info).ctime
 	}
-	if o.tmp, err = makeTemp(out); err != nil {
-		return nil, err
-	}
-	return o, nil
+	o.tmp, err = makeTemp(out)
+	return o, err
+}
+
+// A stamp is what a file's metadata says of its contents: its inode,
+// change time and size.
+type stamp struct {
+	ino         uint64
+	ctime, size int64
+}
+
+func stampOf(info fs.FileInfo) stamp {
+	st := info.Sys().(*syscall.Stat_t) // as on every system a build runs on
+	return stamp{st.Ino, st.Ctim.Nano(), info.Size()}
 }
 
 // Keep records the file at rel, whose contents have the SHA-256 sum, and
 // reports whether the output folder already holds it: its mark lists that
-// sum alone for rel, and the file there hashes to it. If not, the caller
-// must Write it. So a file removed by hand since the last build is written
-// again, and one edited by hand is one the build is about to write over,
-// which Commit refuses to do.
+// sum alone for rel, and the file there is as the mark says. If not, the
+// caller must Write it. So a file removed by hand since the last build is
+// written again, and one edited by hand is one the build is about to
+// write over, which Commit refuses to do.
+//
+// A file is hashed unless its stamp is the one the mark gives it and older
+// than the mark. Its change time, unlike its modification time, cannot be
+// set back (as cp -p does), and an edit made after the mark was written
+// changes it. Trusting the stamp can only keep a file, never destroy one:
+// Commit hashes every file it writes over or removes.
 func (o *outDir) Keep(rel string, sum store.ID) bool {
-	if !slices.Equal(o.prev[rel], []string{sum.String()}) {
+	prev := o.prev[rel]
+	if !slices.Equal(prev.sums, []store.ID{sum}) {
 		return false
 	}
-	if have, err := fileSum(filepath.Join(o.dir, filepath.FromSlash(rel))); err != nil || have != sum.String() {
+	p := filepath.Join(o.dir, filepath.FromSlash(rel))
+	info, err := os.Stat(p)
+	if err != nil {
 		return false
+	}
+	s := stampOf(info)
+	if s != prev.stamp || s.ctime >= o.marked {
+		if have, err := fileSum(p); err != nil || have != prev.sums[0] {
+			return false
+		}
 	}
 	o.mu.Lock()
-	o.files[rel] = sum
+	o.files[rel] = listed{prev.sums, s}
 	o.mu.Unlock()
 	return true
 }
@@ -107,7 +133,7 @@ func (o *outDir) Write(rel string, data []byte) error {
 		return nil
 	}
 	o.mu.Lock()
-	o.files[rel] = sum
+	o.files[rel] = listed{sums: []store.ID{sum}}
 	o.moved = append(o.moved, rel)
 	o.mu.Unlock()
 	p := filepath.Join(o.tmp, filepath.FromSlash(rel))
@@ -130,24 +156,19 @@ func (o *outDir) Abort() { os.RemoveAll(o.tmp) }
 // Commit puts the site in place. An output folder that is missing or empty
 // gets the temporary folder, renamed into its place. Otherwise the folder
 // is checked again, as openOut checked it, and every file the build writes
-// over or removes is hashed again (Keep hashed those it keeps): one that
-// is not as the mark says (edited by hand since) is kept, and the build
-// fails naming it. The mark then lists
-// old and new files alike, the files move into place one at a time, each
-// atomically, the files the site no longer has are removed, and the mark
-// is written anew. A build killed halfway so leaves a folder the next
-// build accepts and repairs.
+// over or removes is hashed again: one that is not as the mark says
+// (edited by hand since) is kept, and the build fails naming it. The mark
+// then lists old and new files alike, the files move into place one at a
+// time, each atomically, the files the site no longer has are removed,
+// and the mark is written anew, with the stamp of every file. A build
+// killed halfway so leaves a folder the next build accepts and repairs.
 func (o *outDir) Commit() error {
 	defer o.Abort()
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	slices.Sort(o.moved)
-	newMark := mark{}
-	for rel, sum := range o.files {
-		newMark[rel] = []string{sum.String()}
-	}
 	if empty(o.dir) {
-		if err := os.WriteFile(filepath.Join(o.tmp, MarkFile), newMark.bytes(), 0o644); err != nil {
+		o.stamp(o.tmp, o.moved)
+		if err := os.WriteFile(filepath.Join(o.tmp, MarkFile), o.files.bytes(), 0o644); err != nil {
 			return err
 		}
 		if err := os.Remove(filepath.Join(o.tmp, tempMark)); err != nil {
@@ -163,7 +184,8 @@ func (o *outDir) Commit() error {
 		}
 	}
 	slices.Sort(removed)
-	if len(o.moved) == 0 && len(removed) == 0 {
+	slices.Sort(o.moved)
+	if len(o.moved) == 0 && len(removed) == 0 && maps.EqualFunc(o.files, o.prev, func(a, b listed) bool { return a.stamp == b.stamp }) {
 		return nil
 	}
 	refuse := func(why string) error {
@@ -174,26 +196,22 @@ func (o *outDir) Commit() error {
 	}
 	var changed []string
 	for _, rel := range slices.Concat(o.moved, removed) {
-		p := filepath.Join(o.dir, filepath.FromSlash(rel))
-		sum, err := fileSum(p)
+		sum, err := fileSum(filepath.Join(o.dir, filepath.FromSlash(rel)))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
 			return err
-		case !slices.Contains(o.prev[rel], sum):
+		case !slices.Contains(o.prev[rel].sums, sum):
 			changed = append(changed, rel)
 		}
 	}
 	if len(changed) > 0 {
 		return refuse(list(changed) + " changed since the build that wrote it; move it away or remove it")
 	}
-	both := mark{}
-	for rel, sums := range o.prev {
-		both[rel] = slices.Clone(sums)
-	}
-	for rel, sums := range newMark {
-		if !slices.Contains(both[rel], sums[0]) {
-			both[rel] = append(both[rel], sums[0])
+	both := maps.Clone(o.prev)
+	for rel, f := range o.files {
+		if !slices.Contains(both[rel].sums, f.sums[0]) {
+			both[rel] = listed{sums: append(slices.Clip(both[rel].sums), f.sums[0])}
 		}
 	}
 	if err := o.place(MarkFile, both.bytes()); err != nil {
@@ -208,6 +226,7 @@ func (o *outDir) Commit() error {
 			return err
 		}
 	}
+	o.stamp(o.dir, o.moved)
 	for _, rel := range removed {
 		if err := os.Remove(filepath.Join(o.dir, filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
@@ -219,7 +238,16 @@ func (o *outDir) Commit() error {
 			}
 		}
 	}
-	return o.place(MarkFile, newMark.bytes())
+	return o.place(MarkFile, o.files.bytes())
+}
+
+// stamp records the stamps of the files rels, the build's own, in dir.
+func (o *outDir) stamp(dir string, rels []string) {
+	for _, rel := range rels {
+		if info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil {
+			o.files[rel] = listed{o.files[rel].sums, stampOf(info)}
+		}
+	}
 }
 
 // place writes data to the file name of the output folder through a file
@@ -274,23 +302,14 @@ func checkOut(cfg *Config) (string, error) {
 		}
 	}
 	if err := replaceable(out); err != nil {
-		var r refusal
-		if errors.As(err, &r) {
-			return "", refuse(string(r))
-		}
-		return "", err
+		return "", refuse(err.Error())
 	}
 	return out, nil
 }
 
-// A refusal says why a folder is not one a build may write into.
-type refusal string
-
-func (r refusal) Error() string { return string(r) }
-
 // replaceable returns nil if dir is missing, empty, or holds only what the
-// build that marked it wrote, by name; a refusal saying why not; or
-// another error if dir could not be read.
+// build that marked it wrote, by name, and an error saying why not
+// otherwise.
 func replaceable(dir string) error {
 	info, err := os.Lstat(dir)
 	switch {
@@ -299,13 +318,13 @@ func replaceable(dir string) error {
 	case err != nil:
 		return err
 	case info.Mode()&fs.ModeSymlink != 0:
-		return refusal("it is a symbolic link")
+		return errors.New("it is a symbolic link")
 	case !info.IsDir():
-		return refusal("it is a file, not a folder")
+		return errors.New("it is a file, not a folder")
 	}
 	for _, f := range foreign {
 		if _, err := os.Lstat(filepath.Join(dir, f.name)); err == nil {
-			return refusal(fmt.Sprintf("it holds %s (%s), which a build never writes", f.name, f.what))
+			return fmt.Errorf("it holds %s (%s), which a build never writes", f.name, f.what)
 		}
 	}
 	entries, err := os.ReadDir(dir)
@@ -318,7 +337,7 @@ func replaceable(dir string) error {
 		for _, e := range entries {
 			names = append(names, e.Name())
 		}
-		return refusal(fmt.Sprintf("it holds %s and no %s mark, so no build wrote it", list(names), MarkFile))
+		return fmt.Errorf("it holds %s and no %s mark, so no build wrote it", list(names), MarkFile)
 	}
 	if err != nil {
 		return err
@@ -326,12 +345,19 @@ func replaceable(dir string) error {
 	return m.covers(dir)
 }
 
-// A mark is what a MarkFile lists: the SHA-256, in hex, of each file by
-// its slash-separated path from the site's root.
-type mark map[string][]string
+// A mark is what a MarkFile lists of each file, by its slash-separated
+// path from the site's root.
+type mark map[string]listed
+
+// listed is what a mark says of a file: its SHA-256s, in hex, and its
+// stamp when a build last wrote or hashed it, if known.
+type listed struct {
+	sums  []store.ID
+	stamp stamp
+}
 
 // readMark reads dir's MarkFile. A mark that is not one a build writes is
-// a refusal.
+// an error.
 func readMark(dir string) (mark, error) {
 	data, err := os.ReadFile(filepath.Join(dir, MarkFile))
 	if err != nil {
@@ -341,38 +367,42 @@ func readMark(dir string) (mark, error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
+		if f := strings.SplitN(line, " ", 5); len(f) == 5 && f[0] == "#stamp" {
+			var s stamp
+			if _, err := fmt.Sscan(strings.Join(f[1:4], " "), &s.ino, &s.ctime, &s.size); err == nil {
+				m[f[4]] = listed{m[f[4]].sums, s}
+			}
+		}
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		sum, name, ok := strings.Cut(line, "  ")
-		if _, err := hex.DecodeString(sum); !ok || err != nil || len(sum) != 2*sha256.Size || !fs.ValidPath(name) || name == MarkFile {
-			return nil, refusal(fmt.Sprintf("its %s is not one a build writes (line %d)", MarkFile, n))
+		hex, name, ok := strings.Cut(line, "  ")
+		sum, err := store.ParseID(hex)
+		if !ok || err != nil || !fs.ValidPath(name) || name == MarkFile {
+			return nil, fmt.Errorf("its %s is not one a build writes (line %d)", MarkFile, n)
 		}
-		m[name] = append(m[name], sum)
+		m[name] = listed{append(m[name].sums, sum), m[name].stamp}
 	}
 	return m, sc.Err()
 }
 
-// bytes is m as MarkFile holds it, a line per file and SHA-256, sorted.
+// bytes is m as MarkFile holds it, sorted by path.
 func (m mark) bytes() []byte {
 	var b bytes.Buffer
 	b.WriteString(markComment)
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for name := range m {
-			if !yield(name) {
-				return
-			}
-		}
-	}) {
-		for _, sum := range m[name] {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		for _, sum := range m[name].sums {
 			fmt.Fprintf(&b, "%s  %s\n", sum, name)
+		}
+		if s := m[name].stamp; s != (stamp{}) {
+			fmt.Fprintf(&b, "#stamp %d %d %d %s\n", s.ino, s.ctime, s.size, name)
 		}
 	}
 	return b.Bytes()
 }
 
 // covers returns nil if every file, folder and link below dir is one the
-// mark lists (a folder by a file in it), and a refusal naming what is not
+// mark lists (a folder by a file in it), and an error naming what is not
 // otherwise. It reads names, not contents: a listed file that changed is
 // found when a build would write over it or remove it (see Commit).
 func (m mark) covers(dir string) error {
@@ -387,31 +417,24 @@ func (m mark) covers(dir string) error {
 		if err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
+		rel := filepath.ToSlash(strings.TrimPrefix(p, dir+string(filepath.Separator)))
 		switch {
-		case rel == ".":
+		case p == dir:
 		case d.IsDir():
 			if !folders[rel] {
 				stray = append(stray, rel+"/")
 				return fs.SkipDir
 			}
 		case rel == MarkFile && d.Type().IsRegular():
-		case !d.Type().IsRegular() || len(m[rel]) == 0:
+		case !d.Type().IsRegular() || len(m[rel].sums) == 0:
 			stray = append(stray, rel)
 		}
 		return nil
 	})
-	if err != nil {
-		return err
+	if err == nil && len(stray) > 0 {
+		err = fmt.Errorf("it holds %s, which no build wrote", list(stray))
 	}
-	if len(stray) > 0 {
-		return refusal(fmt.Sprintf("it holds %s, which no build wrote", list(stray)))
-	}
-	return nil
+	return err
 }
 
 // list names up to three paths, and how many more there are.
@@ -423,17 +446,9 @@ func list(names []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:3], ", "), len(names)-3)
 }
 
-func fileSum(name string) (string, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+func fileSum(name string) (store.ID, error) {
+	data, err := os.ReadFile(name)
+	return store.Sum(data), err
 }
 
 // resolve returns p with every symbolic link in its longest existing
@@ -456,14 +471,10 @@ func within(dir, p string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// A build writes the site into a temporary folder beside the output
-// folder, named .OUT.notebook-build-PID-N, which carries the building
-// process's id so that a later build can tell the folder of a build that
-// was killed, whose process is gone, from that of one still running.
-
-// tempMark is the file a build writes in its temporary folder as soon as
-// it makes it: a later build removes a temporary folder of a dead build
-// only if it holds this mark, with this text, so never a folder that
+// tempMark is the file a build writes in its temporary folder,
+// .OUT.notebook-build-PID-N beside the output folder OUT, as soon as it
+// makes it. A later build removes the folder once process PID is gone,
+// and only if it holds this mark, with this text: never a folder that
 // merely has the name.
 const (
 	tempMark     = ".notebook-build-temp"
@@ -473,6 +484,9 @@ const (
 // makeTemp makes a build's temporary folder for out, beside it, readable
 // by all (as a site is), holding its tempMark.
 func makeTemp(out string) (string, error) {
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return "", err
+	}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".notebook-build-"+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return "", err
@@ -493,10 +507,7 @@ func makeTemp(out string) (string, error) {
 // tempMark. Removal is best effort: a folder that cannot be removed stays.
 func removeStale(out string) {
 	parent := filepath.Dir(out)
-	entries, err := os.ReadDir(parent)
-	if err != nil {
-		return
-	}
+	entries, _ := os.ReadDir(parent)
 	re := regexp.MustCompile(`^` + regexp.QuoteMeta("."+filepath.Base(out)+".notebook-build-") + `(\d+)-\d+$`)
 	for _, e := range entries {
 		m := re.FindStringSubmatch(e.Name())

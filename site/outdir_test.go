@@ -128,6 +128,81 @@ func TestOutEditedDuringBuild(t *testing.T) {
 	}
 }
 
+// TestOutKeptPageEdited edits a page between two builds of the same
+// notebook, in place, to bytes of the same size, and sets its modification
+// time back, as cp -p does. A build hashes a page it keeps only if its
+// stamp (inode, change time, size) is not the one the mark gives it: it
+// still sees the edit, keeps it and fails naming the page. Restored, the
+// page is hashed again, found as the mark says, and stamped anew.
+func TestOutKeptPageEdited(t *testing.T) {
+	const page = "2020-01-01/index.html"
+	root := testfiles.Dir(t, twoSnippets)
+	out := filepath.Join(t.TempDir(), "public")
+	st := openStore(t)
+	build := func() (*Built, error) {
+		r := &runner.Runner{Store: st}
+		defer r.Close()
+		return Build(context.Background(), &Config{Root: root, Out: out, Store: st, Runner: r})
+	}
+	stat := func(rel string) os.FileInfo {
+		info, err := os.Stat(filepath.Join(out, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info
+	}
+	for range 2 { // the second shows the runs as taken from the store
+		if _, err := build(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A stamp is trusted only if older than the mark, as it is once the
+	// file system's clock has ticked between the two.
+	for stampOf(stat(MarkFile)).ctime <= stampOf(stat(page)).ctime {
+		os.Chmod(filepath.Join(out, MarkFile), 0o644)
+	}
+	if b, err := build(); err != nil || len(b.Written) > 0 {
+		t.Fatalf("a build with nothing changed: %v, wrote %v", err, b.Written)
+	}
+
+	before, orig := stat(page), readFile(t, out, page)
+	edited := strings.Replace(orig, "output of a", "OUTPUT OF A", 1)
+	if edited == orig {
+		t.Fatalf("%s does not show the output of a:\n%s", page, orig)
+	}
+	p := filepath.Join(out, filepath.FromSlash(page))
+	if err := os.WriteFile(p, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, before.ModTime(), before.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if s, b := stampOf(stat(page)), stampOf(before); s.ino != b.ino || s.size != b.size || !stat(page).ModTime().Equal(before.ModTime()) {
+		t.Fatalf("the edit changed more than the page's change time: %+v, was %+v", s, b)
+	}
+	_, err := build()
+	if want := page + " changed since the build that wrote it"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("a build whose kept page was edited: %v; want it refused, saying %q", err, want)
+	}
+	if got := readFile(t, out, page); got != edited {
+		t.Errorf("the page edited by hand was replaced:\n%s", got)
+	}
+
+	if err := os.WriteFile(p, []byte(orig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := build(); err != nil || len(b.Written) > 0 {
+		t.Fatalf("a build over the restored page: %v, wrote %v", err, b.Written)
+	}
+	m, err := readMark(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := m[page].stamp, stampOf(stat(page)); got != want {
+		t.Errorf("the mark gives the restored page the stamp %+v, want %+v", got, want)
+	}
+}
+
 // TestOutCheckedAgainBeforeWriting adds a file to the output folder while
 // a build runs: the build checks the folder again before it writes, and
 // refuses it, keeping the file.

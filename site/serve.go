@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/gonotebook/notebook/site/internal/netlify"
@@ -83,68 +83,40 @@ func (s *Server) Rebuild(ctx context.Context) error {
 // last build and then stayed unchanged for one more look, until ctx is
 // done. Each result is reported to report.
 func (s *Server) Watch(ctx context.Context, interval time.Duration, report func(error)) {
-	look := func() (string, bool) {
+	last := ""
+	for {
 		start := time.Now()
 		fp := s.fingerprint()
-		t := time.NewTimer(max(interval, 10*time.Since(start)))
-		defer t.Stop()
 		select {
 		case <-ctx.Done():
-			return "", false
-		case <-t.C:
-			return fp, true
-		}
-	}
-	for {
-		fp, ok := look()
-		if !ok {
 			return
+		case <-time.After(max(interval, 10*time.Since(start))):
 		}
 		s.mu.Lock()
 		built := s.built
 		s.mu.Unlock()
-		if fp == built {
-			continue
+		// Editors and tools write in steps: a change is built once the
+		// files have stayed the same for one more look, so that a
+		// half-written note is not.
+		if fp != built && fp == last {
+			report(s.Rebuild(ctx))
 		}
-		// Editors and tools write in steps: wait until the files have
-		// stayed the same for one more look, so that a half-written note
-		// is not built.
-		for {
-			next, ok := look()
-			if !ok {
-				return
-			}
-			if next == fp {
-				break
-			}
-			fp = next
-		}
-		report(s.Rebuild(ctx))
+		last = fp
 	}
 }
 
-// fingerprint summarises the names, sizes, inodes and times (modified and
-// changed: a copy can set the first back, not the second) of every file
-// the site is built from, and of the rules it is served by.
+// fingerprint summarises the name, stamp (see stampOf) and modification
+// time of every file the site is built from, and of the rules it is
+// served by.
 func (s *Server) fingerprint() string {
 	var b strings.Builder
-	add := func(p string, info fs.FileInfo) {
-		fmt.Fprintf(&b, "%s %d %d", p, info.Size(), info.ModTime().UnixNano())
-		if st, ok := info.Sys().(*syscall.Stat_t); ok {
-			fmt.Fprintf(&b, " %d %d.%d", st.Ino, st.Ctim.Sec, st.Ctim.Nsec)
-		}
-		b.WriteByte('\n')
-	}
-	if info, err := os.Stat(filepath.Join(s.cfg.Root, RulesFile)); err == nil {
-		add(RulesFile, info)
-	}
-	for _, dir := range []string{filepath.Join(s.cfg.Root, "notes"), s.cfg.snippetsDir()} {
+	for _, dir := range []string{filepath.Join(s.cfg.Root, RulesFile), filepath.Join(s.cfg.Root, "notes"), s.cfg.snippetsDir()} {
 		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return nil
 			}
 			if info, err := d.Info(); err == nil {
-				add(p, info)
+				fmt.Fprintf(&b, "%s %v %d\n", p, stampOf(info), info.ModTime().UnixNano())
 			}
 			return nil
 		})
@@ -253,7 +225,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if hdr.Get("Cache-Control") == "" {
 		hdr.Set("Cache-Control", "public, max-age=0, must-revalidate")
 	}
-	ct, compressible := mediaType(name)
+	ct, compressible := mediaTypes[strings.ToLower(path.Ext(name))]
+	if !compressible {
+		ct = "application/octet-stream"
+	}
 	hdr.Set("Content-Type", ct)
 	if h.inject != nil && strings.HasSuffix(name, ".html") {
 		if i := bytes.LastIndex(data, []byte("</body>")); i >= 0 {
@@ -263,28 +238,26 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if compressible {
 		hdr.Add("Vary", "Accept-Encoding")
 	}
-	if !compressible || !acceptsGzip(r) {
-		hdr.Set("Content-Length", strconv.Itoa(len(data)))
-		w.WriteHeader(status)
-		if r.Method != http.MethodHead {
-			w.Write(data)
+	var body io.Writer = w
+	if compressible && acceptsGzip(r) {
+		hdr.Set("Content-Encoding", "gzip")
+		// The interpreter, 15 MB, would take a second at the default
+		// level, and a third of that at the fastest, for a quarter more
+		// bytes.
+		level := gzip.DefaultCompression
+		if len(data) > 1<<20 {
+			level = gzip.BestSpeed
 		}
-		return
+		gz, _ := gzip.NewWriterLevel(w, level) // the level is valid
+		defer gz.Close()
+		body = gz
+	} else {
+		hdr.Set("Content-Length", strconv.Itoa(len(data)))
 	}
-	hdr.Set("Content-Encoding", "gzip")
 	w.WriteHeader(status)
-	if r.Method == http.MethodHead {
-		return
+	if r.Method != http.MethodHead {
+		body.Write(data)
 	}
-	// The interpreter, 15 MB, would take a second at the default level,
-	// and a third of that at the fastest, for a quarter more bytes.
-	level := gzip.DefaultCompression
-	if len(data) > 1<<20 {
-		level = gzip.BestSpeed
-	}
-	gz, _ := gzip.NewWriterLevel(w, level) // the level is valid
-	gz.Write(data)
-	gz.Close()
 }
 
 // find returns the file of site that the address path names: its name in
@@ -320,13 +293,12 @@ func (h *handler) find(site fs.FS, urlPath string) (name string, data []byte, st
 			name = strings.TrimPrefix(nf, "/")
 		}
 	}
-	if !fs.ValidPath(name) || buildFile(name) {
-		return "", nil, 0, ""
+	if fs.ValidPath(name) && !buildFile(name) {
+		if data, err = fs.ReadFile(site, name); err == nil {
+			return name, data, http.StatusNotFound, ""
+		}
 	}
-	if data, err = fs.ReadFile(site, name); err != nil {
-		return "", nil, 0, ""
-	}
-	return name, data, http.StatusNotFound, ""
+	return "", nil, 0, ""
 }
 
 // buildFile reports whether name, a path in the output folder, is or is
@@ -343,61 +315,39 @@ func buildFile(name string) bool {
 
 // mediaTypes are the types of the files a site holds, by extension: set
 // here rather than taken from the system's tables, which differ from one
-// machine to the next. Those marked true are compressed.
-var mediaTypes = map[string]struct {
-	typ      string
-	compress bool
-}{
-	".html":        {"text/html; charset=utf-8", true},
-	".css":         {"text/css; charset=utf-8", true},
-	".js":          {"text/javascript; charset=utf-8", true},
-	".json":        {"application/json", true},
-	".xml":         {"application/xml", true},
-	".txt":         {"text/plain; charset=utf-8", true},
-	".svg":         {"image/svg+xml", true},
-	".wasm":        {"application/wasm", true},
-	".webmanifest": {"application/manifest+json", true},
-	".ico":         {"image/x-icon", true},
-	".png":         {"image/png", false},
-	".jpg":         {"image/jpeg", false},
-	".jpeg":        {"image/jpeg", false},
-	".gif":         {"image/gif", false},
-	".webp":        {"image/webp", false},
-	".woff2":       {"font/woff2", false},
-}
-
-// mediaType returns the type of the file name and whether to compress it.
-func mediaType(name string) (typ string, compress bool) {
-	if t, ok := mediaTypes[strings.ToLower(path.Ext(name))]; ok {
-		return t.typ, t.compress
-	}
-	return "application/octet-stream", false
+// machine to the next. All are text, or WebAssembly, and compressed; any
+// other file is served as application/octet-stream, as it is.
+var mediaTypes = map[string]string{
+	".html":        "text/html; charset=utf-8",
+	".css":         "text/css; charset=utf-8",
+	".js":          "text/javascript; charset=utf-8",
+	".json":        "application/json",
+	".xml":         "application/xml",
+	".txt":         "text/plain; charset=utf-8",
+	".svg":         "image/svg+xml",
+	".wasm":        "application/wasm",
+	".webmanifest": "application/manifest+json",
 }
 
 // acceptsGzip reports whether r's Accept-Encoding takes gzip: named, or
-// matched by "*", with a quality above zero.
+// else matched by "*", with a quality above zero.
 func acceptsGzip(r *http.Request) bool {
-	ok := false
+	q := map[string]float64{}
 	for _, field := range r.Header.Values("Accept-Encoding") {
 		for part := range strings.SplitSeq(field, ",") {
-			coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-			coding = strings.ToLower(strings.TrimSpace(coding))
-			if coding != "gzip" && coding != "*" {
-				continue
+			coding, params, _ := strings.Cut(part, ";")
+			v, _ := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q=")
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				f = 1
 			}
-			q := 1.0
-			if v, found := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); found {
-				if f, err := strconv.ParseFloat(v, 64); err == nil {
-					q = f
-				}
-			}
-			if coding == "gzip" {
-				return q > 0
-			}
-			ok = q > 0
+			q[strings.ToLower(strings.TrimSpace(coding))] = f
 		}
 	}
-	return ok
+	if f, ok := q["gzip"]; ok {
+		return f > 0
+	}
+	return q["*"] > 0
 }
 
 // events streams server-sent events: "reload" after a successful rebuild,
@@ -449,23 +399,7 @@ func writeEvent(w io.Writer, name, data string) {
 }
 
 // reloadJS reloads the page after a rebuild and shows a failed build's
-// error over the page, as text.
-const reloadJS = `(function () {
-  var es = new EventSource("/_notebook/events");
-  es.addEventListener("reload", function () { location.reload(); });
-  es.addEventListener("failed", function (e) {
-    var box = document.getElementById("notebook-build-error");
-    if (!box) {
-      box = document.createElement("pre");
-      box.id = "notebook-build-error";
-      box.setAttribute("role", "alert");
-      var st = box.style;
-      st.position = "fixed"; st.inset = "1rem"; st.zIndex = "1000"; st.margin = "0";
-      st.padding = "1rem"; st.overflow = "auto"; st.whiteSpace = "pre-wrap";
-      st.background = "#fff5f5"; st.color = "#6e0000"; st.border = "2px solid #c00";
-      document.body.prepend(box);
-    }
-    box.textContent = "Build failed; showing the last good build.\n\n" + e.data;
-  });
-})();
-`
+// error over the page.
+//
+//go:embed reload.js
+var reloadJS string

@@ -70,51 +70,38 @@
 //
 // # How a build works
 //
-// Build loads the notebook (see Load: every note parsed, every snippet
-// read), plans a graph of actions (package graph), runs it, and publishes
-// the site. The actions are: prepare and run each linked snippet (package
-// runner), check its verdict, run each original, build the in-browser
-// interpreter (package play), and make each file of the site: the note
-// pages, the lists, search.json, the feed, the sitemap, the assets. Every
-// file is made by an action whose ID (package store) hashes everything the
-// file shows: a note page its note's text, the results and programs its
-// blocks show, its neighbours' titles and dates, and the build's settings
-// (the base URL, drafts, the feed's time, whether originals run, the
-// interpreter); a list what it shows of each note. The store keeps each
-// file under its ID, so a file whose inputs did not change since any build
-// is not made again.
+// Build loads the notebook (see Load), plans a graph of actions (package
+// graph), runs it, and publishes the site. The actions run each linked
+// snippet (package runner) and original, check each verdict, build the
+// in-browser interpreter (package play), and make each file of the site.
+// A file's action ID (package store) hashes everything the file shows and
+// the build's settings, so a file whose inputs did not change since any
+// build is taken from the store, not made again.
 //
 // # Writing
 //
 // The output folder is one room (outDir): the site is written into a
-// temporary folder beside it, and put in place only when the whole build
-// succeeded: a failed build leaves the previous site as it was. A new or
-// empty output folder gets the whole site at once, the temporary folder
-// renamed into its place. Over a site an earlier build made, a build
-// writes only the files whose bytes changed, moves them into place one
-// at a time, each atomically, removes the files the site no longer has,
-// and writes the mark last. While it does, the mark lists both the old
-// and the new SHA-256 of each file, so a build killed halfway leaves a
-// folder the next build accepts and repairs.
+// temporary folder beside it, .OUT.notebook-build-PID-N, and put in place
+// only when the whole build succeeded. A new or empty output folder gets
+// the temporary folder renamed into its place; over an earlier site, a
+// build moves into place, one at a time and atomically, only the files
+// whose bytes changed, removes those the site no longer has, and writes
+// its mark last, listing meanwhile both the old and the new SHA-256 of
+// each file, so a build killed halfway leaves a folder the next build
+// accepts, repairs and whose temporary folder it removes.
 //
-// A build never destroys what it did not make. It writes a mark, the file
-// .notebook-site (see MarkFile), into every site it makes, listing each
-// file with its SHA-256, and writes only into an output folder that is
-// missing, empty, or marked and holding nothing but the files its mark
-// lists. It refuses, before running anything and naming the folder and
-// why, any other folder: the notebook's own, one that holds it, one inside
-// its notes/ or snippets/, a symbolic link, a file, a folder holding
-// notes/, snippets/, .git or go.mod, and one holding anything no build
-// wrote. It hashes every file of the site it would keep as it is, so that
-// one removed by hand since is written again and one edited by hand is
-// one it would write over. Before it writes, it checks the folder again,
-// and it hashes every file it is about to write over or remove: one that
-// is not as the mark says (edited by hand since) is kept, and the build
-// fails naming it.
-//
-// The temporary folder is named .OUT.notebook-build-PID-N beside the
-// output folder OUT. A build that was killed leaves at most that; the next
-// build into the same folder removes it once its process is gone.
+// A build never destroys what it did not make. Its mark, .notebook-site
+// (see MarkFile), lists each file of the site with its SHA-256 and stamp.
+// It writes only into an output folder that is missing, empty, or marked
+// and holding nothing but the files its mark lists, and refuses, before
+// running anything and saying why, the notebook's own folder, one that
+// holds it, one inside its notes/ or snippets/, a symbolic link, a file,
+// and a folder holding notes/, snippets/, .git, go.mod or anything no
+// build wrote. A file it would keep is checked by its stamp, or hashed
+// where that changed, so one removed by hand is written again; before it
+// writes, it checks the folder again and hashes every file it would write
+// over or remove: one edited by hand since is kept, and the build fails
+// naming it.
 package site
 
 import (
@@ -273,10 +260,10 @@ func Check(ctx context.Context, cfg *Config) (*Built, error) {
 // is not nil, publishes the site there.
 func run(ctx context.Context, cfg *Config, out *outDir) (*Built, error) {
 	nb, err := Load(ctx, cfg)
-	if nb == nil || err != nil {
-		if nb == nil {
-			return nil, err
-		}
+	if nb == nil {
+		return nil, err
+	}
+	if err != nil {
 		return &Built{Notebook: nb}, err
 	}
 	b, err := plan(cfg, nb, out)
@@ -290,13 +277,11 @@ func run(ctx context.Context, cfg *Config, out *outDir) (*Built, error) {
 	if err != nil {
 		return b.built(), sorted(err)
 	}
-	if out != nil {
-		if err := out.Commit(); err != nil {
-			return b.built(), err
-		}
-	}
 	built := b.built()
 	if out != nil {
+		if err := out.Commit(); err != nil {
+			return built, err
+		}
 		built.Written = out.Written()
 	}
 	return built, nil

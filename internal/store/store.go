@@ -73,10 +73,12 @@ func (id ID) String() string { return hex.EncodeToString(id[:]) }
 // ParseID reads an ID written by String.
 func ParseID(s string) (ID, error) {
 	var id ID
-	if n, err := hex.Decode(id[:], []byte(s)); err != nil || n != len(id) || len(s) != 2*len(id) {
-		return ID{}, fmt.Errorf("not an ID: %q", s)
+	if len(s) == 2*len(id) {
+		if _, err := hex.Decode(id[:], []byte(s)); err == nil {
+			return id, nil
+		}
 	}
-	return id, nil
+	return ID{}, fmt.Errorf("not an ID: %q", s)
 }
 
 // Sum is the ID of an output: the SHA-256 of its bytes.

@@ -300,3 +300,17 @@ func TestBuildID(t *testing.T) {
 		t.Errorf("Program() = %q, want %q", Program(), want)
 	}
 }
+
+// TestParseID reads back what String writes, and refuses anything else,
+// a string too long for an ID included.
+func TestParseID(t *testing.T) {
+	id := Sum([]byte("x"))
+	if got, err := ParseID(id.String()); err != nil || got != id {
+		t.Errorf("ParseID(%s) = %v, %v", id, got, err)
+	}
+	for _, s := range []string{"", "00", id.String()[1:], id.String() + "00", strings.Repeat("zz", len(id))} {
+		if _, err := ParseID(s); err == nil {
+			t.Errorf("ParseID(%q) succeeded", s)
+		}
+	}
+}

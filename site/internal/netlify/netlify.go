@@ -5,6 +5,7 @@
 package netlify
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -46,29 +47,16 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		var keys []string
-		for _, k := range und {
-			if len(k) > 0 && k[0] == "context" {
-				continue // per-context settings are kept as they are
-			}
+	var keys []string
+	for _, k := range md.Undecoded() {
+		if k[0] != "context" { // per-context settings are kept as they are
 			keys = append(keys, k.String())
 		}
-		if len(keys) > 0 {
-			return nil, &UnknownKeysError{path, keys}
-		}
+	}
+	if len(keys) > 0 {
+		return nil, fmt.Errorf("%s: unknown keys: %s", path, strings.Join(keys, ", "))
 	}
 	return &c, nil
-}
-
-// An UnknownKeysError lists keys of netlify.toml this package does not know.
-type UnknownKeysError struct {
-	Path string
-	Keys []string
-}
-
-func (e *UnknownKeysError) Error() string {
-	return e.Path + ": unknown keys: " + strings.Join(e.Keys, ", ")
 }
 
 // Match reports whether a Netlify path pattern matches an address path:

@@ -1,6 +1,11 @@
 package netlify
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 func TestMatch(t *testing.T) {
 	for _, c := range []struct {
@@ -20,5 +25,15 @@ func TestMatch(t *testing.T) {
 		if got := Match(c.pattern, c.path); got != c.want {
 			t.Errorf("Match(%q, %q) = %v, want %v", c.pattern, c.path, got, c.want)
 		}
+	}
+}
+
+// TestLoadUnknownKeys refuses a key Netlify does not know, outside the
+// per-context settings, which are kept as they are.
+func TestLoadUnknownKeys(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "netlify.toml")
+	os.WriteFile(name, []byte("[build]\n  publish = \"public\"\n  pubilsh = \"x\"\n[context.x]\n  anything = 1\n"), 0o644)
+	if _, err := Load(name); err == nil || !strings.HasSuffix(err.Error(), ": unknown keys: build.pubilsh") {
+		t.Errorf("Load of a file with a typo: %v", err)
 	}
 }
