@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -77,16 +78,41 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 		}
 		return nil
 	}}}
+	// Parsing the notebook is one action over its notes' parses, so that
+	// a build of notes that did not change reads one output from the
+	// store, not one a note.
+	st := cfg.notes()
+	all := store.NewHash("parse all")
+	for _, n := range list {
+		all.ID(parseID(n))
+	}
+	allID := all.Sum()
+	var kept []json.RawMessage
+	if data, _, ok := st.Bytes(allID); !ok || json.Unmarshal(data, &kept) != nil || len(kept) != len(list) {
+		kept = nil
+	}
 	docs := make([]*render.Doc, len(list))
+	saved := make([]json.RawMessage, len(list))
 	parseErrs := make([]error, len(list))
 	for i, n := range list {
 		actions = append(actions, &graph.Action{Name: "parse " + n.Path, Do: func(context.Context) error {
-			docs[i], parseErrs[i] = nb.parse(cfg.notes(), n)
+			if kept != nil {
+				if d, err := nb.md.Restore(n.Path, n.Body, n.BodyLine, kept[i]); err == nil {
+					docs[i] = d
+					return nil
+				}
+			}
+			docs[i], saved[i], parseErrs[i] = nb.parse(st, n)
 			return nil
 		}})
 	}
 	if err := graph.Run(ctx, actions, graph.Options{}); err != nil {
 		return nil, err
+	}
+	if st != nil && kept == nil && !slices.ContainsFunc(saved, func(d json.RawMessage) bool { return d == nil }) {
+		if data, err := json.Marshal(saved); err == nil {
+			st.Put(allID, data)
+		}
 	}
 
 	errs := []error{snippetErr}
@@ -132,26 +158,29 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	return nb, errors.Join(errs...)
 }
 
-// parse returns n's Doc: restored from what st keeps of an earlier parse
-// of the same note, or parsed and kept there.
-func (nb *Notebook) parse(st *store.Store, n *notes.Note) (*render.Doc, error) {
-	id := store.NewHash("parse").String(n.Path).Bytes(n.Source).String(fmt.Sprint(n.BodyLine)).Sum()
+// parseID is the ID of the action that parses n.
+func parseID(n *notes.Note) store.ID {
+	return store.NewHash("parse").String(n.Path).Bytes(n.Source).String(fmt.Sprint(n.BodyLine)).Sum()
+}
+
+// parse returns n's Doc and what st keeps of it: restored from an earlier
+// parse of the same note, or parsed and kept there.
+func (nb *Notebook) parse(st *store.Store, n *notes.Note) (*render.Doc, []byte, error) {
+	id := parseID(n)
 	if data, _, ok := st.Bytes(id); ok {
 		if d, err := nb.md.Restore(n.Path, n.Body, n.BodyLine, data); err == nil {
-			return d, nil
+			return d, data, nil
 		}
 	}
 	d, err := nb.md.Parse(n.Path, n.Body, n.BodyLine)
-	if err != nil {
-		return nil, err // not kept: the next build reports it again
+	if err != nil || st == nil {
+		return d, nil, err // an error is not kept: the next build reports it again
 	}
-	if st == nil {
-		return d, nil // nothing to keep it in: not worth encoding
-	}
-	if data, err := d.Save(); err == nil {
+	data, err := d.Save()
+	if err == nil {
 		st.Put(id, data)
 	}
-	return d, nil
+	return d, data, nil
 }
 
 // entries returns the snippets that have an entry option, by that option

@@ -2,7 +2,7 @@ package site
 
 import (
 	"context"
-	"fmt"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,12 +32,13 @@ func headingsOf(t *testing.T, nb *Notebook, path string) []string {
 
 // TestLoadRestoresParsedNotes checks that Load takes from the store the
 // parse of a note that did not change since a build kept it, rather than
-// parse it again, and parses a note that changed.
+// parse it again: from the parse of the whole notebook if no note changed,
+// else from the note's own; and parses a note that changed.
 func TestLoadRestoresParsedNotes(t *testing.T) {
-	const two = "notes/2020-01-02.md"
+	const one, two = "notes/2020-01-01.md", "notes/2020-01-02.md"
 	root := testfiles.Dir(t, map[string]string{
-		"notes/2020-01-01.md": "# One\n\nwords\n",
-		two:                   "# Two\n\nwords\n",
+		one: "# One\n\nwords\n",
+		two: "# Two\n\nwords\n",
 	})
 	st := openStore(t)
 	cfg := &Config{Root: root, Store: st}
@@ -49,31 +50,55 @@ func TestLoadRestoresParsedNotes(t *testing.T) {
 		}
 		return nb
 	}
+	note := func(path string) *notes.Note {
+		t.Helper()
+		src, err := os.ReadFile(filepath.Join(root, path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := notes.Parse(path, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// saved is the parse of two with another text: a Load that restores
+	// it shows its heading; one that parsed would not.
+	saved := func(entry string) []byte {
+		t.Helper()
+		other, err := render.New().Parse(two, []byte("# Two\n\n### "+entry+"\n"), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := other.Save()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
 	load()
 
-	// Keep, under the second note's ID, the parse of another text: a Load
-	// that restores shows it; one that parsed would not.
-	src, err := os.ReadFile(filepath.Join(root, two))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := notes.Parse(two, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := store.NewHash("parse").String(n.Path).Bytes(n.Source).String(fmt.Sprint(n.BodyLine)).Sum()
-	if _, _, ok := st.Bytes(id); !ok {
+	// The whole notebook's parse, kept under its ID, is restored.
+	oneData, _, ok := st.Bytes(parseID(note(one)))
+	if !ok {
 		t.Fatal("Load kept no parse of the note")
 	}
-	other, err := render.New().Parse(two, []byte("# Two\n\n### a kept entry\n"), 1)
+	all, err := json.Marshal([]json.RawMessage{oneData, saved("a kept notebook entry")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := other.Save()
-	if err != nil {
+	if _, err := st.Put(store.NewHash("parse all").ID(parseID(note(one))).ID(parseID(note(two))).Sum(), all); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Put(id, data); err != nil {
+	if got := headingsOf(t, load(), two); !slices.Equal(got, []string{"Two", "a kept notebook entry"}) {
+		t.Errorf("an unchanged notebook's note has headings %q; want those kept, restored", got)
+	}
+
+	// With another note changed, an unchanged note's own parse is restored.
+	if _, err := st.Put(parseID(note(two)), saved("a kept entry")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, one), []byte("# One\n\nmore words\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if got := headingsOf(t, load(), two); !slices.Equal(got, []string{"Two", "a kept entry"}) {

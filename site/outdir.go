@@ -30,7 +30,8 @@ import (
 // in the format of sha256sum, after a comment line. A file listed twice
 // may hold either: a build lists both the old and the new while it moves
 // files into place. After a file's sum, a comment line "#stamp INODE
-// CTIME SIZE PATH" may give its stamp.
+// CTIME SIZE ACTION PATH" may give its stamp and the ID of the action
+// that made it ("-" if none did).
 const MarkFile = ".notebook-site"
 
 const markComment = "# notebook build wrote this folder, and replaces it only while it holds these files unchanged.\n"
@@ -120,9 +121,32 @@ func (o *outDir) Keep(rel string, sum store.ID) bool {
 		}
 	}
 	o.mu.Lock()
-	o.files[rel] = listed{prev.sums, s}
+	o.files[rel] = listed{sums: prev.sums, stamp: s}
 	o.mu.Unlock()
 	return true
+}
+
+// Made is Keep for the file at rel that the action a makes: it reports
+// whether the output folder holds the file a made for the previous build,
+// so that the caller need not look up a's output. A file with no action
+// recorded is never Made; the caller then asks Keep with its sum.
+func (o *outDir) Made(rel string, a store.ID) bool {
+	if p := o.prev[rel]; p.action != a || len(p.sums) != 1 || !o.Keep(rel, p.sums[0]) {
+		return false
+	}
+	o.madeBy(rel, a)
+	return true
+}
+
+// madeBy records that the action a made the file at rel, which the build
+// has kept or written.
+func (o *outDir) madeBy(rel string, a store.ID) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if f, ok := o.files[rel]; ok { // a file made empty is none
+		f.action = a
+		o.files[rel] = f
+	}
 }
 
 // Write records the file at rel, and writes it into the temporary folder
@@ -185,7 +209,7 @@ func (o *outDir) Commit() error {
 	}
 	slices.Sort(removed)
 	slices.Sort(o.moved)
-	if len(o.moved) == 0 && len(removed) == 0 && maps.EqualFunc(o.files, o.prev, func(a, b listed) bool { return a.stamp == b.stamp }) {
+	if len(o.moved) == 0 && len(removed) == 0 && maps.EqualFunc(o.files, o.prev, func(a, b listed) bool { return a.stamp == b.stamp && a.action == b.action }) {
 		return nil
 	}
 	refuse := func(why string) error {
@@ -245,7 +269,9 @@ func (o *outDir) Commit() error {
 func (o *outDir) stamp(dir string, rels []string) {
 	for _, rel := range rels {
 		if info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil {
-			o.files[rel] = listed{o.files[rel].sums, stampOf(info)}
+			f := o.files[rel]
+			f.stamp = stampOf(info)
+			o.files[rel] = f
 		}
 	}
 }
@@ -352,8 +378,9 @@ type mark map[string]listed
 // listed is what a mark says of a file: its SHA-256s, in hex, and its
 // stamp when a build last wrote or hashed it, if known.
 type listed struct {
-	sums  []store.ID
-	stamp stamp
+	sums   []store.ID
+	stamp  stamp
+	action store.ID // the action that made it, if known
 }
 
 // readMark reads dir's MarkFile. A mark that is not one a build writes is
@@ -367,10 +394,11 @@ func readMark(dir string) (mark, error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
-		if f := strings.SplitN(line, " ", 5); len(f) == 5 && f[0] == "#stamp" {
+		if f := strings.SplitN(line, " ", 6); len(f) == 6 && f[0] == "#stamp" {
 			var s stamp
 			if _, err := fmt.Sscan(strings.Join(f[1:4], " "), &s.ino, &s.ctime, &s.size); err == nil {
-				m[f[4]] = listed{m[f[4]].sums, s}
+				a, _ := store.ParseID(f[4]) // "-": none
+				m[f[5]] = listed{m[f[5]].sums, s, a}
 			}
 		}
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -381,7 +409,7 @@ func readMark(dir string) (mark, error) {
 		if !ok || err != nil || !fs.ValidPath(name) || name == MarkFile {
 			return nil, fmt.Errorf("its %s is not one a build writes (line %d)", MarkFile, n)
 		}
-		m[name] = listed{append(m[name].sums, sum), m[name].stamp}
+		m[name] = listed{append(m[name].sums, sum), m[name].stamp, m[name].action}
 	}
 	return m, sc.Err()
 }
@@ -394,8 +422,12 @@ func (m mark) bytes() []byte {
 		for _, sum := range m[name].sums {
 			fmt.Fprintf(&b, "%s  %s\n", sum, name)
 		}
-		if s := m[name].stamp; s != (stamp{}) {
-			fmt.Fprintf(&b, "#stamp %d %d %d %s\n", s.ino, s.ctime, s.size, name)
+		if f := m[name]; f.stamp != (stamp{}) {
+			a := "-"
+			if f.action != (store.ID{}) {
+				a = f.action.String()
+			}
+			fmt.Fprintf(&b, "#stamp %d %d %d %s %s\n", f.stamp.ino, f.stamp.ctime, f.stamp.size, a, name)
 		}
 	}
 	return b.Bytes()

@@ -295,7 +295,15 @@ func (b *build) noteKey(h *store.Hash, n *Note) *store.Hash {
 // emit puts the file at rel, whose inputs id names, in the site: kept as
 // the output folder holds it, or taken from the store, or else made by
 // make and kept in the store. A file made empty is no file of the site.
-func (b *build) emit(rel string, id store.ID, make func() ([]byte, error)) error {
+func (b *build) emit(rel string, id store.ID, make func() ([]byte, error)) (err error) {
+	if b.out.Made(rel, id) {
+		return nil
+	}
+	defer func() {
+		if err == nil {
+			b.out.madeBy(rel, id)
+		}
+	}()
 	if e, ok := b.st.Get(id); ok && (e.Size == 0 || b.out.Keep(rel, e.Output)) {
 		return nil
 	}
