@@ -78,17 +78,24 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 		}
 		return nil
 	}}}
-	// Parsing the notebook is one action over its notes' parses, so that
-	// a build of notes that did not change reads one output from the
-	// store, not one a note.
+	// A server keeps its notes' parses in memory from one build to the
+	// next. For a single build, parsing the notebook is one action over
+	// its notes' parses, so that a build of notes that did not change
+	// reads one output from the store, not one a note.
 	st := cfg.notes()
+	var inMemory map[store.ID]*render.Doc
+	if cfg.parses != nil && st != nil {
+		inMemory = cfg.parses.docs
+	}
+	pids := make([]store.ID, len(list))
 	all := store.NewHash("parse all")
-	for _, n := range list {
-		all.ID(parseID(n))
+	for i, n := range list {
+		pids[i] = parseID(n)
+		all.ID(pids[i])
 	}
 	allID := all.Sum()
 	var kept []json.RawMessage
-	if data, _, ok := st.Bytes(allID); !ok || json.Unmarshal(data, &kept) != nil || len(kept) != len(list) {
+	if data, _, ok := st.Bytes(allID); cfg.parses != nil || !ok || json.Unmarshal(data, &kept) != nil || len(kept) != len(list) {
 		kept = nil
 	}
 	docs := make([]*render.Doc, len(list))
@@ -96,6 +103,10 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	parseErrs := make([]error, len(list))
 	for i, n := range list {
 		actions = append(actions, &graph.Action{Name: "parse " + n.Path, Do: func(context.Context) error {
+			if d := inMemory[pids[i]]; d != nil {
+				docs[i] = d
+				return nil
+			}
 			if kept != nil {
 				if d, err := nb.md.Restore(n.Path, n.Body, n.BodyLine, kept[i]); err == nil {
 					docs[i] = d
@@ -109,7 +120,15 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	if err := graph.Run(ctx, actions, graph.Options{}); err != nil {
 		return nil, err
 	}
-	if st != nil && kept == nil && !slices.ContainsFunc(saved, func(d json.RawMessage) bool { return d == nil }) {
+	switch {
+	case cfg.parses != nil:
+		cfg.parses.docs = map[store.ID]*render.Doc{}
+		for i, d := range docs {
+			if d != nil && parseErrs[i] == nil {
+				cfg.parses.docs[pids[i]] = d
+			}
+		}
+	case st != nil && kept == nil && !slices.ContainsFunc(saved, func(d json.RawMessage) bool { return d == nil }):
 		if data, err := json.Marshal(saved); err == nil {
 			st.Put(allID, data)
 		}
@@ -156,6 +175,12 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 		}
 	}
 	return nb, errors.Join(errs...)
+}
+
+// parses are a server's parses of notes, by parse ID, kept between its
+// builds.
+type parses struct {
+	docs map[store.ID]*render.Doc
 }
 
 // parseID is the ID of the action that parses n.

@@ -113,3 +113,41 @@ func TestLoadRestoresParsedNotes(t *testing.T) {
 		t.Errorf("an edited note has headings %q; want those of its new text", got)
 	}
 }
+
+// TestLoadKeepsParsesInMemory checks that a server's Load takes the parse
+// of a note that did not change from the previous Load, parses one that
+// changed, and keeps only the parses of the notes it has.
+func TestLoadKeepsParsesInMemory(t *testing.T) {
+	const one, two = "notes/2020-01-01.md", "notes/2020-01-02.md"
+	root := testfiles.Dir(t, map[string]string{
+		one: "# One\n\nwords\n",
+		two: "# Two\n\nwords\n",
+	})
+	cfg := &Config{Root: root, Store: openStore(t), parses: &parses{}}
+	docs := func() map[string]*render.Doc {
+		t.Helper()
+		nb, err := Load(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]*render.Doc{}
+		for _, n := range nb.Notes {
+			m[n.Path] = n.Doc
+		}
+		return m
+	}
+	first := docs()
+	if err := os.WriteFile(filepath.Join(root, two), []byte("# Two\n\n### an edited entry\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := docs()
+	if second[one] != first[one] {
+		t.Error("the unchanged note was not taken from the previous Load")
+	}
+	if second[two] == first[two] || len(second[two].Headings) != 2 {
+		t.Errorf("the edited note was not parsed again: headings %d", len(second[two].Headings))
+	}
+	if len(cfg.parses.docs) != 2 {
+		t.Errorf("%d parses kept in memory, want 2, those of the notes", len(cfg.parses.docs))
+	}
+}

@@ -46,6 +46,7 @@ type Server struct {
 // NewServer returns a server for the site cfg builds. Call Rebuild at least
 // once before serving.
 func NewServer(cfg *Config) *Server {
+	cfg.parses = &parses{}
 	return &Server{cfg: cfg, changed: make(chan struct{})}
 }
 
@@ -79,31 +80,40 @@ func (s *Server) Rebuild(ctx context.Context) error {
 // Watch looks at the notebook's notes/, snippets/ and RulesFile every
 // interval, or less often on a notebook so large that looking takes more
 // than a tenth of that (so that watching costs at most a tenth of a core),
-// and calls Rebuild when a file was added, removed or changed since the
-// last build and then stayed unchanged for one more look, until ctx is
-// done. Each result is reported to report.
+// until ctx is done. Editors and tools write in steps: once a file was
+// added, removed or changed since the last build, Watch looks again as
+// soon as looking allows, and calls Rebuild when the files stayed the
+// same for that one look, so that a half-written note is not built. Each
+// result is reported to report.
 func (s *Server) Watch(ctx context.Context, interval time.Duration, report func(error)) {
 	last := ""
 	for {
 		start := time.Now()
 		fp := s.fingerprint()
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(max(interval, 10*time.Since(start))):
-		}
+		took := time.Since(start)
 		s.mu.Lock()
 		built := s.built
 		s.mu.Unlock()
-		// Editors and tools write in steps: a change is built once the
-		// files have stayed the same for one more look, so that a
-		// half-written note is not.
-		if fp != built && fp == last {
+		wait := max(interval, 10*took)
+		switch {
+		case fp == built:
+		case fp == last:
 			report(s.Rebuild(ctx))
+		default:
+			wait = max(settle, took)
 		}
 		last = fp
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
 	}
 }
+
+// settle is how long the files must stay the same before a change is
+// built.
+const settle = 20 * time.Millisecond
 
 // fingerprint summarises the name, stamp (see stampOf) and modification
 // time of every file the site is built from, and of the rules it is

@@ -161,6 +161,8 @@ type Config struct {
 	// originals were not run in this build, and nothing checks that an
 	// original declared the same as its snippet is.
 	NoOriginals bool
+
+	parses *parses // see Load; set by NewServer
 }
 
 // DefaultBaseURL is the site's address when Config.BaseURL is empty.
