@@ -38,6 +38,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gonotebook/notebook/internal/fileline"
@@ -104,8 +105,9 @@ type Runner struct {
 
 	once     sync.Once
 	box      *box.Box
-	native   *native
-	python   python
+	goEnv    func() (*goEnv, error)
+	compiles atomic.Int64 // runs of the go command, for tests
+	python   func() (python, error)
 	machine  machineLock
 	temp     string // holds the runs' temporary folders (see newTemp)
 	setupErr error
@@ -114,7 +116,7 @@ type Runner struct {
 func (r *Runner) setup() error {
 	r.once.Do(func() {
 		r.box = &box.Box{Warn: r.Warn, NoSandbox: r.NoSandbox}
-		r.native = &native{box: r.box}
+		r.goEnv, r.python = sync.OnceValues(findGo), sync.OnceValues(findPython)
 		if r.Ceilings == (snippets.Ceilings{}) {
 			r.Ceilings = snippets.DefaultCeilings
 		}
@@ -136,13 +138,17 @@ func (r *Runner) Close() error {
 
 // Version names what compiles or interprets snippets with the named engine:
 // "go1.26.8", or "yaegi v0.16.1 (go1.26.8 host)".
-func (r *Runner) Version(ctx context.Context, engine string) (string, error) {
+func (r *Runner) Version(engine string) (string, error) {
 	if err := r.setup(); err != nil {
 		return "", err
 	}
 	switch engine {
 	case snippets.Native:
-		return r.native.version(ctx)
+		env, err := r.goEnv()
+		if err != nil {
+			return "", err
+		}
+		return env.release, nil
 	case snippets.Yaegi:
 		return yaegi.Version()
 	}
@@ -197,7 +203,7 @@ func (r *Runner) Run(ctx context.Context, s *snippets.Snippet, engine string) (*
 // out the key, takes the result from the store if it is there, and else
 // readies the program.
 func (r *Runner) Prepare(ctx context.Context, run *Run) error {
-	version, err := r.Version(ctx, run.Engine)
+	version, err := r.Version(run.Engine)
 	if err != nil {
 		return err
 	}
@@ -248,7 +254,7 @@ func (r *Runner) program(ctx context.Context, run *Run) (*box.Cmd, error) {
 		bin := filepath.Join(run.scratch, "prog")
 		return &box.Cmd{Path: bin}, os.WriteFile(bin, data, 0o755)
 	}
-	bin, err := r.native.compile(ctx, run.Snippet, run.scratch)
+	bin, err := r.compile(ctx, run.Snippet, run.scratch)
 	if err != nil {
 		return nil, err
 	}

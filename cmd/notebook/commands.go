@@ -287,7 +287,7 @@ func checkEngines(ctx context.Context, e *env) error {
 		}
 	}
 	tw.Flush()
-	version, _ := r.Version(ctx, snippets.Yaegi)
+	version, _ := r.Version(snippets.Yaegi)
 	fmt.Fprintf(e.stdout, "%d of %d snippets run correctly under %s; %d of them use native and could switch.\n", ok, len(list), version, canSwitch)
 	if ok < len(list) {
 		fmt.Fprintln(e.stdout, "To see why one fails: notebook run -engine yaegi ID")
