@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -27,14 +28,6 @@ func (e *CompileError) Error() string {
 	}
 	return "compile error:\n" + strings.TrimSpace(e.Msg)
 }
-
-// What a compile may use: more than a run, for the go command, the
-// compiler and the linker at once.
-const (
-	compileTimeout = 5 * time.Minute
-	compileMemory  = 1 << 30
-	compileDisk    = 1 << 30
-)
 
 // goEnv is the go command's installation and what its compiles use.
 type goEnv struct {
@@ -76,17 +69,16 @@ func findGo() (*goEnv, error) {
 // box): no network, no host file but the snippet's folder, its module's
 // go.mod, go.sum and vendor folder, GOROOT, the module cache and the
 // system's folders (not /etc), all read-only; a build cache of its own;
-// and the limits above. It returns the program's path.
-// Naming the files rather than the package builds a snippet alike inside a
-// module and in a notebook that is not one; -trimpath keeps this machine's
-// paths out of panics' traces. cgo is off unless the snippet asks for it.
+// and more room than a run, for the go command, the compiler and the
+// linker at once. It returns the program's path. Naming the files
+// rather than the package builds a snippet alike inside a module and
+// outside one; -trimpath keeps this machine's paths out of panics' traces.
 //
-// Where cp is on PATH, go run -exec cp builds the program and hands it to
-// cp to copy into scratch: the go command keeps what go run links in its
-// build cache, so that a snippet built before is not linked again. If go
-// run failed by itself (not killed at a limit), go build says whether the
-// compiler or cp failed, so that only the compiler's words are a
-// CompileError.
+// Where cp is on PATH, go run -exec cp builds the program and copies it
+// into scratch: the go command caches what go run links, so a snippet
+// built before is not linked again. If go run failed by itself, go build
+// says whether the compiler or cp failed, so that only the compiler's
+// words are a CompileError.
 func (r *Runner) compile(ctx context.Context, s *snippets.Snippet, scratch string) (string, error) {
 	env, err := r.goEnv()
 	if err != nil {
@@ -118,13 +110,11 @@ func (r *Runner) compile(ctx context.Context, s *snippets.Snippet, scratch strin
 	return bin, err
 }
 
-// build runs the go command with args in a box that may write to out,
-// and returns a *CompileError with its output if it fails, ctx's error if
-// ctx ended, or why it could not run; exited says that the go command
-// ended by itself. GOTOOLCHAIN=local keeps the go command from switching
-// to another release, which a go.mod around the snippet could ask for;
-// GOPROXY=off: modules come from the module cache or not at all. The
-// build's temporary folders are named $WORK in what it says.
+// build runs the go command with args in a box that may write to out, and
+// returns a *CompileError with its output (scratch named $WORK) if it
+// fails; exited says that the go command ended by itself. GOTOOLCHAIN=local
+// keeps a go.mod from switching to another release; GOPROXY=off: modules
+// come from the module cache or not at all.
 func (r *Runner) build(ctx context.Context, s *snippets.Snippet, env *goEnv, scratch, out string, args []string) (exited bool, err error) {
 	work := filepath.Join(scratch, "work")
 	cgo := "0"
@@ -134,14 +124,12 @@ func (r *Runner) build(ctx context.Context, s *snippets.Snippet, env *goEnv, scr
 	vars := append(runEnv(work),
 		"GOROOT="+env.root, "GOMODCACHE="+env.modCache, "GOCACHE="+env.cache,
 		"GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -buildvcs=false"),
-		"GOWORK=off", "GOTOOLCHAIN=local", "GOPROXY=off", "CGO_ENABLED="+cgo, "GOENV=off")
+		"GOWORK=off", "GOTOOLCHAIN=local", "GOPROXY=off", "CGO_ENABLED="+cgo, "GOENV="+cmp.Or(env.envFile, "off"))
 	readOnly := []string{s.Dir, env.root}
-	if env.cp != "" {
-		readOnly = append(readOnly, env.cp)
-	}
-	if env.envFile != "" {
-		vars[len(vars)-1] = "GOENV=" + env.envFile
-		readOnly = append(readOnly, env.envFile)
+	for _, p := range []string{env.cp, env.envFile} {
+		if p != "" {
+			readOnly = append(readOnly, p)
+		}
 	}
 	for _, k := range buildEnv {
 		if v, ok := os.LookupEnv(k); ok && k != "GOFLAGS" && k != "CGO_ENABLED" {
@@ -155,15 +143,10 @@ func (r *Runner) build(ctx context.Context, s *snippets.Snippet, env *goEnv, scr
 	}
 	r.compiles.Add(1)
 	res, err := r.box.Run(ctx, &box.Cmd{
-		Path:     env.goCmd,
-		Args:     args,
-		Env:      vars,
-		Dir:      work,
-		ReadOnly: readOnly,
-		Writable: []string{out, env.cache},
-		System:   compileSystem,
-		Timeout:  compileTimeout,
-		Limits:   box.Limits{Memory: compileMemory, Processes: 1024, Files: 4096, FileSize: compileDisk, Disk: compileDisk},
+		Path: env.goCmd, Args: args, Env: vars, Dir: work,
+		ReadOnly: readOnly, Writable: []string{out, env.cache}, System: compileSystem,
+		Timeout: 5 * time.Minute,
+		Limits:  box.Limits{Memory: 1 << 30, Processes: 1024, Files: 4096, FileSize: 1 << 30, Disk: 1 << 30},
 	})
 	switch {
 	case err != nil:
@@ -190,10 +173,7 @@ var compileSystem = slices.DeleteFunc(slices.Clone(box.System), func(p string) b
 // moduleFiles returns the named files of the module around dir, in the
 // folder that holds its go.mod; none if no module holds dir.
 func moduleFiles(dir string, names ...string) []string {
-	d, err := filepath.Abs(dir)
-	if err != nil {
-		return nil
-	}
+	d, _ := filepath.Abs(dir)
 	for {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
 			break
@@ -203,9 +183,9 @@ func moduleFiles(dir string, names ...string) []string {
 		}
 		d = filepath.Dir(d)
 	}
-	files := make([]string, len(names))
-	for i, name := range names {
-		files[i] = filepath.Join(d, name)
+	var files []string
+	for _, name := range names {
+		files = append(files, filepath.Join(d, name))
 	}
 	return files
 }

@@ -47,18 +47,15 @@ func findPython() (python, error) {
 	return python{exe: f[1], prefix: f[2], version: "Python " + f[0]}, nil
 }
 
-// RunOriginal runs code, the block in lang of a note that s answers, as
-// written, in a box like the snippet's and with its Options.Original, or
-// returns its result from the store, so that the page can show what the
-// block really prints. The result's Engine is Python and its GoVersion
-// the Python version. It returns ErrNoPython when python3 is not
-// installed, and an error when lang cannot be run.
-func (r *Runner) RunOriginal(ctx context.Context, s *snippets.Snippet, lang, code string) (*Result, error) {
+// RunOriginal runs code, the block of a note that s answers, in a language
+// that Runnable accepts, as written, in a box like the snippet's and with
+// its Options.Original, or returns its result from the store, so that the
+// page can show what the block really prints. The result's Engine is
+// Python and its GoVersion the Python version. It returns ErrNoPython when
+// python3 is not installed.
+func (r *Runner) RunOriginal(ctx context.Context, s *snippets.Snippet, code string) (*Result, error) {
 	if err := r.setup(); err != nil {
 		return nil, err
-	}
-	if !Runnable(lang) {
-		return nil, fmt.Errorf("snippet %s: its original is %s, and only Python blocks run", s.ID, lang)
 	}
 	py, err := r.python()
 	if err != nil {

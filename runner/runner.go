@@ -11,12 +11,10 @@
 // go build -trimpath, in a box too, and runs the binary; yaegi interprets
 // it inside the box (see package yaegi).
 //
-// A run is two steps, so that a build can schedule them apart (see Actions
-// and package graph): Prepare works out the run's key, takes its result
-// from the store if it is there, and else readies the program (compiled,
-// or taken from the store, where compiled programs are kept under their
-// run's key); Exec runs it. Verdict compares a Result with the snippet's
-// expectation, naming the limit a failed run hit.
+// A run is two steps, which a build schedules apart (see Actions): Prepare
+// works out the run's key, takes its result from the store if it is there,
+// and else readies the program (compiled, or taken from the store); Exec
+// runs it. Verdict compares a Result with the snippet's expectation.
 //
 // A Runner with a Store (package store) keeps every result that met its
 // expectation under the run's key (Key), made of everything that can change
@@ -31,6 +29,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -314,10 +313,7 @@ func (r *Runner) execute(ctx context.Context, c *box.Cmd, opts snippets.Options,
 
 // runEnv is the environment every run starts from.
 func runEnv(work string) []string {
-	path := os.Getenv("PATH")
-	if path == "" {
-		path = "/usr/local/bin:/usr/bin:/bin"
-	}
+	path := cmp.Or(os.Getenv("PATH"), "/usr/local/bin:/usr/bin:/bin")
 	return []string{"PATH=" + path, "HOME=" + work, "TMPDIR=" + work, "LANG=C.UTF-8"}
 }
 

@@ -119,7 +119,7 @@ func (b *build) planOriginal(n *Note, blk *render.Block, s *snippets.Snippet) {
 	}
 	where := fmt.Sprintf("%s:%d", n.Path, blk.Line)
 	o.action = &graph.Action{Name: "original " + where, Waits: true, Alone: s.Options.Alone, Do: func(ctx context.Context) error {
-		res, err := b.r.RunOriginal(ctx, s, blk.Lang, blk.Code)
+		res, err := b.r.RunOriginal(ctx, s, blk.Code)
 		switch {
 		case errors.Is(err, runner.ErrNoPython):
 			o.run.Missing = true
