@@ -47,18 +47,14 @@ var buildEnv = []string{"GOFLAGS", "CGO_ENABLED", "GOAMD64", "GOARM64", "GOEXPER
 // which can set every variable of buildEnv: the file GOENV names, else env
 // in the user's configuration folder; "" if there is none.
 func goEnvFile() string {
-	switch env := os.Getenv("GOENV"); env {
-	case "off":
-		return ""
-	case "":
-		config, err := os.UserConfigDir()
-		if err != nil {
-			return ""
-		}
-		return filepath.Join(config, "go", "env")
-	default:
-		return env
+	env := os.Getenv("GOENV")
+	if config, err := os.UserConfigDir(); env == "" && err == nil {
+		env = filepath.Join(config, "go", "env")
 	}
+	if env == "off" {
+		return ""
+	}
+	return env
 }
 
 // GoEnv returns the values of the named variables of the go command goCmd

@@ -52,11 +52,8 @@ import (
 // one, and returns the program's exit status and true; the caller exits
 // with it. In any other process it returns at once with false.
 func Child() (code int, ok bool) {
-	return box.Main(map[string]box.Entry{yaegiEntry: yaegi.Main})
+	return box.Main(map[string]box.Entry{snippets.Yaegi: yaegi.Main})
 }
-
-// yaegiEntry names the box's entry point that interprets a snippet.
-const yaegiEntry = "yaegi"
 
 // platform is GOOS/GOARCH.
 const platform = runtime.GOOS + "/" + runtime.GOARCH
@@ -129,9 +126,6 @@ func (r *Runner) setup() error {
 // anything after. One that is never closed leaves it until its process
 // ends and the next Runner starts.
 func (r *Runner) Close() error {
-	if r.setup() != nil {
-		return nil
-	}
 	return removeAll(r.temp)
 }
 
@@ -177,10 +171,7 @@ type Run struct {
 // NewRun returns the run of s with the named engine, or with its own if
 // engine is "".
 func (r *Runner) NewRun(s *snippets.Snippet, engine string) *Run {
-	if engine == "" {
-		engine = s.Options.Engine
-	}
-	return &Run{Snippet: s, Engine: engine}
+	return &Run{Snippet: s, Engine: cmp.Or(engine, s.Options.Engine)}
 }
 
 // Run runs s with the named engine, or its own if engine is "", or
@@ -242,7 +233,7 @@ func (r *Runner) Prepare(ctx context.Context, run *Run) error {
 func (r *Runner) program(ctx context.Context, run *Run) (*box.Cmd, error) {
 	if run.Engine == snippets.Yaegi {
 		dir, err := filepath.Abs(run.Snippet.Dir)
-		return &box.Cmd{Entry: yaegiEntry, Args: []string{dir}, ReadOnly: []string{dir}}, err
+		return &box.Cmd{Entry: snippets.Yaegi, Args: []string{dir}, ReadOnly: []string{dir}}, err
 	}
 	id := store.NewHash("program").ID(run.Key).Sum()
 	st := r.Store
