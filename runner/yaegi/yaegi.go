@@ -128,17 +128,19 @@ func compile(i *interp.Interpreter, src fs.FS) (prog *interp.Program, err error)
 	if err != nil {
 		return nil, err
 	}
+	ctxt := build.Default // its build constraints, read from src
+	ctxt.OpenFile = func(name string) (io.ReadCloser, error) { return src.Open(name) }
 	for _, e := range entries {
 		name := e.Name()
 		if !e.Type().IsRegular() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
+		if ok, err := ctxt.MatchFile(".", name); err != nil || !ok {
+			continue
+		}
 		data, err := fs.ReadFile(src, name)
 		if err != nil {
 			return nil, err
-		}
-		if ok, err := build.Default.MatchFile(".", name); err == nil && !ok {
-			continue
 		}
 		f, err := parser.ParseFile(i.FileSet(), name, data, parser.DeclarationErrors)
 		if err != nil {
