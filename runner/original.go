@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/gonotebook/notebook/internal/store"
@@ -19,11 +20,10 @@ const Python = "python"
 // ErrNoPython says that no python3 is installed, so originals are not run.
 var ErrNoPython = errors.New("python3 is not installed: originals are not run")
 
-// pythonLangs are the fence languages an original is run for.
-var pythonLangs = map[string]bool{"python": true, "python3": true, "py": true}
-
-// Runnable reports whether the runner can run a block in lang.
-func Runnable(lang string) bool { return pythonLangs[strings.ToLower(lang)] }
+// Runnable reports whether the runner can run a block in lang: Python's.
+func Runnable(lang string) bool {
+	return slices.Contains([]string{"python", "python3", "py"}, strings.ToLower(lang))
+}
 
 // python is the python3 that originals run with.
 type python struct {
