@@ -1,16 +1,14 @@
 package runner
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gonotebook/notebook/runner/box"
@@ -31,97 +29,58 @@ func (e *CompileError) Error() string {
 	return "compile error:\n" + strings.TrimSpace(e.Msg)
 }
 
-// native compiles snippets with the go command, in a box (see package
+// goEnv is the go command's installation and what its compiles use.
+type goEnv struct {
+	release  string // GOVERSION; snippets build with it whatever GOTOOLCHAIN says (see build)
+	root     string // GOROOT
+	modCache string // GOMODCACHE
+	goCmd    string // the go command's path
+	cache    string // the compiles' own build cache
+	envFile  string // the user's go env file, or "" if none
+	cp       string // the cp command, or "" if none
+}
+
+// findGo asks the go command on PATH where it lives, and makes the build
+// cache of the compiles: a folder of the user's cache folder, not the
+// user's own GOCACHE, which a compile's box could otherwise write into.
+func findGo() (*goEnv, error) {
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return nil, fmt.Errorf("no go command: %v", err)
+	}
+	v, err := GoEnv(context.Background(), goCmd, "GOVERSION", "GOROOT", "GOMODCACHE")
+	if err != nil {
+		return nil, err
+	}
+	env := &goEnv{release: v[0], root: v[1], modCache: v[2], goCmd: goCmd, envFile: goEnvFile()}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	env.cache = filepath.Join(dir, "notebook-go-build") // trimmed by the go command, not the store
+	if _, err := os.Stat(env.envFile); err != nil {
+		env.envFile = ""
+	}
+	env.cp, _ = exec.LookPath("cp")
+	return env, os.MkdirAll(env.cache, 0o700)
+}
+
+// compile builds s into scratch with the go command, in a box (see package
 // box): no network, no host file but the snippet's folder, its module's
 // go.mod, go.sum and vendor folder, GOROOT, the module cache and the
 // system's folders (not /etc), all read-only; a build cache of its own;
-// and the limits below.
-type native struct {
-	box *box.Box
-
-	versionOnce sync.Once
-	release     string
-	versionErr  error
-
-	envOnce sync.Once
-	env     goEnv
-	envErr  error
-
-	compiles atomic.Int64 // runs of the go command, for tests
-}
-
-// What a compile may use: more than a run, for the go command, the
-// compiler and the linker at once.
-const (
-	compileTimeout = 5 * time.Minute
-	compileMemory  = 1 << 30
-	compileDisk    = 1 << 30
-)
-
-// version is the release of the go command (see GoEnv). Snippets build
-// with the installed release whatever GOTOOLCHAIN says (see build), so
-// that the release a result names is the one that built it.
-func (n *native) version(ctx context.Context) (string, error) {
-	n.versionOnce.Do(func() { n.release, _, n.versionErr = GoEnv(ctx, "") })
-	return n.release, n.versionErr
-}
-
-// goEnv is where the go command's installation and caches are.
-type goEnv struct {
-	GOROOT     string
-	GOMODCACHE string
-	goCmd      string // the go command's path
-	cache      string // the compiles' own build cache
-	envFile    string // the user's go env file, or "" if none
-	cp         string // the cp command, or "" if none
-}
-
-// goEnv asks the go command, once, where it lives, and makes the build
-// cache of the compiles: a folder of the user's cache folder, not the
-// user's own GOCACHE, which a compile's box could otherwise write into.
-func (n *native) goEnv(ctx context.Context) (*goEnv, error) {
-	n.envOnce.Do(func() {
-		env := &n.env
-		if env.goCmd, n.envErr = exec.LookPath("go"); n.envErr != nil {
-			return
-		}
-		cmd := exec.CommandContext(ctx, env.goCmd, "env", "-json", "GOROOT", "GOMODCACHE")
-		cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
-		out, err := cmd.Output()
-		if err == nil {
-			err = json.Unmarshal(out, env)
-		}
-		if err != nil {
-			n.envErr = fmt.Errorf("running %s env: %v", env.goCmd, err)
-			return
-		}
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			dir = os.TempDir()
-		}
-		env.cache = filepath.Join(dir, "notebook-go-build") // trimmed by the go command, not the store
-		if _, err := os.Stat(goEnvFile()); err == nil {
-			env.envFile = goEnvFile()
-		}
-		env.cp, _ = exec.LookPath("cp")
-		n.envErr = os.MkdirAll(env.cache, 0o700)
-	})
-	return &n.env, n.envErr
-}
-
-// compile builds s into scratch, in a box, and returns the program's path.
-// Naming the files rather than the package builds a snippet alike inside a
-// module and in a notebook that is not one; -trimpath keeps this machine's
-// paths out of panics' traces. cgo is off unless the snippet asks for it.
+// and more room than a run, for the go command, the compiler and the
+// linker at once. It returns the program's path. Naming the files
+// rather than the package builds a snippet alike inside a module and
+// outside one; -trimpath keeps this machine's paths out of panics' traces.
 //
-// Where cp is on PATH, go run -exec cp builds the program and hands it to
-// cp to copy into scratch: the go command keeps what go run links in its
-// build cache, so that a snippet built before is not linked again. If go
-// run failed by itself (not killed at a limit), go build says whether the
-// compiler or cp failed, so that only the compiler's words are a
-// CompileError.
-func (n *native) compile(ctx context.Context, s *snippets.Snippet, scratch string) (string, error) {
-	env, err := n.goEnv(ctx)
+// Where cp is on PATH, go run -exec cp builds the program and copies it
+// into scratch: the go command caches what go run links, so a snippet
+// built before is not linked again. If go run failed by itself, go build
+// says whether the compiler or cp failed, so that only the compiler's
+// words are a CompileError.
+func (r *Runner) compile(ctx context.Context, s *snippets.Snippet, scratch string) (string, error) {
+	env, err := r.goEnv()
 	if err != nil {
 		return "", err
 	}
@@ -142,61 +101,52 @@ func (n *native) compile(ctx context.Context, s *snippets.Snippet, scratch strin
 	}
 	if env.cp != "" {
 		args := append(append([]string{"run", "-C", dir, "-trimpath", "-exec", env.cp}, files...), bin)
-		if exited, err := n.build(ctx, s, env, scratch, out, args); err == nil || !exited {
+		if exited, err := r.build(ctx, s, env, scratch, out, args); err == nil || !exited {
 			return bin, err
 		}
 		os.Remove(bin) // what cp may have left of it
 	}
-	_, err = n.build(ctx, s, env, scratch, out, append([]string{"build", "-C", dir, "-trimpath", "-o", bin}, files...))
+	_, err = r.build(ctx, s, env, scratch, out, append([]string{"build", "-C", dir, "-trimpath", "-o", bin}, files...))
 	return bin, err
 }
 
-// build runs the go command with args in a box that may write to out,
-// and returns a *CompileError with its output if it fails, ctx's error if
-// ctx ended, or why it could not run; exited says that the go command
-// ended by itself. GOTOOLCHAIN=local keeps the go command from switching
-// to another release, which a go.mod around the snippet could ask for;
-// GOPROXY=off: modules come from the module cache or not at all. The
-// build's temporary folders are named $WORK in what it says.
-func (n *native) build(ctx context.Context, s *snippets.Snippet, env *goEnv, scratch, out string, args []string) (exited bool, err error) {
+// build runs the go command with args in a box that may write to out, and
+// returns a *CompileError with its output (scratch named $WORK) if it
+// fails; exited says that the go command ended by itself. GOTOOLCHAIN=local
+// keeps a go.mod from switching to another release; GOPROXY=off: modules
+// come from the module cache or not at all.
+func (r *Runner) build(ctx context.Context, s *snippets.Snippet, env *goEnv, scratch, out string, args []string) (exited bool, err error) {
 	work := filepath.Join(scratch, "work")
 	cgo := "0"
 	if s.Options.Cgo {
 		cgo = "1"
 	}
 	vars := append(runEnv(work),
-		"GOROOT="+env.GOROOT, "GOMODCACHE="+env.GOMODCACHE, "GOCACHE="+env.cache,
+		"GOROOT="+env.root, "GOMODCACHE="+env.modCache, "GOCACHE="+env.cache,
 		"GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -buildvcs=false"),
-		"GOWORK=off", "GOTOOLCHAIN=local", "GOPROXY=off", "CGO_ENABLED="+cgo, "GOENV=off")
-	readOnly := []string{s.Dir, env.GOROOT}
-	if env.cp != "" {
-		readOnly = append(readOnly, env.cp)
-	}
-	if env.envFile != "" {
-		vars[len(vars)-1] = "GOENV=" + env.envFile
-		readOnly = append(readOnly, env.envFile)
+		"GOWORK=off", "GOTOOLCHAIN=local", "GOPROXY=off", "CGO_ENABLED="+cgo, "GOENV="+cmp.Or(env.envFile, "off"))
+	readOnly := []string{s.Dir, env.root}
+	for _, p := range []string{env.cp, env.envFile} {
+		if p != "" {
+			readOnly = append(readOnly, p)
+		}
 	}
 	for _, k := range buildEnv {
 		if v, ok := os.LookupEnv(k); ok && k != "GOFLAGS" && k != "CGO_ENABLED" {
 			vars = append(vars, k+"="+v)
 		}
 	}
-	for _, p := range append(moduleFiles(s.Dir, "go.mod", "go.sum", "vendor"), env.GOMODCACHE) {
+	for _, p := range append(moduleFiles(s.Dir, "go.mod", "go.sum", "vendor"), env.modCache) {
 		if _, err := os.Stat(p); err == nil {
 			readOnly = append(readOnly, p)
 		}
 	}
-	n.compiles.Add(1)
-	res, err := n.box.Run(ctx, &box.Cmd{
-		Path:     env.goCmd,
-		Args:     args,
-		Env:      vars,
-		Dir:      work,
-		ReadOnly: readOnly,
-		Writable: []string{out, env.cache},
-		System:   compileSystem,
-		Timeout:  compileTimeout,
-		Limits:   box.Limits{Memory: compileMemory, Processes: 1024, Files: 4096, FileSize: compileDisk, Disk: compileDisk},
+	r.compiles.Add(1)
+	res, err := r.box.Run(ctx, &box.Cmd{
+		Path: env.goCmd, Args: args, Env: vars, Dir: work,
+		ReadOnly: readOnly, Writable: []string{out, env.cache}, System: compileSystem,
+		Timeout: 5 * time.Minute,
+		Limits:  box.Limits{Memory: 1 << 30, Processes: 1024, Files: 4096, FileSize: 1 << 30, Disk: 1 << 30},
 	})
 	switch {
 	case err != nil:
@@ -223,10 +173,7 @@ var compileSystem = slices.DeleteFunc(slices.Clone(box.System), func(p string) b
 // moduleFiles returns the named files of the module around dir, in the
 // folder that holds its go.mod; none if no module holds dir.
 func moduleFiles(dir string, names ...string) []string {
-	d, err := filepath.Abs(dir)
-	if err != nil {
-		return nil
-	}
+	d, _ := filepath.Abs(dir)
 	for {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
 			break
@@ -236,9 +183,9 @@ func moduleFiles(dir string, names ...string) []string {
 		}
 		d = filepath.Dir(d)
 	}
-	files := make([]string, len(names))
-	for i, name := range names {
-		files[i] = filepath.Join(d, name)
+	var files []string
+	for _, name := range names {
+		files = append(files, filepath.Join(d, name))
 	}
 	return files
 }

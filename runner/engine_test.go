@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/gonotebook/notebook/internal/testfiles"
-	"github.com/gonotebook/notebook/runner/box"
 	"github.com/gonotebook/notebook/snippets"
 )
 
@@ -69,9 +68,9 @@ func TestNativeCopyFails(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	n := &native{box: &box.Box{}}
+	r := newRunner(t)
 	ctx := context.Background()
-	if env, err := n.goEnv(ctx); err != nil || env.cp != cp {
+	if env, err := r.goEnv(); err != nil || env.cp != cp {
 		t.Fatalf("the copier is %q (%v); want the failing %s", env.cp, err, cp)
 	}
 	fine, err := snippets.Load(root, "fine")
@@ -79,7 +78,7 @@ func TestNativeCopyFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	scratch := t.TempDir()
-	prog, err := n.compile(ctx, fine, scratch)
+	prog, err := r.compile(ctx, fine, scratch)
 	if err != nil {
 		t.Fatalf("compile, with a cp that fails, of a snippet that compiles: %v", err)
 	}
@@ -90,7 +89,7 @@ func TestNativeCopyFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = n.compile(ctx, broken, t.TempDir())
+	_, err = r.compile(ctx, broken, t.TempDir())
 	var ce *CompileError
 	if !errors.As(err, &ce) || !strings.Contains(ce.Msg, "./main.go:3:15: undefined: undefined") || strings.Contains(ce.Msg, "cp:") {
 		t.Errorf("compile of a snippet that does not compile = %v; want a CompileError that names ./main.go:3:15 and not cp", err)
@@ -115,13 +114,13 @@ func TestNativeInstalledRelease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &native{box: &box.Box{}}
-	_, err = n.compile(context.Background(), s, t.TempDir())
+	r := newRunner(t)
+	_, err = r.compile(context.Background(), s, t.TempDir())
 	var ce *CompileError
 	if !errors.As(err, &ce) || !strings.Contains(ce.Msg, "requires go >= 1.999") || !strings.Contains(ce.Msg, "GOTOOLCHAIN=local") {
 		t.Errorf("compile of a snippet whose go.mod asks for go 1.999 = %v; want a CompileError saying that it requires go >= 1.999 and the toolchain is local", err)
 	}
-	version, err := n.version(context.Background())
+	version, err := r.Version(snippets.Native)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,4 +131,14 @@ func TestNativeInstalledRelease(t *testing.T) {
 	if want := strings.TrimSpace(string(out)); version != want {
 		t.Errorf("Version = %q; the installed go says %q", version, want)
 	}
+}
+
+// newRunner returns a Runner, set up, that keeps nothing.
+func newRunner(t *testing.T) *Runner {
+	r := &Runner{}
+	if err := r.setup(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"go/version"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,44 +47,25 @@ var buildEnv = []string{"GOFLAGS", "CGO_ENABLED", "GOAMD64", "GOARM64", "GOEXPER
 // which can set every variable of buildEnv: the file GOENV names, else env
 // in the user's configuration folder; "" if there is none.
 func goEnvFile() string {
-	switch env := os.Getenv("GOENV"); env {
-	case "off":
-		return ""
-	case "":
-		config, err := os.UserConfigDir()
-		if err != nil {
-			return ""
-		}
-		return filepath.Join(config, "go", "env")
-	default:
-		return env
+	env := os.Getenv("GOENV")
+	if config, err := os.UserConfigDir(); env == "" && err == nil {
+		env = filepath.Join(config, "go", "env")
 	}
+	if env == "off" {
+		return ""
+	}
+	return env
 }
 
-// GoEnv returns the release of the go command goCmd ("go" if empty), as
-// it builds with GOTOOLCHAIN=local, and its GOROOT: read from the
-// installation's VERSION file ("go1.26.8" on its first line) beside the
-// command, unless GOROOT names another installation or the file names no
-// release (a development build); else from go env, which costs a process.
-func GoEnv(ctx context.Context, goCmd string) (release, root string, err error) {
-	path, err := exec.LookPath(cmp.Or(goCmd, "go"))
-	if err != nil {
-		return "", "", fmt.Errorf("no go command: %v", err)
-	}
-	if real, err := filepath.EvalSymlinks(path); err == nil && os.Getenv("GOROOT") == "" {
-		root := filepath.Dir(filepath.Dir(real)) // GOROOT/bin/go
-		data, err := os.ReadFile(filepath.Join(root, "VERSION"))
-		first, _, _ := strings.Cut(string(data), "\n")
-		if err == nil && version.IsValid(first) {
-			return first, root, nil
-		}
-	}
-	cmd := exec.CommandContext(ctx, path, "env", "GOVERSION", "GOROOT")
+// GoEnv returns the values of the named variables of the go command goCmd
+// ("go" if empty), as it builds with GOTOOLCHAIN=local.
+func GoEnv(ctx context.Context, goCmd string, names ...string) ([]string, error) {
+	cmd := exec.CommandContext(ctx, cmp.Or(goCmd, "go"), append([]string{"env"}, names...)...)
 	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
 	out, err := cmd.Output()
-	f := strings.Fields(string(out))
-	if err != nil || len(f) != 2 {
-		return "", "", fmt.Errorf("running %s env GOVERSION GOROOT: %q, %v", path, out, err)
+	values := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if err != nil || len(values) != len(names) {
+		return nil, fmt.Errorf("running %s env %s: %q, %v", cmd.Path, strings.Join(names, " "), out, err)
 	}
-	return f[0], f[1], nil
+	return values, nil
 }

@@ -10,20 +10,17 @@ import (
 	"time"
 )
 
-// A machineLock is the folder of the lock that every notebook process and
-// test binary of one user takes around each run, so that a snippet that
-// asks to run alone does, whichever of the user's processes runs it: a
-// shared flock on alone.lock for an ordinary run, an exclusive one for an
-// alone run. A turnstile, an exclusive flock on alone.turnstile that every
-// run passes before it takes alone.lock and that an alone run holds while
-// it waits, keeps ordinary runs from starving an alone one. The files are
-// the user's own: no other user can open them, so none can hold the lock
-// and stop the user's builds.
+// A machineLock is the folder of the lock that every notebook process of
+// one user takes around each run, so that a snippet that asks to run alone
+// does: a shared flock on alone.lock for an ordinary run, an exclusive one
+// for an alone run. Every run passes a turnstile first (an exclusive flock
+// on alone.turnstile, which an alone run holds while it waits), so that
+// ordinary runs cannot starve an alone one. No other user can open the
+// files, so none can hold the lock and stop the user's builds.
 type machineLock string
 
-// defaultMachineLock is the lock in the user's cache folder, or in a
-// folder of the user's own in the system's temporary folder if there is
-// no cache folder.
+// defaultMachineLock is the lock in the user's cache folder, else in the
+// system's temporary folder.
 func defaultMachineLock() machineLock {
 	if dir, err := os.UserCacheDir(); err == nil {
 		return machineLock(filepath.Join(dir, "notebook-lock"))
@@ -52,10 +49,9 @@ func (m machineLock) acquire(ctx context.Context, alone bool) (release func(), e
 }
 
 // take opens the lock file name, making it and the lock's folder if need
-// be, and locks it as how says, without blocking in the kernel: while the
-// lock is held, it tries again after a pause that grows to 50 ms, until
-// ctx is done. A file or folder that is not the user's own, or that
-// others may open or write, is refused: another could hold the lock.
+// be, and locks it as how says, trying again after a pause that grows to
+// 50 ms until ctx is done. A file or folder that is not the user's own,
+// or that others may open or write, is refused.
 func (m machineLock) take(ctx context.Context, name string, how int) (*os.File, error) {
 	dir, name := string(m), filepath.Join(string(m), name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {

@@ -34,11 +34,11 @@ type MutantResult struct {
 // Mutants tests the expectation of s by mutation: it makes the mutants of
 // its main.go (see package mutate), runs each like s, and says of each
 // whether the expectation caught it. The run of s itself must meet the
-// expectation first; the error says why not. A mutant's time limit is
-// twice the time the snippet's own run took plus five seconds, if that is
-// shorter than its timeout. Outcomes are kept in the store under the key
-// of the snippet's run, the mutant and the expectation, so that a second
-// test runs only mutants of what changed; compiled mutants are not kept.
+// expectation first. A mutant's time limit is twice the time the
+// snippet's own run took plus five seconds, if that is shorter than its
+// timeout. Outcomes are kept in the store under the key of the snippet's
+// run, the mutant and the expectation, so that a second test runs only
+// mutants of what changed.
 func (r *Runner) Mutants(ctx context.Context, s *snippets.Snippet) ([]*MutantResult, error) {
 	run := r.NewRun(s, "")
 	if err := r.Prepare(ctx, run); err != nil {
@@ -77,19 +77,15 @@ func (r *Runner) Mutants(ctx context.Context, s *snippets.Snippet) ([]*MutantRes
 	if r.Fresh {
 		st = nil
 	}
-	type pending struct {
-		res *MutantResult
-		key store.ID
-	}
-	todo := map[*Run]pending{}
 	var runs []*Run
-	results := make([]*MutantResult, len(mutants))
+	todo := map[*Run]int{}
+	results, keys := make([]*MutantResult, len(mutants)), make([]store.ID, len(mutants))
 	for i, m := range mutants {
 		res := &MutantResult{Mutant: m}
 		results[i] = res
-		key := store.NewHash("mutant").ID(run.Key).Bytes(expect).
+		keys[i] = store.NewHash("mutant").ID(run.Key).Bytes(expect).
 			String(fmt.Sprint(m.Start, m.End, m.New)).String(fmt.Sprint(s.Options.Exit, s.Options.Unordered)).Sum()
-		if _, ok := st.GetJSON(key, &res.Outcome); ok && res.Outcome != "" {
+		if _, ok := st.GetJSON(keys[i], &res.Outcome); ok && res.Outcome != "" {
 			res.Cached = true
 			continue
 		}
@@ -99,13 +95,13 @@ func (r *Runner) Mutants(ctx context.Context, s *snippets.Snippet) ([]*MutantRes
 		}
 		ms.Options.Timeout = snippets.Duration(timeout)
 		mr := r.NewRun(ms, run.Engine)
-		mr.throwaway, todo[mr] = true, pending{res, key}
+		mr.throwaway, todo[mr] = true, i
 		runs = append(runs, mr)
 	}
 	err = r.RunAll(ctx, runs, func(mr *Run, err error) {
-		if p := todo[mr]; err == nil {
-			p.res.Outcome = outcome(mr)
-			st.PutJSON(p.key, p.res.Outcome)
+		if i := todo[mr]; err == nil {
+			results[i].Outcome = outcome(mr)
+			st.PutJSON(keys[i], results[i].Outcome)
 		}
 	})
 	for _, res := range results {

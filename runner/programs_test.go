@@ -48,7 +48,7 @@ func TestPrograms(t *testing.T) {
 		if err := r.Exec(context.Background(), run); err != nil {
 			t.Fatal(err)
 		}
-		n += int(r.native.compiles.Load())
+		n += int(r.compiles.Load())
 		if res := run.Result; string(res.Output) != "hello\n" || res.Exit != 0 {
 			t.Fatalf("the run printed %q and exited %d", res.Output, res.Exit)
 		}

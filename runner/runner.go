@@ -11,12 +11,10 @@
 // go build -trimpath, in a box too, and runs the binary; yaegi interprets
 // it inside the box (see package yaegi).
 //
-// A run is two steps, so that a build can schedule them apart (see Actions
-// and package graph): Prepare works out the run's key, takes its result
-// from the store if it is there, and else readies the program (compiled,
-// or taken from the store, where compiled programs are kept under their
-// run's key); Exec runs it. Verdict compares a Result with the snippet's
-// expectation, naming the limit a failed run hit.
+// A run is two steps, which a build schedules apart (see Actions): Prepare
+// works out the run's key, takes its result from the store if it is there,
+// and else readies the program (compiled, or taken from the store); Exec
+// runs it. Verdict compares a Result with the snippet's expectation.
 //
 // A Runner with a Store (package store) keeps every result that met its
 // expectation under the run's key (Key), made of everything that can change
@@ -31,6 +29,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -38,6 +37,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gonotebook/notebook/internal/fileline"
@@ -52,11 +52,8 @@ import (
 // one, and returns the program's exit status and true; the caller exits
 // with it. In any other process it returns at once with false.
 func Child() (code int, ok bool) {
-	return box.Main(map[string]box.Entry{yaegiEntry: yaegi.Main})
+	return box.Main(map[string]box.Entry{snippets.Yaegi: yaegi.Main})
 }
-
-// yaegiEntry names the box's entry point that interprets a snippet.
-const yaegiEntry = "yaegi"
 
 // platform is GOOS/GOARCH.
 const platform = runtime.GOOS + "/" + runtime.GOARCH
@@ -104,8 +101,9 @@ type Runner struct {
 
 	once     sync.Once
 	box      *box.Box
-	native   *native
-	python   python
+	goEnv    func() (*goEnv, error)
+	compiles atomic.Int64 // runs of the go command, for tests
+	python   func() (python, error)
 	machine  machineLock
 	temp     string // holds the runs' temporary folders (see newTemp)
 	setupErr error
@@ -114,7 +112,7 @@ type Runner struct {
 func (r *Runner) setup() error {
 	r.once.Do(func() {
 		r.box = &box.Box{Warn: r.Warn, NoSandbox: r.NoSandbox}
-		r.native = &native{box: r.box}
+		r.goEnv, r.python = sync.OnceValues(findGo), sync.OnceValues(findPython)
 		if r.Ceilings == (snippets.Ceilings{}) {
 			r.Ceilings = snippets.DefaultCeilings
 		}
@@ -128,21 +126,22 @@ func (r *Runner) setup() error {
 // anything after. One that is never closed leaves it until its process
 // ends and the next Runner starts.
 func (r *Runner) Close() error {
-	if r.setup() != nil {
-		return nil
-	}
 	return removeAll(r.temp)
 }
 
 // Version names what compiles or interprets snippets with the named engine:
 // "go1.26.8", or "yaegi v0.16.1 (go1.26.8 host)".
-func (r *Runner) Version(ctx context.Context, engine string) (string, error) {
+func (r *Runner) Version(engine string) (string, error) {
 	if err := r.setup(); err != nil {
 		return "", err
 	}
 	switch engine {
 	case snippets.Native:
-		return r.native.version(ctx)
+		env, err := r.goEnv()
+		if err != nil {
+			return "", err
+		}
+		return env.release, nil
 	case snippets.Yaegi:
 		return yaegi.Version()
 	}
@@ -172,10 +171,7 @@ type Run struct {
 // NewRun returns the run of s with the named engine, or with its own if
 // engine is "".
 func (r *Runner) NewRun(s *snippets.Snippet, engine string) *Run {
-	if engine == "" {
-		engine = s.Options.Engine
-	}
-	return &Run{Snippet: s, Engine: engine}
+	return &Run{Snippet: s, Engine: cmp.Or(engine, s.Options.Engine)}
 }
 
 // Run runs s with the named engine, or its own if engine is "", or
@@ -197,7 +193,7 @@ func (r *Runner) Run(ctx context.Context, s *snippets.Snippet, engine string) (*
 // out the key, takes the result from the store if it is there, and else
 // readies the program.
 func (r *Runner) Prepare(ctx context.Context, run *Run) error {
-	version, err := r.Version(ctx, run.Engine)
+	version, err := r.Version(run.Engine)
 	if err != nil {
 		return err
 	}
@@ -237,7 +233,7 @@ func (r *Runner) Prepare(ctx context.Context, run *Run) error {
 func (r *Runner) program(ctx context.Context, run *Run) (*box.Cmd, error) {
 	if run.Engine == snippets.Yaegi {
 		dir, err := filepath.Abs(run.Snippet.Dir)
-		return &box.Cmd{Entry: yaegiEntry, Args: []string{dir}, ReadOnly: []string{dir}}, err
+		return &box.Cmd{Entry: snippets.Yaegi, Args: []string{dir}, ReadOnly: []string{dir}}, err
 	}
 	id := store.NewHash("program").ID(run.Key).Sum()
 	st := r.Store
@@ -248,7 +244,7 @@ func (r *Runner) program(ctx context.Context, run *Run) (*box.Cmd, error) {
 		bin := filepath.Join(run.scratch, "prog")
 		return &box.Cmd{Path: bin}, os.WriteFile(bin, data, 0o755)
 	}
-	bin, err := r.native.compile(ctx, run.Snippet, run.scratch)
+	bin, err := r.compile(ctx, run.Snippet, run.scratch)
 	if err != nil {
 		return nil, err
 	}
@@ -308,10 +304,7 @@ func (r *Runner) execute(ctx context.Context, c *box.Cmd, opts snippets.Options,
 
 // runEnv is the environment every run starts from.
 func runEnv(work string) []string {
-	path := os.Getenv("PATH")
-	if path == "" {
-		path = "/usr/local/bin:/usr/bin:/bin"
-	}
+	path := cmp.Or(os.Getenv("PATH"), "/usr/local/bin:/usr/bin:/bin")
 	return []string{"PATH=" + path, "HOME=" + work, "TMPDIR=" + work, "LANG=C.UTF-8"}
 }
 

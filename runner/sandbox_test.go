@@ -254,7 +254,7 @@ func runFixture(t *testing.T, r *Runner, s *snippets.Snippet, engine string, arg
 			quoted[i] = strconv.Quote(a)
 		}
 		text := strings.Replace(string(code), "ARGS = []", "ARGS = ["+strings.Join(quoted, ", ")+"]", 1)
-		res, err = r.RunOriginal(context.Background(), Original{Snippet: s, Lang: "python", Code: text})
+		res, err = r.RunOriginal(context.Background(), s, text)
 		if errors.Is(err, ErrNoPython) && os.Getenv("CI") == "" {
 			t.Skip(err)
 		}

@@ -46,8 +46,7 @@ func verdict(s *snippets.Snippet, r *Result, label string) error {
 	}
 	switch {
 	case r.Problem != "" && len(r.Output) == 0:
-		// Nothing ran, or nothing was printed: a diff would only repeat
-		// the expectation.
+		// A diff would only repeat the expectation.
 	case s.Expect == nil:
 		errs = append(errs, fmt.Errorf("%s is missing: write it, or run go test ./snippets/... -run 'TestSnippets/%s$' -update", s.ExpectPath(), s.ID))
 	case r.Cut > 0:
@@ -66,11 +65,9 @@ func verdict(s *snippets.Snippet, r *Result, label string) error {
 }
 
 // limitSigns are what a program prints, or how it ends, when it hits one of
-// the limits of its run: the messages of the Go runtime and of the
-// operating system's errors (the same under both engines), and of common
-// other runtimes. EAGAIN ("resource temporarily unavailable") means the
-// process limit only on a line where a process or thread failed to start,
-// not on a read from a non-blocking file, say.
+// the limits of its run, in Go, the operating system's errors and common
+// other runtimes. EAGAIN means the process limit only on a line where a
+// process or thread failed to start.
 var limitSigns = []struct {
 	limit string
 	sign  *regexp.Regexp

@@ -104,7 +104,7 @@ func TestEngines(t *testing.T) {
 func TestYaegiVersion(t *testing.T) {
 	r := &Runner{}
 	t.Cleanup(func() { r.Close() })
-	v, err := r.Version(context.Background(), snippets.Yaegi)
+	v, err := r.Version(snippets.Yaegi)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,7 +124,7 @@ func (b *build) planOriginal(f figure) {
 	}
 	s, where := f.Snippet, f.where()
 	o.action = &graph.Action{Name: "original " + where, Waits: true, Alone: s.Options.Alone, Do: func(ctx context.Context) error {
-		res, err := b.r.RunOriginal(ctx, runner.Original{Snippet: s, Lang: f.Block.Lang, Code: f.Block.Code})
+		res, err := b.r.RunOriginal(ctx, s, f.Block.Code)
 		switch {
 		case errors.Is(err, runner.ErrNoPython):
 			o.run.Missing = true

@@ -78,7 +78,7 @@ func built(t *testing.T) string {
 		if fixture.nb, fixture.err = Build(context.Background(), cfg); fixture.err != nil {
 			return
 		}
-		fixture.goVer, fixture.err = cfg.runner().Version(context.Background(), snippets.Native)
+		fixture.goVer, fixture.err = cfg.runner().Version(snippets.Native)
 	})
 	if fixture.err != nil {
 		t.Fatalf("building the fixture notebook: %v", fixture.err)

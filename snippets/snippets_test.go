@@ -152,7 +152,7 @@ func TestRelations(t *testing.T) {
 				if !s.Options.Alone {
 					t.Parallel()
 				}
-				res, err := r.RunOriginal(context.Background(), runner.Original{Snippet: s, Lang: blk.Lang, Code: blk.Code})
+				res, err := r.RunOriginal(context.Background(), s, blk.Code)
 				if errors.Is(err, runner.ErrNoPython) {
 					if os.Getenv("CI") != "" {
 						t.Fatalf("python3 is needed under CI to check the originals: %v", err)

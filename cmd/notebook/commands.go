@@ -315,7 +315,7 @@ func checkEngines(ctx context.Context, e *env) error {
 		}
 	}
 	tw.Flush()
-	version, _ := r.Version(ctx, snippets.Yaegi)
+	version, _ := r.Version(snippets.Yaegi)
 	fmt.Fprintf(e.stdout, "%d of %d snippets run correctly under %s; %d of them use native and could switch.\n", len(list)-fails, len(list), version, canSwitch)
 	if fails > 0 {
 		fmt.Fprintln(e.stdout, "To see why one fails: notebook run -engine yaegi ID")

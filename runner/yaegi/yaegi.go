@@ -54,9 +54,7 @@ import (
 const (
 	// Module is the module path of the interpreter.
 	Module = "github.com/traefik/yaegi"
-	// Release is the version of Module that go.mod requires, for programs
-	// whose build information lists no dependencies (test binaries of
-	// packages other than main). TestRelease keeps the two equal.
+	// Release is the version of Module that go.mod requires (see Version).
 	Release = "v0.16.1"
 )
 
@@ -67,10 +65,6 @@ const (
 // program runs.
 func Main(args []string, report io.WriteCloser) (code int) {
 	defer report.Close()
-	if len(args) < 1 {
-		fmt.Fprintln(os.Stderr, "notebook: yaegi: want the snippet's folder")
-		return 125
-	}
 	os.Args = append(os.Args[:1:1], args[1:]...)
 	src := os.DirFS(args[0])
 	filter := &frameFilter{w: os.Stderr}
@@ -86,10 +80,7 @@ func Main(args []string, report io.WriteCloser) (code int) {
 		io.WriteString(report, err.Error()+"\n")
 		return 2
 	}
-	if err := report.Close(); err != nil {
-		fmt.Fprintf(os.Stderr, "notebook: yaegi: closing the report: %v\n", err)
-		return 125
-	}
+	report.Close()
 	ended := func(r any) int {
 		if v, ok := r.(reflect.Value); ok && v.IsValid() && v.CanInterface() {
 			r = v.Interface()
@@ -113,13 +104,11 @@ func Main(args []string, report io.WriteCloser) (code int) {
 	return 0
 }
 
-// compile compiles the program in src without running any of it: the
-// package main of its .go files as go build picks them (tests left out),
-// merged into one file whose declarations keep their own positions, with
-// the standard library, including what yaegi calls unrestricted (os.Exit,
-// os/exec and the like), syscall, and the log package's own functions. Its
-// error says first where the program uses what yaegi is known to lack
-// (see gaps).
+// compile compiles the program in src without running any of it: its
+// .go files as go build picks them, merged into one (see merge), with the
+// standard library, syscall, what yaegi calls unrestricted (os.Exit,
+// os/exec and the like) and the log package's own functions. Its error
+// says first where the program uses what yaegi lacks (see gaps).
 func compile(i *interp.Interpreter, src fs.FS) (prog *interp.Program, err error) {
 	var files []*ast.File
 	defer func() {
@@ -139,17 +128,19 @@ func compile(i *interp.Interpreter, src fs.FS) (prog *interp.Program, err error)
 	if err != nil {
 		return nil, err
 	}
+	ctxt := build.Default // its build constraints, read from src
+	ctxt.OpenFile = func(name string) (io.ReadCloser, error) { return src.Open(name) }
 	for _, e := range entries {
 		name := e.Name()
 		if !e.Type().IsRegular() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
+		if ok, err := ctxt.MatchFile(".", name); err != nil || !ok {
+			continue
+		}
 		data, err := fs.ReadFile(src, name)
 		if err != nil {
 			return nil, err
-		}
-		if ok, err := build.Default.MatchFile(".", name); err == nil && !ok {
-			continue
 		}
 		f, err := parser.ParseFile(i.FileSet(), name, data, parser.DeclarationErrors)
 		if err != nil {
@@ -166,9 +157,6 @@ func compile(i *interp.Interpreter, src fs.FS) (prog *interp.Program, err error)
 // merge returns files as one file: the first's package clause, every
 // file's imports once, then every other declaration, in order.
 func merge(files []*ast.File) *ast.File {
-	if len(files) == 1 {
-		return files[0]
-	}
 	f := &ast.File{Name: files[0].Name, Package: files[0].Package}
 	imports := &ast.GenDecl{Tok: token.IMPORT}
 	seen := map[string]bool{}
@@ -196,13 +184,11 @@ func merge(files []*ast.File) *ast.File {
 	return f
 }
 
-// gaps finds, in files, the constructs that the yaegi release the notebook
-// uses is known not to compile although they are valid Go, and says where
-// they are: range over an integer (Go 1.22), which stops yaegi v0.16.1 with
-// the bare internal error "nil type", and range over a function (Go 1.23).
-// It explains a failure; it is not a check that yaegi will succeed. The
-// files are type-checked alone, without the packages they import, which is
-// enough to know the type of most range expressions.
+// gaps says where files use valid Go that yaegi is known not to compile:
+// range over an integer (Go 1.22), which stops yaegi v0.16.1 with the bare
+// internal error "nil type", and range over a function (Go 1.23). The
+// files are type-checked without their imports, which is enough to know
+// the type of most range expressions.
 func gaps(fset *token.FileSet, files []*ast.File) []string {
 	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}}
 	conf := types.Config{Error: func(error) {}} // imports stay unresolved
@@ -232,10 +218,8 @@ func gaps(fset *token.FileSet, files []*ast.File) []string {
 	return gaps
 }
 
-// nativeLog returns the log package's own functions. yaegi replaces them
-// with a logger of its own, which the program cannot configure with
-// log.SetFlags; the real ones write to standard error exactly as a compiled
-// program's do.
+// nativeLog returns the log package's own functions, in place of yaegi's
+// logger, which the program cannot configure with log.SetFlags.
 func nativeLog() interp.Exports {
 	syms := maps.Clone(stdlib.Symbols["log/log"])
 	maps.Copy(syms, unrestricted.Symbols["log/log"])
@@ -248,11 +232,10 @@ func nativeLog() interp.Exports {
 // panicked, so only the function's name is kept.
 var frameLine = regexp.MustCompile(`^\S+:\d+:\d+: panic: (\S*)\(\.\.\.\)\n$`)
 
-// A frameFilter is yaegi's standard error. It keeps the frame lines of
-// panics, to print them as a Go traceback if a panic ends the program, and
-// passes everything else on. yaegi gives no sign when a panic is recovered,
-// so the functions such a panic left come first in the trace of a later
-// one. Like Go's, the trace keeps at most maxFrames lines.
+// A frameFilter is yaegi's standard error: it keeps the frame lines of
+// panics, for a Go traceback if a panic ends the program, and passes the
+// rest on. yaegi gives no sign when a panic is recovered, so the frames of
+// such a panic come first in a later one's trace.
 type frameFilter struct {
 	w io.Writer
 
@@ -299,7 +282,9 @@ func (f *frameFilter) trace() string {
 }
 
 // Version names the interpreter the running program links, and the Go
-// release it was built with: "yaegi v0.16.1 (go1.26.8 host)".
+// release it was built with: "yaegi v0.16.1 (go1.26.8 host)". A program
+// whose build information lists no dependencies (the test binary of a
+// package other than main) links Release.
 func Version() (string, error) {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {

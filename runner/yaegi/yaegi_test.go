@@ -119,3 +119,16 @@ func TestFrameFilter(t *testing.T) {
 		t.Errorf("after %d more frames, trace() = %q", maxFrames, got)
 	}
 }
+
+// TestBuildConstraints checks that the program is the files go build
+// picks: a file whose build constraints leave it out is not compiled.
+func TestBuildConstraints(t *testing.T) {
+	fsys := fstest.MapFS{
+		"main.go":        {Data: []byte("package main\n\nfunc main() {}\n")},
+		"ignored.go":     {Data: []byte("//go:build ignore\n\npackage main\n\nfunc main() { undefined() }\n")},
+		"other_plan9.go": {Data: []byte("package main\n\nfunc main() { undefined() }\n")},
+	}
+	if _, err := compile(interp.New(interp.Options{SourcecodeFilesystem: fsys}), fsys); err != nil {
+		t.Errorf("compile of a program beside files its build constraints leave out: %v", err)
+	}
+}
