@@ -112,7 +112,8 @@ type Runner struct {
 func (r *Runner) setup() error {
 	r.once.Do(func() {
 		r.box = &box.Box{Warn: r.Warn, NoSandbox: r.NoSandbox}
-		r.goEnv, r.python = sync.OnceValues(findGo), sync.OnceValues(findPython)
+		r.goEnv = sync.OnceValues(findGo)
+		r.python = sync.OnceValues(func() (python, error) { return findPython(r.Store) })
 		if r.Ceilings == (snippets.Ceilings{}) {
 			r.Ceilings = snippets.DefaultCeilings
 		}
