@@ -2,18 +2,14 @@
 //
 // # Where a note becomes HTML
 //
-// A Markdown, made once per build by New and safe for concurrent use, holds
-// the one goldmark instance and the chroma lexers it has looked up. Its
-// Parse reads a note's body into a Doc: goldmark parses it, and this
-// package's AST transformer, in the same pass, collects the note's fenced
-// blocks, its headings (with their anchors and lines) and its sections.
-// The Doc keeps these, not goldmark's tree, which is many times the size of
-// the note; Doc.Save and Markdown.Restore keep them between builds.
-// Doc.Render parses the body again and writes the tree through this
-// package's node renderer, with per-call Options (how a block is shown,
-// whether the title and the heading anchors are written) carried by the
-// writer, never stored in the shared instance. A Doc can be rendered many
-// times, and concurrently.
+// New makes a Markdown, one per build and safe for concurrent use: the
+// goldmark instance and the chroma lexers it has looked up. Its Parse
+// reads a note into a Doc, whose blocks, headings (with their anchors and
+// lines) and sections this package's AST transformer collects as goldmark
+// parses; the Doc keeps these rather than goldmark's tree, many times the
+// note's size, and Save and Restore keep them between builds. Doc.Render
+// parses the body again and writes it through this package's node
+// renderer as its Options say; a Doc can be rendered many times, at once.
 //
 // # Markdown
 //
@@ -196,12 +192,6 @@ func (m *Markdown) parse(d *Doc) ast.Node {
 	ctx := parser.NewContext(parser.WithIDs(&ids{used: map[string]bool{}}))
 	ctx.Set(docKey, d)
 	return m.gm.Parser().Parse(text.NewReader(d.source), parser.WithContext(ctx))
-}
-
-// Parse parses one note with a Markdown of its own; a build that parses
-// many notes makes one Markdown with New and uses its Parse.
-func Parse(path string, body []byte, firstLine int) (*Doc, error) {
-	return New().Parse(path, body, firstLine)
 }
 
 // Title returns the level-one heading that opens the note, before any
