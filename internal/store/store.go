@@ -36,10 +36,9 @@
 //
 // # Trimming
 //
-// Using an entry or an output marks it used (its modification time, set at
-// most once an hour). Trim, which a build calls and which does its work at
-// most once a day, removes the files not used for TrimAge, then, while
-// the store holds more than its Max bytes, those used least recently.
+// Using a file marks it used (its modification time, at most once an
+// hour); Trim removes what is unused for TrimAge, then the least recently
+// used while the store holds more than its Max bytes.
 //
 // A nil *Store keeps nothing and finds nothing, so that a caller without
 // one needs no special case. Failing to write is never an error of the
@@ -90,20 +89,15 @@ type Store struct {
 	Max int64
 }
 
-// Defaults of trimming.
+// Defaults of trimming, and the store's files besides entries and outputs.
 const (
 	TrimAge    = 5 * 24 * time.Hour // unused this long, a file goes
 	DefaultMax = 2 << 30            // 2 GiB
 	usedEvery  = time.Hour          // how often a use is recorded
 	trimEvery  = 24 * time.Hour     // how often Trim does its work
+	keyFile    = "key"              // the secret of the entries' HMACs
+	trimStamp  = "trim.txt"         // its time says when Trim last did its work
 )
-
-// KeyFile is the file, in the store's folder, holding the secret of its
-// HMACs.
-const KeyFile = "key"
-
-// trimStamp is the file whose time says when Trim last did its work.
-const trimStamp = "trim.txt"
 
 // DefaultDir is the store's folder unless told otherwise:
 // $NOTEBOOK_CACHE, or notebook/ in the user's cache folder.
@@ -120,7 +114,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	secret, err := loadKey(filepath.Join(dir, KeyFile))
+	secret, err := loadKey(filepath.Join(dir, keyFile))
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %v", dir, err)
 	}

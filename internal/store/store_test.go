@@ -43,7 +43,7 @@ func TestPutGet(t *testing.T) {
 	if !ok || string(data) != "output" || got.Output != e.Output {
 		t.Fatalf("Bytes = %q, %+v, %v; want the output stored", data, got, ok)
 	}
-	info, err := os.Stat(filepath.Join(s.Dir(), KeyFile))
+	info, err := os.Stat(filepath.Join(s.Dir(), keyFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestTrim(t *testing.T) {
 	if _, _, ok := s.Bytes(recent); ok {
 		t.Error("Trim left more than Max bytes")
 	}
-	if _, err := os.Stat(filepath.Join(s.Dir(), KeyFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(s.Dir(), keyFile)); err != nil {
 		t.Errorf("Trim removed the key: %v", err)
 	}
 }
