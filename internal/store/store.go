@@ -224,19 +224,12 @@ func (s *Store) Put(a ID, data []byte) (Entry, error) {
 		return e, nil
 	}
 	out := s.file(e.Output, "-d")
-	if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
-		return e, err
-	}
 	if _, err := os.Stat(out); err == nil {
 		used(out)
 	} else if err := place(out, data); err != nil {
 		return e, err
 	}
-	entry := s.file(a, "-a")
-	if err := os.MkdirAll(filepath.Dir(entry), 0o700); err != nil {
-		return e, err
-	}
-	return e, place(entry, []byte(s.entry(a, e)))
+	return e, place(s.file(a, "-a"), []byte(s.entry(a, e)))
 }
 
 // GetJSON decodes the output of action a, stored by PutJSON, into v, and
@@ -259,8 +252,12 @@ func (s *Store) PutJSON(a ID, v any) (Entry, error) {
 	return s.Put(a, data)
 }
 
-// place writes data to name through a temporary file beside it.
+// place writes data to name through a temporary file beside it, making
+// the folder if needed.
 func place(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
+		return err
+	}
 	tmp, err := writeTemp(filepath.Dir(name), data)
 	if err != nil {
 		return err
