@@ -11,14 +11,12 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 )
 
-// newFormatter returns chroma's HTML formatter with CSS classes rather
-// than inline styles, so that one page serves light and dark themes. It
-// writes the tokens alone: Code adds the <pre> around them, without
-// chroma's two elements around every line, which only line numbers and
-// highlighted lines need.
-func newFormatter() *chromahtml.Formatter {
-	return chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-"), chromahtml.PreventSurroundingPre(true))
-}
+// formatter is chroma's HTML formatter with CSS classes rather than inline
+// styles, so that one page serves light and dark themes. It writes the
+// tokens alone: Code adds the <pre> around them, without chroma's two
+// elements around every line, which only line numbers and highlighted
+// lines need.
+var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-"), chromahtml.PreventSurroundingPre(true))
 
 // plainTokens returns the tokens of it with every token drawn in the
 // text's own colour, as the site's styles (and most others) draw them,
@@ -77,7 +75,7 @@ func (m *Markdown) Code(lang, code string) template.HTML {
 	b.WriteString(start)
 	it, err := l.Tokenise(nil, code)
 	if err == nil {
-		err = m.formatter.Format(&b, styles.Fallback, plainTokens(it))
+		err = formatter.Format(&b, styles.Fallback, plainTokens(it))
 	}
 	if err != nil {
 		return template.HTML(start + template.HTMLEscapeString(code) + end)
@@ -94,7 +92,7 @@ func CSS(style, scope string) (string, error) {
 		return "", fmt.Errorf("no chroma style %q", style)
 	}
 	var b strings.Builder
-	if err := newFormatter().WriteCSS(&b, st); err != nil {
+	if err := formatter.WriteCSS(&b, st); err != nil {
 		return "", err
 	}
 	css := b.String()

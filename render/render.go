@@ -81,7 +81,6 @@ import (
 	"strings"
 	"sync"
 
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/gonotebook/notebook/internal/fileline"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -95,16 +94,14 @@ import (
 // A Markdown parses notes and highlights code. Make one with New for a
 // whole build and use it from any number of goroutines.
 type Markdown struct {
-	gm        goldmark.Markdown
-	lexers    sync.Map // lower-case language → chroma.Lexer, nil if chroma knows none
-	formatter *chromahtml.Formatter
+	gm     goldmark.Markdown
+	lexers sync.Map // lower-case language → chroma.Lexer, nil if chroma knows none
 }
 
 // New returns a Markdown: goldmark with GitHub-flavoured Markdown and this
 // package's transformer and node renderer, configured here and nowhere else.
 func New() *Markdown {
 	return &Markdown{
-		formatter: newFormatter(),
 		gm: goldmark.New(
 			goldmark.WithExtensions(extension.GFM),
 			goldmark.WithParserOptions(parser.WithAutoHeadingID(),
@@ -116,17 +113,11 @@ func New() *Markdown {
 
 // A Block is one fenced code block of a note.
 type Block struct {
-	// Line is the 1-based line of the opening fence in the note's file.
-	Line int
-	// Lang is the block's language (see ParseInfo), or "".
-	Lang string
-	// Code is the block's contents.
-	Code string
-	// Snippet is the value of the snippet attribute: an id, "none", or ""
-	// when the block is unlinked.
-	Snippet string
-	// Index counts the note's fenced blocks from 0.
-	Index int
+	Line    int    // 1-based line of the opening fence in the note's file
+	Lang    string // the language (see ParseInfo), or ""
+	Code    string // the contents
+	Snippet string // the snippet attribute: an id, "none", or "" if unlinked
+	Index   int    // counts the note's fenced blocks from 0
 }
 
 // Linked reports whether the block names a snippet (not "none").
@@ -145,13 +136,11 @@ type Heading struct {
 // prose or code comes before the first heading. Search indexes and tables
 // of contents are made from them.
 type Section struct {
-	// Heading opens the section; nil for text before the first heading.
-	Heading *Heading
+	Heading *Heading // opens the section; nil for text before the first heading
 	// Text is the section's prose as plain text: paragraphs, lists and
 	// quotes, without the code blocks, joined by single spaces.
-	Text string
-	// Blocks are the section's fenced code blocks, in order.
-	Blocks []*Block
+	Text   string
+	Blocks []*Block // the section's fenced code blocks, in order
 }
 
 // A Doc is a parsed note.
