@@ -11,37 +11,26 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 )
 
-// newFormatter returns chroma's HTML formatter with CSS classes rather
-// than inline styles, so that one page serves light and dark themes. It
-// writes the tokens alone: Code adds the <pre> around them, without
-// chroma's two elements around every line, which only line numbers and
-// highlighted lines need.
-func newFormatter() *chromahtml.Formatter {
-	return chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-"), chromahtml.PreventSurroundingPre(true))
-}
+// formatter is chroma's HTML formatter with CSS classes rather than inline
+// styles, so that one page serves light and dark themes. It writes the
+// tokens alone: Code adds the <pre> around them, without chroma's two
+// elements around every line, which only line numbers and highlighted
+// lines need.
+var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-"), chromahtml.PreventSurroundingPre(true))
 
 // plainTokens returns the tokens of it with every token drawn in the
 // text's own colour, as the site's styles (and most others) draw them,
-// made chroma.Text (text, white space, punctuation and names with no more
-// specific kind), neighbours of the same type joined and empty ones
-// dropped: Code writes such text with no element of its own.
+// made chroma.Text (white space, punctuation and names with no more
+// specific kind): Code writes such text with no element of its own.
 func plainTokens(it chroma.Iterator) chroma.Iterator {
-	var out []chroma.Token
-	for t := it(); t != chroma.EOF; t = it() {
-		if t.Value == "" {
-			continue
-		}
+	return func() chroma.Token {
+		t := it()
 		switch t.Type {
 		case chroma.TextWhitespace, chroma.Punctuation, chroma.Name, chroma.NameOther:
 			t.Type = chroma.Text
 		}
-		if n := len(out); n > 0 && out[n-1].Type == t.Type {
-			out[n-1].Value += t.Value
-			continue
-		}
-		out = append(out, t)
+		return t
 	}
-	return chroma.Literator(out...)
 }
 
 // lexer returns the lexer for lang, or nil if chroma knows no such
@@ -81,11 +70,12 @@ func (m *Markdown) Code(lang, code string) template.HTML {
 	if l == nil {
 		l = lexers.Fallback
 	}
+	l = chroma.Coalesce(l) // one element for a run of tokens of one kind
 	var b strings.Builder
 	b.WriteString(start)
 	it, err := l.Tokenise(nil, code)
 	if err == nil {
-		err = m.formatter.Format(&b, styles.Fallback, plainTokens(it))
+		err = formatter.Format(&b, styles.Fallback, plainTokens(it))
 	}
 	if err != nil {
 		return template.HTML(start + template.HTMLEscapeString(code) + end)
@@ -102,7 +92,7 @@ func CSS(style, scope string) (string, error) {
 		return "", fmt.Errorf("no chroma style %q", style)
 	}
 	var b strings.Builder
-	if err := newFormatter().WriteCSS(&b, st); err != nil {
+	if err := formatter.WriteCSS(&b, st); err != nil {
 		return "", err
 	}
 	css := b.String()

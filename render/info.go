@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -107,22 +108,14 @@ var tokenRE = regexp.MustCompile(`(?:[^\s\v\x{85}\pZ"]+|"[^"]*"?)+`)
 // is false unless every token is well formed (see attrToken).
 func attrTokens(s string) (tokens []string, ok bool) {
 	tokens = tokenRE.FindAllString(s, -1)
-	for _, t := range tokens {
-		if !attrToken.MatchString(t) {
-			return tokens, false
-		}
-	}
-	return tokens, true
+	return tokens, !slices.ContainsFunc(tokens, func(t string) bool { return !attrToken.MatchString(t) })
 }
 
 // namesSnippet reports whether an attribute block's tokens name the
 // snippet attribute, so that the block is held to the contract.
 func namesSnippet(tokens []string) bool {
-	for _, t := range tokens {
+	return slices.ContainsFunc(tokens, func(t string) bool {
 		t = strings.Trim(t, "{}")
-		if t == "snippet" || strings.HasPrefix(t, "snippet=") {
-			return true
-		}
-	}
-	return false
+		return t == "snippet" || strings.HasPrefix(t, "snippet=")
+	})
 }

@@ -2,18 +2,14 @@
 //
 // # Where a note becomes HTML
 //
-// A Markdown, made once per build by New and safe for concurrent use, holds
-// the one goldmark instance and the chroma lexers it has looked up. Its
-// Parse reads a note's body into a Doc: goldmark parses it, and this
-// package's AST transformer, in the same pass, collects the note's fenced
-// blocks, its headings (with their anchors and lines) and its sections.
-// The Doc keeps these, not goldmark's tree, which is many times the size of
-// the note; Doc.Save and Markdown.Restore keep them between builds.
-// Doc.Render parses the body again and writes the tree through this
-// package's node renderer, with per-call Options (how a block is shown,
-// whether the title and the heading anchors are written) carried by the
-// writer, never stored in the shared instance. A Doc can be rendered many
-// times, and concurrently.
+// New makes a Markdown, one per build and safe for concurrent use: the
+// goldmark instance and the chroma lexers it has looked up. Its Parse
+// reads a note into a Doc, whose blocks, headings (with their anchors and
+// lines) and sections this package's AST transformer collects as goldmark
+// parses; the Doc keeps these rather than goldmark's tree, many times the
+// note's size, and Save and Restore keep them between builds. Doc.Render
+// parses the body again and writes it through this package's node
+// renderer as its Options say; a Doc can be rendered many times, at once.
 //
 // # Markdown
 //
@@ -85,7 +81,6 @@ import (
 	"strings"
 	"sync"
 
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/gonotebook/notebook/internal/fileline"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -99,16 +94,14 @@ import (
 // A Markdown parses notes and highlights code. Make one with New for a
 // whole build and use it from any number of goroutines.
 type Markdown struct {
-	gm        goldmark.Markdown
-	lexers    sync.Map // lower-case language → chroma.Lexer, nil if chroma knows none
-	formatter *chromahtml.Formatter
+	gm     goldmark.Markdown
+	lexers sync.Map // lower-case language → chroma.Lexer, nil if chroma knows none
 }
 
 // New returns a Markdown: goldmark with GitHub-flavoured Markdown and this
 // package's transformer and node renderer, configured here and nowhere else.
 func New() *Markdown {
 	return &Markdown{
-		formatter: newFormatter(),
 		gm: goldmark.New(
 			goldmark.WithExtensions(extension.GFM),
 			goldmark.WithParserOptions(parser.WithAutoHeadingID(),
@@ -120,17 +113,11 @@ func New() *Markdown {
 
 // A Block is one fenced code block of a note.
 type Block struct {
-	// Line is the 1-based line of the opening fence in the note's file.
-	Line int
-	// Lang is the block's language (see ParseInfo), or "".
-	Lang string
-	// Code is the block's contents.
-	Code string
-	// Snippet is the value of the snippet attribute: an id, "none", or ""
-	// when the block is unlinked.
-	Snippet string
-	// Index counts the note's fenced blocks from 0.
-	Index int
+	Line    int    // 1-based line of the opening fence in the note's file
+	Lang    string // the language (see ParseInfo), or ""
+	Code    string // the contents
+	Snippet string // the snippet attribute: an id, "none", or "" if unlinked
+	Index   int    // counts the note's fenced blocks from 0
 }
 
 // Linked reports whether the block names a snippet (not "none").
@@ -149,13 +136,11 @@ type Heading struct {
 // prose or code comes before the first heading. Search indexes and tables
 // of contents are made from them.
 type Section struct {
-	// Heading opens the section; nil for text before the first heading.
-	Heading *Heading
+	Heading *Heading // opens the section; nil for text before the first heading
 	// Text is the section's prose as plain text: paragraphs, lists and
 	// quotes, without the code blocks, joined by single spaces.
-	Text string
-	// Blocks are the section's fenced code blocks, in order.
-	Blocks []*Block
+	Text   string
+	Blocks []*Block // the section's fenced code blocks, in order
 }
 
 // A Doc is a parsed note.
@@ -196,12 +181,6 @@ func (m *Markdown) parse(d *Doc) ast.Node {
 	ctx := parser.NewContext(parser.WithIDs(&ids{used: map[string]bool{}}))
 	ctx.Set(docKey, d)
 	return m.gm.Parser().Parse(text.NewReader(d.source), parser.WithContext(ctx))
-}
-
-// Parse parses one note with a Markdown of its own; a build that parses
-// many notes makes one Markdown with New and uses its Parse.
-func Parse(path string, body []byte, firstLine int) (*Doc, error) {
-	return New().Parse(path, body, firstLine)
 }
 
 // Title returns the level-one heading that opens the note, before any

@@ -61,7 +61,7 @@ const note = `# 30-oct-2018
 ` + "```C\nint x;\n```\n\n```\nplain\n```\n\n### 9 - dict comprehension, shortcut!\n"
 
 func TestParse(t *testing.T) {
-	d, err := Parse("notes/x.md", []byte(note), 4)
+	d, err := New().Parse("notes/x.md", []byte(note), 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseBadAttribute(t *testing.T) {
-	_, err := Parse("notes/x.md", []byte("text\n\n```python {snippet=Nope}\nx\n```\n"), 1)
+	_, err := New().Parse("notes/x.md", []byte("text\n\n```python {snippet=Nope}\nx\n```\n"), 1)
 	if err == nil || !strings.HasPrefix(err.Error(), `notes/x.md:3: snippet id "Nope"`) {
 		t.Errorf("err = %v, want one at notes/x.md:3", err)
 	}

@@ -11,7 +11,7 @@ const sample = "# Day\n\nIntro with `code` and <b>raw</b>.\n\n" +
 	"### 2 - second & <last>\n\n```sh\necho\n```\n"
 
 func TestHeadingAnchors(t *testing.T) {
-	d, err := Parse("notes/2020-01-01.md", []byte(sample), 1)
+	d, err := New().Parse("notes/2020-01-01.md", []byte(sample), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestHeadingAnchors(t *testing.T) {
 }
 
 func TestSections(t *testing.T) {
-	d, err := Parse("notes/2020-01-01.md", []byte(sample), 1)
+	d, err := New().Parse("notes/2020-01-01.md", []byte(sample), 1)
 	if err != nil {
 		t.Fatal(err)
 	}

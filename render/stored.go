@@ -8,37 +8,29 @@ import (
 )
 
 // stored is what Save keeps of a Doc: all that Parse found, but not the
-// body, which the caller keeps. The title and the sections point at
-// headings and blocks by index, -1 for none.
+// body, which the caller keeps. A section is kept as its text and the
+// number of blocks it holds: its heading and blocks follow, in order,
+// from Headings and Blocks.
 type stored struct {
 	FirstLine int
+	Title     bool
 	Blocks    []*Block
 	Headings  []*Heading
-	Title     int
 	Sections  []storedSection
 	Warnings  []*fileline.Error
 }
 
 type storedSection struct {
-	Heading int
-	Text    string
-	Blocks  []int
+	Text   string
+	Blocks int
 }
 
 // Save returns, as JSON, what Restore needs to make d again without
 // parsing its body.
 func (d *Doc) Save() ([]byte, error) {
-	index := map[*Heading]int{nil: -1}
-	for i, h := range d.Headings {
-		index[h] = i
-	}
-	s := stored{FirstLine: d.firstLine, Blocks: d.Blocks, Headings: d.Headings, Title: index[d.title], Warnings: d.Warnings}
+	s := stored{FirstLine: d.firstLine, Title: d.title != nil, Blocks: d.Blocks, Headings: d.Headings, Warnings: d.Warnings}
 	for _, sec := range d.Sections {
-		ss := storedSection{Heading: index[sec.Heading], Text: sec.Text}
-		for _, b := range sec.Blocks {
-			ss.Blocks = append(ss.Blocks, b.Index)
-		}
-		s.Sections = append(s.Sections, ss)
+		s.Sections = append(s.Sections, storedSection{sec.Text, len(sec.Blocks)})
 	}
 	return json.Marshal(s)
 }
@@ -52,31 +44,28 @@ func (m *Markdown) Restore(path string, body []byte, firstLine int, data []byte)
 	if err := json.Unmarshal(data, &s); err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	ok := s.FirstLine == firstLine && s.Title >= -1 && s.Title < len(s.Headings)
-	for i, b := range s.Blocks {
-		ok = ok && b != nil && b.Index == i
-	}
+	headless := len(s.Sections) - len(s.Headings) // 1 if a section comes before the first heading
+	ok := s.FirstLine == firstLine && (headless == 0 || headless == 1) && (!s.Title || len(s.Headings) > 0)
+	counted := 0
 	for _, ss := range s.Sections {
-		ok = ok && ss.Heading >= -1 && ss.Heading < len(s.Headings)
-		for _, j := range ss.Blocks {
-			ok = ok && j >= 0 && j < len(s.Blocks)
-		}
+		ok = ok && ss.Blocks >= 0
+		counted += ss.Blocks
 	}
-	if !ok {
+	if !ok || counted != len(s.Blocks) {
 		return nil, fmt.Errorf("%s: not what Save wrote of this note", path)
 	}
-	heading := func(i int) *Heading {
-		if i < 0 {
-			return nil
-		}
-		return s.Headings[i]
+	d := &Doc{Path: path, Blocks: s.Blocks, Headings: s.Headings, Warnings: s.Warnings, md: m, source: body, firstLine: firstLine}
+	if s.Title {
+		d.title = s.Headings[0]
 	}
-	d := &Doc{Path: path, Blocks: s.Blocks, Headings: s.Headings, Warnings: s.Warnings,
-		md: m, source: body, firstLine: firstLine, title: heading(s.Title)}
-	for _, ss := range s.Sections {
-		sec := &Section{Heading: heading(ss.Heading), Text: ss.Text}
-		for _, j := range ss.Blocks {
-			sec.Blocks = append(sec.Blocks, s.Blocks[j])
+	blocks := s.Blocks
+	for i, ss := range s.Sections {
+		sec := &Section{Text: ss.Text}
+		if i >= headless {
+			sec.Heading = s.Headings[i-headless]
+		}
+		if ss.Blocks > 0 {
+			sec.Blocks, blocks = blocks[:ss.Blocks:ss.Blocks], blocks[ss.Blocks:]
 		}
 		d.Sections = append(d.Sections, sec)
 	}

@@ -197,7 +197,7 @@ in the note changes. Then write the program and record its output with
 			if err != nil {
 				return err
 			}
-			doc, err := render.Parse(note.Path, note.Body, note.BodyLine)
+			doc, err := render.New().Parse(note.Path, note.Body, note.BodyLine)
 			if err != nil {
 				return err
 			}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"strconv"
 	"strings"
 )
 
@@ -29,12 +28,9 @@ func Value(v any) string {
 	switch rv.Kind() {
 	case reflect.String:
 		s = strings.ReplaceAll(rv.String(), "\n", "\n\t") // the runtime indents continuation lines
-	case reflect.Bool:
-		s = strconv.FormatBool(rv.Bool())
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		s = strconv.FormatInt(rv.Int(), 10)
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		s = strconv.FormatUint(rv.Uint(), 10)
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		s = fmt.Sprint(v) // no String method, or it would be a string by now
 	case reflect.Float32, reflect.Float64:
 		s = runtimeFloat(rv.Float())
 	case reflect.Complex64, reflect.Complex128:
@@ -56,18 +52,13 @@ func Value(v any) string {
 
 // runtimeFloat formats f as the runtime's print does: +1.500000e+000.
 func runtimeFloat(f float64) string {
+	s := fmt.Sprintf("%+.6e", f) // +1.500000e+00
+	mant, exp, ok := strings.Cut(s, "e")
 	switch {
 	case math.IsNaN(f):
 		return "NaN"
-	case math.IsInf(f, 1):
-		return "+Inf"
-	case math.IsInf(f, -1):
-		return "-Inf"
-	}
-	s := strconv.FormatFloat(f, 'e', 6, 64) // 1.500000e+00
-	mant, exp, _ := strings.Cut(s, "e")
-	if !strings.HasPrefix(mant, "-") {
-		mant = "+" + mant
+	case !ok:
+		return s // +Inf or -Inf
 	}
 	return fmt.Sprintf("%se%c%03s", mant, exp[0], exp[1:])
 }

@@ -21,6 +21,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"runtime"
@@ -84,10 +85,7 @@ func (a *Action) kind() int {
 // no action starts after, and Run returns ctx's error once the running
 // ones have returned.
 func Run(ctx context.Context, roots []*Action, opts Options) error {
-	jobs := opts.Jobs
-	if jobs <= 0 {
-		jobs = max(2, runtime.GOMAXPROCS(0))
-	}
+	jobs := cmp.Or(opts.Jobs, max(2, runtime.GOMAXPROCS(0)))
 	all := collect(roots)
 	limit := [3]int{work: jobs, waits: 2 * jobs, alone: 1}
 	var ready [3][]*Action // by kind, in the order they became ready

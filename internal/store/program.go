@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"os"
+	"strings"
 	"sync"
 )
 
@@ -35,7 +36,7 @@ var Program = sync.OnceValue(func() string {
 })
 
 // buildID returns the Go build ID of the ELF program exe, from its note
-// .note.go.buildid (name "Go", type 4, the ID as its description), or "".
+// .note.go.buildid (name "Go", the ID as its description), or "".
 func buildID(exe string) string {
 	f, err := elf.Open(exe)
 	if err != nil {
@@ -46,14 +47,9 @@ func buildID(exe string) string {
 	if sec == nil {
 		return ""
 	}
-	data, err := sec.Data()
-	if err != nil || len(data) < 16 {
+	data, err := sec.Data() // name size, description size, type, name, description
+	if err != nil || len(data) < 16 || string(data[12:16]) != "Go\x00\x00" {
 		return ""
 	}
-	order := f.ByteOrder
-	namesz, descsz, typ := order.Uint32(data), order.Uint32(data[4:]), order.Uint32(data[8:])
-	if namesz != 4 || typ != 4 || string(data[12:16]) != "Go\x00\x00" || uint32(len(data)-16) < descsz {
-		return ""
-	}
-	return string(data[16 : 16+descsz])
+	return strings.TrimRight(string(data[16:]), "\x00") // padded to 4 bytes
 }

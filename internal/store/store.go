@@ -36,10 +36,9 @@
 //
 // # Trimming
 //
-// Using an entry or an output marks it used (its modification time, set at
-// most once an hour). Trim, which a build calls and which does its work at
-// most once a day, removes the files not used for TrimAge, then, while
-// the store holds more than its Max bytes, those used least recently.
+// Using a file marks it used (its modification time, at most once an
+// hour); Trim removes what is unused for TrimAge, then the least recently
+// used while the store holds more than its Max bytes.
 //
 // A nil *Store keeps nothing and finds nothing, so that a caller without
 // one needs no special case. Failing to write is never an error of the
@@ -60,8 +59,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -92,20 +89,15 @@ type Store struct {
 	Max int64
 }
 
-// Defaults of trimming.
+// Defaults of trimming, and the store's files besides entries and outputs.
 const (
 	TrimAge    = 5 * 24 * time.Hour // unused this long, a file goes
 	DefaultMax = 2 << 30            // 2 GiB
 	usedEvery  = time.Hour          // how often a use is recorded
 	trimEvery  = 24 * time.Hour     // how often Trim does its work
+	keyFile    = "key"              // the secret of the entries' HMACs
+	trimStamp  = "trim.txt"         // its time says when Trim last did its work
 )
-
-// KeyFile is the file, in the store's folder, holding the secret of its
-// HMACs.
-const KeyFile = "key"
-
-// trimStamp is the file whose time says when Trim last did its work.
-const trimStamp = "trim.txt"
 
 // DefaultDir is the store's folder unless told otherwise:
 // $NOTEBOOK_CACHE, or notebook/ in the user's cache folder.
@@ -122,7 +114,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	secret, err := loadKey(filepath.Join(dir, KeyFile))
+	secret, err := loadKey(filepath.Join(dir, keyFile))
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %v", dir, err)
 	}
@@ -167,11 +159,12 @@ func (s *Store) file(id ID, suffix string) string {
 	return filepath.Join(s.dir, h[:2], h+suffix)
 }
 
-// mac is the HMAC of an entry's line up to it.
-func (s *Store) mac(line string) string {
+// entry returns the line of action a's entry e, HMAC included.
+func (s *Store) entry(a ID, e Entry) string {
+	line := fmt.Sprintf("v1 %v %v %d ", a, e.Output, e.Size)
 	m := hmac.New(sha256.New, s.secret)
 	m.Write([]byte(line))
-	return hex.EncodeToString(m.Sum(nil))
+	return line + hex.EncodeToString(m.Sum(nil)) + "\n"
 }
 
 // Get returns the entry of action a, if the store holds one it wrote. One
@@ -185,16 +178,15 @@ func (s *Store) Get(a ID) (Entry, bool) {
 	if err != nil {
 		return Entry{}, false
 	}
-	line, _ := strings.CutSuffix(string(data), "\n")
-	i := strings.LastIndexByte(line, ' ') + 1
-	f := strings.Fields(line)
-	if !hmac.Equal([]byte(line[i:]), []byte(s.mac(line[:i]))) || len(f) != 5 || f[0] != "v1" || f[1] != a.String() {
+	var e Entry
+	var out []byte
+	fmt.Sscanf(string(data), "v1 %x %x %d", new([]byte), &out, &e.Size)
+	copy(e.Output[:], out)
+	if !hmac.Equal(data, []byte(s.entry(a, e))) {
 		os.Remove(name)
 		return Entry{}, false
 	}
-	out, err := ParseID(f[2])
-	size, err1 := strconv.ParseInt(f[3], 10, 64)
-	return Entry{Output: out, Size: size}, err == nil && err1 == nil
+	return e, true
 }
 
 // Bytes returns the output of action a, if the store holds it as written.
@@ -232,20 +224,12 @@ func (s *Store) Put(a ID, data []byte) (Entry, error) {
 		return e, nil
 	}
 	out := s.file(e.Output, "-d")
-	if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
-		return e, err
-	}
 	if _, err := os.Stat(out); err == nil {
 		used(out)
 	} else if err := place(out, data); err != nil {
 		return e, err
 	}
-	line := fmt.Sprintf("v1 %v %v %d ", a, e.Output, e.Size)
-	entry := s.file(a, "-a")
-	if err := os.MkdirAll(filepath.Dir(entry), 0o700); err != nil {
-		return e, err
-	}
-	return e, place(entry, []byte(line+s.mac(line)+"\n"))
+	return e, place(s.file(a, "-a"), []byte(s.entry(a, e)))
 }
 
 // GetJSON decodes the output of action a, stored by PutJSON, into v, and
@@ -268,8 +252,12 @@ func (s *Store) PutJSON(a ID, v any) (Entry, error) {
 	return s.Put(a, data)
 }
 
-// place writes data to name through a temporary file beside it.
+// place writes data to name through a temporary file beside it, making
+// the folder if needed.
 func place(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
+		return err
+	}
 	tmp, err := writeTemp(filepath.Dir(name), data)
 	if err != nil {
 		return err
@@ -330,39 +318,29 @@ func (s *Store) Trim() error {
 	if err := os.WriteFile(stamp, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o600); err != nil {
 		return err
 	}
+	// The store's own files: outputs and entries in the folders of two
+	// hex digits, and temporary files beside them or the key.
+	shards := filepath.Join(s.dir, "[0-9a-f][0-9a-f]")
+	tmps, _ := filepath.Glob(filepath.Join(s.dir, ".tmp-*"))
+	more, _ := filepath.Glob(filepath.Join(shards, ".tmp-*"))
+	names, _ := filepath.Glob(filepath.Join(shards, "*-[ad]"))
+	for _, name := range append(tmps, more...) {
+		if info, err := os.Stat(name); err == nil && time.Since(info.ModTime()) > trimEvery {
+			os.RemoveAll(name)
+		}
+	}
 	var files []fs.FileInfo
 	var total int64
-	err := filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p == s.dir {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return nil // removed meanwhile
-		}
-		shard := filepath.Dir(p) == s.dir && len(d.Name()) == 2 && strings.Trim(d.Name(), "0123456789abcdef") == ""
+	for _, name := range names {
+		info, err := os.Lstat(name)
 		switch {
-		case strings.HasPrefix(d.Name(), ".tmp-"):
-			if time.Since(info.ModTime()) > trimEvery {
-				os.RemoveAll(p)
-			}
-		case d.IsDir() && shard:
-			return nil
-		case d.IsDir() || filepath.Dir(p) == s.dir || !strings.HasSuffix(p, "-a") && !strings.HasSuffix(p, "-d"):
-			// Another program's, in a shared folder, or the key or the stamp.
+		case err != nil || !info.Mode().IsRegular():
 		case time.Since(info.ModTime()) > TrimAge:
-			os.Remove(p)
+			os.Remove(name)
 		default:
 			files = append(files, info)
 			total += info.Size()
 		}
-		if d.IsDir() {
-			return fs.SkipDir
-		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	slices.SortFunc(files, func(a, b fs.FileInfo) int { return a.ModTime().Compare(b.ModTime()) })
 	for _, f := range files {

@@ -43,7 +43,7 @@ func TestPutGet(t *testing.T) {
 	if !ok || string(data) != "output" || got.Output != e.Output {
 		t.Fatalf("Bytes = %q, %+v, %v; want the output stored", data, got, ok)
 	}
-	info, err := os.Stat(filepath.Join(s.Dir(), KeyFile))
+	info, err := os.Stat(filepath.Join(s.Dir(), keyFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,8 @@ func TestHashInputs(t *testing.T) {
 func TestForgedEntry(t *testing.T) {
 	s := open(t)
 	a := NewHash("test").Sum()
-	if _, err := s.Put(a, []byte("real")); err != nil {
+	e, err := s.Put(a, []byte("real"))
+	if err != nil {
 		t.Fatal(err)
 	}
 	name := s.file(a, "-a")
@@ -107,7 +108,7 @@ func TestForgedEntry(t *testing.T) {
 	for what, line := range map[string]string{
 		"another output, same HMAC": strings.Replace(string(real), Sum([]byte("real")).String(), forged.Output.String(), 1),
 		"no HMAC":                   unsigned + "\n",
-		"HMAC of another key":       unsigned + " " + (&Store{secret: make([]byte, 32)}).mac(unsigned+" ") + "\n",
+		"HMAC of another key":       (&Store{secret: make([]byte, 32)}).entry(a, e),
 	} {
 		t.Run(what, func(t *testing.T) {
 			if err := os.WriteFile(name, []byte(line), 0o600); err != nil {
@@ -245,7 +246,7 @@ func TestTrim(t *testing.T) {
 	if _, _, ok := s.Bytes(recent); ok {
 		t.Error("Trim left more than Max bytes")
 	}
-	if _, err := os.Stat(filepath.Join(s.Dir(), KeyFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(s.Dir(), keyFile)); err != nil {
 		t.Errorf("Trim removed the key: %v", err)
 	}
 }
