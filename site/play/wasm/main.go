@@ -1,24 +1,18 @@
 //go:build js && wasm
 
-// Command wasm is the Go interpreter readers run in their browser: yaegi,
-// with the standard-library packages listed in play.Packages, built with
-// GOOS=js GOARCH=wasm and loaded by Go's wasm_exec.js in a Web Worker.
-//
-// It sets one function on the global object and waits:
+// Command wasm is the Go interpreter readers run in their browser (see
+// package play). It sets one function on the global object and waits:
 //
 //	notebookRun(code, done)
 //
 // interprets code, the text of one Go file of package main, and calls
 // done(exit, compileError) when its main function has returned (exit 0),
-// panicked (exit 2) or failed to compile (exit 2, compileError true),
-// saying why as Go would (see package golike). It calls notebookReady(),
-// if the global object has it, whenever an interpreter is ready for the
-// next run.
+// panicked or failed to compile (exit 2), saying why as Go would (see
+// package golike). It calls notebookReady(), if the global object has
+// it, whenever an interpreter is ready for the next run.
 //
-// The program writes to file descriptors 1 and 2, which wasm_exec.js
-// passes to fs.writeSync, where the worker collects them. os.Exit
-// (through log.Fatal) and a panic on another goroutine end the whole
-// program, as they end a compiled one; so does a run that leaves
+// os.Exit (through log.Fatal) and a panic on another goroutine end the
+// whole program, as they end a compiled one; so does a run that leaves
 // goroutines behind, after done, so that nothing of one run outlives it.
 // The worker then starts a fresh program for the next run.
 package main
