@@ -102,11 +102,11 @@ func (t *Tracker) Go(creator string, line int, spread bool, f any, args ...any) 
 		}
 		in[i] = value(a, pt)
 	}
-	created := fmt.Sprintf("created by %s in goroutine %d\n\t%s:%d\n", creator, t.number(goid()), Name, line)
+	created := fmt.Sprintf("created by %s in goroutine %d\n\t%s:%d\n", creator, t.goroutine(), Name, line)
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
-				io.WriteString(t.Stderr, t.report(goid(), r)+created)
+				io.WriteString(t.Stderr, t.Report(r)+created)
 				t.Exit(2)
 				runtime.Goexit() // an Exit that returns ends this goroutine only
 			}
@@ -134,27 +134,23 @@ func value(a any, pt reflect.Type) reflect.Value {
 }
 
 // Report returns what Go prints when a panic with value r ends the
-// program on main's goroutine, which calls it, as it called Begin: the
-// value, then that goroutine's trace.
-func (t *Tracker) Report(r any) string { return t.report(goid(), r) }
-
-// report returns what Go prints when a panic with value r ends goroutine
-// g, numbered 1 if it is main's, as in a compiled program.
-func (t *Tracker) report(g int64, r any) string {
+// calling goroutine: the value, then the goroutine's trace.
+func (t *Tracker) Report(r any) string {
 	s := "panic: " + Value(r) + "\n"
 	v, _ := unwrap(r)
 	if p, ok := v.(*panicking); ok {
-		s += fmt.Sprintf("\ngoroutine %d [running]:\n", t.number(g)) + strings.Join(p.trace, "")
+		s += fmt.Sprintf("\ngoroutine %d [running]:\n", t.goroutine()) + strings.Join(p.trace, "")
 	}
 	return s
 }
 
-// number is the goroutine number a trace shows for g.
-func (t *Tracker) number(g int64) int64 {
-	if g == t.main {
-		return 1
+// goroutine returns the calling goroutine's number as a trace shows it:
+// 1 for main's, as in a compiled program.
+func (t *Tracker) goroutine() int64 {
+	if g := goid(); g != t.main {
+		return g
 	}
-	return g
+	return 1
 }
 
 // goid returns the calling goroutine's number, from its trace.
