@@ -2,6 +2,7 @@ package play
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
@@ -90,10 +91,7 @@ func (b *Builder) compile(ctx context.Context) ([]byte, error) {
 	if err := os.CopyFS(tmp, notebook.PlaySources); err != nil {
 		return nil, err
 	}
-	goCmd := b.Go
-	if goCmd == "" {
-		goCmd = "go"
-	}
+	goCmd := cmp.Or(b.Go, "go")
 	cmd := exec.CommandContext(ctx, goCmd, "build", "-trimpath", "-ldflags=-s -w", "-o", "play.wasm", "./site/play/wasm")
 	cmd.Dir = tmp
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0", "GOWORK=off", "GOTOOLCHAIN=local")

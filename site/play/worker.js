@@ -140,8 +140,6 @@ function start() {
 			go.run(inst).then(function () {
 				instance = null;
 				finish(exitCode, false);
-				// The new instance warms up before it says it is ready.
-				globalThis.notebookWarmUp = true;
 				start();
 			});
 		});

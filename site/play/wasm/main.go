@@ -1,25 +1,18 @@
 //go:build js && wasm
 
-// Command wasm is the Go interpreter readers run in their browser: yaegi,
-// with the standard-library packages listed in play.Packages, built with
-// GOOS=js GOARCH=wasm and loaded by Go's wasm_exec.js in a Web Worker.
-//
-// It sets one function on the global object and waits:
+// Command wasm is the Go interpreter readers run in their browser (see
+// package play). It sets one function on the global object and waits:
 //
 //	notebookRun(code, done)
 //
 // interprets code, the text of one Go file of package main, and calls
 // done(exit, compileError) when its main function has returned (exit 0),
-// panicked (exit 2) or failed to compile (exit 2, compileError true),
-// saying why as Go would (see package golike). It calls notebookReady(),
-// if the global object has it, whenever an interpreter is ready for the
-// next run; one that replaces an instance that ended warms up first if
-// notebookWarmUp is true.
+// panicked or failed to compile (exit 2), saying why as Go would (see
+// package golike). It calls notebookReady(), if the global object has
+// it, whenever an interpreter is ready for the next run.
 //
-// The program writes to file descriptors 1 and 2, which wasm_exec.js
-// passes to fs.writeSync, where the worker collects them. os.Exit
-// (through log.Fatal) and a panic on another goroutine end the whole
-// program, as they end a compiled one; so does a run that leaves
+// os.Exit (through log.Fatal) and a panic on another goroutine end the
+// whole program, as they end a compiled one; so does a run that leaves
 // goroutines behind, after done, so that nothing of one run outlives it.
 // The worker then starts a fresh program for the next run.
 package main
@@ -51,30 +44,17 @@ var (
 
 func main() {
 	// An interpreter is readied before each run is asked for: loading the
-	// symbol tables and compiling yaegi's generic library code takes most
-	// of the time a small program needs.
+	// symbol tables takes most of the time a small program needs.
 	spare := make(chan *machine, 1)
-	warmed := false
 	ready := func() {
-		if !warmed {
-			warmUp()
-			warmed = true
-		}
-		spare <- newInterpreter(os.Stdout, os.Stderr)
+		spare <- newInterpreter()
 		// Collect the last run's garbage now rather than during the next.
 		runtime.GC()
 		if f := js.Global().Get("notebookReady"); f.Type() == js.TypeFunction {
 			f.Invoke()
 		}
 	}
-	if js.Global().Get("notebookWarmUp").Truthy() {
-		// This instance replaces one that ended: nobody waits for it yet.
-		go ready()
-	} else {
-		// The reader's first Run waits for this instance: it gets an
-		// interpreter at once, and the warm-up comes after that run.
-		go func() { spare <- newInterpreter(os.Stdout, os.Stderr) }()
-	}
+	go ready()
 	run := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		if len(args) != 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeFunction {
 			panic("notebookRun: want (code string, done function)")
@@ -97,92 +77,32 @@ func main() {
 	select {}
 }
 
-// warmUpProgram uses what most programs do: printing, methods, closures,
-// maps, slices, goroutines, a mutex, a timer.
-const warmUpProgram = `package main
-
-import (
-	"fmt"
-	"sort"
-	"strings"
-	"sync"
-	"time"
-)
-
-type counter struct {
-	mu sync.Mutex
-	n  map[string]int
-}
-
-func (c *counter) add(s string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.n[s]++
-}
-
-func main() {
-	c := &counter{n: map[string]int{}}
-	var wg sync.WaitGroup
-	for i, w := range strings.Fields("a b c a") {
-		wg.Add(1)
-		go func(i int, w string) {
-			defer wg.Done()
-			c.add(fmt.Sprintf("%s%d", w, i%2))
-		}(i, w)
-	}
-	wg.Wait()
-	keys := make([]string, 0, len(c.n))
-	for k := range c.n {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	done := make(chan bool)
-	time.AfterFunc(time.Millisecond, func() { done <- true })
-	<-done
-	fmt.Println(keys, time.Since(time.Now()) < time.Second)
-}
-`
-
-// warmUp interprets warmUpProgram once, its output discarded: the browser
-// compiles the interpreter's code when it is first called, and a reader's
-// later runs should not wait for that.
-func warmUp() {
-	interpret(newInterpreter(io.Discard, io.Discard), warmUpProgram)
-}
-
 // A machine is an interpreter with the Tracker of its one run.
 type machine struct {
 	i       *interp.Interpreter
 	tracker *golike.Tracker
-	stderr  io.Writer
 }
 
-// newInterpreter returns an interpreter with the symbol tables, or nil if
-// it could not be made. yaegi writes nothing but its own lines about
-// panics to its standard error, which are dropped: the Tracker says where
-// a panic happened instead.
-func newInterpreter(stdout, stderr io.Writer) *machine {
-	m := &machine{interp.New(interp.Options{Stdout: stdout, Stderr: io.Discard}), &golike.Tracker{Stderr: stderr, Exit: os.Exit}, stderr}
-	if err := use(m); err != nil {
-		fmt.Fprintf(stderr, "notebook: the interpreter could not start: %v\n", err)
-		return nil
-	}
-	return m
-}
-
-// use gives m's interpreter the symbol tables and the Tracker's functions,
-// then the log package's own functions (see logFatal): they write to
-// standard error with the standard logger, as a compiled program's do.
-// yaegi replaces them, when it is given the standard library, with a
-// logger of its own; a second Use puts them back.
-func use(m *machine) error {
+// newInterpreter returns an interpreter with the symbol tables and the
+// Tracker's functions, or nil if it could not be made. yaegi's standard
+// error, which has only its own lines about panics, is dropped: the
+// Tracker says where a panic happened instead. The log package's own
+// functions (see logFatal) are given again last: yaegi replaces them,
+// when it is given the standard library, with a logger of its own.
+func newInterpreter() *machine {
+	m := &machine{interp.New(interp.Options{Stdout: os.Stdout, Stderr: io.Discard}), &golike.Tracker{Stderr: os.Stderr, Exit: os.Exit}}
 	syms := m.tracker.Exports()
 	syms["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(MapTypes)}
 	maps.Copy(syms, Symbols)
-	if err := m.i.Use(syms); err != nil {
-		return err
+	err := m.i.Use(syms)
+	if err == nil {
+		err = m.i.Use(interp.Exports{"log/log": Symbols["log/log"]})
 	}
-	return m.i.Use(interp.Exports{"log/log": Symbols["log/log"]})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "notebook: the interpreter could not start: %v\n", err)
+		return nil
+	}
+	return m
 }
 
 // The generated log table names these, which yaegi's stdlib package
@@ -207,7 +127,7 @@ func available(p string) bool {
 
 // interpret runs the program in code with m and returns its exit status,
 // and whether it failed to compile. What the program cannot be run for,
-// and the panic that ends it, go to m's standard error as Go would print
+// and the panic that ends it, go to standard error as Go would print
 // them (see package golike).
 func interpret(m *machine, code string) (exit int, compileError bool) {
 	if m == nil {
@@ -216,18 +136,18 @@ func interpret(m *machine, code string) (exit int, compileError bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			// yaegi itself failed, compiling or running the program.
-			fmt.Fprintf(m.stderr, "panic: %s\n", golike.Value(r))
+			fmt.Fprintf(os.Stderr, "panic: %s\n", golike.Value(r))
 			exit = 2
 		}
 	}()
 	f, err := golike.Prepare(m.i.FileSet(), code, available)
 	if err != nil {
-		fmt.Fprintln(m.stderr, err)
+		fmt.Fprintln(os.Stderr, err)
 		return 2, true
 	}
 	prog, err := m.i.CompileAST(f)
 	if err != nil {
-		fmt.Fprintln(m.stderr, strings.TrimSpace(err.Error()))
+		fmt.Fprintln(os.Stderr, strings.TrimSpace(err.Error()))
 		return 2, true
 	}
 	m.tracker.Begin()
@@ -235,9 +155,9 @@ func interpret(m *machine, code string) (exit int, compileError bool) {
 	var p interp.Panic
 	switch {
 	case errors.As(err, &p):
-		io.WriteString(m.stderr, m.tracker.Report(p.Value))
+		io.WriteString(os.Stderr, m.tracker.Report(p.Value))
 	case err != nil:
-		fmt.Fprintln(m.stderr, strings.TrimSpace(err.Error()))
+		fmt.Fprintln(os.Stderr, strings.TrimSpace(err.Error()))
 	default:
 		return 0, false
 	}

@@ -21,8 +21,8 @@
 // node of the original, so that yaegi's compile errors name the reader's
 // lines. Each function records the line of the statement it is at, and a
 // deferred function of its own adds the function and that line to the
-// trace of a panic that leaves it (see Tracker); a recovered panic drops
-// its trace. Each index of a slice, an array or a string goes through
+// trace that a panic leaving it carries (see Frame), which a recovered
+// panic drops. Each index of a slice, an array or a string goes through
 // Index, each slicing of one through Slice, and each go statement through
 // the Tracker, which catches a panic that would end the program there.
 package golike
@@ -227,8 +227,7 @@ func _() {
 	var %[1]s int
 	defer func() {
 		if r := recover(); r != nil {
-			%[2]s.Frame(%[3]q, %[1]s)
-			panic(r)
+			panic(%[2]s.Frame(r, %[3]q, %[1]s))
 		}
 	}()
 }

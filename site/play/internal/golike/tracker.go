@@ -9,17 +9,15 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gonotebook/notebook/internal/gopanic"
 )
 
-// A Tracker keeps the traces of the panics of one run of a program that
-// Prepare rewrote, and says what a panic that ends the run prints. Give
-// the interpreter its Exports before compiling the program, and call
-// Begin on the goroutine that runs it.
+// A Tracker says what a panic that ends one run of a program that
+// Prepare rewrote prints. Give the interpreter its Exports before
+// compiling the program, and call Begin on the goroutine that runs it.
 type Tracker struct {
 	// Stderr receives what a panic on a goroutine other than main's
 	// prints, before Exit ends the program with status 2. A panic on
@@ -27,57 +25,60 @@ type Tracker struct {
 	Stderr io.Writer
 	Exit   func(code int)
 
-	mu     sync.Mutex
-	main   int64              // the goroutine that runs main
-	traces map[int64][]string // by goroutine, the functions a panic left, innermost first
+	main int64 // the goroutine that runs main
 }
-
-// maxFrames is how many functions a trace shows, as Go's do.
-const maxFrames = 100
 
 // Begin starts a run on the calling goroutine, which runs the program's
 // main function.
-func (t *Tracker) Begin() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.main = goid()
-	t.traces = map[int64][]string{}
-}
+func (t *Tracker) Begin() { t.main = goid() }
 
 // Exports returns the functions a rewritten program calls, for yaegi's
 // Use.
 func (t *Tracker) Exports() interp.Exports {
 	return interp.Exports{Path + "/golike": {
-		"Frame":   reflect.ValueOf(t.Frame),
-		"Recover": reflect.ValueOf(t.Recover),
+		"Frame":   reflect.ValueOf(Frame),
+		"Recover": reflect.ValueOf(Recover),
 		"Go":      reflect.ValueOf(t.Go),
 		"Index":   reflect.ValueOf(Index),
 		"Slice":   reflect.ValueOf(Slice),
 	}}
 }
 
-// Frame adds to the trace of the panic leaving the calling goroutine
-// the function frame, which was at line.
-func (t *Tracker) Frame(frame string, line int) {
-	g := goid()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.traces[g]) < maxFrames {
-		t.traces[g] = append(t.traces[g], fmt.Sprintf("%s\n\t%s:%d\n", frame, Name, line))
-	}
+// A panicking is the value of a panic on its way out of the program's
+// functions, with the trace of those it left, innermost first.
+type panicking struct {
+	value any
+	trace []string
 }
 
-// Recover is called with the value of a panic the program recovered on
-// the calling goroutine: it drops that panic's trace, and returns, with
-// true, the value the program should have recovered where it differs
-// from yaegi's: the run-time error Go would have raised for a panic of
-// yaegi's from reflect, or the value in the reflect.Value that yaegi
-// hands over for a panic that left the function that raised it.
-func (t *Tracker) Recover(v any) (any, bool) {
-	t.mu.Lock()
-	delete(t.traces, goid())
-	t.mu.Unlock()
+// maxFrames is how many functions a trace shows, as Go's do.
+const maxFrames = 100
+
+// Frame returns the panic with value r, which is leaving the function
+// frame at line, with that function added to its trace.
+func Frame(r any, frame string, line int) any {
+	v, _ := unwrap(r)
+	p, ok := v.(*panicking)
+	if !ok {
+		p = &panicking{value: v}
+	}
+	if len(p.trace) < maxFrames {
+		p.trace = append(p.trace, fmt.Sprintf("%s\n\t%s:%d\n", frame, Name, line))
+	}
+	return p
+}
+
+// Recover is called with the value of a panic the program recovered,
+// and returns, with true, the value the program should have recovered
+// where it differs from yaegi's: the value without its trace, the
+// run-time error Go would have raised for a panic of yaegi's from
+// reflect, or the value in the reflect.Value that yaegi hands over for a
+// panic that left the function that raised it.
+func Recover(v any) (any, bool) {
 	v, wrapped := unwrap(v)
+	if p, ok := v.(*panicking); ok {
+		v, wrapped = p.value, true
+	}
 	if e := fromReflect(v); e != nil {
 		return e, true
 	}
@@ -101,13 +102,11 @@ func (t *Tracker) Go(creator string, line int, spread bool, f any, args ...any) 
 		}
 		in[i] = value(a, pt)
 	}
-	t.mu.Lock()
-	created := fmt.Sprintf("created by %s in goroutine %d\n\t%s:%d\n", creator, t.number(goid()), Name, line)
-	t.mu.Unlock()
+	created := fmt.Sprintf("created by %s in goroutine %d\n\t%s:%d\n", creator, t.goroutine(), Name, line)
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
-				io.WriteString(t.Stderr, t.report(goid(), r)+created)
+				io.WriteString(t.Stderr, t.Report(r)+created)
 				t.Exit(2)
 				runtime.Goexit() // an Exit that returns ends this goroutine only
 			}
@@ -135,28 +134,23 @@ func value(a any, pt reflect.Type) reflect.Value {
 }
 
 // Report returns what Go prints when a panic with value r ends the
-// program on main's goroutine, which calls it, as it called Begin: the
-// value, then that goroutine's trace.
-func (t *Tracker) Report(r any) string { return t.report(goid(), r) }
-
-// report returns what Go prints when a panic with value r ends goroutine
-// g, numbered 1 if it is main's, as in a compiled program.
-func (t *Tracker) report(g int64, r any) string {
+// calling goroutine: the value, then the goroutine's trace.
+func (t *Tracker) Report(r any) string {
 	s := "panic: " + Value(r) + "\n"
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if trace := t.traces[g]; len(trace) > 0 {
-		s += fmt.Sprintf("\ngoroutine %d [running]:\n", t.number(g)) + strings.Join(trace, "")
+	v, _ := unwrap(r)
+	if p, ok := v.(*panicking); ok {
+		s += fmt.Sprintf("\ngoroutine %d [running]:\n", t.goroutine()) + strings.Join(p.trace, "")
 	}
 	return s
 }
 
-// number is the goroutine number a trace shows for g, with t.mu held.
-func (t *Tracker) number(g int64) int64 {
-	if g == t.main {
-		return 1
+// goroutine returns the calling goroutine's number as a trace shows it:
+// 1 for main's, as in a compiled program.
+func (t *Tracker) goroutine() int64 {
+	if g := goid(); g != t.main {
+		return g
 	}
-	return g
+	return 1
 }
 
 // goid returns the calling goroutine's number, from its trace.
@@ -274,6 +268,9 @@ var position = regexp.MustCompile(`^(?:\S+:)?\d+:\d+: (interface conversion: )`)
 // starts some of its own errors with, which the trace gives.
 func Value(v any) string {
 	v, _ = unwrap(v)
+	if p, ok := v.(*panicking); ok {
+		v = p.value
+	}
 	if e := fromReflect(v); e != nil {
 		return e.Error()
 	}
