@@ -60,14 +60,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gonotebook/notebook/internal/fileline"
-	"github.com/gonotebook/notebook/internal/yamlline"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -166,26 +163,18 @@ func Load(fsys fs.FS, dir string) ([]*Note, []*fileline.Error, error) {
 		return nil, warnings, err
 	}
 	list := make([]*Note, len(paths))
-	errs := make([]error, len(paths))
-	var wg sync.WaitGroup
-	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, p := range paths {
-		cores <- struct{}{}
-		wg.Go(func() {
-			data, err := fs.ReadFile(fsys, p)
-			switch {
-			case fileline.Escapes(err):
-				errs[i] = fileline.Errorf(p, 0, "a symbolic link out of the notebook: not read")
-			case err != nil:
-				errs[i] = err
-			default:
-				list[i], errs[i] = Parse(p, data)
-			}
-			<-cores
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = fileline.Each(len(paths), func(i int) error {
+		data, err := fs.ReadFile(fsys, paths[i])
+		if fileline.Escapes(err) {
+			return fileline.Errorf(paths[i], 0, "a symbolic link out of the notebook: not read")
+		}
+		if err != nil {
+			return err
+		}
+		list[i], err = Parse(paths[i], data)
+		return err
+	})
+	if err != nil {
 		return nil, warnings, err
 	}
 	for _, n := range list {
@@ -269,9 +258,9 @@ func (n *Note) readFrontMatter(text []byte) error {
 	// nodes' Line and in its own messages.
 	var doc yaml.Node
 	if err := yaml.Unmarshal(append([]byte("\n"), text...), &doc); err != nil {
-		// yaml.v3's syntax error has no typed position: it is reported at
-		// the line from which the front matter stops being YAML.
-		return fileline.Errorf(n.Path, 1+yamlline.BadLine(text), "front matter is not valid YAML: %s", yamlline.Message(err))
+		e := fileline.NotYAML(n.Path, 2, text, err)
+		e.Msg = "front matter is " + e.Msg
+		return e
 	}
 	if len(doc.Content) == 0 {
 		return nil // only comments, or nothing at all

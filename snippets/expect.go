@@ -98,14 +98,9 @@ type op struct {
 // back to a greedy walk that reports the first difference.
 const maxCells = 4 << 20
 
-// Check compares output with the expectation and returns nil when it meets
-// it, or a *Mismatch with a diff.
-func (e *Expectation) Check(output []byte, unordered bool) error {
-	return e.CheckAs(output, unordered, "output")
-}
-
-// CheckAs is Check, its diff naming the output label: "the original's
-// output".
+// CheckAs compares output with the expectation and returns nil when it
+// meets it, or a *Mismatch whose diff names the output label: "output",
+// "the original's output".
 func (e *Expectation) CheckAs(output []byte, unordered bool, label string) error {
 	lines := splitLines(string(output))
 	met := func(ops []op) bool { return !slices.ContainsFunc(ops, func(o op) bool { return o.kind != '=' }) }

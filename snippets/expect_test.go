@@ -42,7 +42,7 @@ func TestCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = e.Check([]byte(tt.output), tt.unordered)
+			err = e.CheckAs([]byte(tt.output), tt.unordered, "output")
 			if (err == nil) != tt.ok {
 				t.Errorf("Check(%q) against %q = %v, want ok=%v", tt.output, tt.expect, err, tt.ok)
 			}
@@ -55,7 +55,7 @@ func TestCheckDiff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = e.Check([]byte("one\ntwo 2\nfour\n"), false)
+	err = e.CheckAs([]byte("one\ntwo 2\nfour\n"), false, "output")
 	want := "--- x/expected.txt (expected)\n+++ output\n  one\n  two 2\n- three\n+ four\n"
 	if err == nil || err.(*Mismatch).Diff != want {
 		t.Errorf("diff:\n%v\nwant:\n%s", err, want)
@@ -86,7 +86,7 @@ func TestUpdateKeepsPatterns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := updated.Check([]byte(out), false); err != nil {
+	if err := updated.CheckAs([]byte(out), false, "output"); err != nil {
 		t.Errorf("the updated expectation does not match the output it came from: %v", err)
 	}
 }
@@ -106,7 +106,7 @@ func TestCheckDiffInvisible(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = e.Check([]byte(c.output), false)
+		err = e.CheckAs([]byte(c.output), false, "output")
 		var m *Mismatch
 		if !errors.As(err, &m) {
 			t.Fatalf("Check(%q) = %v, want a *Mismatch", c.output, err)
@@ -135,13 +135,13 @@ func FuzzExpectation(f *testing.F) {
 			}
 			return
 		}
-		e.Check([]byte(output), false)
-		e.Check([]byte(output), true)
+		e.CheckAs([]byte(output), false, "output")
+		e.CheckAs([]byte(output), true, "output")
 		updated, err := ParseExpectation("e.txt", e.Update([]byte(output), false))
 		if err != nil {
 			t.Fatalf("Update wrote an expectation that does not parse: %v", err)
 		}
-		if err := updated.Check([]byte(output), false); err != nil && strings.Count(output, "\n") < 200 {
+		if err := updated.CheckAs([]byte(output), false, "output"); err != nil && strings.Count(output, "\n") < 200 {
 			t.Fatalf("Update's expectation rejects the output it came from:\n%v", err)
 		}
 	})

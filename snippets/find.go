@@ -6,10 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
+
+	"github.com/gonotebook/notebook/internal/fileline"
 )
 
 // skipped reports whether a folder's name keeps it and everything below
@@ -68,21 +68,10 @@ func LoadAll(root string) (ids []string, loaded []*Snippet, err error) {
 	}
 	defer r.Close()
 	all := make([]*Snippet, len(ids))
-	errs := make([]error, len(ids))
-	var wg sync.WaitGroup
-	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, id := range ids {
-		cores <- struct{}{}
-		wg.Go(func() {
-			all[i], errs[i] = load(r, root, id)
-			<-cores
-		})
-	}
-	wg.Wait()
-	for _, s := range all {
-		if s != nil {
-			loaded = append(loaded, s)
-		}
-	}
-	return ids, loaded, errors.Join(append(errs, err)...)
+	lerr := fileline.Each(len(ids), func(i int) (err error) {
+		all[i], err = load(r, root, ids[i])
+		return err
+	})
+	loaded = slices.DeleteFunc(all, func(s *Snippet) bool { return s == nil })
+	return ids, loaded, errors.Join(lerr, err)
 }
