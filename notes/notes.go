@@ -27,29 +27,21 @@
 // # Errors and warnings
 //
 // An error is a mistake that would publish something other than what the
-// author meant; Load reports every one, as a *fileline.Error, and returns
-// no notes:
-//
-//   - a file whose name starts with a date and ends in .md but is not a
-//     note's name (2018-10-30_x.md) or whose date is not a real day
-//     (2018-13-01.md), front matter that is never closed: at line 1;
-//   - a note over MaxSize bytes, a symbolic link out of the notebook;
-//   - front matter that is not YAML: at the first line from which it can no
-//     longer be read as YAML;
-//   - front matter that is not a mapping, an unknown key (the message lists
-//     the keys), a key given twice, a title that is not text, tags that
-//     are not a list, a tag that is not a tag, a draft that is not true
-//     or false: each at its own line.
+// author meant: Load reports every one, each a *fileline.Error at its own
+// line, and returns no notes. They are a file named like a note (a date,
+// then .md) that is not one (2018-10-30_x.md, 2018-13-01.md), front
+// matter never closed, a note over MaxSize bytes, a symbolic link out of
+// the notebook, front matter that is not YAML (at the first line from
+// which it cannot be read as YAML) or not a mapping, an unknown key (the
+// message lists the keys), a key given twice, and a value of the wrong
+// kind or a tag that is not a tag.
 //
 // A warning is something the author most likely did not mean but that
 // publishes nothing wrong; Load returns the warnings, *fileline.Errors
-// too, beside the notes:
-//
-//   - a Markdown file (.md or .markdown) in the notes folder that is not a
-//     note, such as hello.md or 2018-10-30.markdown, and any Markdown file
-//     in a folder below it; README.md (in any case) is the folder's own
-//     and not warned about;
-//   - a note with nothing but white space after its front matter.
+// too, beside the notes: a Markdown file (.md or .markdown) in the notes
+// folder that is not a note, such as hello.md or 2018-10-30.markdown,
+// or in a folder below it (README.md, in any case, is the folder's own),
+// and a note with nothing but white space after its front matter.
 package notes
 
 import (
@@ -75,25 +67,15 @@ const MaxSize = 1 << 20
 
 // A Note is one dated note.
 type Note struct {
-	// Path is the note's file name relative to the notebook root,
-	// for example "notes/2018-10-30.md". Errors and reports use it.
-	Path string
-	// Date is the note's day, from its file name.
-	Date time.Time
-	// Slug is the part of the file name after the date, or "".
-	Slug string
-	// Title is the front matter title, the first level-one heading, or the date.
-	Title string
-	// Tags lists the note's tags in the order written, without duplicates.
-	Tags []string
-	// Draft marks a note that is checked but not published.
-	Draft bool
-	// Source is the whole file.
-	Source []byte
-	// Body is the Markdown after the front matter.
-	Body []byte
-	// BodyLine is the 1-based line of Source on which Body starts.
-	BodyLine int
+	Path     string    // the file's path from the notebook root: "notes/2018-10-30.md"
+	Date     time.Time // the day, from the file name
+	Slug     string    // the part of the file name after the date, or ""
+	Title    string    // the front matter's title, the first level-one heading, or the date
+	Tags     []string  // the tags in the order written, without duplicates
+	Draft    bool      // the note is checked but not published
+	Source   []byte    // the whole file
+	Body     []byte    // the Markdown after the front matter
+	BodyLine int       // the 1-based line of Source on which Body starts
 }
 
 // Name is the note's file name without its extension, which is also the base

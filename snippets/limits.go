@@ -16,20 +16,13 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Limits bound what one run of a snippet may use.
+// Limits bound what one run of a snippet may use (see package box).
 type Limits struct {
-	// Memory bounds the memory of every kind the run uses, in bytes (see
-	// package box).
-	Memory Size `yaml:"memory" json:"memory"`
-	// Processes bounds the processes and threads the run has at once.
-	Processes Count `yaml:"processes" json:"processes"`
-	// Files bounds the files each process has open at once.
-	Files Count `yaml:"files" json:"files"`
-	// FileSize bounds the size of any file the run writes, in bytes.
-	FileSize Size `yaml:"file_size" json:"file_size"`
-	// Disk bounds what the run's working directory holds in all, in
-	// bytes.
-	Disk Size `yaml:"disk" json:"disk"`
+	Memory    Size  `yaml:"memory" json:"memory"`       // memory of every kind
+	Processes Count `yaml:"processes" json:"processes"` // processes and threads at once
+	Files     Count `yaml:"files" json:"files"`         // open files per process
+	FileSize  Size  `yaml:"file_size" json:"file_size"` // the size of any file written
+	Disk      Size  `yaml:"disk" json:"disk"`           // all the working directory holds
 }
 
 // Count is a positive whole number in snippet.yaml.
@@ -101,18 +94,16 @@ var DefaultCeilings = Ceilings{
 }
 
 // CeilingsFile is the optional file, at the root of a notebook, that sets
-// its ceilings:
+// its ceilings. Each key is optional; the values shown are DefaultCeilings:
 //
 //	ceilings:
 //	  timeout: 1m            # a snippet's run
 //	  original_timeout: 1m   # an original's run
-//	  memory: 2GiB
+//	  memory: 2GiB           # the limits, as in snippet.yaml
 //	  processes: 1024
 //	  files: 4096
 //	  file_size: 1GiB
 //	  disk: 1GiB
-//
-// Each key is optional; DefaultCeilings holds the ones shown.
 const CeilingsFile = "notebook.yaml"
 
 // ReadCeilings returns the ceilings that CeilingsFile in root sets over

@@ -1,87 +1,78 @@
 // Package snippets says what a snippet is: the Go equivalent of a note's
-// code block, its folder, its options and its expected output.
+// code block, its folder, its options and its expected output. The
+// README's "Writing notes" gives the same contract in brief.
 //
 // # Snippets
 //
-// A snippet is a folder below snippets/ that holds a main.go. Its id is the
-// folder's slash-separated path below snippets/, made of lower case letters,
-// digits and hyphens: "subprocess/parallel-sleep". The id "none" is reserved
-// (a note's fence says {snippet=none} to opt out), and so are folders named
-// testdata or starting with "." or "_".
-//
-// main.go is package main, a complete program a reader could copy and go run.
-// Its package doc comment (the comment directly above "package main") is the
-// Go-side explanation shown beside the code on the site.
+// A snippet is a folder below snippets/ holding a main.go: package main, a
+// complete program a reader could copy and go run, whose package doc
+// comment is the Go-side explanation shown beside the code. Its id is the
+// folder's slash-separated path below snippets/, of lower case letters,
+// digits and hyphens: "subprocess/parallel-sleep". The id "none" is
+// reserved (a fence says {snippet=none} to opt out), and folders named
+// testdata or starting with "." or "_" hold no snippets.
 //
 // # Expected output
 //
-// expected.txt holds what the program prints: standard output and standard
-// error as one stream, in the order written, as on a terminal. It is compared
-// line by line. A line may instead describe what varies between runs:
+// expected.txt holds what the program prints, standard output and
+// standard error as one stream in the order written, as on a terminal,
+// compared line by line. A line ending in " (re)" is a regular expression
+// (RE2 syntax) that must match the whole output line; one ending in " (+)"
+// stands for one or more consecutive lines, each equal to (or, with
+// " (re)", matching) it:
 //
 //	Finished in 0.1\d\d seconds (re)
 //	working (+)
 //	elapsed: \d+ms (re) (+)
 //
-// A line ending in " (re)" is a regular expression (RE2 syntax) that must
-// match the whole output line. A line ending in " (+)" stands for one or more
-// consecutive output lines, each equal to (or, with " (re)", matching) it.
-// A pattern must say what the line looks like: one that would match any
-// line at all (".*", ".+") is rejected.
-// "go test ./snippets/... -update" rewrites expected.txt from a real run and
-// keeps the pattern lines that still match.
+// A pattern that would match any line at all (".*", ".+") is rejected.
+// "go test ./snippets/... -update" rewrites expected.txt from a real run,
+// keeping the pattern lines that still match.
 //
 // # Options
 //
-// snippet.yaml, optional, holds what belongs to the program rather than to the
-// page:
+// snippet.yaml, optional, holds what belongs to the program rather than to
+// the page. Every key is optional; the values shown are the defaults, or
+// examples where there is none:
 //
-//	engine: native        # native (default) or yaegi
-//	engine_reason: ...    # why this engine; shown to the author by check --engines
-//	timeout: 10s          # the run is killed after this long (default 10s)
+//	engine: native        # or yaegi (see Engines)
+//	engine_reason: ...    # why this engine; shown by check --engines
+//	timeout: 10s          # the run is killed after this long
 //	exit: 0               # the exit status the program must end with
-//	stdin: "text"         # its standard input (default: empty, EOF at once)
+//	stdin: ""             # its standard input
 //	args: [a, b]          # its command-line arguments
 //	env: [KEY=value]      # added to its environment
-//	unordered: true       # the output's lines may come in any order
-//	alone: true           # run with no other snippet running (timing-sensitive)
-//	cgo: true             # build with cgo (CGO_ENABLED=1), to import "C"
-//	original:             # how the program relates to the block it answers
-//	  relation: differs   # same, differs or not-run (see Original)
-//	  reason: ...         # why, required for differs and not-run
-//	  timeout: 30s        # the original's own run
+//	unordered: false      # true: the output's lines may come in any order
+//	alone: false          # true: run with no other snippet running
+//	cgo: false            # true: build with CGO_ENABLED=1, to import "C"
+//	original: {relation: differs, reason: ..., timeout: 30s}  # see Original
 //	entry: notes/2018-10-30.md#7-why-gil  # the entry it answers, if no block links to it
-//	limits:               # what one run may use (each key optional)
-//	  memory: 1GiB        # memory of every kind: bytes, KiB, MiB or GiB
-//	  processes: 256      # processes and threads at once
-//	  files: 1024         # open files per process
-//	  file_size: 256MiB   # the size of any file it writes
-//	  disk: 256MiB        # all it writes in its working directory
-//	equivalent_mutants:   # mutants no expectation can catch (notebook check -mutants)
-//	  - mutant: "delete: runtime.GC()"
-//	    reason: "..."     # why nothing the program shows changes
+//	limits: {memory: 1GiB, processes: 256, files: 1024, file_size: 256MiB, disk: 256MiB}
+//	equivalent_mutants:   # mutants no expectation can catch (check -mutants)
+//	  - {mutant: "delete: runtime.GC()", reason: ...}
 //
-// The limits shown are the defaults. A run that hits one fails, and the
-// failure names the limit ("hit the memory limit (1 GiB)"). alone holds
-// across processes: while an alone snippet runs, no other snippet runs on
-// the machine, from this build or any other notebook process or test.
+// Of the limits, memory counts memory of every kind, processes the
+// processes and threads at once, files the open files per process,
+// file_size any one file the run writes and disk all it writes in its
+// working directory; sizes are bytes, KiB, MiB or GiB. A run that hits a
+// limit fails naming it ("hit the memory limit (1 GiB)"), and the
+// notebook's Ceilings bound what a snippet may ask for. alone holds across
+// processes: while an alone snippet runs, no other snippet runs on the
+// machine, from this build or any other notebook process or test.
 //
 // # Engines
 //
-// A snippet runs natively unless its options say engine: yaegi: compiled by
-// the go command, or interpreted by github.com/traefik/yaegi v0.16.1, which
-// knows the Go 1.22 language and standard library. engine_reason says why a
-// snippet keeps the native engine.
+// A snippet runs natively, compiled by the go command, unless its options
+// say engine: yaegi: interpreted by github.com/traefik/yaegi v0.16.1, which
+// knows the Go 1.22 language and standard library.
 //
 // # Loading
 //
 // Load reads one snippet; LoadAll finds and reads every snippet below a
 // folder. Every file is read through an os.Root over the snippets folder:
-// a symbolic link within it is followed, and one that leads out of it is
-// refused, naming the file.
-//
-// This package only says what a snippet is. Running one, the box a run lives
-// in, and the cache of results are package runner's.
+// a symbolic link within it is followed, one that leads out of it is
+// refused, naming the file. Running a snippet, the box a run lives in and
+// the cache of results are package runner's.
 package snippets
 
 import (
@@ -132,11 +123,9 @@ type Options struct {
 	Alone        bool     `yaml:"alone" json:"-"`
 	Cgo          bool     `yaml:"cgo" json:"cgo"`
 	Limits       Limits   `yaml:"limits" json:"limits"`
-	// Original says how the program relates to the block it answers.
-	Original Original `yaml:"original" json:"-"`
-	// Entry names the entry of a note the snippet answers with no block.
-	Entry string `yaml:"entry" json:"-"`
-	// EquivalentMutants acknowledge mutants that change nothing shown.
+	Original     Original `yaml:"original" json:"-"`
+	Entry        string   `yaml:"entry" json:"-"`
+
 	EquivalentMutants []Equivalent `yaml:"equivalent_mutants" json:"-"`
 
 	// lines holds the line of each value snippet.yaml sets, by its path:
@@ -153,15 +142,14 @@ var defaults = Options{
 	Limits:   Limits{Memory: 1 << 30, Processes: 256, Files: 1024, FileSize: 256 << 20, Disk: 256 << 20},
 }
 
-// How a snippet's output relates to its original's.
+// How a snippet's output relates to its original's: with Same, the
+// original's output meets expected.txt too, or the build fails; with
+// Differs, both are shown with the reason they differ; with NotRun, the
+// original is not run, for the reason given.
 const (
-	// Same: the original's output meets expected.txt too, patterns and
-	// all; the build runs the original and fails when it does not.
-	Same = "same"
-	// Differs: both outputs are shown, with the reason they differ.
+	Same    = "same"
 	Differs = "differs"
-	// NotRun: the original is not run, for the reason given.
-	NotRun = "not-run"
+	NotRun  = "not-run"
 )
 
 // Original is the snippet's relation to the block it answers, the
@@ -200,30 +188,19 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 
 func (d Duration) String() string { return time.Duration(d).String() }
 
-// A Snippet is one Go equivalent: its folder, program, options and expected
-// output.
+// A Snippet is one Go equivalent, as Load read it.
 type Snippet struct {
-	// ID is the snippet's path below snippets/.
-	ID string
-	// Dir is the snippet's folder on disk.
-	Dir string
-	// Source is main.go.
-	Source []byte
-	// Doc is main.go's package doc comment as plain text.
-	Doc string
-	// Code is main.go without its package doc comment: what the page shows
-	// below the explanation.
-	Code string
-	// Options are read from snippet.yaml, with defaults filled in.
-	Options Options
-	// Expect is the expected output, or nil when expected.txt is missing.
-	Expect *Expectation
-	// Files are the names of every file in Dir, sorted.
-	Files []string
-	// Sum is the SHA-256, in hex, of the files a run can read: every
-	// file in Files but expected.txt, by name, length and content, as
-	// Load read them. A run's result depends on nothing else in the
-	// folder, so package runner keys results by it.
+	ID      string       // the snippet's path below snippets/
+	Dir     string       // its folder on disk
+	Source  []byte       // main.go
+	Doc     string       // main.go's package doc comment, as plain text
+	Code    string       // main.go without its doc comment: what the page shows below it
+	Options Options      // from snippet.yaml, over the defaults
+	Expect  *Expectation // from expected.txt; nil when there is none
+	Files   []string     // the names of every file in Dir, sorted
+	// Sum is the SHA-256, in hex, of every file in Files but expected.txt,
+	// by name, length and content: all a run can read, so package runner
+	// keys results by it.
 	Sum string
 }
 
