@@ -220,8 +220,7 @@ func Parse(name string, data []byte) (*Note, error) {
 	case found && bodyLine == 0:
 		return nil, fileline.Errorf(name, 1, "front matter is not closed by a line of three hyphens")
 	case found:
-		if err := n.readFrontMatter(yml); err != nil {
-			clampLines(err, 2, bodyLine-1)
+		if err := n.readFrontMatter(yml, bodyLine-2); err != nil {
 			return nil, err
 		}
 		n.Body, n.BodyLine = body, bodyLine
@@ -233,16 +232,20 @@ func Parse(name string, data []byte) (*Note, error) {
 // keys are the front matter keys, in the order the messages list them.
 var keys = []string{"title", "tags", "draft"}
 
-// readFrontMatter decodes the front matter text, which starts on the
-// note's line 2, into n's Title, Tags and Draft.
-func (n *Note) readFrontMatter(text []byte) error {
-	// With the line above it, yaml counts lines as the note does, in the
-	// nodes' Line and in its own messages.
+// readFrontMatter decodes the front matter text, the note's lines 2 to
+// last, into n's Title, Tags and Draft.
+func (n *Note) readFrontMatter(text []byte, last int) error {
+	// yaml counts a lone carriage return as a line break, where a note
+	// counts newlines only, so a line yaml names past the front matter is
+	// reported at its last.
+	at := func(line int, format string, args ...any) error {
+		return fileline.Errorf(n.Path, min(line, last), format, args...)
+	}
+	// With the line above it, yaml counts lines as the note does.
 	var doc yaml.Node
 	if err := yaml.Unmarshal(append([]byte("\n"), text...), &doc); err != nil {
 		e := fileline.NotYAML(n.Path, 2, text, err)
-		e.Msg = "front matter is " + e.Msg
-		return e
+		return at(e.Line, "front matter is %s", e.Msg)
 	}
 	if len(doc.Content) == 0 {
 		return nil // only comments, or nothing at all
@@ -252,63 +255,50 @@ func (n *Note) readFrontMatter(text []byte) error {
 		return nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return fileline.Errorf(n.Path, root.Line, "front matter must be keys and values (%s), not %s", strings.Join(keys, ", "), kind(root))
+		return at(root.Line, "front matter must be keys and values (%s), not %s", strings.Join(keys, ", "), kind(root))
 	}
 	var errs []error
 	seen := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		if prev, ok := seen[k.Value]; ok && k.Kind == yaml.ScalarNode {
-			errs = append(errs, fileline.Errorf(n.Path, k.Line, "%s is given twice: first on line %d", k.Value, prev))
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		prev, twice := seen[k.Value]
+		null := v.Kind == yaml.ScalarNode && v.Tag == "!!null"
+		switch {
+		case twice && k.Kind == yaml.ScalarNode:
+			errs = append(errs, at(k.Line, "%s is given twice: first on line %d", k.Value, prev))
 			continue
+		case k.Kind != yaml.ScalarNode || !slices.Contains(keys, k.Value):
+			errs = append(errs, at(k.Line, "unknown front matter key %q: the keys are %s", k.Value, strings.Join(keys, ", ")))
+		case k.Value == "title" && v.Kind != yaml.ScalarNode:
+			errs = append(errs, at(v.Line, "title: want text, not %s", kind(v)))
+		case k.Value == "title" && !null:
+			n.Title = strings.TrimSpace(v.Value)
+		case k.Value == "draft" && (v.Kind != yaml.ScalarNode || v.Decode(&n.Draft) != nil):
+			errs = append(errs, at(v.Line, "draft: want true or false, not %s", kind(v)))
+		case k.Value == "tags" && !null && v.Kind != yaml.SequenceNode:
+			errs = append(errs, at(v.Line, "tags: want a list, as in tags: [go, python], not %s", kind(v)))
+		case k.Value == "tags":
+			for _, item := range v.Content {
+				if item.Kind == yaml.AliasNode {
+					item = item.Alias
+				}
+				t := strings.ToLower(strings.TrimSpace(item.Value))
+				switch {
+				case item.Kind != yaml.ScalarNode:
+					errs = append(errs, at(item.Line, "tag: want a word, not %s", kind(item)))
+				case !tagPattern.MatchString(t):
+					errs = append(errs, at(item.Line, "tag %q: a tag is lower case letters, digits and - + # .", t))
+				case !slices.Contains(n.Tags, t):
+					n.Tags = append(n.Tags, t)
+				}
+			}
 		}
 		seen[k.Value] = k.Line
-		if err := n.setKey(k, v); err != nil {
-			errs = append(errs, err)
-		}
 	}
 	return errors.Join(errs...)
-}
-
-// setKey sets the field that key k names to the value v.
-func (n *Note) setKey(k, v *yaml.Node) error {
-	if k.Kind != yaml.ScalarNode || !slices.Contains(keys, k.Value) {
-		return fileline.Errorf(n.Path, k.Line, "unknown front matter key %q: the keys are %s", k.Value, strings.Join(keys, ", "))
-	}
-	if v.Kind == yaml.AliasNode {
-		v = v.Alias
-	}
-	null := v.Kind == yaml.ScalarNode && v.Tag == "!!null"
-	switch {
-	case k.Value == "title" && v.Kind != yaml.ScalarNode:
-		return fileline.Errorf(n.Path, v.Line, "title: want text, not %s", kind(v))
-	case k.Value == "title" && !null:
-		n.Title = strings.TrimSpace(v.Value)
-	case k.Value == "draft":
-		if err := v.Decode(&n.Draft); err != nil || v.Kind != yaml.ScalarNode {
-			return fileline.Errorf(n.Path, v.Line, "draft: want true or false, not %s", kind(v))
-		}
-	case k.Value == "tags" && !null && v.Kind != yaml.SequenceNode:
-		return fileline.Errorf(n.Path, v.Line, "tags: want a list, as in tags: [go, python], not %s", kind(v))
-	case k.Value == "tags":
-		var errs []error
-		for _, item := range v.Content {
-			if item.Kind == yaml.AliasNode {
-				item = item.Alias
-			}
-			t := strings.ToLower(strings.TrimSpace(item.Value))
-			switch {
-			case item.Kind != yaml.ScalarNode:
-				errs = append(errs, fileline.Errorf(n.Path, item.Line, "tag: want a word, not %s", kind(item)))
-			case !tagPattern.MatchString(t):
-				errs = append(errs, fileline.Errorf(n.Path, item.Line, "tag %q: a tag is lower case letters, digits and - + # .", t))
-			case !slices.Contains(n.Tags, t):
-				n.Tags = append(n.Tags, t)
-			}
-		}
-		return errors.Join(errs...)
-	}
-	return nil
 }
 
 // kind names a YAML node's kind for messages.
@@ -325,23 +315,6 @@ func kind(v *yaml.Node) string {
 		return fmt.Sprintf("%q", v.Value)
 	}
 	return "an alias"
-}
-
-// clampLines keeps the lines of the *fileline.Errors in err within lo..hi,
-// the lines of the front matter. yaml counts a lone carriage return as a
-// line break, while a note's lines are counted by newlines, so a line yaml
-// names can lie past the front matter; it is reported at the front
-// matter's last line instead.
-func clampLines(err error, lo, hi int) {
-	var fe *fileline.Error
-	if errors.As(err, &fe) {
-		fe.Line = min(max(fe.Line, lo), hi)
-	}
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range joined.Unwrap() {
-			clampLines(e, lo, hi)
-		}
-	}
 }
 
 // splitFrontMatter splits "---\nyaml\n---\nbody" into the YAML (from line
