@@ -57,7 +57,7 @@ func TestCheckDiff(t *testing.T) {
 	}
 	err = e.CheckAs([]byte("one\ntwo 2\nfour\n"), false, "output")
 	want := "--- x/expected.txt (expected)\n+++ output\n  one\n  two 2\n- three\n+ four\n"
-	if err == nil || err.(*Mismatch).Diff != want {
+	if err == nil || err.Error() != "output does not match the expectation:\n"+want {
 		t.Errorf("diff:\n%v\nwant:\n%s", err, want)
 	}
 }
@@ -107,12 +107,8 @@ func TestCheckDiffInvisible(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = e.CheckAs([]byte(c.output), false, "output")
-		var m *Mismatch
-		if !errors.As(err, &m) {
-			t.Fatalf("Check(%q) = %v, want a *Mismatch", c.output, err)
-		}
-		if !strings.HasSuffix(m.Diff, c.want) {
-			t.Errorf("Check(%q) diff:\n%s\nwant it to end:\n%s", c.output, m.Diff, c.want)
+		if err == nil || !strings.HasSuffix(err.Error(), c.want) {
+			t.Errorf("Check(%q) = %v\nwant a diff ending:\n%s", c.output, err, c.want)
 		}
 	}
 }

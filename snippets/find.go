@@ -12,12 +12,6 @@ import (
 	"github.com/gonotebook/notebook/internal/fileline"
 )
 
-// skipped reports whether a folder's name keeps it and everything below
-// it from holding snippets.
-func skipped(name string) bool {
-	return name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
-}
-
 // Find returns the ids of every snippet below root, sorted: every folder
 // holding a main.go, but those named testdata or starting with "." or
 // "_", and what is below them. A folder whose path is not an id is an
@@ -29,7 +23,7 @@ func Find(root string) ([]string, error) {
 		switch {
 		case err != nil:
 			return err
-		case d.IsDir() && p != root && skipped(d.Name()):
+		case d.IsDir() && p != root && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")):
 			return fs.SkipDir
 		case d.IsDir() || d.Name() != MainFile:
 			return nil
