@@ -16,7 +16,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Limits bound what one run of a snippet may use (see package box).
+// Limits bound what one run of a snippet may use (see package box). A
+// snippet's defaults are memory: 1GiB, processes: 256, files: 1024,
+// file_size: 256MiB and disk: 256MiB.
 type Limits struct {
 	Memory    Size  `yaml:"memory" json:"memory"`       // memory of every kind
 	Processes Count `yaml:"processes" json:"processes"` // processes and threads at once

@@ -1,6 +1,7 @@
 package snippets
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -133,17 +134,13 @@ func (d *decoder) decode(name string, n *yaml.Node, v reflect.Value) error {
 	return nil
 }
 
-// kindName says in words what a value of type t is written as.
+// kindNames say in words how a value of each kind is written.
+var kindNames = map[reflect.Kind]string{reflect.Bool: "true or false", reflect.Int: "a whole number", reflect.String: "text"}
+
+// kindName says in words how a value of type t is written.
 func kindName(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int:
-		return "a whole number"
-	case reflect.String:
-		return "text"
-	case reflect.Slice:
+	if t.Kind() == reflect.Slice {
 		return "a list of " + kindName(t.Elem())
 	}
-	return t.String()
+	return cmp.Or(kindNames[t.Kind()], t.String())
 }

@@ -32,33 +32,12 @@
 // # Options
 //
 // snippet.yaml, optional, holds what belongs to the program rather than to
-// the page. Every key is optional; the values shown are the defaults, or
-// examples where there is none:
-//
-//	engine: native        # or yaegi (see Engines)
-//	engine_reason: ...    # why this engine; shown by check --engines
-//	timeout: 10s          # the run is killed after this long
-//	exit: 0               # the exit status the program must end with
-//	stdin: ""             # its standard input
-//	args: [a, b]          # its command-line arguments
-//	env: [KEY=value]      # added to its environment
-//	unordered: false      # true: the output's lines may come in any order
-//	alone: false          # true: run with no other snippet running
-//	cgo: false            # true: build with CGO_ENABLED=1, to import "C"
-//	original: {relation: differs, reason: ..., timeout: 30s}  # see Original
-//	entry: notes/2018-10-30.md#7-why-gil  # the entry it answers, if no block links to it
-//	limits: {memory: 1GiB, processes: 256, files: 1024, file_size: 256MiB, disk: 256MiB}
-//	equivalent_mutants:   # mutants no expectation can catch (check -mutants)
-//	  - {mutant: "delete: runtime.GC()", reason: ...}
-//
-// Of the limits, memory counts memory of every kind, processes the
-// processes and threads at once, files the open files per process,
-// file_size any one file the run writes and disk all it writes in its
-// working directory; sizes are bytes, KiB, MiB or GiB. A run that hits a
-// limit fails naming it ("hit the memory limit (1 GiB)"), and the
-// notebook's Ceilings bound what a snippet may ask for. alone holds across
-// processes: while an alone snippet runs, no other snippet runs on the
-// machine, from this build or any other notebook process or test.
+// the page: how to run it, what a run may use (its Limits, which the
+// notebook's Ceilings bound), how it relates to the block it answers (its
+// Original). Its keys are the yaml tags of Options, whose fields say what
+// each means; the README's "Writing notes" shows them all with their
+// defaults. A run that hits a limit fails naming it ("hit the memory limit
+// (1 GiB)").
 //
 // # Engines
 //
@@ -109,23 +88,25 @@ const (
 // None is the reserved id with which a fence opts out of having a snippet.
 const None = "none"
 
-// Options are the settings of a snippet's run, read from snippet.yaml as
-// the package documentation describes.
+// Options are a snippet's settings, read from snippet.yaml: each key a
+// field's yaml tag, every key optional, with the default in brackets.
 type Options struct {
-	Engine       string   `yaml:"engine" json:"engine"`
-	EngineReason string   `yaml:"engine_reason" json:"-"`
-	Timeout      Duration `yaml:"timeout" json:"timeout"`
-	Exit         int      `yaml:"exit" json:"exit"`
-	Stdin        string   `yaml:"stdin" json:"stdin"`
-	Args         []string `yaml:"args" json:"args"`
-	Env          []string `yaml:"env" json:"env"`
-	Unordered    bool     `yaml:"unordered" json:"-"`
-	Alone        bool     `yaml:"alone" json:"-"`
-	Cgo          bool     `yaml:"cgo" json:"cgo"`
-	Limits       Limits   `yaml:"limits" json:"limits"`
-	Original     Original `yaml:"original" json:"-"`
-	Entry        string   `yaml:"entry" json:"-"`
+	Engine       string   `yaml:"engine" json:"engine"`   // native or yaegi (native): see Engines
+	EngineReason string   `yaml:"engine_reason" json:"-"` // why this engine; shown by check --engines
+	Timeout      Duration `yaml:"timeout" json:"timeout"` // the run is killed after this long (10s)
+	Exit         int      `yaml:"exit" json:"exit"`       // the exit status the program must end with (0)
+	Stdin        string   `yaml:"stdin" json:"stdin"`     // its standard input (none: EOF at once)
+	Args         []string `yaml:"args" json:"args"`       // its command-line arguments
+	Env          []string `yaml:"env" json:"env"`         // KEY=value entries added to its environment
+	Unordered    bool     `yaml:"unordered" json:"-"`     // the output's lines may come in any order
+	Alone        bool     `yaml:"alone" json:"-"`         // no other snippet runs meanwhile, in any notebook process
+	Cgo          bool     `yaml:"cgo" json:"cgo"`         // build with CGO_ENABLED=1, to import "C"
+	Limits       Limits   `yaml:"limits" json:"limits"`   // what a run may use
+	Original     Original `yaml:"original" json:"-"`      // its relation to the block it answers
+	Entry        string   `yaml:"entry" json:"-"`         // the entry it answers if no block links to it: notes/2018-10-30.md#7-why-gil
 
+	// EquivalentMutants acknowledge mutants that no expectation can catch
+	// (notebook check -mutants).
 	EquivalentMutants []Equivalent `yaml:"equivalent_mutants" json:"-"`
 
 	// lines holds the line of each value snippet.yaml sets, by its path:
@@ -154,8 +135,8 @@ const (
 
 // Original is the snippet's relation to the block it answers, the
 // original. With same or differs, the build runs a Python block as
-// written, with python3, in a box like a snippet's, and shows its output
-// beside the Go output.
+// written, with python3, in a box like a snippet's (its timeout 30s unless
+// set), and shows its output beside the Go output.
 type Original struct {
 	Relation string   `yaml:"relation"`
 	Reason   string   `yaml:"reason"`
