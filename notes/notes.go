@@ -125,13 +125,12 @@ func Load(fsys fs.FS, dir string) ([]*Note, []*fileline.Error, error) {
 	var paths []string
 	var warnings []*fileline.Error
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
+		switch {
+		case err != nil:
 			return err
-		}
-		if d.IsDir() {
-			if p != dir && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir // .git, an editor's own folder
-			}
+		case d.IsDir() && p != dir && strings.HasPrefix(d.Name(), "."):
+			return fs.SkipDir // .git, an editor's own folder
+		case d.IsDir():
 			return nil
 		}
 		if w := skipped(dir, p); w != nil {

@@ -261,9 +261,8 @@ const (
 )
 
 // diff renders an alignment, showing only the differences and some context.
-// When a changed line holds characters one cannot see (a carriage return, a
-// tab, trailing spaces, other control characters), every line is shown
-// quoted, as Go writes strings, so that the difference shows.
+// When lines differ only in characters that do not show, every line is
+// shown quoted, as Go writes strings, so that the difference shows.
 func (e *Expectation) diff(ops []op, lines []string, label string) string {
 	keep := make([]bool, len(ops))
 	for x, o := range ops {
@@ -311,8 +310,6 @@ func (e *Expectation) diff(ops []op, lines []string, label string) string {
 // only in characters that do not show: spaces, tabs, carriage returns and
 // other control characters.
 func invisibleDiff(ops []op, e *Expectation, lines []string) bool {
-	// A line printed that reads as one expected, once what does not show
-	// is dropped, differs from it in what does not.
 	visible := func(s string) string {
 		return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
 	}
