@@ -96,16 +96,8 @@ var DefaultCeilings = Ceilings{
 }
 
 // CeilingsFile is the optional file, at the root of a notebook, that sets
-// its ceilings. Each key is optional; the values shown are DefaultCeilings:
-//
-//	ceilings:
-//	  timeout: 1m            # a snippet's run
-//	  original_timeout: 1m   # an original's run
-//	  memory: 2GiB           # the limits, as in snippet.yaml
-//	  processes: 1024
-//	  files: 4096
-//	  file_size: 1GiB
-//	  disk: 1GiB
+// its ceilings over DefaultCeilings: under "ceilings:", any of the keys
+// timeout, original_timeout and those of Limits, as in "memory: 4GiB".
 const CeilingsFile = "notebook.yaml"
 
 // ReadCeilings returns the ceilings that CeilingsFile in root sets over
