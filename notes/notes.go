@@ -27,29 +27,21 @@
 // # Errors and warnings
 //
 // An error is a mistake that would publish something other than what the
-// author meant; Load reports every one, as a *fileline.Error, and returns
-// no notes:
-//
-//   - a file whose name starts with a date and ends in .md but is not a
-//     note's name (2018-10-30_x.md) or whose date is not a real day
-//     (2018-13-01.md), front matter that is never closed: at line 1;
-//   - a note over MaxSize bytes, a symbolic link out of the notebook;
-//   - front matter that is not YAML: at the first line from which it can no
-//     longer be read as YAML;
-//   - front matter that is not a mapping, an unknown key (the message lists
-//     the keys), a key given twice, a title that is not text, tags that
-//     are not a list, a tag that is not a tag, a draft that is not true
-//     or false: each at its own line.
+// author meant: Load reports every one, each a *fileline.Error at its own
+// line, and returns no notes. They are a file named like a note (a date,
+// then .md) that is not one (2018-10-30_x.md, 2018-13-01.md), front
+// matter never closed, a note over MaxSize bytes, a symbolic link out of
+// the notebook, front matter that is not YAML (at the first line from
+// which it cannot be read as YAML) or not a mapping, an unknown key (the
+// message lists the keys), a key given twice, and a value of the wrong
+// kind or a tag that is not a tag.
 //
 // A warning is something the author most likely did not mean but that
 // publishes nothing wrong; Load returns the warnings, *fileline.Errors
-// too, beside the notes:
-//
-//   - a Markdown file (.md or .markdown) in the notes folder that is not a
-//     note, such as hello.md or 2018-10-30.markdown, and any Markdown file
-//     in a folder below it; README.md (in any case) is the folder's own
-//     and not warned about;
-//   - a note with nothing but white space after its front matter.
+// too, beside the notes: a Markdown file (.md or .markdown) in the notes
+// folder that is not a note, such as hello.md or 2018-10-30.markdown,
+// or in a folder below it (README.md, in any case, is the folder's own),
+// and a note with nothing but white space after its front matter.
 package notes
 
 import (
@@ -60,14 +52,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gonotebook/notebook/internal/fileline"
-	"github.com/gonotebook/notebook/internal/yamlline"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -78,25 +67,15 @@ const MaxSize = 1 << 20
 
 // A Note is one dated note.
 type Note struct {
-	// Path is the note's file name relative to the notebook root,
-	// for example "notes/2018-10-30.md". Errors and reports use it.
-	Path string
-	// Date is the note's day, from its file name.
-	Date time.Time
-	// Slug is the part of the file name after the date, or "".
-	Slug string
-	// Title is the front matter title, the first level-one heading, or the date.
-	Title string
-	// Tags lists the note's tags in the order written, without duplicates.
-	Tags []string
-	// Draft marks a note that is checked but not published.
-	Draft bool
-	// Source is the whole file.
-	Source []byte
-	// Body is the Markdown after the front matter.
-	Body []byte
-	// BodyLine is the 1-based line of Source on which Body starts.
-	BodyLine int
+	Path     string    // the file's path from the notebook root: "notes/2018-10-30.md"
+	Date     time.Time // the day, from the file name
+	Slug     string    // the part of the file name after the date, or ""
+	Title    string    // the front matter's title, the first level-one heading, or the date
+	Tags     []string  // the tags in the order written, without duplicates
+	Draft    bool      // the note is checked but not published
+	Source   []byte    // the whole file
+	Body     []byte    // the Markdown after the front matter
+	BodyLine int       // the 1-based line of Source on which Body starts
 }
 
 // Name is the note's file name without its extension, which is also the base
@@ -146,13 +125,12 @@ func Load(fsys fs.FS, dir string) ([]*Note, []*fileline.Error, error) {
 	var paths []string
 	var warnings []*fileline.Error
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
+		switch {
+		case err != nil:
 			return err
-		}
-		if d.IsDir() {
-			if p != dir && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir // .git, an editor's own folder
-			}
+		case d.IsDir() && p != dir && strings.HasPrefix(d.Name(), "."):
+			return fs.SkipDir // .git, an editor's own folder
+		case d.IsDir():
 			return nil
 		}
 		if w := skipped(dir, p); w != nil {
@@ -166,26 +144,18 @@ func Load(fsys fs.FS, dir string) ([]*Note, []*fileline.Error, error) {
 		return nil, warnings, err
 	}
 	list := make([]*Note, len(paths))
-	errs := make([]error, len(paths))
-	var wg sync.WaitGroup
-	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, p := range paths {
-		cores <- struct{}{}
-		wg.Go(func() {
-			data, err := fs.ReadFile(fsys, p)
-			switch {
-			case fileline.Escapes(err):
-				errs[i] = fileline.Errorf(p, 0, "a symbolic link out of the notebook: not read")
-			case err != nil:
-				errs[i] = err
-			default:
-				list[i], errs[i] = Parse(p, data)
-			}
-			<-cores
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = fileline.Each(len(paths), func(i int) error {
+		data, err := fs.ReadFile(fsys, paths[i])
+		if fileline.Escapes(err) {
+			return fileline.Errorf(paths[i], 0, "a symbolic link out of the notebook: not read")
+		}
+		if err != nil {
+			return err
+		}
+		list[i], err = Parse(paths[i], data)
+		return err
+	})
+	if err != nil {
 		return nil, warnings, err
 	}
 	for _, n := range list {
@@ -249,8 +219,7 @@ func Parse(name string, data []byte) (*Note, error) {
 	case found && bodyLine == 0:
 		return nil, fileline.Errorf(name, 1, "front matter is not closed by a line of three hyphens")
 	case found:
-		if err := n.readFrontMatter(yml); err != nil {
-			clampLines(err, 2, bodyLine-1)
+		if err := n.readFrontMatter(yml, bodyLine-2); err != nil {
 			return nil, err
 		}
 		n.Body, n.BodyLine = body, bodyLine
@@ -262,16 +231,20 @@ func Parse(name string, data []byte) (*Note, error) {
 // keys are the front matter keys, in the order the messages list them.
 var keys = []string{"title", "tags", "draft"}
 
-// readFrontMatter decodes the front matter text, which starts on the
-// note's line 2, into n's Title, Tags and Draft.
-func (n *Note) readFrontMatter(text []byte) error {
-	// With the line above it, yaml counts lines as the note does, in the
-	// nodes' Line and in its own messages.
+// readFrontMatter decodes the front matter text, the note's lines 2 to
+// last, into n's Title, Tags and Draft.
+func (n *Note) readFrontMatter(text []byte, last int) error {
+	// yaml counts a lone carriage return as a line break, where a note
+	// counts newlines only, so a line yaml names past the front matter is
+	// reported at its last.
+	at := func(line int, format string, args ...any) error {
+		return fileline.Errorf(n.Path, min(line, last), format, args...)
+	}
+	// With the line above it, yaml counts lines as the note does.
 	var doc yaml.Node
 	if err := yaml.Unmarshal(append([]byte("\n"), text...), &doc); err != nil {
-		// yaml.v3's syntax error has no typed position: it is reported at
-		// the line from which the front matter stops being YAML.
-		return fileline.Errorf(n.Path, 1+yamlline.BadLine(text), "front matter is not valid YAML: %s", yamlline.Message(err))
+		e := fileline.NotYAML(n.Path, 2, text, err)
+		return at(e.Line, "front matter is %s", e.Msg)
 	}
 	if len(doc.Content) == 0 {
 		return nil // only comments, or nothing at all
@@ -281,63 +254,50 @@ func (n *Note) readFrontMatter(text []byte) error {
 		return nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return fileline.Errorf(n.Path, root.Line, "front matter must be keys and values (%s), not %s", strings.Join(keys, ", "), kind(root))
+		return at(root.Line, "front matter must be keys and values (%s), not %s", strings.Join(keys, ", "), kind(root))
 	}
 	var errs []error
 	seen := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		if prev, ok := seen[k.Value]; ok && k.Kind == yaml.ScalarNode {
-			errs = append(errs, fileline.Errorf(n.Path, k.Line, "%s is given twice: first on line %d", k.Value, prev))
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		prev, twice := seen[k.Value]
+		null := v.Kind == yaml.ScalarNode && v.Tag == "!!null"
+		switch {
+		case twice && k.Kind == yaml.ScalarNode:
+			errs = append(errs, at(k.Line, "%s is given twice: first on line %d", k.Value, prev))
 			continue
+		case k.Kind != yaml.ScalarNode || !slices.Contains(keys, k.Value):
+			errs = append(errs, at(k.Line, "unknown front matter key %q: the keys are %s", k.Value, strings.Join(keys, ", ")))
+		case k.Value == "title" && v.Kind != yaml.ScalarNode:
+			errs = append(errs, at(v.Line, "title: want text, not %s", kind(v)))
+		case k.Value == "title" && !null:
+			n.Title = strings.TrimSpace(v.Value)
+		case k.Value == "draft" && (v.Kind != yaml.ScalarNode || v.Decode(&n.Draft) != nil):
+			errs = append(errs, at(v.Line, "draft: want true or false, not %s", kind(v)))
+		case k.Value == "tags" && !null && v.Kind != yaml.SequenceNode:
+			errs = append(errs, at(v.Line, "tags: want a list, as in tags: [go, python], not %s", kind(v)))
+		case k.Value == "tags":
+			for _, item := range v.Content {
+				if item.Kind == yaml.AliasNode {
+					item = item.Alias
+				}
+				t := strings.ToLower(strings.TrimSpace(item.Value))
+				switch {
+				case item.Kind != yaml.ScalarNode:
+					errs = append(errs, at(item.Line, "tag: want a word, not %s", kind(item)))
+				case !tagPattern.MatchString(t):
+					errs = append(errs, at(item.Line, "tag %q: a tag is lower case letters, digits and - + # .", t))
+				case !slices.Contains(n.Tags, t):
+					n.Tags = append(n.Tags, t)
+				}
+			}
 		}
 		seen[k.Value] = k.Line
-		if err := n.setKey(k, v); err != nil {
-			errs = append(errs, err)
-		}
 	}
 	return errors.Join(errs...)
-}
-
-// setKey sets the field that key k names to the value v.
-func (n *Note) setKey(k, v *yaml.Node) error {
-	if k.Kind != yaml.ScalarNode || !slices.Contains(keys, k.Value) {
-		return fileline.Errorf(n.Path, k.Line, "unknown front matter key %q: the keys are %s", k.Value, strings.Join(keys, ", "))
-	}
-	if v.Kind == yaml.AliasNode {
-		v = v.Alias
-	}
-	null := v.Kind == yaml.ScalarNode && v.Tag == "!!null"
-	switch {
-	case k.Value == "title" && v.Kind != yaml.ScalarNode:
-		return fileline.Errorf(n.Path, v.Line, "title: want text, not %s", kind(v))
-	case k.Value == "title" && !null:
-		n.Title = strings.TrimSpace(v.Value)
-	case k.Value == "draft":
-		if err := v.Decode(&n.Draft); err != nil || v.Kind != yaml.ScalarNode {
-			return fileline.Errorf(n.Path, v.Line, "draft: want true or false, not %s", kind(v))
-		}
-	case k.Value == "tags" && !null && v.Kind != yaml.SequenceNode:
-		return fileline.Errorf(n.Path, v.Line, "tags: want a list, as in tags: [go, python], not %s", kind(v))
-	case k.Value == "tags":
-		var errs []error
-		for _, item := range v.Content {
-			if item.Kind == yaml.AliasNode {
-				item = item.Alias
-			}
-			t := strings.ToLower(strings.TrimSpace(item.Value))
-			switch {
-			case item.Kind != yaml.ScalarNode:
-				errs = append(errs, fileline.Errorf(n.Path, item.Line, "tag: want a word, not %s", kind(item)))
-			case !tagPattern.MatchString(t):
-				errs = append(errs, fileline.Errorf(n.Path, item.Line, "tag %q: a tag is lower case letters, digits and - + # .", t))
-			case !slices.Contains(n.Tags, t):
-				n.Tags = append(n.Tags, t)
-			}
-		}
-		return errors.Join(errs...)
-	}
-	return nil
 }
 
 // kind names a YAML node's kind for messages.
@@ -354,23 +314,6 @@ func kind(v *yaml.Node) string {
 		return fmt.Sprintf("%q", v.Value)
 	}
 	return "an alias"
-}
-
-// clampLines keeps the lines of the *fileline.Errors in err within lo..hi,
-// the lines of the front matter. yaml counts a lone carriage return as a
-// line break, while a note's lines are counted by newlines, so a line yaml
-// names can lie past the front matter; it is reported at the front
-// matter's last line instead.
-func clampLines(err error, lo, hi int) {
-	var fe *fileline.Error
-	if errors.As(err, &fe) {
-		fe.Line = min(max(fe.Line, lo), hi)
-	}
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range joined.Unwrap() {
-			clampLines(e, lo, hi)
-		}
-	}
 }
 
 // splitFrontMatter splits "---\nyaml\n---\nbody" into the YAML (from line

@@ -15,7 +15,7 @@ import (
 // snippet attribute: an id, "none", or "". Only an attribute block that
 // names snippet can make it fail: such a block must be well formed, and
 // its id must pass snippets.CheckID or be "none"; when the id is at fault,
-// the error is CheckID's *snippets.IDError. Anything else is read where it
+// the error is CheckID's. Anything else is read where it
 // can be and otherwise ignored. On an error, lang and snippet are what was
 // read before it.
 func ParseInfo(info string) (lang, snippet string, err error) {

@@ -51,7 +51,7 @@ func TestIsolation(t *testing.T) {
 			if res.Problem != "" || res.Exit != 0 {
 				t.Errorf("problem %q, exit %d; want a normal end", res.Problem, res.Exit)
 			}
-			if err := s.Expect.Check(res.Output, false); err != nil {
+			if err := s.Expect.CheckAs(res.Output, false, "output"); err != nil {
 				t.Errorf("the kept output is not what the program printed first: %v", err)
 			}
 			err := Verdict(s, res)
@@ -115,7 +115,7 @@ func checkTimedOut(t *testing.T, s *snippets.Snippet, res *Result) {
 	if res.Duration < limit || res.Duration > limit+5*time.Second {
 		t.Errorf("the run took %v; the timeout is %v", res.Duration, limit)
 	}
-	if err := s.Expect.Check(res.Output, false); err != nil {
+	if err := s.Expect.CheckAs(res.Output, false, "output"); err != nil {
 		t.Errorf("the output before the timeout is lost: %v", err)
 	}
 }

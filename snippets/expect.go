@@ -1,6 +1,7 @@
 package snippets
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -78,15 +79,6 @@ func splitLines(s string) []string {
 	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 }
 
-// A Mismatch describes how output failed to meet an expectation.
-type Mismatch struct {
-	// Diff is a readable, line-oriented diff: "-" lines were expected and
-	// missing, "+" lines were printed and not expected.
-	Diff string
-}
-
-func (m *Mismatch) Error() string { return "output does not match the expectation:\n" + m.Diff }
-
 // op is one step of an alignment between expected items and output lines.
 type op struct {
 	kind byte // '=' matched, '-' expected item missing, '+' extra output line
@@ -98,14 +90,10 @@ type op struct {
 // back to a greedy walk that reports the first difference.
 const maxCells = 4 << 20
 
-// Check compares output with the expectation and returns nil when it meets
-// it, or a *Mismatch with a diff.
-func (e *Expectation) Check(output []byte, unordered bool) error {
-	return e.CheckAs(output, unordered, "output")
-}
-
-// CheckAs is Check, its diff naming the output label: "the original's
-// output".
+// CheckAs compares output with the expectation and returns nil when it
+// meets it, or an error holding a readable diff that names the output
+// label ("output", "the original's output"): "-" lines were expected and
+// missing, "+" lines were printed and not expected.
 func (e *Expectation) CheckAs(output []byte, unordered bool, label string) error {
 	lines := splitLines(string(output))
 	met := func(ops []op) bool { return !slices.ContainsFunc(ops, func(o op) bool { return o.kind != '=' }) }
@@ -117,7 +105,7 @@ func (e *Expectation) CheckAs(output []byte, unordered bool, label string) error
 	if met(ops) {
 		return nil
 	}
-	return &Mismatch{Diff: e.diff(ops, lines, label)}
+	return errors.New("output does not match the expectation:\n" + e.diff(ops, lines, label))
 }
 
 // Update returns the text of an expectation that output meets, keeping each
@@ -133,21 +121,16 @@ func (e *Expectation) Update(output []byte, unordered bool) []byte {
 		case o.kind == '=' && (e.items[o.item].re != nil || e.items[o.item].repeat):
 			b.WriteString(e.items[o.item].raw)
 			last = o.item
+		case strings.HasSuffix(lines[o.line], reSuffix) || strings.HasSuffix(lines[o.line], repeatSuffix):
+			b.WriteString(regexp.QuoteMeta(lines[o.line]) + reSuffix) // else read as a pattern
+			last = -1
 		default:
-			b.WriteString(literal(lines[o.line]))
+			b.WriteString(lines[o.line])
 			last = -1
 		}
 		b.WriteByte('\n')
 	}
 	return []byte(b.String())
-}
-
-// literal returns an expectation line that matches exactly s.
-func literal(s string) string {
-	if strings.HasSuffix(s, reSuffix) || strings.HasSuffix(s, repeatSuffix) {
-		return regexp.QuoteMeta(s) + reSuffix
-	}
-	return s
 }
 
 // align pairs expected items with output lines, with as few unmatched
@@ -278,9 +261,8 @@ const (
 )
 
 // diff renders an alignment, showing only the differences and some context.
-// When a changed line holds characters one cannot see (a carriage return, a
-// tab, trailing spaces, other control characters), every line is shown
-// quoted, as Go writes strings, so that the difference shows.
+// When lines differ only in characters that do not show, every line is
+// shown quoted, as Go writes strings, so that the difference shows.
 func (e *Expectation) diff(ops []op, lines []string, label string) string {
 	keep := make([]bool, len(ops))
 	for x, o := range ops {
@@ -328,8 +310,6 @@ func (e *Expectation) diff(ops []op, lines []string, label string) string {
 // only in characters that do not show: spaces, tabs, carriage returns and
 // other control characters.
 func invisibleDiff(ops []op, e *Expectation, lines []string) bool {
-	// A line printed that reads as one expected, once what does not show
-	// is dropped, differs from it in what does not.
 	visible := func(s string) string {
 		return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
 	}

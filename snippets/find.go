@@ -6,17 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-)
 
-// skipped reports whether a folder's name keeps it and everything below
-// it from holding snippets.
-func skipped(name string) bool {
-	return name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
-}
+	"github.com/gonotebook/notebook/internal/fileline"
+)
 
 // Find returns the ids of every snippet below root, sorted: every folder
 // holding a main.go, but those named testdata or starting with "." or
@@ -29,7 +23,7 @@ func Find(root string) ([]string, error) {
 		switch {
 		case err != nil:
 			return err
-		case d.IsDir() && p != root && skipped(d.Name()):
+		case d.IsDir() && p != root && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")):
 			return fs.SkipDir
 		case d.IsDir() || d.Name() != MainFile:
 			return nil
@@ -68,21 +62,10 @@ func LoadAll(root string) (ids []string, loaded []*Snippet, err error) {
 	}
 	defer r.Close()
 	all := make([]*Snippet, len(ids))
-	errs := make([]error, len(ids))
-	var wg sync.WaitGroup
-	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, id := range ids {
-		cores <- struct{}{}
-		wg.Go(func() {
-			all[i], errs[i] = load(r, root, id)
-			<-cores
-		})
-	}
-	wg.Wait()
-	for _, s := range all {
-		if s != nil {
-			loaded = append(loaded, s)
-		}
-	}
-	return ids, loaded, errors.Join(append(errs, err)...)
+	lerr := fileline.Each(len(ids), func(i int) (err error) {
+		all[i], err = load(r, root, ids[i])
+		return err
+	})
+	loaded = slices.DeleteFunc(all, func(s *Snippet) bool { return s == nil })
+	return ids, loaded, errors.Join(lerr, err)
 }

@@ -9,23 +9,14 @@ import (
 // letters and digits joined by single hyphens.
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$`)
 
-// An IDError says that a string is not a well-formed snippet id.
-type IDError struct {
-	ID string
-}
-
-func (e *IDError) Error() string {
-	if e.ID == None {
-		return fmt.Sprintf("snippet id %q is reserved: a fence says {snippet=none} to have no snippet", e.ID)
-	}
-	return fmt.Sprintf("snippet id %q: want lower case letters, digits and single hyphens, parts separated by /, as in subprocess/parallel-sleep", e.ID)
-}
-
-// CheckID returns an *IDError unless id is well formed and not the
-// reserved None. It does not say whether the snippet exists.
+// CheckID returns an error unless id is well formed and not the reserved
+// None. It does not say whether the snippet exists.
 func CheckID(id string) error {
-	if id == None || !idPattern.MatchString(id) {
-		return &IDError{ID: id}
+	switch {
+	case id == None:
+		return fmt.Errorf("snippet id %q is reserved: a fence says {snippet=none} to have no snippet", id)
+	case !idPattern.MatchString(id):
+		return fmt.Errorf("snippet id %q: want lower case letters, digits and single hyphens, parts separated by /, as in subprocess/parallel-sleep", id)
 	}
 	return nil
 }

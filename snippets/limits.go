@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -15,20 +16,15 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Limits bound what one run of a snippet may use.
+// Limits bound what one run of a snippet may use (see package box). A
+// snippet's defaults are memory: 1GiB, processes: 256, files: 1024,
+// file_size: 256MiB and disk: 256MiB.
 type Limits struct {
-	// Memory bounds the memory of every kind the run uses, in bytes (see
-	// package box).
-	Memory Size `yaml:"memory" json:"memory"`
-	// Processes bounds the processes and threads the run has at once.
-	Processes Count `yaml:"processes" json:"processes"`
-	// Files bounds the files each process has open at once.
-	Files Count `yaml:"files" json:"files"`
-	// FileSize bounds the size of any file the run writes, in bytes.
-	FileSize Size `yaml:"file_size" json:"file_size"`
-	// Disk bounds what the run's working directory holds in all, in
-	// bytes.
-	Disk Size `yaml:"disk" json:"disk"`
+	Memory    Size  `yaml:"memory" json:"memory"`       // memory of every kind
+	Processes Count `yaml:"processes" json:"processes"` // processes and threads at once
+	Files     Count `yaml:"files" json:"files"`         // open files per process
+	FileSize  Size  `yaml:"file_size" json:"file_size"` // the size of any file written
+	Disk      Size  `yaml:"disk" json:"disk"`           // all the working directory holds
 }
 
 // Count is a positive whole number in snippet.yaml.
@@ -86,8 +82,8 @@ func (s Size) String() string {
 // the defaults, or for more only up to the ceilings; a default above a
 // ceiling is lowered to it.
 type Ceilings struct {
-	Timeout  Duration // a snippet's run
-	Original Duration // an original's run
+	Timeout  Duration `yaml:"timeout"`          // a snippet's run
+	Original Duration `yaml:"original_timeout"` // an original's run
 	Limits
 }
 
@@ -100,77 +96,40 @@ var DefaultCeilings = Ceilings{
 }
 
 // CeilingsFile is the optional file, at the root of a notebook, that sets
-// its ceilings:
-//
-//	ceilings:
-//	  timeout: 1m            # a snippet's run
-//	  original_timeout: 1m   # an original's run
-//	  memory: 2GiB
-//	  processes: 1024
-//	  files: 4096
-//	  file_size: 1GiB
-//	  disk: 1GiB
-//
-// Each key is optional; DefaultCeilings holds the ones shown.
+// its ceilings over DefaultCeilings: under "ceilings:", any of the keys
+// timeout, original_timeout and those of Limits, as in "memory: 4GiB".
 const CeilingsFile = "notebook.yaml"
 
 // ReadCeilings returns the ceilings that CeilingsFile in root sets over
 // DefaultCeilings: DefaultCeilings if there is no such file.
 func ReadCeilings(root string) (Ceilings, error) {
-	c := DefaultCeilings
+	file := struct {
+		Ceilings Ceilings `yaml:"ceilings"`
+	}{DefaultCeilings}
 	data, err := os.ReadFile(filepath.Join(root, CeilingsFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		return c, nil
+		return file.Ceilings, nil
 	}
-	if err != nil {
-		return c, err
+	if err == nil {
+		_, err = decodeYAML(CeilingsFile, data, &file)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return c, syntaxError(CeilingsFile, data, err)
-	}
-	if len(doc.Content) == 0 {
-		return c, nil // empty, or only comments
-	}
-	top := doc.Content[0]
-	if top.Kind != yaml.MappingNode {
-		return c, fileline.Errorf(CeilingsFile, top.Line, "want ceilings: and its keys")
-	}
-	var errs []error
-	for i := 0; i+1 < len(top.Content); i += 2 {
-		k, v := top.Content[i], top.Content[i+1]
-		if k.Value != "ceilings" || v.Kind != yaml.MappingNode {
-			errs = append(errs, fileline.Errorf(CeilingsFile, k.Line, "%s: want ceilings: and its keys, such as timeout: 1m", k.Value))
-			continue
-		}
-		for j := 0; j+1 < len(v.Content); j += 2 {
-			if err := c.Set(v.Content[j].Value + "=" + v.Content[j+1].Value); err != nil {
-				errs = append(errs, fileline.Errorf(CeilingsFile, v.Content[j].Line, "ceilings: %v", err))
-			}
-		}
-	}
-	return c, errors.Join(errs...)
+	return file.Ceilings, err
 }
 
 // Set sets the ceilings that list names as comma-separated key=value
-// pairs, keys as in CeilingsFile: "timeout=2m,memory=4GiB".
+// pairs, keys as in CeilingsFile: "timeout=2m,memory=4GiB". Its errors
+// name the list "-ceilings", as the command line does.
 func (c *Ceilings) Set(list string) error {
-	fields := map[string]yaml.Unmarshaler{"timeout": &c.Timeout, "original_timeout": &c.Original,
-		"memory": &c.Memory, "processes": &c.Processes, "files": &c.Files, "file_size": &c.FileSize, "disk": &c.Disk}
+	pairs := &yaml.Node{Kind: yaml.MappingNode}
 	for kv := range strings.SplitSeq(list, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
 		if !ok {
-			return fmt.Errorf("%q: want key=value, as in timeout=2m", kv)
+			return fmt.Errorf("-ceilings: %q: want key=value, as in timeout=2m", kv)
 		}
-		f := fields[k]
-		if f == nil {
-			return fmt.Errorf("%s: unknown key: want timeout, original_timeout, memory, processes, files, file_size or disk", kv)
-		}
-		if err := f.UnmarshalYAML(&yaml.Node{Kind: yaml.ScalarNode, Value: v}); err != nil {
-			return fmt.Errorf("%s: %v", kv, err)
-		}
+		pairs.Content = append(pairs.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, &yaml.Node{Kind: yaml.ScalarNode, Value: v})
 	}
-	return nil
+	d := decoder{path: "-ceilings", lines: map[string]int{}}
+	return d.decode("", pairs, reflect.ValueOf(c).Elem())
 }
 
 // Bounded returns s with the options a run of it has under c: a default

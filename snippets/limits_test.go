@@ -152,10 +152,10 @@ func TestCeilingsSet(t *testing.T) {
 		t.Errorf("Set = %+v, %v", c, err)
 	}
 	for list, want := range map[string]string{
-		"memory":      `"memory": want key=value`,
-		"processes=0": `processes=0: "0": want a positive whole number`,
-		"timeout=-1s": `timeout=-1s: "-1s": want a positive duration`,
-		"memroy=1GiB": "memroy=1GiB: unknown key",
+		"memory":      `-ceilings: "memory": want key=value`,
+		"processes=0": `-ceilings: processes: "0": want a positive whole number`,
+		"timeout=-1s": `-ceilings: timeout: "-1s": want a positive duration`,
+		"memroy=1GiB": `-ceilings: unknown key "memroy" (did you mean "memory"?)`,
 	} {
 		if err := c.Set(list); err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("Set(%q) = %v, want an error starting %q", list, err, want)

@@ -1,6 +1,7 @@
 package snippets
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -8,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/gonotebook/notebook/internal/fileline"
-	"github.com/gonotebook/notebook/internal/yamlline"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -16,19 +16,10 @@ import (
 // then checks the values. Every mistake is a *fileline.Error at its line: a
 // syntax error, a key that does not exist (the message lists those that
 // do), a value of the wrong kind or out of range.
-func parseOptions(path string, data []byte, o *Options) error {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return syntaxError(path, data, err)
-	}
-	if len(doc.Content) == 0 {
-		return nil // empty, or only comments
-	}
-	d := decoder{path: path, lines: map[string]int{}}
-	if err := d.decode("", doc.Content[0], reflect.ValueOf(o).Elem()); err != nil {
+func parseOptions(path string, data []byte, o *Options) (err error) {
+	if o.lines, err = decodeYAML(path, data, o); err != nil {
 		return err
 	}
-	o.lines = d.lines
 	at := func(key, format string, args ...any) error {
 		return fileline.Errorf(path, o.lines[key], format, args...)
 	}
@@ -65,6 +56,20 @@ func parseOptions(path string, data []byte, o *Options) error {
 	return nil
 }
 
+// decodeYAML decodes the YAML text data into *v, a struct, as a decoder
+// does, and returns the line of each value it set.
+func decodeYAML(path string, data []byte, v any) (map[string]int, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fileline.NotYAML(path, 1, data, err)
+	}
+	d := decoder{path: path, lines: map[string]int{}}
+	if len(doc.Content) == 0 {
+		return d.lines, nil // empty, or only comments
+	}
+	return d.lines, d.decode("", doc.Content[0], reflect.ValueOf(v).Elem())
+}
+
 // A decoder decodes YAML into a struct strictly: each key must be one of
 // the struct's yaml tags, each value of its field's kind. It records the
 // line of each value it decodes.
@@ -85,15 +90,17 @@ func (d *decoder) decode(name string, n *yaml.Node, v reflect.Value) error {
 		if n.Kind != yaml.MappingNode {
 			return fileline.Errorf(d.path, n.Line, "%swant keys and values, as in timeout: 10s", at)
 		}
-		var fields []string // the key of each field, in order; "" for none
-		for f := range v.Type().Fields() {
+		// The key of each field, those of an embedded struct's too; "" for none.
+		var fields []string
+		all := reflect.VisibleFields(v.Type())
+		for _, f := range all {
 			fields = append(fields, f.Tag.Get("yaml"))
 		}
 		var errs []error
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, key := n.Content[i], strings.TrimPrefix(name+"."+n.Content[i].Value, ".")
 			if f := slices.Index(fields, k.Value); f >= 0 && k.Value != "" {
-				errs = append(errs, d.decode(key, n.Content[i+1], v.Field(f)))
+				errs = append(errs, d.decode(key, n.Content[i+1], v.FieldByIndex(all[f].Index)))
 				continue
 			}
 			keys := slices.DeleteFunc(slices.Clone(fields), func(k string) bool { return k == "" })
@@ -127,24 +134,13 @@ func (d *decoder) decode(name string, n *yaml.Node, v reflect.Value) error {
 	return nil
 }
 
-// kindName says in words what a value of type t is written as.
+// kindNames say in words how a value of each kind is written.
+var kindNames = map[reflect.Kind]string{reflect.Bool: "true or false", reflect.Int: "a whole number", reflect.String: "text"}
+
+// kindName says in words how a value of type t is written.
 func kindName(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int:
-		return "a whole number"
-	case reflect.String:
-		return "text"
-	case reflect.Slice:
+	if t.Kind() == reflect.Slice {
 		return "a list of " + kindName(t.Elem())
 	}
-	return t.String()
-}
-
-// syntaxError turns yaml.v3's syntax error in text into a
-// *fileline.Error at the line from which text stops being YAML (see
-// package yamlline), keeping yaml's own words.
-func syntaxError(path string, text []byte, err error) error {
-	return fileline.Errorf(path, yamlline.BadLine(text), "not valid YAML: %s", yamlline.Message(err))
+	return cmp.Or(kindNames[t.Kind()], t.String())
 }

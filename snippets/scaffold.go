@@ -1,6 +1,7 @@
 package snippets
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -21,12 +22,9 @@ func Scaffold(root, id, lang, original string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	if lang == "" {
-		lang = "the original"
-	}
 	var b strings.Builder
 	b.WriteString("// TODO: say what this program shows and how Go's approach differs from\n")
-	fmt.Fprintf(&b, "// %s's. This comment is shown beside the code; the block it answers:\n//\n", lang)
+	fmt.Fprintf(&b, "// %s's. This comment is shown beside the code; the block it answers:\n//\n", cmp.Or(lang, "the original"))
 	for l := range strings.SplitSeq(strings.TrimRight(original, "\n"), "\n") {
 		b.WriteString(strings.TrimRight("//\t"+l, " \t") + "\n")
 	}

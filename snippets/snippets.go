@@ -1,87 +1,57 @@
 // Package snippets says what a snippet is: the Go equivalent of a note's
-// code block, its folder, its options and its expected output.
+// code block, its folder, its options and its expected output. The
+// README's "Writing notes" gives the same contract in brief.
 //
 // # Snippets
 //
-// A snippet is a folder below snippets/ that holds a main.go. Its id is the
-// folder's slash-separated path below snippets/, made of lower case letters,
-// digits and hyphens: "subprocess/parallel-sleep". The id "none" is reserved
-// (a note's fence says {snippet=none} to opt out), and so are folders named
-// testdata or starting with "." or "_".
-//
-// main.go is package main, a complete program a reader could copy and go run.
-// Its package doc comment (the comment directly above "package main") is the
-// Go-side explanation shown beside the code on the site.
+// A snippet is a folder below snippets/ holding a main.go: package main, a
+// complete program a reader could copy and go run, whose package doc
+// comment is the Go-side explanation shown beside the code. Its id is the
+// folder's slash-separated path below snippets/, of lower case letters,
+// digits and hyphens: "subprocess/parallel-sleep". The id "none" is
+// reserved (a fence says {snippet=none} to opt out), and folders named
+// testdata or starting with "." or "_" hold no snippets.
 //
 // # Expected output
 //
-// expected.txt holds what the program prints: standard output and standard
-// error as one stream, in the order written, as on a terminal. It is compared
-// line by line. A line may instead describe what varies between runs:
+// expected.txt holds what the program prints, standard output and
+// standard error as one stream in the order written, as on a terminal,
+// compared line by line. A line ending in " (re)" is a regular expression
+// (RE2 syntax) that must match the whole output line; one ending in " (+)"
+// stands for one or more consecutive lines, each equal to (or, with
+// " (re)", matching) it:
 //
 //	Finished in 0.1\d\d seconds (re)
 //	working (+)
 //	elapsed: \d+ms (re) (+)
 //
-// A line ending in " (re)" is a regular expression (RE2 syntax) that must
-// match the whole output line. A line ending in " (+)" stands for one or more
-// consecutive output lines, each equal to (or, with " (re)", matching) it.
-// A pattern must say what the line looks like: one that would match any
-// line at all (".*", ".+") is rejected.
-// "go test ./snippets/... -update" rewrites expected.txt from a real run and
-// keeps the pattern lines that still match.
+// A pattern that would match any line at all (".*", ".+") is rejected.
+// "go test ./snippets/... -update" rewrites expected.txt from a real run,
+// keeping the pattern lines that still match.
 //
 // # Options
 //
-// snippet.yaml, optional, holds what belongs to the program rather than to the
-// page:
-//
-//	engine: native        # native (default) or yaegi
-//	engine_reason: ...    # why this engine; shown to the author by check --engines
-//	timeout: 10s          # the run is killed after this long (default 10s)
-//	exit: 0               # the exit status the program must end with
-//	stdin: "text"         # its standard input (default: empty, EOF at once)
-//	args: [a, b]          # its command-line arguments
-//	env: [KEY=value]      # added to its environment
-//	unordered: true       # the output's lines may come in any order
-//	alone: true           # run with no other snippet running (timing-sensitive)
-//	cgo: true             # build with cgo (CGO_ENABLED=1), to import "C"
-//	original:             # how the program relates to the block it answers
-//	  relation: differs   # same, differs or not-run (see Original)
-//	  reason: ...         # why, required for differs and not-run
-//	  timeout: 30s        # the original's own run
-//	entry: notes/2018-10-30.md#7-why-gil  # the entry it answers, if no block links to it
-//	limits:               # what one run may use (each key optional)
-//	  memory: 1GiB        # memory of every kind: bytes, KiB, MiB or GiB
-//	  processes: 256      # processes and threads at once
-//	  files: 1024         # open files per process
-//	  file_size: 256MiB   # the size of any file it writes
-//	  disk: 256MiB        # all it writes in its working directory
-//	equivalent_mutants:   # mutants no expectation can catch (notebook check -mutants)
-//	  - mutant: "delete: runtime.GC()"
-//	    reason: "..."     # why nothing the program shows changes
-//
-// The limits shown are the defaults. A run that hits one fails, and the
-// failure names the limit ("hit the memory limit (1 GiB)"). alone holds
-// across processes: while an alone snippet runs, no other snippet runs on
-// the machine, from this build or any other notebook process or test.
+// snippet.yaml, optional, holds what belongs to the program rather than to
+// the page: how to run it, what a run may use (its Limits, which the
+// notebook's Ceilings bound), how it relates to the block it answers (its
+// Original). Its keys are the yaml tags of Options, whose fields say what
+// each means; the README's "Writing notes" shows them all with their
+// defaults. A run that hits a limit fails naming it ("hit the memory limit
+// (1 GiB)").
 //
 // # Engines
 //
-// A snippet runs natively unless its options say engine: yaegi: compiled by
-// the go command, or interpreted by github.com/traefik/yaegi v0.16.1, which
-// knows the Go 1.22 language and standard library. engine_reason says why a
-// snippet keeps the native engine.
+// A snippet runs natively, compiled by the go command, unless its options
+// say engine: yaegi: interpreted by github.com/traefik/yaegi v0.16.1, which
+// knows the Go 1.22 language and standard library.
 //
 // # Loading
 //
 // Load reads one snippet; LoadAll finds and reads every snippet below a
 // folder. Every file is read through an os.Root over the snippets folder:
-// a symbolic link within it is followed, and one that leads out of it is
-// refused, naming the file.
-//
-// This package only says what a snippet is. Running one, the box a run lives
-// in, and the cache of results are package runner's.
+// a symbolic link within it is followed, one that leads out of it is
+// refused, naming the file. Running a snippet, the box a run lives in and
+// the cache of results are package runner's.
 package snippets
 
 import (
@@ -118,25 +88,25 @@ const (
 // None is the reserved id with which a fence opts out of having a snippet.
 const None = "none"
 
-// Options are the settings of a snippet's run, read from snippet.yaml as
-// the package documentation describes.
+// Options are a snippet's settings, read from snippet.yaml: each key a
+// field's yaml tag, every key optional, with the default in brackets.
 type Options struct {
-	Engine       string   `yaml:"engine" json:"engine"`
-	EngineReason string   `yaml:"engine_reason" json:"-"`
-	Timeout      Duration `yaml:"timeout" json:"timeout"`
-	Exit         int      `yaml:"exit" json:"exit"`
-	Stdin        string   `yaml:"stdin" json:"stdin"`
-	Args         []string `yaml:"args" json:"args"`
-	Env          []string `yaml:"env" json:"env"`
-	Unordered    bool     `yaml:"unordered" json:"-"`
-	Alone        bool     `yaml:"alone" json:"-"`
-	Cgo          bool     `yaml:"cgo" json:"cgo"`
-	Limits       Limits   `yaml:"limits" json:"limits"`
-	// Original says how the program relates to the block it answers.
-	Original Original `yaml:"original" json:"-"`
-	// Entry names the entry of a note the snippet answers with no block.
-	Entry string `yaml:"entry" json:"-"`
-	// EquivalentMutants acknowledge mutants that change nothing shown.
+	Engine       string   `yaml:"engine" json:"engine"`   // native or yaegi (native): see Engines
+	EngineReason string   `yaml:"engine_reason" json:"-"` // why this engine; shown by check --engines
+	Timeout      Duration `yaml:"timeout" json:"timeout"` // the run is killed after this long (10s)
+	Exit         int      `yaml:"exit" json:"exit"`       // the exit status the program must end with (0)
+	Stdin        string   `yaml:"stdin" json:"stdin"`     // its standard input (none: EOF at once)
+	Args         []string `yaml:"args" json:"args"`       // its command-line arguments
+	Env          []string `yaml:"env" json:"env"`         // KEY=value entries added to its environment
+	Unordered    bool     `yaml:"unordered" json:"-"`     // the output's lines may come in any order
+	Alone        bool     `yaml:"alone" json:"-"`         // no other snippet runs meanwhile, in any notebook process
+	Cgo          bool     `yaml:"cgo" json:"cgo"`         // build with CGO_ENABLED=1, to import "C"
+	Limits       Limits   `yaml:"limits" json:"limits"`   // what a run may use
+	Original     Original `yaml:"original" json:"-"`      // its relation to the block it answers
+	Entry        string   `yaml:"entry" json:"-"`         // the entry it answers if no block links to it: notes/2018-10-30.md#7-why-gil
+
+	// EquivalentMutants acknowledge mutants that no expectation can catch
+	// (notebook check -mutants).
 	EquivalentMutants []Equivalent `yaml:"equivalent_mutants" json:"-"`
 
 	// lines holds the line of each value snippet.yaml sets, by its path:
@@ -153,21 +123,20 @@ var defaults = Options{
 	Limits:   Limits{Memory: 1 << 30, Processes: 256, Files: 1024, FileSize: 256 << 20, Disk: 256 << 20},
 }
 
-// How a snippet's output relates to its original's.
+// How a snippet's output relates to its original's: with Same, the
+// original's output meets expected.txt too, or the build fails; with
+// Differs, both are shown with the reason they differ; with NotRun, the
+// original is not run, for the reason given.
 const (
-	// Same: the original's output meets expected.txt too, patterns and
-	// all; the build runs the original and fails when it does not.
-	Same = "same"
-	// Differs: both outputs are shown, with the reason they differ.
+	Same    = "same"
 	Differs = "differs"
-	// NotRun: the original is not run, for the reason given.
-	NotRun = "not-run"
+	NotRun  = "not-run"
 )
 
 // Original is the snippet's relation to the block it answers, the
 // original. With same or differs, the build runs a Python block as
-// written, with python3, in a box like a snippet's, and shows its output
-// beside the Go output.
+// written, with python3, in a box like a snippet's (its timeout 30s unless
+// set), and shows its output beside the Go output.
 type Original struct {
 	Relation string   `yaml:"relation"`
 	Reason   string   `yaml:"reason"`
@@ -200,30 +169,19 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 
 func (d Duration) String() string { return time.Duration(d).String() }
 
-// A Snippet is one Go equivalent: its folder, program, options and expected
-// output.
+// A Snippet is one Go equivalent, as Load read it.
 type Snippet struct {
-	// ID is the snippet's path below snippets/.
-	ID string
-	// Dir is the snippet's folder on disk.
-	Dir string
-	// Source is main.go.
-	Source []byte
-	// Doc is main.go's package doc comment as plain text.
-	Doc string
-	// Code is main.go without its package doc comment: what the page shows
-	// below the explanation.
-	Code string
-	// Options are read from snippet.yaml, with defaults filled in.
-	Options Options
-	// Expect is the expected output, or nil when expected.txt is missing.
-	Expect *Expectation
-	// Files are the names of every file in Dir, sorted.
-	Files []string
-	// Sum is the SHA-256, in hex, of the files a run can read: every
-	// file in Files but expected.txt, by name, length and content, as
-	// Load read them. A run's result depends on nothing else in the
-	// folder, so package runner keys results by it.
+	ID      string       // the snippet's path below snippets/
+	Dir     string       // its folder on disk
+	Source  []byte       // main.go
+	Doc     string       // main.go's package doc comment, as plain text
+	Code    string       // main.go without its doc comment: what the page shows below it
+	Options Options      // from snippet.yaml, over the defaults
+	Expect  *Expectation // from expected.txt; nil when there is none
+	Files   []string     // the names of every file in Dir, sorted
+	// Sum is the SHA-256, in hex, of every file in Files but expected.txt,
+	// by name, length and content: all a run can read, so package runner
+	// keys results by it.
 	Sum string
 }
 

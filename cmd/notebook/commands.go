@@ -81,7 +81,7 @@ func (e *env) runner(st *store.Store) (*runner.Runner, error) {
 	}
 	if e.ceilings != "" {
 		if err := c.Set(e.ceilings); err != nil {
-			return nil, usagef("-ceilings: %v", err)
+			return nil, usagef("%v", err)
 		}
 	}
 	r := &runner.Runner{Store: st, Fresh: e.noCache, Warn: e.warn, NoSandbox: e.noSandbox, Ceilings: c}

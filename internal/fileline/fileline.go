@@ -5,12 +5,20 @@
 // Every package that reads what an author wrote (notes, fence info
 // strings, snippet.yaml, expected.txt) returns an *Error, so that callers
 // never rebuild a position by cutting another error's text: errors.As finds
-// it, and Path and Line say where.
+// it, and Path and Line say where. NotYAML places yaml.v3's syntax errors,
+// and Each reads many files at once.
 package fileline
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"regexp"
+	"runtime"
 	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // An Error is a problem at a line of a file.
@@ -52,4 +60,45 @@ func Errorf(path string, line int, format string, args ...any) *Error {
 // file outside it.
 func Escapes(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "path escapes from parent")
+}
+
+// yamlLine is how yaml.v3 starts a message with its own guess at the line.
+var yamlLine = regexp.MustCompile(`^(yaml: )?line \d+: `)
+
+// NotYAML returns the *Error for text, which yaml.v3 failed to read with
+// err, found at line first of path onwards. yaml.v3 gives a syntax error's
+// position only in its message's text, so the parser itself is asked, a
+// line at a time, for the first line up to which text is not YAML: the
+// error's own line or, when a quote or bracket is left open, the line
+// that opened it (text's last line if every shorter part is YAML).
+func NotYAML(path string, first int, text []byte, err error) *Error {
+	bad, end := 0, 0
+	for l := range bytes.Lines(text) {
+		if !bytes.HasSuffix(l, []byte("\n")) {
+			break
+		}
+		bad, end = bad+1, end+len(l)
+		if yaml.Unmarshal(text[:end], new(yaml.Node)) != nil {
+			break
+		}
+	}
+	msg := yamlLine.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "")
+	return Errorf(path, first-1+max(1, bad), "not valid YAML: %s", msg)
+}
+
+// Each calls f(i) for each i below n, on every core, and returns their
+// errors joined.
+func Each(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range n {
+		cores <- struct{}{}
+		wg.Go(func() {
+			errs[i] = f(i)
+			<-cores
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
