@@ -268,10 +268,12 @@ func eval[T any](tb *tab, expr string) T {
 	return v
 }
 
-// waitFor polls a JavaScript condition until it holds, across page loads.
+// waitFor polls a JavaScript condition until it holds, across page loads,
+// for at most a minute: a new worker compiles the 17 MB interpreter, which
+// takes over 15 s with both cores busy.
 func (tb *tab) waitFor(cond string) {
 	tb.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		ctx, cancel := context.WithDeadline(tb.ctx, deadline)
 		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond))
