@@ -60,6 +60,11 @@ func enterSandbox(sp *spec) error {
 // detached, so nothing else of the host is reachable.
 func setupFiles(sp *spec) error {
 	stage := sp.Dir
+	files, err := os.Open(stage) // the run's files, which the new root hides
+	if err != nil {
+		return err
+	}
+	defer files.Close()
 	root := func(p string) string { return filepath.Join(stage, p) }
 	if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
 		return fmt.Errorf("making mounts private: %v", err)
@@ -113,7 +118,7 @@ func setupFiles(sp *spec) error {
 	if err := os.MkdirAll(root("/tmp"), 0o755); err != nil {
 		return err
 	}
-	if err := setupWork(root(sp.Dir), sp); err != nil {
+	if err := setupWork(root(sp.Dir), fmt.Sprintf("/proc/self/fd/%d", files.Fd()), sp.Limits.Disk); err != nil {
 		return fmt.Errorf("working directory: %v", err)
 	}
 	// pivot_root(".", ".") stacks the old root on the new one, to detach.
@@ -133,13 +138,13 @@ func setupFiles(sp *spec) error {
 }
 
 // setupWork mounts the working directory's tmpfs at dir, the run's
-// user's, writes the run's files there, and passes the parent a
-// descriptor of it.
-func setupWork(dir string, sp *spec) error {
+// user's, copies the run's files there from the folder files, and passes
+// the parent a descriptor of it.
+func setupWork(dir, files string, disk int64) error {
 	uid, gid := runAs()
 	opts := fmt.Sprintf("mode=0700,uid=%d,gid=%d", uid, gid)
-	if d := sp.Limits.Disk; d > 0 {
-		opts += fmt.Sprintf(",size=%d,nr_inodes=%d", d, max(d>>12, 16))
+	if disk > 0 {
+		opts += fmt.Sprintf(",size=%d,nr_inodes=%d", disk, max(disk>>12, 16))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -147,7 +152,7 @@ func setupWork(dir string, sp *spec) error {
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, opts); err != nil {
 		return err
 	}
-	if err := writeFiles(dir, sp.Files); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(files)); err != nil {
 		return err
 	}
 	err := filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
