@@ -105,11 +105,9 @@ func probe([]string, io.WriteCloser) int {
 	return 0
 }
 
-// closeInherited closes every file descriptor this process inherited
-// but the standard ones and the protocol's: Go's os/exec passes on every
-// descriptor its caller had without close-on-exec. It closes only those,
-// which are exactly the inherited ones: the Go runtime opens its own
-// close-on-exec, and needs them, so close_range cannot be used.
+// closeInherited closes every descriptor this process inherited but the
+// standard ones and the protocol's: those without close-on-exec, which
+// os/exec passes on. The runtime's own are close-on-exec, and stay.
 func closeInherited() error {
 	fds, err := os.ReadDir(fdDir)
 	for _, e := range fds {

@@ -195,10 +195,10 @@ const (
 	deviceRW = unix.MOUNT_ATTR_NOSUID
 )
 
-// bindMount mounts src at dst, with everything mounted below it, making dst
-// (a file if file, else a folder) and the folders above it, and sets attr
-// on every mount below dst: with mount_setattr(2) (Linux 5.12); on older
-// kernels by a remount of the top mount alone.
+// bindMount mounts src at dst (a file if file, else a folder, made with
+// the folders above it), with everything mounted below it, and sets attr
+// on every mount below dst; on kernels without mount_setattr(2) (before
+// 5.12), on the top mount alone.
 func bindMount(src, dst string, file bool, attr uint64) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
@@ -256,12 +256,10 @@ func loopbackUp() error {
 
 // setLimits applies the run's limits to this process, which its program
 // and every process it starts inherit. Memory, if set, bounds the private
-// data (RLIMIT_DATA) and, with 2 GiB more, the address space: what
-// runtimes reserve and never use (Go's some 700 MiB as it starts; a C
-// library's thread stacks). The process limit counts per user and user
-// namespace, so it is set only in a sandbox, where the run has a
-// namespace of its own, and only where the kernel counts per namespace
-// (Linux 5.14 and later), so that it counts the run's processes alone.
+// data (RLIMIT_DATA) and, with 2 GiB more, the address space, which
+// runtimes reserve and never use. The process limit counts per user and
+// user namespace: it is set only in a sandbox, and only where the kernel
+// counts per namespace (Linux 5.14 and later).
 func setLimits(l Limits, sandboxed bool) error {
 	var nproc, as int64
 	if sandboxed && perNamespaceNproc() {
