@@ -1,75 +1,42 @@
 // Package box runs one program in a closed box: the only thing a snippet's
-// run, or a snippet's compile, ever executes in.
-//
-// # The box
+// run, or a snippet's compile, ever executes in. The README's Isolation
+// section lists what a run may and may not do; this is how.
 //
 // Box.Run starts a child process, the box, and waits for it, its timeout
 // or the caller's context, whichever comes first. The box is a copy of a
 // program that calls Main first thing in its main function (the notebook
 // command, or the TestMain of a test binary), started with an argv[0]
 // that Main recognises: importing this package changes nothing. The
-// parent (parent.go), the child (child.go) and the one socket between
-// them (protocol.go) make the box. Everywhere, a run has:
+// parent (parent.go) and the child (child.go) speak over one socket
+// (protocol.go). Everywhere, a run has a timeout counted from when the
+// program starts, a working directory of its own (Cmd.Dir), standard
+// input from a file, output capped at MaxOutput, exactly the environment
+// given, no inherited descriptor, its own process group, and the limits
+// of Limits.
 //
-//   - a timeout, counted from the moment the box executes the program;
-//   - a working directory (Cmd.Dir) that the box makes, fills with
-//     Cmd.Files and removes when the run ends, even if the program locked it;
-//   - standard input from a file (empty unless given), never a pipe;
-//   - output (standard output and error as one stream) capped at
-//     MaxOutput bytes, the rest counted, not kept;
-//   - exactly the environment the caller gives;
-//   - no descriptor of the build's but standard input, output and error;
-//   - its own process group, killed when the run ends, and death with the
-//     build;
-//   - limits on memory, open files and the size of any file written
-//     (Limits), and no core dumps.
+// Memory: where a cgroup memory controller is usable (cgroup.go; v2, then
+// v1), each run has a cgroup that counts all its memory, with no swap,
+// and Outcome.Limit says when it killed the run. Elsewhere the limit
+// bounds each process's private data (RLIMIT_DATA), and its address space
+// with 2 GiB more, which runtimes reserve and never use; Box.Warn says so.
 //
-// # Memory
+// The sandbox (sandbox_linux.go): on Linux the box starts in new user,
+// PID, mount, network, IPC and UTS namespaces, made through the user
+// namespace so that no privilege is needed. It builds the run's file
+// system (a read-only root of Cmd.System and the binds of Cmd.ReadOnly
+// and Cmd.Writable, and a tmpfs of Limits.Disk bytes as the working
+// directory), brings loopback up, then confines itself for good (the
+// run's user, no capabilities, no_new_privs, a seccomp filter against
+// namespaces and keyrings) before it executes the program (Cmd.Path) or
+// runs an entry point it was given in-process (Cmd.Entry), so that an
+// interpreter needs no compile step.
 //
-// Where a cgroup memory controller is usable (v2, then v1), each run has a
-// cgroup of its own whose limit counts every kind of memory, its tmpfs
-// working directory included, with no swap; Outcome.Limit is LimitMemory
-// if the cgroup counted an OOM kill. Elsewhere the limit bounds each
-// process's private data (RLIMIT_DATA), and its address space with 2 GiB
-// more, which runtimes reserve and never use; shared memory is bounded by
-// the latter alone, and only the program's own failure tells. Box.Warn
-// says so.
-//
-// # The sandbox
-//
-// On Linux the box starts in new user, PID, mount, network, IPC and UTS
-// namespaces, made through the user namespace so that no privilege is
-// needed, and sets them up before anything of the program runs:
-//
-//   - processes: the program is PID 1 of its namespace; it signals nothing
-//     outside, and every process it leaves dies with it; at most
-//     Limits.Processes (Linux 5.14 and later, which count them per
-//     namespace);
-//   - files: a read-only root holding read-only binds of Cmd.System, the
-//     program, the box's own executable and Cmd.ReadOnly, binds of
-//     Cmd.Writable, a new /proc, a /dev with only null, zero, full, random
-//     and urandom, a read-only /tmp, and the working directory at its own
-//     path, a tmpfs of Limits.Disk bytes (Outcome.Limit is LimitDisk if it
-//     is full at the end); nothing else of the host, and no set-user-ID
-//     program or device;
-//   - network: its own loopback interface only;
-//   - privilege: the build's user (nobody under root), no capabilities,
-//     no_new_privs;
-//   - a seccomp filter denies new namespaces and keyrings, per-user quotas
-//     a run could fill beyond its own life.
-//
-// In the box, Main executes the program (Cmd.Path) or runs one of the
-// entry points it was given in-process (Cmd.Entry), so that an interpreter
-// needs no compile step.
-//
-// # Failing closed
-//
-// The first use of a Box probes the sandbox with a box that sets
-// everything up and runs nothing. Only if that fails may runs go without
-// it: Box.Warn says why and what is off, and with CI set in the
-// environment every run fails instead, unless NOTEBOOK_NO_SANDBOX=1 or
-// Box.NoSandbox turns the sandbox off on purpose. Once the probe has
-// passed, a sandbox that fails to set up fails that run, saying why.
+// Failing closed: the first use of a Box probes the sandbox with a box
+// that sets everything up and runs nothing. Only if that fails may runs go
+// without it, Box.Warn saying why; with CI set in the environment every
+// run fails instead, unless NOTEBOOK_NO_SANDBOX=1 or Box.NoSandbox turns
+// the sandbox off on purpose. Once the probe has passed, a sandbox that
+// fails to set up fails that run.
 //
 // box_test.go checks each guarantee, with and without the sandbox, with
 // entry points of its test binary; run as root, it takes the cgroup path,
@@ -103,20 +70,14 @@ var System = []string{"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/lib
 
 // A Cmd is one program to run in a box.
 type Cmd struct {
-	// Path is the program to execute, or "" when Entry is set.
-	Path string
-	// Entry names an entry point of the box (see Main) to run in-process.
-	Entry string
-	// Args are the program's arguments, without argv[0].
-	Args []string
-	// Env is the program's whole environment.
-	Env []string
+	Path  string   // the program to execute, or "" when Entry is set
+	Entry string   // an entry point of the box (see Main) to run in-process
+	Args  []string // the program's arguments, without argv[0]
+	Env   []string // the program's whole environment
 	// Dir is the working directory: its parent must exist, and it must
 	// not, or be empty. The box makes it and removes it when the run ends.
-	Dir string
-	// Files are written into the working directory before the run, by
-	// path relative to it.
-	Files map[string][]byte
+	Dir   string
+	Files map[string][]byte // written into Dir before the run, by relative path
 	// ReadOnly are further files and folders the program may read, each
 	// at its own path. Path and the box's own program always are.
 	ReadOnly []string
@@ -124,15 +85,10 @@ type Cmd struct {
 	// path; the box makes them nobody's when the build runs as root. What
 	// is written there counts against no disk limit, and stays.
 	Writable []string
-	// System are the host's system folders the program may read; System
-	// if nil.
-	System []string
-	// Stdin is the program's standard input; empty means end of file.
-	Stdin string
-	// Timeout bounds the program's run; it must be positive.
-	Timeout time.Duration
-	// Limits bound what the run may use.
-	Limits Limits
+	System   []string      // the host's folders the program may read; System if nil
+	Stdin    string        // the program's standard input; empty means end of file
+	Timeout  time.Duration // bounds the program's run; it must be positive
+	Limits   Limits
 }
 
 // Limits bound what a run may use; a zero field sets no limit.
@@ -152,26 +108,15 @@ const (
 
 // An Outcome is how a run ended.
 type Outcome struct {
-	// Output is standard output and error as one stream, as written.
-	Output []byte
-	// Cut counts the bytes of output beyond MaxOutput, not kept.
-	Cut int64
-	// Exit is the exit status; -1 if the program was killed or never started.
-	Exit int
-	// Problem says why the run did not end by itself, or "".
-	Problem string
-	// Limit is LimitMemory or LimitDisk if the kernel says the run
-	// reached that limit, or "".
-	Limit string
-	// Duration is the program's own time, from when the box executed it.
-	Duration time.Duration
-	// MaxRSS is the most memory the box's process had resident at once,
-	// in bytes; 0 where the system does not say.
-	MaxRSS int64
-	// Finished is when the run ended.
-	Finished time.Time
-	// Network is NetworkLoopback or NetworkHost.
-	Network string
+	Output   []byte        // standard output and error as one stream, as written
+	Cut      int64         // bytes of output beyond MaxOutput, not kept
+	Exit     int           // the exit status; -1 if the program was killed or never started
+	Problem  string        // why the run did not end by itself, or ""
+	Limit    string        // LimitMemory or LimitDisk if the kernel says the run reached it
+	Duration time.Duration // the program's own time, from when the box started it
+	MaxRSS   int64         // the box's peak resident memory in bytes; 0 if unknown
+	Finished time.Time     // when the run ended
+	Network  string        // NetworkLoopback or NetworkHost
 	// Sandboxed says that the run had the sandbox.
 	Sandboxed bool
 	// Report is what an entry point said about the program before running

@@ -1,6 +1,7 @@
 package box
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -41,7 +42,7 @@ const (
 //		os.Exit(code)
 //	}
 func Main(entries map[string]Entry) (code int, ok bool) {
-	if len(os.Args) == 0 || os.Args[0] != childArg0 {
+	if len(os.Args) != 2 || os.Args[0] != childArg0 {
 		return 0, false
 	}
 	code, err := child(entries)
@@ -58,10 +59,11 @@ func child(entries map[string]Entry) (int, error) {
 	if err := closeInherited(); err != nil {
 		return 0, fmt.Errorf("closing the descriptors it inherited: %v", err)
 	}
-	sp, err := readSpec()
-	if err != nil {
+	var sp *spec
+	if err := json.Unmarshal([]byte(os.Args[1]), &sp); err != nil {
 		return 0, fmt.Errorf("reading the run's spec: %v", err)
 	}
+	syscall.Read(protoFD, make([]byte, 1)) // until the parent closes its side
 	entry := entries[sp.Entry]
 	if sp.Entry == probeEntry {
 		entry = probe
@@ -103,11 +105,9 @@ func probe([]string, io.WriteCloser) int {
 	return 0
 }
 
-// closeInherited closes every file descriptor this process inherited
-// but the standard ones and the protocol's: Go's os/exec passes on every
-// descriptor its caller had without close-on-exec. It closes only those,
-// which are exactly the inherited ones: the Go runtime opens its own
-// close-on-exec, and needs them, so close_range cannot be used.
+// closeInherited closes every descriptor this process inherited but the
+// standard ones and the protocol's: those without close-on-exec, which
+// os/exec passes on. The runtime's own are close-on-exec, and stay.
 func closeInherited() error {
 	fds, err := os.ReadDir(fdDir)
 	for _, e := range fds {

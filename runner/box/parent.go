@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -43,32 +42,24 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 		return nil, err
 	}
 	defer removeAll(dir)
+	if err := writeFiles(dir, c.Files); err != nil {
+		return nil, err
+	}
 	sp := &spec{Path: c.Path, Entry: c.Entry, Args: c.Args, Dir: dir, Limits: c.Limits}
 	if sandboxed {
-		// The box mounts the working directory, a file system of its
-		// own, at dir, which stays empty on the host.
-		sp.Files, sp.Sandbox = c.Files, &sandbox{Exe: b.exe, System: c.System}
+		sp.Sandbox = &sandbox{Exe: b.exe, System: c.System}
 		if sp.Sandbox.System == nil {
 			sp.Sandbox.System = System
 		}
-		sp.Sandbox.Binds, err = binds(b.exe, c)
-	} else {
-		err = writeFiles(dir, c.Files)
-	}
-	if err != nil {
-		return nil, err
+		if sp.Sandbox.Binds, err = binds(b.exe, c); err != nil {
+			return nil, err
+		}
 	}
 	stdin, err := stdinFile(filepath.Dir(dir), c.Stdin)
 	if err != nil {
 		return nil, err
 	}
 	defer stdin.Close()
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		return nil, err
-	}
-	defer pr.Close()
-	defer pw.Close()
 	conn, theirs, err := socketPair()
 	if err != nil {
 		return nil, err
@@ -86,16 +77,24 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 
 	sys := &syscall.SysProcAttr{Setpgid: true}
 	isolate(sys, sandboxed)
-	cmd := &exec.Cmd{Path: b.exe, Args: []string{childArg0}, Env: slices.Clone(c.Env), Stdin: stdin, Stdout: pw, Stderr: pw, ExtraFiles: []*os.File{theirs}, SysProcAttr: sys}
+	// Wait waits for the output at most drainLimit after the box ends: a
+	// descendant that escaped the process group may hold it open.
+	kept := &capped{limit: MaxOutput}
+	cmd := &exec.Cmd{Path: b.exe, Args: []string{childArg0}, Env: slices.Clone(c.Env), Stdin: stdin, Stdout: kept, Stderr: kept,
+		ExtraFiles: []*os.File{theirs}, SysProcAttr: sys, WaitDelay: drainLimit}
 	if c.Entry != "" && !slices.ContainsFunc(c.Env, func(kv string) bool { return strings.HasPrefix(kv, "GOTRACEBACK=") }) {
 		cmd.Env, sp.Traceback = append(cmd.Env, "GOTRACEBACK=none"), true // see Entry
 	}
 	if !sandboxed {
 		cmd.Dir = dir
 	}
+	data, err := json.Marshal(sp)
+	if err != nil {
+		return nil, err
+	}
+	cmd.Args = append(cmd.Args, string(data))
 	start := time.Now()
 	err = cmd.Start()
-	pw.Close()
 	theirs.Close()
 	if err != nil {
 		return failed(startProblem(err, sandboxed))
@@ -109,22 +108,17 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 		close(waited)
 	}()
 	// kill ends the box and whatever it started, and waits a little for
-	// it to end: in the sandbox, with the namespace's first process; else
-	// with its process group, or its cgroup.
-	kill := func() {
+	// it to end and its output to close: in the sandbox, with the
+	// namespace's first process; else with its process group, or its cgroup.
+	kill := func() bool {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		cg.kill()
-		within(waited, drainLimit)
+		return within(waited, 2*drainLimit)
 	}
 	defer kill()
 	if err := cg.add(cmd.Process.Pid); err != nil {
 		return failed(fmt.Sprintf("could not limit its memory: %v", err))
 	}
-	data, err := json.Marshal(sp)
-	if err != nil {
-		return nil, err
-	}
-	conn.Write(data) // if the box is gone, its end says why
 	conn.CloseWrite()
 	l := listen(conn)
 	defer func() {
@@ -133,13 +127,6 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 			syscall.Close(l.work)
 		}
 	}()
-	kept := &capped{limit: MaxOutput}
-	copied := make(chan struct{})
-	go func() {
-		io.Copy(kept, pr)
-		close(copied)
-	}()
-
 	// The program's time, and its timeout, start when the box executes it.
 	select {
 	case <-l.started:
@@ -158,11 +145,8 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 		return nil, ctx.Err()
 	}
 	out.Duration = time.Since(start)
-	kill()
-	if !within(copied, drainLimit) {
-		// A descendant escaped the process group and holds the pipe open.
-		pr.Close()
-		<-copied
+	if !kill() {
+		return failed("could not be killed")
 	}
 	l.drain()
 	out.Output, out.Cut, out.Report, out.Finished = kept.buf.Bytes(), kept.cut, string(l.report), time.Now()

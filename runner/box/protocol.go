@@ -9,22 +9,21 @@ import (
 	"time"
 )
 
-// The protocol between a run's parent (Run) and its box is one Unix stream
-// socket, file descriptor protoFD in the box. The parent writes the spec,
-// as JSON, and closes its side for writing. The box reads it, then writes
-// messages, each a JSON object. The socket is closed on exec, and an entry
-// point's report closes it (see reportFile): nothing of the program can
-// write a message.
+// The box gets the run's spec, as JSON, as its only argument. The protocol
+// between a run's parent (Run) and its box is one Unix stream socket, file
+// descriptor protoFD in the box. The box waits for the parent to close its
+// side, once the box is in its cgroup, then writes messages, each a JSON
+// object. The socket is closed on exec, and an entry point's report
+// closes it (see reportFile): nothing of the program can write a message.
 const protoFD = 3
 
 // spec is all the box is told about a run.
 type spec struct {
-	Path   string            `json:"path,omitempty"`
-	Entry  string            `json:"entry,omitempty"`
-	Args   []string          `json:"args,omitempty"`
-	Dir    string            `json:"dir,omitempty"`
-	Files  map[string][]byte `json:"files,omitempty"` // written by the box, in the sandbox
-	Limits Limits            `json:"limits"`          // Memory is the rlimits', if set
+	Path   string   `json:"path,omitempty"`
+	Entry  string   `json:"entry,omitempty"`
+	Args   []string `json:"args,omitempty"`
+	Dir    string   `json:"dir,omitempty"`
+	Limits Limits   `json:"limits"` // Memory is the rlimits', if set
 	// Traceback says that the box added GOTRACEBACK=none to the
 	// environment, for its own runtime, not the program's.
 	Traceback bool     `json:"traceback,omitempty"`
@@ -157,21 +156,4 @@ func send(m message, oob []byte) error {
 		}
 	}
 	return err
-}
-
-// readSpec reads the run's spec: from argv in a second stage (see
-// confine), else from the parent, through a copy of the socket's
-// descriptor (see reportFile).
-func readSpec() (*spec, error) {
-	var sp spec
-	if len(os.Args) == 2 {
-		return &sp, json.Unmarshal([]byte(os.Args[1]), &sp)
-	}
-	fd, err := syscall.Dup(protoFD)
-	if err != nil {
-		return nil, err
-	}
-	f := os.NewFile(uintptr(fd), "box protocol")
-	defer f.Close()
-	return &sp, json.NewDecoder(f).Decode(&sp)
 }

@@ -60,6 +60,11 @@ func enterSandbox(sp *spec) error {
 // detached, so nothing else of the host is reachable.
 func setupFiles(sp *spec) error {
 	stage := sp.Dir
+	files, err := os.Open(stage) // the run's files, which the new root hides
+	if err != nil {
+		return err
+	}
+	defer files.Close()
 	root := func(p string) string { return filepath.Join(stage, p) }
 	if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
 		return fmt.Errorf("making mounts private: %v", err)
@@ -113,7 +118,7 @@ func setupFiles(sp *spec) error {
 	if err := os.MkdirAll(root("/tmp"), 0o755); err != nil {
 		return err
 	}
-	if err := setupWork(root(sp.Dir), sp); err != nil {
+	if err := setupWork(root(sp.Dir), fmt.Sprintf("/proc/self/fd/%d", files.Fd()), sp.Limits.Disk); err != nil {
 		return fmt.Errorf("working directory: %v", err)
 	}
 	// pivot_root(".", ".") stacks the old root on the new one, to detach.
@@ -133,13 +138,13 @@ func setupFiles(sp *spec) error {
 }
 
 // setupWork mounts the working directory's tmpfs at dir, the run's
-// user's, writes the run's files there, and passes the parent a
-// descriptor of it.
-func setupWork(dir string, sp *spec) error {
+// user's, copies the run's files there from the folder files, and passes
+// the parent a descriptor of it.
+func setupWork(dir, files string, disk int64) error {
 	uid, gid := runAs()
 	opts := fmt.Sprintf("mode=0700,uid=%d,gid=%d", uid, gid)
-	if d := sp.Limits.Disk; d > 0 {
-		opts += fmt.Sprintf(",size=%d,nr_inodes=%d", d, max(d>>12, 16))
+	if disk > 0 {
+		opts += fmt.Sprintf(",size=%d,nr_inodes=%d", disk, max(disk>>12, 16))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -147,7 +152,7 @@ func setupWork(dir string, sp *spec) error {
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, opts); err != nil {
 		return err
 	}
-	if err := writeFiles(dir, sp.Files); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(files)); err != nil {
 		return err
 	}
 	err := filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
@@ -190,10 +195,10 @@ const (
 	deviceRW = unix.MOUNT_ATTR_NOSUID
 )
 
-// bindMount mounts src at dst, with everything mounted below it, making dst
-// (a file if file, else a folder) and the folders above it, and sets attr
-// on every mount below dst: with mount_setattr(2) (Linux 5.12); on older
-// kernels by a remount of the top mount alone.
+// bindMount mounts src at dst (a file if file, else a folder, made with
+// the folders above it), with everything mounted below it, and sets attr
+// on every mount below dst; on kernels without mount_setattr(2) (before
+// 5.12), on the top mount alone.
 func bindMount(src, dst string, file bool, attr uint64) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
@@ -251,12 +256,10 @@ func loopbackUp() error {
 
 // setLimits applies the run's limits to this process, which its program
 // and every process it starts inherit. Memory, if set, bounds the private
-// data (RLIMIT_DATA) and, with 2 GiB more, the address space: what
-// runtimes reserve and never use (Go's some 700 MiB as it starts; a C
-// library's thread stacks). The process limit counts per user and user
-// namespace, so it is set only in a sandbox, where the run has a
-// namespace of its own, and only where the kernel counts per namespace
-// (Linux 5.14 and later), so that it counts the run's processes alone.
+// data (RLIMIT_DATA) and, with 2 GiB more, the address space, which
+// runtimes reserve and never use. The process limit counts per user and
+// user namespace: it is set only in a sandbox, and only where the kernel
+// counts per namespace (Linux 5.14 and later).
 func setLimits(l Limits, sandboxed bool) error {
 	var nproc, as int64
 	if sandboxed && perNamespaceNproc() {
