@@ -180,12 +180,14 @@ type taskset struct {
 func (e *taskset) Error() string { return "taskset: " + e.err.Error() + ": " + string(e.out) }
 
 // TestPreemptionFailsWithoutSpinning checks gil/preemption with its spin
-// loop deleted: each goroutine announces itself and ends, main gets the
-// thread back at once, and no spinner was ever preempted.
+// loop deleted: no goroutine announces itself, and Go finds main waiting
+// for ever.
 func TestPreemptionFailsWithoutSpinning(t *testing.T) {
 	root, dir := copySnippet(t, "gil/preemption")
-	editFile(t, dir, snippets.MainFile, `for !stop.Load() {    // an atomic load and add: nothing here yields
-				rounds[i].Add(1)
+	editFile(t, dir, snippets.MainFile, `for !stop.Load() {
+				if rounds[i].Add(1) == 1 {
+					started <- struct{}{}
+				}
 			}`, "")
 	s, res := runCopy(t, root, "gil/preemption")
 	mustFail(t, s, res, "with no spin loop")

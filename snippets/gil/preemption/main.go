@@ -19,12 +19,12 @@
 //
 // The program limits Go to a single thread of Go code with
 // runtime.GOMAXPROCS(1) and starts two goroutines, one after the other,
-// that announce themselves and then spin in such a loop until told to stop,
-// counting their rounds. After starting each, the main goroutine waits for
-// its announcement. Neither spinner ever gives the thread up, yet main runs
-// again each time and finds the spinner's count already above zero: the
-// scheduler took the thread away from a goroutine in the middle of its
-// loop. Then main tells both to stop and waits for them to say they have.
+// that spin in such a loop until told to stop, counting their rounds and
+// announcing themselves in the first. After starting each, the main
+// goroutine waits for its announcement. Neither spinner ever gives the
+// thread up, yet main runs again each time and finds the spinner's count
+// above zero: the scheduler took the thread away from a goroutine in the
+// middle of its loop. Then main tells both to stop and waits for them to say they have.
 // With GODEBUG=asyncpreemptoff=1 the program hangs instead.
 //
 // The note adds that sort() is atomic. list.sort() on built-in values runs as
@@ -56,9 +56,12 @@ func main() {
 	for i := range rounds {
 		start := time.Now()
 		wg.Go(func() {
-			started <- struct{}{} // main is waiting: this does not block
-			for !stop.Load() {    // an atomic load and add: nothing here yields
-				rounds[i].Add(1)
+			// An atomic load and add, and in the first round a send to
+			// main, which is waiting for it: nothing here yields.
+			for !stop.Load() {
+				if rounds[i].Add(1) == 1 {
+					started <- struct{}{}
+				}
 			}
 			fmt.Printf("spinner %d: stopped after %d rounds of its loop\n", i, rounds[i].Load())
 		})
