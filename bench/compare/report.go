@@ -14,8 +14,10 @@ import (
 // part measures.
 const preamble = `# Benchmarks
 
-This file is written by bench/compare; do not edit it by hand. To write it
-again, on a quiet machine, from the repository's root:
+This file is written by bench/compare; do not edit it by hand. The tools
+and their flags are described by go doc ./bench/compare and go doc
+./bench/corpus, and by -h. To write it again, on a quiet machine, from the
+repository's root:
 
 	%s
 
