@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gonotebook/notebook/runner/box"
@@ -31,13 +32,13 @@ func (e *CompileError) Error() string {
 
 // goEnv is the go command's installation and what its compiles use.
 type goEnv struct {
-	release  string // GOVERSION; snippets build with it whatever GOTOOLCHAIN says (see build)
-	root     string // GOROOT
-	modCache string // GOMODCACHE
-	goCmd    string // the go command's path
-	cache    string // the compiles' own build cache
-	envFile  string // the user's go env file, or "" if none
-	cp       string // the cp command, or "" if none
+	release  string                   // GOVERSION; snippets build with it whatever GOTOOLCHAIN says (see build)
+	root     string                   // GOROOT
+	modCache func() ([]string, error) // GOMODCACHE, asked when a compile needs it
+	goCmd    string                   // the go command's path
+	cache    string                   // the compiles' own build cache
+	envFile  string                   // the user's go env file, or "" if none
+	cp       string                   // the cp command, or "" if none
 }
 
 // findGo asks the go command on PATH where it lives, and makes the build
@@ -48,11 +49,12 @@ func findGo() (*goEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no go command: %v", err)
 	}
-	v, err := GoEnv(context.Background(), goCmd, "GOVERSION", "GOROOT", "GOMODCACHE")
+	release, root, err := GoRelease(context.Background(), goCmd)
 	if err != nil {
 		return nil, err
 	}
-	env := &goEnv{release: v[0], root: v[1], modCache: v[2], goCmd: goCmd, envFile: goEnvFile()}
+	env := &goEnv{release: release, root: root, goCmd: goCmd, envFile: goEnvFile()}
+	env.modCache = sync.OnceValues(func() ([]string, error) { return GoEnv(context.Background(), goCmd, "GOMODCACHE") })
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		dir = os.TempDir()
@@ -116,13 +118,17 @@ func (r *Runner) compile(ctx context.Context, s *snippets.Snippet, scratch strin
 // keeps a go.mod from switching to another release; GOPROXY=off: modules
 // come from the module cache or not at all.
 func (r *Runner) build(ctx context.Context, s *snippets.Snippet, env *goEnv, scratch, out string, args []string) (exited bool, err error) {
+	modCache, err := env.modCache()
+	if err != nil {
+		return false, err
+	}
 	work := filepath.Join(scratch, "work")
 	cgo := "0"
 	if s.Options.Cgo {
 		cgo = "1"
 	}
 	vars := append(runEnv(work),
-		"GOROOT="+env.root, "GOMODCACHE="+env.modCache, "GOCACHE="+env.cache,
+		"GOROOT="+env.root, "GOMODCACHE="+modCache[0], "GOCACHE="+env.cache,
 		"GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -buildvcs=false"),
 		"GOWORK=off", "GOTOOLCHAIN=local", "GOPROXY=off", "CGO_ENABLED="+cgo, "GOENV="+cmp.Or(env.envFile, "off"))
 	readOnly := []string{s.Dir, env.root}
@@ -136,7 +142,7 @@ func (r *Runner) build(ctx context.Context, s *snippets.Snippet, env *goEnv, scr
 			vars = append(vars, k+"="+v)
 		}
 	}
-	for _, p := range append(moduleFiles(s.Dir, "go.mod", "go.sum", "vendor"), env.modCache) {
+	for _, p := range append(moduleFiles(s.Dir, "go.mod", "go.sum", "vendor"), modCache[0]) {
 		if _, err := os.Stat(p); err == nil {
 			readOnly = append(readOnly, p)
 		}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"go/version"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,6 +56,32 @@ func goEnvFile() string {
 		return ""
 	}
 	return env
+}
+
+// GoRelease returns the release of the go command goCmd ("go" if empty),
+// as it builds with GOTOOLCHAIN=local, and its GOROOT: read from the
+// installation's VERSION file ("go1.26.8" on its first line) beside the
+// command, unless GOROOT names another installation or the file names no
+// release (a development build); else from go env, which costs a process
+// (tens of milliseconds, on every build).
+func GoRelease(ctx context.Context, goCmd string) (release, root string, err error) {
+	path, err := exec.LookPath(cmp.Or(goCmd, "go"))
+	if err != nil {
+		return "", "", fmt.Errorf("no go command: %v", err)
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil && os.Getenv("GOROOT") == "" {
+		root := filepath.Dir(filepath.Dir(real)) // GOROOT/bin/go
+		data, err := os.ReadFile(filepath.Join(root, "VERSION"))
+		first, _, _ := strings.Cut(string(data), "\n")
+		if err == nil && version.IsValid(first) {
+			return first, root, nil
+		}
+	}
+	v, err := GoEnv(ctx, path, "GOVERSION", "GOROOT")
+	if err != nil {
+		return "", "", err
+	}
+	return v[0], v[1], nil
 }
 
 // GoEnv returns the values of the named variables of the go command goCmd

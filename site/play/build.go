@@ -42,11 +42,10 @@ type Interpreter struct {
 // in st. The go command runs in a temporary module of the interpreter's
 // sources, so the notebook's folder need not be a Go module.
 func (b *Builder) Build(ctx context.Context, st *store.Store) (*Interpreter, error) {
-	env, err := runner.GoEnv(ctx, b.Go, "GOVERSION", "GOROOT")
+	release, root, err := runner.GoRelease(ctx, b.Go)
 	if err != nil {
 		return nil, err
 	}
-	release, root := env[0], env[1]
 	in := &Interpreter{st: st}
 	if in.Exec, err = os.ReadFile(filepath.Join(root, "lib", "wasm", "wasm_exec.js")); err != nil {
 		return nil, fmt.Errorf("no wasm_exec.js in %s: %v", root, err)
