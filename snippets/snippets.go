@@ -61,11 +61,13 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gonotebook/notebook/internal/fileline"
@@ -203,6 +205,23 @@ func Load(root, id string) (*Snippet, error) {
 
 // load reads the snippet id through r, the snippets folder root, open,
 // so that a file that is a symbolic link out of the folder is refused.
+// readRegular reads the file name of r, through a link if it is one, and
+// reports whether it is a regular file; it reads nothing of a folder, a
+// device or a pipe (opened without waiting for a writer).
+func readRegular(r *os.Root, name string) ([]byte, bool, error) {
+	f, err := r.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return nil, false, err
+	}
+	b, err := io.ReadAll(f)
+	return b, true, err
+}
+
 func load(r *os.Root, root, id string) (*Snippet, error) {
 	dir := filepath.Join(root, filepath.FromSlash(id))
 	entries, err := fs.ReadDir(r.FS(), id)
@@ -216,17 +235,12 @@ func load(r *os.Root, root, id string) (*Snippet, error) {
 	data := map[string][]byte{}
 	h := sha256.New()
 	for _, e := range entries {
-		name := path.Join(id, e.Name())
-		info, err := r.Stat(name) // through a link, if it is one
+		b, regular, err := readRegular(r, path.Join(id, e.Name()))
 		if err != nil {
 			return nil, readError(filepath.Join(dir, e.Name()), err)
 		}
-		if !info.Mode().IsRegular() {
+		if !regular {
 			continue // a folder, a device, a pipe: nothing a run reads
-		}
-		b, err := r.ReadFile(name)
-		if err != nil {
-			return nil, readError(filepath.Join(dir, e.Name()), err)
 		}
 		s.Files = append(s.Files, e.Name())
 		data[e.Name()] = b
