@@ -113,7 +113,7 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 					return nil
 				}
 			}
-			docs[i], saved[i], parseErrs[i] = nb.parse(st, n)
+			docs[i], saved[i], parseErrs[i] = nb.parse(st, pids[i], n)
 			return nil
 		}})
 	}
@@ -188,10 +188,10 @@ func parseID(n *notes.Note) store.ID {
 	return store.NewHash("parse").String(n.Path).Bytes(n.Source).String(fmt.Sprint(n.BodyLine)).Sum()
 }
 
-// parse returns n's Doc and what st keeps of it: restored from an earlier
+// parse returns n's Doc and what st keeps of it under id (see parseID):
+// restored from an earlier
 // parse of the same note, or parsed and kept there.
-func (nb *Notebook) parse(st *store.Store, n *notes.Note) (*render.Doc, []byte, error) {
-	id := parseID(n)
+func (nb *Notebook) parse(st *store.Store, id store.ID, n *notes.Note) (*render.Doc, []byte, error) {
 	if data, _, ok := st.Bytes(id); ok {
 		if d, err := nb.md.Restore(n.Path, n.Body, n.BodyLine, data); err == nil {
 			return d, data, nil
