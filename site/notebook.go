@@ -189,8 +189,8 @@ func parseID(n *notes.Note) store.ID {
 }
 
 // parse returns n's Doc and what st keeps of it under id (see parseID):
-// restored from an earlier
-// parse of the same note, or parsed and kept there.
+// restored from an earlier parse of the same note, or parsed and kept
+// there.
 func (nb *Notebook) parse(st *store.Store, id store.ID, n *notes.Note) (*render.Doc, []byte, error) {
 	if data, _, ok := st.Bytes(id); ok {
 		if d, err := nb.md.Restore(n.Path, n.Body, n.BodyLine, data); err == nil {
