@@ -48,10 +48,10 @@
 // # Loading
 //
 // Load reads one snippet; LoadAll finds and reads every snippet below a
-// folder. Every file is read through an os.Root over the snippets folder:
-// a symbolic link within it is followed, one that leads out of it is
-// refused, naming the file. Running a snippet, the box a run lives in and
-// the cache of results are package runner's.
+// folder. A file that is a symbolic link is read through an os.Root over
+// the snippets folder: a link within it is followed, one that leads out
+// of it is refused, naming the file. Running a snippet, the box a run
+// lives in and the cache of results are package runner's.
 package snippets
 
 import (
@@ -203,8 +203,6 @@ func Load(root, id string) (*Snippet, error) {
 	return load(r, root, id)
 }
 
-// load reads the snippet id through r, the snippets folder root, open,
-// so that a file that is a symbolic link out of the folder is refused.
 // readRegular reads the file name of r, through a link if it is one, and
 // reports whether it is a regular file; it reads nothing of a folder, a
 // device or a pipe (opened without waiting for a writer).
@@ -222,22 +220,44 @@ func readRegular(r *os.Root, name string) ([]byte, bool, error) {
 	return b, true, err
 }
 
+// load reads the snippet id through r, the snippets folder root, open.
 func load(r *os.Root, root, id string) (*Snippet, error) {
-	dir := filepath.Join(root, filepath.FromSlash(id))
-	entries, err := fs.ReadDir(r.FS(), id)
+	dir, err := r.OpenRoot(filepath.FromSlash(id))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &NotFoundError{ID: id, Dir: dir}
+		return nil, &NotFoundError{ID: id, Dir: filepath.Join(root, filepath.FromSlash(id))}
 	}
 	if err != nil {
 		return nil, err
 	}
-	s := &Snippet{ID: id, Dir: dir, Options: defaults}
+	defer dir.Close()
+	entries, err := fs.ReadDir(dir.FS(), ".")
+	if err != nil {
+		return nil, err
+	}
+	return loadDir(r, root, id, entries, func(name string) ([]byte, bool, error) { return readRegular(dir, name) })
+}
+
+// loadDir reads the snippet id from its folder, whose entries are given:
+// read reads a regular file of the folder by name; one that is a symbolic
+// link is read through top, the snippets folder root, open, so that a link
+// within the snippets folder is followed and one out of it is refused.
+func loadDir(top *os.Root, root, id string, entries []fs.DirEntry, read func(name string) ([]byte, bool, error)) (*Snippet, error) {
+	dirName := filepath.Join(root, filepath.FromSlash(id))
+	s := &Snippet{ID: id, Dir: dirName, Options: defaults}
 	data := map[string][]byte{}
 	h := sha256.New()
 	for _, e := range entries {
-		b, regular, err := readRegular(r, path.Join(id, e.Name()))
+		var b []byte
+		var regular bool
+		var err error
+		switch {
+		case e.Type().IsRegular():
+			b, regular, err = read(e.Name())
+		case e.Type()&fs.ModeSymlink != 0:
+			b, regular, err = readRegular(top, path.Join(id, e.Name()))
+		}
 		if err != nil {
-			return nil, readError(filepath.Join(dir, e.Name()), err)
+			return nil, readError(filepath.Join(dirName, e.Name()), err)
 		}
 		if !regular {
 			continue // a folder, a device, a pipe: nothing a run reads
@@ -251,17 +271,18 @@ func load(r *os.Root, root, id string) (*Snippet, error) {
 	}
 	s.Sum = hex.EncodeToString(h.Sum(nil))
 	if s.Source = data[MainFile]; s.Source == nil {
-		return nil, &NotFoundError{ID: id, Dir: dir}
+		return nil, &NotFoundError{ID: id, Dir: dirName}
 	}
 	if err := s.parseSource(); err != nil {
 		return nil, err
 	}
 	if opts, ok := data[OptionsFile]; ok {
-		if err := parseOptions(filepath.Join(dir, OptionsFile), opts, &s.Options); err != nil {
+		if err := parseOptions(filepath.Join(dirName, OptionsFile), opts, &s.Options); err != nil {
 			return nil, err
 		}
 	}
 	if expect, ok := data[ExpectFile]; ok {
+		var err error
 		if s.Expect, err = ParseExpectation(s.ExpectPath(), expect); err != nil {
 			return nil, err
 		}
