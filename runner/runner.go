@@ -31,6 +31,7 @@ package runner
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -192,16 +193,17 @@ func (r *Runner) Run(ctx context.Context, s *snippets.Snippet, engine string) (*
 
 // Prepare does all of run that comes before its program starts: it works
 // out the key, takes the result from the store if it is there, and else
-// readies the program.
+// readies the program. A run whose result is known already (see
+// CachedAll) is left as it is.
 func (r *Runner) Prepare(ctx context.Context, run *Run) error {
+	if run.Result != nil {
+		return nil
+	}
+	if err := r.setKey(run); err != nil {
+		return err
+	}
 	version, err := r.Version(run.Engine)
 	if err != nil {
-		return err
-	}
-	if run.Snippet, err = run.Snippet.Bounded(r.Ceilings); err != nil {
-		return err
-	}
-	if run.Key, err = Key(run.Snippet, run.Engine, version); err != nil {
 		return err
 	}
 	if !run.throwaway {
@@ -319,6 +321,79 @@ func (r *Runner) keep(key store.ID, res *Result, keep bool) {
 	if e, err := st.PutJSON(key, res); err == nil {
 		res.Sum = e.Output
 	}
+}
+
+// setKey works out run's key, unless it is known, and bounds its
+// snippet's options by the Runner's ceilings.
+func (r *Runner) setKey(run *Run) error {
+	if run.Key != (store.ID{}) {
+		return nil
+	}
+	version, err := r.Version(run.Engine)
+	if err != nil {
+		return err
+	}
+	if run.Snippet, err = run.Snippet.Bounded(r.Ceilings); err != nil {
+		return err
+	}
+	run.Key, err = Key(run.Snippet, run.Engine, version)
+	return err
+}
+
+// CachedAll takes the results of every run from the store in one read, if
+// KeepAll kept the results of the same runs, and returns the ID it keeps
+// them under; it works out every run's key on the way. A build asks for
+// thousands of results with nothing changed since the last: one read
+// instead of two a result. The ID is zero if there is nothing to keep.
+func (r *Runner) CachedAll(runs []*Run) (store.ID, bool) {
+	if r.Fresh || len(runs) == 0 {
+		return store.ID{}, false
+	}
+	if fileline.Each(len(runs), func(i int) error { return r.setKey(runs[i]) }) != nil {
+		return store.ID{}, false // Prepare says why
+	}
+	h := store.NewHash("results")
+	for _, run := range runs {
+		h.ID(run.Key)
+	}
+	id := h.Sum()
+	var all []json.RawMessage
+	if _, ok := r.Store.GetJSON(id, &all); !ok || len(all) != len(runs) {
+		return id, false
+	}
+	results := make([]Result, len(runs))
+	err := fileline.Each(len(runs), func(i int) error {
+		results[i].Cached, results[i].Sum = true, store.Sum(all[i])
+		return json.Unmarshal(all[i], &results[i])
+	})
+	if err != nil {
+		return id, false
+	}
+	for i, run := range runs {
+		run.Result = &results[i]
+	}
+	return id, true
+}
+
+// KeepAll keeps the results of runs under id, from CachedAll, for a later
+// CachedAll, if every one meets its expectation, as the store keeps it on
+// its own.
+func (r *Runner) KeepAll(id store.ID, runs []*Run) {
+	if r.Fresh || r.Store == nil {
+		return
+	}
+	all := make([]json.RawMessage, len(runs))
+	for i, run := range runs {
+		if run.Result == nil || Verdict(run.Snippet, run.Result) != nil {
+			return
+		}
+		data, err := json.Marshal(run.Result)
+		if err != nil || store.Sum(data) != run.Result.Sum {
+			return
+		}
+		all[i] = data
+	}
+	r.Store.PutJSON(id, all)
 }
 
 // cached returns the result kept under key, if any.

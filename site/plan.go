@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -32,6 +33,8 @@ type build struct {
 	actions []*graph.Action
 
 	runs      map[string]*runner.Run   // by snippet id
+	results   *graph.Action            // takes every run's result from the store at once
+	resultsID store.ID                 // the ID of every run's result, if not taken at once
 	checked   map[string]*graph.Action // by snippet id: its result checked
 	originals map[*render.Block]*original
 	reports   map[*graph.Action]report // for progress: the actions that end a run or a step of one
@@ -76,6 +79,13 @@ func plan(cfg *Config, nb *Notebook, out *outDir) (*build, error) {
 		originals: map[*render.Block]*original{},
 		reports:   map[*graph.Action]report{},
 	}
+	b.results = &graph.Action{Name: "results", Do: func(context.Context) error {
+		id, ok := b.r.CachedAll(b.sortedRuns())
+		if !ok {
+			b.resultsID = id
+		}
+		return nil
+	}}
 	for _, n := range nb.Notes {
 		for _, f := range n.programs {
 			if b.runs[f.Snippet.ID] == nil {
@@ -101,6 +111,7 @@ func (b *build) planRun(s *snippets.Snippet) {
 	id := s.ID
 	run := b.r.NewRun(s, "")
 	prepare, exec := b.r.Actions(run)
+	prepare.Deps = append(prepare.Deps, b.results)
 	check := &graph.Action{Name: "check " + id, Deps: []*graph.Action{exec}, Do: func(context.Context) error {
 		if err := runner.Verdict(run.Snippet, run.Result); err != nil {
 			return b.failure(id, err)
@@ -113,6 +124,23 @@ func (b *build) planRun(s *snippets.Snippet) {
 	b.reports[exec] = report{what: id}
 	b.total++
 	b.actions = append(b.actions, check)
+}
+
+// sortedRuns returns the build's runs, by snippet id.
+func (b *build) sortedRuns() []*runner.Run {
+	var runs []*runner.Run
+	for _, id := range slices.Sorted(maps.Keys(b.runs)) {
+		runs = append(runs, b.runs[id])
+	}
+	return runs
+}
+
+// keepResults keeps every run's result at once, for the next build's
+// results action, unless they were taken at once.
+func (b *build) keepResults() {
+	if b.resultsID != (store.ID{}) {
+		b.r.KeepAll(b.resultsID, b.sortedRuns())
+	}
 }
 
 // planOriginal adds the action that runs f's block as written.

@@ -279,6 +279,7 @@ func run(ctx context.Context, cfg *Config, out *outDir) (*Built, error) {
 	if err != nil {
 		return b.built(), sorted(err)
 	}
+	b.keepResults()
 	built := b.built()
 	if out != nil {
 		if err := out.Commit(); err != nil {
