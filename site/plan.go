@@ -332,11 +332,13 @@ func (b *build) emit(rel string, id store.ID, make func() ([]byte, error)) (err 
 			b.out.madeBy(rel, id)
 		}
 	}()
-	if e, ok := b.st.Get(id); ok && (e.Size == 0 || b.out.Keep(rel, e.Output)) {
-		return nil
-	}
-	if data, _, ok := b.st.Bytes(id); ok {
-		return b.out.Write(rel, data)
+	if e, ok := b.st.Get(id); ok {
+		if e.Size == 0 || b.out.Keep(rel, e.Output) {
+			return nil
+		}
+		if data, ok := b.st.Output(e.Output); ok {
+			return b.out.Write(rel, data)
+		}
 	}
 	data, err := make()
 	if err != nil {

@@ -55,6 +55,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -284,13 +285,26 @@ func writeTemp(dir string, data []byte) (string, error) {
 	return f.Name(), nil
 }
 
-// read reads the file name, and marks it used.
+// read reads the file name, and marks it used (see used).
 func read(name string) ([]byte, error) {
-	data, err := os.ReadFile(name)
-	if err == nil {
-		used(name)
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
 	}
-	return data, err
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	data := make([]byte, info.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, err
+	}
+	if time.Since(info.ModTime()) > usedEvery {
+		now := time.Now()
+		os.Chtimes(name, now, now)
+	}
+	return data, nil
 }
 
 // used marks the file name used now, for Trim, if it was last marked
