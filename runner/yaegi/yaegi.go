@@ -285,7 +285,7 @@ func (f *frameFilter) trace() string {
 // release it was built with: "yaegi v0.16.1 (go1.26.8 host)". A program
 // whose build information lists no dependencies (the test binary of a
 // package other than main) links Release.
-func Version() (string, error) {
+var Version = sync.OnceValues(func() (string, error) {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "", errors.New("reading the yaegi version: the program has no build information")
@@ -300,4 +300,4 @@ func Version() (string, error) {
 		}
 	}
 	return fmt.Sprintf("yaegi %s (%s host)", version, info.GoVersion), nil
-}
+})
