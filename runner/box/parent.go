@@ -127,9 +127,8 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 	// The program's time, and its timeout, start when the box executes it.
 	select {
 	case <-l.started:
-		if !l.start.IsZero() {
-			start = l.start
-		}
+		start = l.start
+	case <-waited: // it failed, or ended, before it said so
 	case <-time.After(c.Timeout): // the timeout below ends the box
 	case <-ctx.Done():
 		return nil, ctx.Err()
