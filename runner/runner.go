@@ -74,7 +74,6 @@ type Result struct {
 	Finished  time.Time     `json:"finished"`  // when the run ended
 	Cached    bool          `json:"-"`         // the result came from the store
 	Platform  string        `json:"platform"`  // GOOS/GOARCH
-	Network   string        `json:"network"`   // box.NetworkLoopback or box.NetworkHost
 	Sandboxed bool          `json:"sandboxed"` // the run had its own processes, file system and network (see package box)
 	// Sum names the result by its content (the SHA-256 of its JSON, as
 	// the store keeps it), for the keys of what shows it.
@@ -296,7 +295,7 @@ func (r *Runner) execute(ctx context.Context, c *box.Cmd, opts snippets.Options,
 	}
 	res.Output, res.Cut = out.Output, out.Cut
 	res.Exit, res.Problem, res.MaxRSS, res.Limit = out.Exit, out.Problem, out.MaxRSS, out.Limit
-	res.Duration, res.Finished, res.Network, res.Sandboxed = out.Duration, out.Finished, out.Network, out.Sandboxed
+	res.Duration, res.Finished, res.Sandboxed = out.Duration, out.Finished, out.Sandboxed
 	if out.Report != "" {
 		// Like a native compile error: no output, no exit status.
 		res.Problem = (&CompileError{Engine: res.Engine, Msg: out.Report}).Error()

@@ -128,7 +128,11 @@ a note that exists.`,
 				return usagef("-slug %q: %v", slug, err)
 			}
 			p := filepath.Join(e.root, "notes", name+".md")
-			text := noteTemplate(day, title)
+			front := "tags: []\n"
+			if title != "" {
+				front = "title: " + strconv.Quote(title) + "\n" + front
+			}
+			text := fmt.Sprintf("---\n%s---\n# %s\n\n### 1 - \n\n", front, strings.ToLower(day.Format("2-Jan-2006")))
 			if _, err := notes.Parse("notes/"+name+".md", []byte(text)); err != nil {
 				return err
 			}
@@ -149,15 +153,6 @@ a note that exists.`,
 			return err
 		},
 	}
-}
-
-// noteTemplate is the text of a new note.
-func noteTemplate(day time.Time, title string) string {
-	front := "tags: []\n"
-	if title != "" {
-		front = "title: " + strconv.Quote(title) + "\n" + front
-	}
-	return fmt.Sprintf("---\n%s---\n# %s\n\n### 1 - \n\n", front, strings.ToLower(day.Format("2-Jan-2006")))
 }
 
 func scaffoldCmd() *command {

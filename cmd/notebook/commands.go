@@ -53,17 +53,16 @@ func (e *env) warn(msg string) {
 // store opens the store -cache names, else the default one; nil, with a
 // warning, if there is none.
 func (e *env) store() *store.Store {
-	dir := e.cacheDir
+	dir, err := e.cacheDir, error(nil)
 	if dir == "" {
-		var err error
-		if dir, err = store.DefaultDir(); err != nil {
-			e.warn(fmt.Sprintf("nothing is kept between builds: no cache folder (%v); pass -cache DIR", err))
-			return nil
-		}
+		dir, err = store.DefaultDir()
 	}
-	st, err := store.Open(dir)
+	var st *store.Store
+	if err == nil {
+		st, err = store.Open(dir)
+	}
 	if err != nil {
-		e.warn(fmt.Sprintf("nothing is kept between builds: %v", err))
+		e.warn(fmt.Sprintf("nothing is kept between builds: %v; pass -cache DIR", err))
 		return nil
 	}
 	if err := st.Trim(); err != nil {
@@ -224,13 +223,22 @@ name check prints, with a reason. Outcomes are cached.`,
 			fs.BoolVar(&mutants, "mutants", false, "test each snippet's expectation against mutants of its program")
 		},
 		run: func(ctx context.Context, e *env, args []string) error {
-			switch {
-			case mutants:
-				return checkMutants(ctx, e, args)
-			case len(args) > 0:
+			if len(args) > 0 && !mutants {
 				return usagef("check takes snippet IDs only with -mutants")
-			case engines:
-				return checkEngines(ctx, e)
+			}
+			if mutants || engines {
+				r, err := e.runner(e.store())
+				if err != nil {
+					return err
+				}
+				list, err := e.snippetList(args)
+				if err != nil {
+					return err
+				}
+				if mutants {
+					return checkMutants(ctx, e, r, list)
+				}
+				return checkEngines(ctx, e, r, list)
 			}
 			cfg, err := e.config()
 			if err != nil {
@@ -268,17 +276,9 @@ name check prints, with a reason. Outcomes are cached.`,
 	}
 }
 
-// checkEngines runs every snippet under yaegi and prints, for each, its
+// checkEngines runs the snippets under yaegi and prints, for each, its
 // engine and whether it meets its expectation under yaegi.
-func checkEngines(ctx context.Context, e *env) error {
-	r, err := e.runner(e.store())
-	if err != nil {
-		return err
-	}
-	list, err := e.snippetList(nil)
-	if err != nil {
-		return err
-	}
+func checkEngines(ctx context.Context, e *env, r *runner.Runner, list []*snippets.Snippet) error {
 	runs := make([]*runner.Run, len(list))
 	for i, s := range list {
 		runs[i] = r.NewRun(s, snippets.Yaegi)
@@ -323,17 +323,9 @@ func checkEngines(ctx context.Context, e *env) error {
 	return errors.Join(errs...)
 }
 
-// checkMutants tests the expectations of the snippets ids name (all if
-// none) against mutants of their programs (see runner.Mutants).
-func checkMutants(ctx context.Context, e *env, ids []string) error {
-	r, err := e.runner(e.store())
-	if err != nil {
-		return err
-	}
-	list, err := e.snippetList(ids)
-	if err != nil {
-		return err
-	}
+// checkMutants tests the expectations of the snippets against mutants of
+// their programs (see runner.Mutants).
+func checkMutants(ctx context.Context, e *env, r *runner.Runner, list []*snippets.Snippet) error {
 	var all []*runner.MutantResult
 	var errs []error
 	start := time.Now()
@@ -451,13 +443,10 @@ func visible(out []byte) []byte {
 	var b []byte
 	for len(out) > 0 {
 		r, size := utf8.DecodeRune(out)
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			b = fmt.Appendf(b, "\\x%02x", out[0])
-		case r == '\n' || r == '\t' || !unicode.IsControl(r):
+		if r == '\n' || r == '\t' || !unicode.IsControl(r) && (r != utf8.RuneError || size > 1) {
 			b = append(b, out[:size]...)
-		default:
-			q := strconv.QuoteRuneToASCII(r) // '\x1b', with its quotes
+		} else {
+			q := strconv.QuoteToASCII(string(out[:size])) // "\x1b", with its quotes
 			b = append(b, q[1:len(q)-1]...)
 		}
 		out = out[size:]

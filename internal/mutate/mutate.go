@@ -167,17 +167,9 @@ func (g *generator) visit(n ast.Node) bool {
 	case *ast.ImportSpec, *ast.ArrayType, *ast.Field:
 		return false // paths, lengths and tags are not behaviour
 	case *ast.BlockStmt:
-		for _, s := range n.List {
-			if deletable(s) {
-				g.add("delete", s.Pos(), s.End(), "")
-			}
-		}
+		g.deletions(n.List)
 	case *ast.CaseClause:
-		for _, s := range n.Body {
-			if deletable(s) {
-				g.add("delete", s.Pos(), s.End(), "")
-			}
-		}
+		g.deletions(n.Body)
 	case *ast.ForStmt:
 		g.emptyBody(n.Body)
 		if n.Cond != nil {
@@ -238,6 +230,24 @@ func (g *generator) visit(n ast.Node) bool {
 	return true
 }
 
+// deletions adds a mutant that deletes each statement of list that does
+// something by itself and that the program compiles without: not a
+// declaration (:=, var), a return, a branch or a block.
+func (g *generator) deletions(list []ast.Stmt) {
+	for _, s := range list {
+		switch x := s.(type) {
+		case *ast.AssignStmt:
+			if x.Tok == token.DEFINE {
+				continue
+			}
+		case *ast.ExprStmt, *ast.IncDecStmt, *ast.SendStmt, *ast.GoStmt, *ast.DeferStmt:
+		default:
+			continue
+		}
+		g.add("delete", s.Pos(), s.End(), "")
+	}
+}
+
 // emptyBody adds the mutant that empties a loop's body, if it has one.
 func (g *generator) emptyBody(body *ast.BlockStmt) {
 	if len(body.List) > 0 {
@@ -281,17 +291,4 @@ func isErrCheck(cond ast.Expr) bool {
 	x, ok := b.X.(*ast.Ident)
 	y, ok2 := b.Y.(*ast.Ident)
 	return ok && ok2 && y.Name == "nil" && strings.HasSuffix(strings.ToLower(x.Name), "err")
-}
-
-// deletable reports whether s does something by itself that deleting it
-// leaves the program able to compile without: not a declaration (:=, var),
-// a return, a branch or a block.
-func deletable(s ast.Stmt) bool {
-	switch s := s.(type) {
-	case *ast.ExprStmt, *ast.IncDecStmt, *ast.SendStmt, *ast.GoStmt, *ast.DeferStmt:
-		return true
-	case *ast.AssignStmt:
-		return s.Tok != token.DEFINE
-	}
-	return false
 }

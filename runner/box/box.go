@@ -3,33 +3,24 @@
 // section lists what a run may and may not do; this is how.
 //
 // Box.Run starts a child process, the box, and waits for it, its timeout
-// or the caller's context, whichever comes first. The box is a copy of a
-// program that calls Main first thing in its main function (the notebook
-// command, or the TestMain of a test binary), started with an argv[0]
-// that Main recognises: importing this package changes nothing. The
-// parent (parent.go) and the child (child.go) speak over one socket
-// (protocol.go). Everywhere, a run has a timeout counted from when the
-// program starts, a working directory of its own (Cmd.Dir), standard
-// input from a file, output capped at MaxOutput, exactly the environment
-// given, no inherited descriptor, its own process group, and the limits
-// of Limits.
+// or the caller's context. The box is a copy of a program that calls Main
+// first thing (the notebook command, or a test binary's TestMain), started
+// with an argv[0] that Main recognises: importing this package changes
+// nothing. The parent (parent.go) and the child (child.go) speak over one
+// socket (protocol.go).
 //
 // Memory: where a cgroup memory controller is usable (cgroup.go; v2, then
 // v1), each run has a cgroup that counts all its memory, with no swap,
-// and Outcome.Limit says when it killed the run. Elsewhere the limit
-// bounds each process's private data (RLIMIT_DATA), and its address space
-// with 2 GiB more, which runtimes reserve and never use; Box.Warn says so.
+// and Outcome.Limit says when it killed the run. Elsewhere rlimits bound
+// it less completely (see setLimits), and Box.Warn says so.
 //
 // The sandbox (sandbox_linux.go): on Linux the box starts in new user,
 // PID, mount, network, IPC and UTS namespaces, made through the user
 // namespace so that no privilege is needed. It builds the run's file
-// system (a read-only root of Cmd.System and the binds of Cmd.ReadOnly
-// and Cmd.Writable, and a tmpfs of Limits.Disk bytes as the working
-// directory), brings loopback up, then confines itself for good (the
-// run's user, no capabilities, no_new_privs, a seccomp filter against
-// namespaces and keyrings) before it executes the program (Cmd.Path) or
-// runs an entry point it was given in-process (Cmd.Entry), so that an
-// interpreter needs no compile step.
+// system, brings loopback up, then confines itself for good (the run's
+// user, no capabilities, no_new_privs, a seccomp filter) before it
+// executes the program (Cmd.Path) or runs an entry point in-process
+// (Cmd.Entry), so that an interpreter needs no compile step.
 //
 // Failing closed: the first use of a Box probes the sandbox with a box
 // that sets everything up and runs nothing. Only if that fails may runs go
@@ -38,10 +29,9 @@
 // the sandbox off on purpose. Once the probe has passed, a sandbox that
 // fails to set up fails that run.
 //
-// box_test.go checks each guarantee, with and without the sandbox, with
-// entry points of its test binary; run as root, it takes the cgroup path,
-// as another user (setpriv --reuid=65534 on a copy of the test binary),
-// the rlimit path and the second stage (see confine).
+// box_test.go checks each guarantee, with and without the sandbox; run as
+// root it takes the cgroup path, as another user (setpriv) the rlimit path
+// and the second stage (see confine).
 package box
 
 import (
@@ -53,12 +43,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-)
-
-// What network a run had.
-const (
-	NetworkLoopback = "loopback only"
-	NetworkHost     = "host"
 )
 
 // MaxOutput is how many bytes of a run's output are kept.
@@ -116,7 +100,6 @@ type Outcome struct {
 	Duration time.Duration // the program's own time, from when the box started it
 	MaxRSS   int64         // the box's peak resident memory in bytes; 0 if unknown
 	Finished time.Time     // when the run ended
-	Network  string        // NetworkLoopback or NetworkHost
 	// Sandboxed says that the run had the sandbox.
 	Sandboxed bool
 	// Report is what an entry point said about the program before running
@@ -161,7 +144,7 @@ func (b *Box) Run(ctx context.Context, c *Cmd) (*Outcome, error) {
 		return nil, err
 	}
 	if b.refusal != "" {
-		return &Outcome{Exit: -1, Problem: b.refusal, Network: NetworkHost, Finished: time.Now()}, nil
+		return &Outcome{Exit: -1, Problem: b.refusal, Finished: time.Now()}, nil
 	}
 	return b.run(ctx, c, b.off == "")
 }

@@ -29,7 +29,7 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 	// until the box has ended, so that no other goroutine can end it.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	out := &Outcome{Exit: -1, Network: NetworkHost}
+	out := &Outcome{Exit: -1}
 	failed := func(problem string) (*Outcome, error) {
 		out.Problem, out.Finished = problem, time.Now()
 		return out, nil
@@ -55,11 +55,6 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 			return nil, err
 		}
 	}
-	stdin, err := stdinFile(filepath.Dir(dir), c.Stdin)
-	if err != nil {
-		return nil, err
-	}
-	defer stdin.Close()
 	conn, theirs, err := socketPair()
 	if err != nil {
 		return nil, err
@@ -77,11 +72,15 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 
 	sys := &syscall.SysProcAttr{Setpgid: true}
 	isolate(sys, sandboxed)
-	// Wait waits for the output at most drainLimit after the box ends: a
-	// descendant that escaped the process group may hold it open.
+	// Wait waits for the output and the input at most drainLimit after the
+	// box ends: a descendant that escaped the process group may hold them
+	// open.
 	kept := &capped{limit: MaxOutput}
-	cmd := &exec.Cmd{Path: b.exe, Args: []string{childArg0}, Env: slices.Clone(c.Env), Stdin: stdin, Stdout: kept, Stderr: kept,
+	cmd := &exec.Cmd{Path: b.exe, Args: []string{childArg0}, Env: slices.Clone(c.Env), Stdout: kept, Stderr: kept,
 		ExtraFiles: []*os.File{theirs}, SysProcAttr: sys, WaitDelay: drainLimit}
+	if c.Stdin != "" {
+		cmd.Stdin = strings.NewReader(c.Stdin) // else /dev/null
+	}
 	if c.Entry != "" && !slices.ContainsFunc(c.Env, func(kv string) bool { return strings.HasPrefix(kv, "GOTRACEBACK=") }) {
 		cmd.Env, sp.Traceback = append(cmd.Env, "GOTRACEBACK=none"), true // see Entry
 	}
@@ -99,9 +98,7 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 	if err != nil {
 		return failed(startProblem(err, sandboxed))
 	}
-	if sandboxed {
-		out.Network, out.Sandboxed = NetworkLoopback, true
-	}
+	out.Sandboxed = sandboxed
 	waited := make(chan struct{})
 	go func() {
 		cmd.Wait()
@@ -130,9 +127,8 @@ func (b *Box) run(ctx context.Context, c *Cmd, sandboxed bool) (*Outcome, error)
 	// The program's time, and its timeout, start when the box executes it.
 	select {
 	case <-l.started:
-		if !l.start.IsZero() {
-			start = l.start
-		}
+		start = l.start
+	case <-waited: // it failed, or ended, before it said so
 	case <-time.After(c.Timeout): // the timeout below ends the box
 	case <-ctx.Done():
 		return nil, ctx.Err()
@@ -245,25 +241,6 @@ func removeAll(dir string) error {
 		return nil
 	})
 	return os.RemoveAll(dir)
-}
-
-// stdinFile returns a file holding text, for a child's standard input: a
-// file rather than a pipe, so that nothing waits on a child that never
-// reads it.
-func stdinFile(dir, text string) (*os.File, error) {
-	if text == "" {
-		return os.Open(os.DevNull)
-	}
-	f, err := os.CreateTemp(dir, ".stdin-")
-	if err != nil {
-		return nil, err
-	}
-	os.Remove(f.Name())
-	if _, err := f.WriteAt([]byte(text), 0); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
 }
 
 // capped keeps the first limit bytes written to it and counts the rest.

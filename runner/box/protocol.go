@@ -1,10 +1,10 @@
 package box
 
 import (
+	"cmp"
 	"encoding/json"
 	"net"
 	"os"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -78,7 +78,7 @@ func socketPair() (*net.UnixConn, *os.File, error) {
 // it reads the box's messages until the box closes its side.
 type listener struct {
 	conn    *net.UnixConn
-	started chan struct{} // closed at the first Started or Failed, or at the end
+	started chan struct{} // closed at Started
 	done    chan struct{} // closed at the end
 	start   time.Time     // when the program started, set before started is closed
 	// Set before done is closed:
@@ -95,22 +95,16 @@ func listen(conn *net.UnixConn) *listener {
 
 func (l *listener) read() {
 	defer close(l.done)
-	var once sync.Once
-	signal := func() { once.Do(func() { close(l.started) }) }
-	defer signal()
 	for dec := json.NewDecoder(l); ; {
 		var m message
 		if dec.Decode(&m) != nil {
 			return
 		}
-		if m.Started {
+		if m.Started && l.start.IsZero() {
 			l.start = time.Now()
-			signal()
+			close(l.started)
 		}
-		if m.Failed != "" {
-			l.failed = m.Failed
-			signal()
-		}
+		l.failed = cmp.Or(m.Failed, l.failed)
 		l.report = append(l.report, m.Report[:min(len(m.Report), max(maxReport-len(l.report), 0))]...)
 	}
 }

@@ -267,13 +267,7 @@ var position = regexp.MustCompile(`^(?:\S+:)?\d+:\d+: (interface conversion: )`)
 // run-time error Go would have raised, and without the position yaegi
 // starts some of its own errors with, which the trace gives.
 func Value(v any) string {
-	v, _ = unwrap(v)
-	if p, ok := v.(*panicking); ok {
-		v = p.value
-	}
-	if e := fromReflect(v); e != nil {
-		return e.Error()
-	}
+	v, _ = Recover(v)
 	if e, ok := v.(error); ok && position.MatchString(e.Error()) {
 		return position.ReplaceAllString(e.Error(), "$1")
 	}
