@@ -100,7 +100,14 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	watchCtx, stopWatch := context.WithCancel(context.Background())
 	defer stopWatch()
 	rebuilt := make(chan error, 4)
-	go srv.Watch(watchCtx, 20*time.Millisecond, func(err error) { rebuilt <- err })
+	go srv.Watch(watchCtx, func(err error) { rebuilt <- err })
+	// Watch builds once as it starts.
+	if err := receive(t, rebuilt); err != nil {
+		t.Fatalf("first build: %v", err)
+	}
+	if l := readEvent(t, events); l != "event: reload" {
+		t.Errorf("after the first build the event is %q, want reload", l)
+	}
 
 	note := filepath.Join(root, "notes", "2020-01-02.md")
 	if err := writeAtomically(note, "# Day\n\nsecond words\n\n```go {snippet=hi}\n```\n"); err != nil {
