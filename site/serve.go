@@ -48,7 +48,7 @@ type Server struct {
 // NewServer returns a server for the site cfg builds. Call Rebuild, or
 // Watch, which calls it, before serving.
 func NewServer(cfg *Config) *Server {
-	cfg.parses = &parses{}
+	cfg.parses, cfg.published = &parses{}, &published{}
 	return &Server{cfg: cfg, changed: make(chan struct{})}
 }
 

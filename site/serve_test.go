@@ -432,3 +432,23 @@ func TestHandlerServesAsProduction(t *testing.T) {
 
 // noDecompression is a client that leaves a compressed body as it came.
 var noDecompression = &http.Client{Timeout: patience, Transport: &http.Transport{DisableCompression: true}}
+
+// TestServerChecksItsFolder adds a file to the output folder between two
+// of a server's builds: the second, which takes the first's output as it
+// left it, still checks the folder before writing, refuses it and keeps
+// the file.
+func TestServerChecksItsFolder(t *testing.T) {
+	root := writeFiles(t, map[string]string{"notes/2020-01-02.md": "# Day\n\nfirst words\n"})
+	out := filepath.Join(t.TempDir(), "public")
+	srv := NewServer(&Config{Root: root, Out: out, Store: openStore(t)})
+	if err := srv.Rebuild(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "mine.txt"), []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "notes", "2020-01-02.md"), []byte("# Day\n\nsecond words\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	refusedMine(t, srv.Rebuild(context.Background()), out, "2020-01-02/index.html", "second words")
+}
