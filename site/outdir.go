@@ -450,14 +450,15 @@ func (m mark) bytes() []byte {
 	b.WriteString(markComment)
 	for _, name := range slices.Sorted(maps.Keys(m)) {
 		for _, sum := range m[name].sums {
-			fmt.Fprintf(&b, "%s  %s\n", sum, name)
+			b.WriteString(sum.String() + "  " + name + "\n")
 		}
 		if f := m[name]; f.stamp != (stamp{}) {
 			a := "-"
 			if f.action != (store.ID{}) {
 				a = f.action.String()
 			}
-			fmt.Fprintf(&b, "#stamp %d %d %d %s %s\n", f.stamp.ino, f.stamp.ctime, f.stamp.size, a, name)
+			b.WriteString("#stamp " + strconv.FormatUint(f.stamp.ino, 10) + " " + strconv.FormatInt(f.stamp.ctime, 10) + " " +
+				strconv.FormatInt(f.stamp.size, 10) + " " + a + " " + name + "\n")
 		}
 	}
 	return b.Bytes()
