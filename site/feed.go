@@ -111,7 +111,7 @@ type sitemapURL struct {
 // the notes and the tag pages (not search or 404), and robots.txt, which
 // points to it.
 func (b *build) writeSitemap() error {
-	err := b.emit("sitemap.xml", cards(b.key("sitemap"), b.notes).Sum(), func() ([]byte, error) {
+	err := b.emit("sitemap.xml", b.cards(b.key("sitemap"), b.notes).Sum(), func() ([]byte, error) {
 		sm := sitemap{URLs: []sitemapURL{{Loc: b.base.String()}}}
 		for _, n := range reversed(b.notes) {
 			sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs(n.URL()), LastMod: n.DateString()})
