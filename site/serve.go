@@ -128,13 +128,15 @@ func (s *Server) Watch(ctx context.Context, report func(error)) error {
 			events <- buf[:n]
 		}
 	}()
+	defer func() {
+		f.Close()
+		for range events { // until the reader has ended
+		}
+	}()
 	settled := time.NewTimer(0) // the first build
 	for {
 		select {
 		case <-ctx.Done():
-			f.Close()
-			for range events {
-			}
 			return nil
 		case <-settled.C:
 			report(s.Rebuild(ctx))
@@ -146,21 +148,19 @@ func (s *Server) Watch(ctx context.Context, report func(error)) error {
 			// Each event is a syscall.InotifyEvent and its name, padded
 			// with NULs.
 			for len(buf) >= syscall.SizeofInotifyEvent {
-				wd, mask := int32(binary.NativeEndian.Uint32(buf)), binary.NativeEndian.Uint32(buf[4:])
+				wd, what := int32(binary.NativeEndian.Uint32(buf)), binary.NativeEndian.Uint32(buf[4:])
 				end := syscall.SizeofInotifyEvent + int(binary.NativeEndian.Uint32(buf[12:]))
 				name := strings.TrimRight(string(buf[syscall.SizeofInotifyEvent:end]), "\x00")
 				buf = buf[end:]
 				dir, known := dirs[wd]
 				p := filepath.Join(dir, name)
 				switch {
-				case mask&syscall.IN_Q_OVERFLOW != 0:
-					changed = true
-				case !known:
+				case !known: // events were lost (IN_Q_OVERFLOW), say
 				case dir == s.cfg.Root && name != RulesFile && !slices.Contains(sources, p):
 					continue // the output folder, say, which a build writes
-				case mask&syscall.IN_IGNORED != 0:
+				case what&syscall.IN_IGNORED != 0:
 					delete(dirs, wd)
-				case mask&syscall.IN_ISDIR != 0 && mask&(syscall.IN_CREATE|syscall.IN_MOVED_TO) != 0:
+				case what&syscall.IN_ISDIR != 0 && what&(syscall.IN_CREATE|syscall.IN_MOVED_TO) != 0:
 					if err := watch(p); err != nil {
 						return err
 					}

@@ -97,14 +97,7 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	if l, err := events.ReadString('\n'); err != nil || l != ": connected\n" {
 		t.Fatalf("first event line %q, %v", l, err)
 	}
-	watchCtx, stopWatch := context.WithCancel(context.Background())
-	defer stopWatch()
-	rebuilt := make(chan error, 4)
-	go srv.Watch(watchCtx, func(err error) { rebuilt <- err })
-	// Watch builds once as it starts.
-	if err := receive(t, rebuilt); err != nil {
-		t.Fatalf("first build: %v", err)
-	}
+	rebuilt := watch(t, srv)
 	if l := readEvent(t, events); l != "event: reload" {
 		t.Errorf("after the first build the event is %q, want reload", l)
 	}
@@ -139,6 +132,31 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	if _, page := get(t, ts.URL+"/2020-01-02/"); !strings.Contains(page, "second words") {
 		t.Error("a failed rebuild replaced the last good page")
 	}
+}
+
+// watch starts srv's Watch until the test ends, and returns what each of
+// its builds after the first returned; the first, which Watch makes as it
+// starts, must succeed.
+func watch(t *testing.T, srv *Server) <-chan error {
+	ctx, stop := context.WithCancel(context.Background())
+	rebuilt := make(chan error, 4)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Watch(ctx, func(err error) {
+			select {
+			case rebuilt <- err:
+			case <-ctx.Done():
+			}
+		}); err != nil {
+			t.Error(err)
+		}
+	}()
+	t.Cleanup(func() { stop(); <-done })
+	if err := receive(t, rebuilt); err != nil {
+		t.Fatalf("first build: %v", err)
+	}
+	return rebuilt
 }
 
 // writeAtomically replaces a note in one step, from a file written beside
@@ -451,4 +469,22 @@ func TestServerChecksItsFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	refusedMine(t, srv.Rebuild(context.Background()), out, "2020-01-02/index.html", "second words")
+}
+
+// TestWatchSeesNewFolders makes a folder in snippets/ while a server
+// watches, then, once that was built, changes only a file inside it: that
+// too is built.
+func TestWatchSeesNewFolders(t *testing.T) {
+	root := writeFiles(t, map[string]string{"notes/2020-01-02.md": "# Day\n\nwords\n"})
+	srv := NewServer(&Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Store: openStore(t)})
+	rebuilt := watch(t, srv)
+	dir := filepath.Join(root, "snippets", "new", "deeper")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, rebuilt) // a folder without main.go may fail the build
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, rebuilt) // fails the test if the file goes unseen
 }
