@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/gonotebook/notebook/internal/store"
 )
 
 // The Atom feed (RFC 4287): one entry per published note, the newest
@@ -127,7 +129,8 @@ func (b *build) writeSitemap() error {
 	if err != nil {
 		return err
 	}
-	return b.out.Write("robots.txt", []byte("User-agent: *\nAllow: /\n\nSitemap: "+b.abs("sitemap.xml")+"\n"))
+	robots := []byte("User-agent: *\nAllow: /\n\nSitemap: " + b.abs("sitemap.xml") + "\n")
+	return b.out.Write("robots.txt", robots, store.Sum(robots))
 }
 
 // xmlFile returns v as an XML file.

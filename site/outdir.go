@@ -168,10 +168,10 @@ func (o *outDir) madeBy(rel string, a store.ID) {
 	}
 }
 
-// Write records the file at rel, and writes it into the temporary folder
-// unless the output folder already holds these bytes.
-func (o *outDir) Write(rel string, data []byte) error {
-	sum := store.Sum(data)
+// Write records the file at rel, whose contents data have the SHA-256
+// sum, and writes it into the temporary folder unless the output folder
+// already holds these bytes.
+func (o *outDir) Write(rel string, data []byte, sum store.ID) error {
 	if o.Keep(rel, sum) {
 		return nil
 	}

@@ -312,21 +312,21 @@ func (b *build) emit(rel string, id store.ID, make func() ([]byte, error)) (err 
 	if e, ok := b.st.Get(id); ok && (e.Size == 0 || b.out.Keep(rel, e.Output)) {
 		return nil
 	}
-	if data, _, ok := b.st.Bytes(id); ok {
-		return b.out.Write(rel, data)
+	if data, e, ok := b.st.Bytes(id); ok {
+		return b.out.Write(rel, data, e.Output)
 	}
 	data, err := make()
 	if err != nil {
 		return fmt.Errorf("%s: %v", rel, err)
 	}
-	b.st.Put(id, data)
+	e, _ := b.st.Put(id, data) // a file not kept is made again
 	if len(data) == 0 {
 		return nil
 	}
 	b.mu.Lock()
 	b.rendered = append(b.rendered, rel)
 	b.mu.Unlock()
-	return b.out.Write(rel, data)
+	return b.out.Write(rel, data, e.Output)
 }
 
 // writeNote makes the page of the i-th published note, and its page of
@@ -440,7 +440,7 @@ func (b *build) writePlay(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := b.out.Write(f.Name, data); err != nil {
+		if err := b.out.Write(f.Name, data, f.Sum); err != nil {
 			return err
 		}
 	}
