@@ -57,8 +57,9 @@ func (b *build) writeAssets() error {
 			}
 			data = append(data, code...)
 		}
-		p := fingerprintSum("assets/"+e.Name(), store.Sum(data))
-		if err := b.out.Write(p, data); err != nil {
+		sum := store.Sum(data)
+		p := fingerprintSum("assets/"+e.Name(), sum)
+		if err := b.out.Write(p, data, sum); err != nil {
 			return err
 		}
 		b.assets[e.Name()] = p

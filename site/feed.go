@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/gonotebook/notebook/internal/store"
 )
 
 // The Atom feed (RFC 4287): one entry per published note, the newest
@@ -111,7 +113,7 @@ type sitemapURL struct {
 // the notes and the tag pages (not search or 404), and robots.txt, which
 // points to it.
 func (b *build) writeSitemap() error {
-	err := b.emit("sitemap.xml", cards(b.key("sitemap"), b.notes).Sum(), func() ([]byte, error) {
+	err := b.emit("sitemap.xml", b.cards(b.key("sitemap"), b.notes).Sum(), func() ([]byte, error) {
 		sm := sitemap{URLs: []sitemapURL{{Loc: b.base.String()}}}
 		for _, n := range reversed(b.notes) {
 			sm.URLs = append(sm.URLs, sitemapURL{Loc: b.abs(n.URL()), LastMod: n.DateString()})
@@ -127,7 +129,8 @@ func (b *build) writeSitemap() error {
 	if err != nil {
 		return err
 	}
-	return b.out.Write("robots.txt", []byte("User-agent: *\nAllow: /\n\nSitemap: "+b.abs("sitemap.xml")+"\n"))
+	robots := []byte("User-agent: *\nAllow: /\n\nSitemap: " + b.abs("sitemap.xml") + "\n")
+	return b.out.Write("robots.txt", robots, store.Sum(robots))
 }
 
 // xmlFile returns v as an XML file.

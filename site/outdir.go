@@ -58,18 +58,37 @@ type outDir struct {
 	mu    sync.Mutex
 	files mark     // the site's files
 	moved []string // the files written into tmp, to move into dir
+
+	last *published // kept for the next build, if not nil
+}
+
+// A published is what a server's last build put in its output folder, kept
+// for its next build. That folder was checked before the server's first
+// build ran, and Commit checks it again before writing into it, so a later
+// build need not check it before it runs, nor read the mark it wrote.
+type published struct {
+	dir, name string
+	files     mark  // nil until a build committed
+	marked    int64 // the change time of its mark
 }
 
 // openOut checks that the output folder of cfg is one a build may write
 // into (see checkOut), removes what killed builds left beside it, reads
-// its mark and makes the build's temporary folder.
+// its mark and makes the build's temporary folder; for a server's build
+// after its first, it takes what the last one published instead.
 func openOut(cfg *Config) (*outDir, error) {
+	if p := cfg.published; p != nil && p.files != nil {
+		o := &outDir{dir: p.dir, name: p.name, prev: p.files, marked: p.marked, files: mark{}, last: p}
+		var err error
+		o.tmp, err = makeTemp(o.dir)
+		return o, err
+	}
 	out, err := checkOut(cfg)
 	if err != nil {
 		return nil, err
 	}
 	removeStale(out)
-	o := &outDir{dir: out, name: filepath.Clean(cfg.OutDir()), files: mark{}}
+	o := &outDir{dir: out, name: filepath.Clean(cfg.OutDir()), files: mark{}, last: cfg.published}
 	if o.prev, err = readMark(out); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
@@ -149,10 +168,10 @@ func (o *outDir) madeBy(rel string, a store.ID) {
 	}
 }
 
-// Write records the file at rel, and writes it into the temporary folder
-// unless the output folder already holds these bytes.
-func (o *outDir) Write(rel string, data []byte) error {
-	sum := store.Sum(data)
+// Write records the file at rel, whose contents data have the SHA-256
+// sum, and writes it into the temporary folder unless the output folder
+// already holds these bytes.
+func (o *outDir) Write(rel string, data []byte, sum store.ID) error {
 	if o.Keep(rel, sum) {
 		return nil
 	}
@@ -190,6 +209,17 @@ func (o *outDir) Commit() error {
 	defer o.Abort()
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	err := o.commit()
+	if p := o.last; p != nil {
+		p.files = nil // what a failed commit left is read from its mark
+		if info, statErr := os.Stat(filepath.Join(o.dir, MarkFile)); err == nil && statErr == nil {
+			p.dir, p.name, p.files, p.marked = o.dir, o.name, o.files, stampOf(info).ctime
+		}
+	}
+	return err
+}
+
+func (o *outDir) commit() error {
 	if empty(o.dir) {
 		o.stamp(o.tmp, o.moved)
 		if err := os.WriteFile(filepath.Join(o.tmp, MarkFile), o.files.bytes(), 0o644); err != nil {
@@ -420,14 +450,15 @@ func (m mark) bytes() []byte {
 	b.WriteString(markComment)
 	for _, name := range slices.Sorted(maps.Keys(m)) {
 		for _, sum := range m[name].sums {
-			fmt.Fprintf(&b, "%s  %s\n", sum, name)
+			b.WriteString(sum.String() + "  " + name + "\n")
 		}
 		if f := m[name]; f.stamp != (stamp{}) {
 			a := "-"
 			if f.action != (store.ID{}) {
 				a = f.action.String()
 			}
-			fmt.Fprintf(&b, "#stamp %d %d %d %s %s\n", f.stamp.ino, f.stamp.ctime, f.stamp.size, a, name)
+			b.WriteString("#stamp " + strconv.FormatUint(f.stamp.ino, 10) + " " + strconv.FormatInt(f.stamp.ctime, 10) + " " +
+				strconv.FormatInt(f.stamp.size, 10) + " " + a + " " + name + "\n")
 		}
 	}
 	return b.Bytes()

@@ -214,14 +214,22 @@ func TestOutCheckedAgainBeforeWriting(t *testing.T) {
 			t.Error(err)
 		}
 	})
+	refusedMine(t, err, out, "2020-01-01/index.html", "New words")
+}
+
+// refusedMine fails the test unless err refused to write into out for its
+// file mine.txt, added by hand, which must hold "mine\n" still, and the
+// page does not show words.
+func refusedMine(t *testing.T, err error, out, page, words string) {
+	t.Helper()
 	if want := "it holds mine.txt, which no build wrote"; err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("a build whose output folder gained a file while it ran: %v; want it refused, saying %q", err, want)
+		t.Fatalf("a build whose output folder gained a file: %v; want it refused, saying %q", err, want)
 	}
 	if got := readFile(t, out, "mine.txt"); got != "mine\n" {
 		t.Errorf("the file added by hand changed:\n%s", got)
 	}
-	if page := readFile(t, out, "2020-01-01/index.html"); strings.Contains(page, "New words") {
-		t.Error("the refused build wrote the note's page")
+	if got := readFile(t, out, page); strings.Contains(got, words) {
+		t.Errorf("the refused build wrote %s", page)
 	}
 }
 

@@ -44,10 +44,11 @@ type build struct {
 	// What the pages are made with, once the actions that make it ran.
 	base   *url.URL
 	tmpl   *template.Template
-	notes  []*Note           // published, oldest first
-	tags   []tagInfo         // theirs, sorted
-	assets map[string]string // by plain name, the fingerprinted paths
-	worker string            // the in-browser interpreter's worker; "" if none
+	notes  []*Note            // published, oldest first
+	tags   []tagInfo          // theirs, sorted
+	card   map[*Note]store.ID // each one's card (see cardID)
+	assets map[string]string  // by plain name, the fingerprinted paths
+	worker string             // the in-browser interpreter's worker; "" if none
 
 	mu       sync.Mutex
 	rendered []string
@@ -258,6 +259,10 @@ func (b *build) planSite() error {
 		}
 	}
 	b.tags = tagsOf(b.notes)
+	b.card = map[*Note]store.ID{}
+	for _, n := range b.notes {
+		b.card[n] = cardID(n)
+	}
 	ready := []*graph.Action{
 		{Name: "assets", Do: func(context.Context) error { return b.writeAssets() }},
 		{Name: "interpreter", Do: b.writePlay},
@@ -337,21 +342,21 @@ func (b *build) emit(rel string, id store.ID, make func() ([]byte, error)) (err 
 			return nil
 		}
 		if data, ok := b.st.Output(e.Output); ok {
-			return b.out.Write(rel, data)
+			return b.out.Write(rel, data, e.Output)
 		}
 	}
 	data, err := make()
 	if err != nil {
 		return fmt.Errorf("%s: %v", rel, err)
 	}
-	b.st.Put(id, data)
+	e, _ := b.st.Put(id, data) // a file not kept is made again
 	if len(data) == 0 {
 		return nil
 	}
 	b.mu.Lock()
 	b.rendered = append(b.rendered, rel)
 	b.mu.Unlock()
-	return b.out.Write(rel, data)
+	return b.out.Write(rel, data, e.Output)
 }
 
 // writeNote makes the page of the i-th published note, and its page of
@@ -390,19 +395,25 @@ func neighbour(n *Note) string {
 	return n.URL() + "\x00" + n.Title + "\x00" + n.DateString()
 }
 
-// cards adds to h what a list shows of each note: its address, title,
-// date, tags, how many Go programs it has and its entries. A list's ID
-// covers its notes' cards, not their text, so that an edit to a note's
-// prose does not make every list again. A list template that shows more
-// of a note must have it here.
-func cards(h *store.Hash, ns []*Note) *store.Hash {
+// cards adds to h what a list shows of each note (see cardID).
+func (b *build) cards(h *store.Hash, ns []*Note) *store.Hash {
 	for _, n := range ns {
-		h.String(n.URL()).String(n.Title).String(n.DateString()).String(fmt.Sprint(n.Programs(), n.Tags))
-		for _, e := range n.Entries() {
-			h.String(e.ID).String(e.Text)
-		}
+		h.ID(b.card[n])
 	}
 	return h
+}
+
+// cardID is the ID of what a list shows of n: its address, title, date,
+// tags, how many Go programs it has and its entries. A list's ID covers
+// its notes' cards, not their text, so that an edit to a note's prose does
+// not make every list again. A list template that shows more of a note
+// must have it here.
+func cardID(n *Note) store.ID {
+	h := store.NewHash("card").String(n.URL()).String(n.Title).String(n.DateString()).String(fmt.Sprint(n.Programs(), n.Tags))
+	for _, e := range n.Entries() {
+		h.String(e.ID).String(e.Text)
+	}
+	return h.Sum()
 }
 
 // writeLists makes the index, the search page, the tags and each tag's
@@ -415,14 +426,14 @@ func (b *build) writeLists() error {
 		p         page
 	}
 	lists := []list{
-		{"index.html", "index", cards(b.key("index"), all), page{Section: "notes", Notes: newest,
+		{"index.html", "index", b.cards(b.key("index"), all), page{Section: "notes", Notes: newest,
 			Description: "Dated notes; beside each code block, a Go program that does the same and the output it printed."}},
 		{"404.html", "404", b.key("404"), page{Title: "Not found"}},
-		{"search/index.html", "search", cards(b.key("search"), all), page{Title: "Search", Section: "search", Notes: newest}},
-		{"tags/index.html", "tags", cards(b.key("tags"), all), page{Title: "Tags", Section: "tags", Tags: b.tags}},
+		{"search/index.html", "search", b.cards(b.key("search"), all), page{Title: "Search", Section: "search", Notes: newest}},
+		{"tags/index.html", "tags", b.cards(b.key("tags"), all), page{Title: "Tags", Section: "tags", Tags: b.tags}},
 	}
 	for _, t := range b.tags {
-		lists = append(lists, list{tagDir(t.Name) + "index.html", "tag", cards(b.key("tag").String(t.Name), t.Notes),
+		lists = append(lists, list{tagDir(t.Name) + "index.html", "tag", b.cards(b.key("tag").String(t.Name), t.Notes),
 			page{Title: "Tagged " + t.Name, Section: "tags", Tag: t.Name, Notes: t.Notes}})
 	}
 	var errs []error
@@ -459,7 +470,7 @@ func (b *build) writePlay(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := b.out.Write(f.Name, data); err != nil {
+		if err := b.out.Write(f.Name, data, f.Sum); err != nil {
 			return err
 		}
 	}

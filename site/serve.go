@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	_ "embed"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -14,9 +15,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gonotebook/notebook/site/internal/netlify"
@@ -39,14 +42,13 @@ type Server struct {
 	rules   *netlify.Config // the notebook's RulesFile, as the last build read it
 	version int             // counts successful builds
 	failure string          // the last build's error, or ""
-	built   string          // the fingerprint of the files the last build read
 	changed chan struct{}
 }
 
-// NewServer returns a server for the site cfg builds. Call Rebuild at least
-// once before serving.
+// NewServer returns a server for the site cfg builds. Call Rebuild, or
+// Watch, which calls it, before serving.
 func NewServer(cfg *Config) *Server {
-	cfg.parses = &parses{}
+	cfg.parses, cfg.published = &parses{}, &published{}
 	return &Server{cfg: cfg, changed: make(chan struct{})}
 }
 
@@ -54,14 +56,10 @@ func NewServer(cfg *Config) *Server {
 // succeeded, to show the error if it did not (the last good site stays
 // served).
 func (s *Server) Rebuild(ctx context.Context) error {
-	// Taken before building, so that a change made during the build is
-	// seen by the next look.
-	fp := s.fingerprint()
 	rules, rulesErr := loadRules(s.cfg.Root)
 	_, err := Build(ctx, s.cfg)
 	err = errors.Join(err, rulesErr)
 	s.mu.Lock()
-	s.built = fp
 	if rulesErr == nil {
 		s.rules = rules
 	}
@@ -77,36 +75,101 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	return err
 }
 
-// Watch looks at the notebook's notes/, snippets/ and RulesFile every
-// interval, or less often on a notebook so large that looking takes more
-// than a tenth of that (so that watching costs at most a tenth of a core),
-// until ctx is done. Editors and tools write in steps: once a file was
-// added, removed or changed since the last build, Watch looks again as
-// soon as looking allows, and calls Rebuild when the files stayed the
-// same for that one look, so that a half-written note is not built. Each
-// result is reported to report.
-func (s *Server) Watch(ctx context.Context, interval time.Duration, report func(error)) {
-	last := ""
-	for {
-		start := time.Now()
-		fp := s.fingerprint()
-		took := time.Since(start)
-		s.mu.Lock()
-		built := s.built
-		s.mu.Unlock()
-		wait := max(interval, 10*took)
-		switch {
-		case fp == built:
-		case fp == last:
-			report(s.Rebuild(ctx))
-		default:
-			wait = max(settle, took)
+// Watch watches the notebook's notes/, snippets/ and RulesFile through
+// the kernel (inotify), builds the site (Rebuild), and rebuilds it on
+// change until ctx is done. Editors and tools write in steps: once a file
+// was added, removed or changed, Watch waits until nothing changed for
+// settle, so that a half-written note is not built, and calls Rebuild.
+// Each result, the first build's included, is reported to report. It
+// returns an error only if it cannot watch.
+func (s *Server) Watch(ctx context.Context, report func(error)) error {
+	fd, err := syscall.InotifyInit1(syscall.IN_NONBLOCK | syscall.IN_CLOEXEC)
+	if err != nil {
+		return os.NewSyscallError("inotify_init1", err)
+	}
+	f := os.NewFile(uintptr(fd), "inotify") // non-blocking: Close ends a Read
+	defer f.Close()
+	dirs := map[int32]string{} // the watched folders, by watch descriptor
+	const mask = syscall.IN_CREATE | syscall.IN_DELETE | syscall.IN_MODIFY | syscall.IN_ATTRIB |
+		syscall.IN_MOVED_FROM | syscall.IN_MOVED_TO | syscall.IN_DELETE_SELF | syscall.IN_ONLYDIR
+	// watch adds every folder at and below dir; a folder watched twice
+	// keeps its descriptor, under its new name.
+	watch := func(dir string) error {
+		return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return nil // a folder gone since is told of by its own event
+			}
+			wd, err := syscall.InotifyAddWatch(fd, p, mask)
+			if err != nil {
+				return os.NewSyscallError("inotify_add_watch "+p, err)
+			}
+			dirs[int32(wd)] = p
+			if p == s.cfg.Root {
+				return fs.SkipDir // only its sources' folders, and RulesFile
+			}
+			return nil
+		})
+	}
+	sources := []string{filepath.Join(s.cfg.Root, "notes"), s.cfg.snippetsDir()}
+	for _, dir := range append([]string{s.cfg.Root}, sources...) {
+		if err := watch(dir); err != nil {
+			return err
 		}
-		last = fp
+	}
+	events := make(chan []byte)
+	go func() {
+		defer close(events)
+		for {
+			buf := make([]byte, 64<<10)
+			n, err := f.Read(buf)
+			if err != nil {
+				return
+			}
+			events <- buf[:n]
+		}
+	}()
+	defer func() {
+		f.Close()
+		for range events { // until the reader has ended
+		}
+	}()
+	settled := time.NewTimer(0) // the first build
+	for {
 		select {
 		case <-ctx.Done():
-			return
-		case <-time.After(wait):
+			return nil
+		case <-settled.C:
+			report(s.Rebuild(ctx))
+		case buf, ok := <-events:
+			if !ok {
+				return errors.New("watching the notebook: inotify ended")
+			}
+			changed := false
+			// Each event is a syscall.InotifyEvent and its name, padded
+			// with NULs.
+			for len(buf) >= syscall.SizeofInotifyEvent {
+				wd, what := int32(binary.NativeEndian.Uint32(buf)), binary.NativeEndian.Uint32(buf[4:])
+				end := syscall.SizeofInotifyEvent + int(binary.NativeEndian.Uint32(buf[12:]))
+				name := strings.TrimRight(string(buf[syscall.SizeofInotifyEvent:end]), "\x00")
+				buf = buf[end:]
+				dir, known := dirs[wd]
+				p := filepath.Join(dir, name)
+				switch {
+				case !known: // events were lost (IN_Q_OVERFLOW), say
+				case dir == s.cfg.Root && name != RulesFile && !slices.Contains(sources, p):
+					continue // the output folder, say, which a build writes
+				case what&syscall.IN_IGNORED != 0:
+					delete(dirs, wd)
+				case what&syscall.IN_ISDIR != 0 && what&(syscall.IN_CREATE|syscall.IN_MOVED_TO) != 0:
+					if err := watch(p); err != nil {
+						return err
+					}
+				}
+				changed = true
+			}
+			if changed {
+				settled.Reset(settle)
+			}
 		}
 	}
 }
@@ -114,25 +177,6 @@ func (s *Server) Watch(ctx context.Context, interval time.Duration, report func(
 // settle is how long the files must stay the same before a change is
 // built.
 const settle = 20 * time.Millisecond
-
-// fingerprint summarises the name, stamp (see stampOf) and modification
-// time of every file the site is built from, and of the rules it is
-// served by.
-func (s *Server) fingerprint() string {
-	var b strings.Builder
-	for _, dir := range []string{filepath.Join(s.cfg.Root, RulesFile), filepath.Join(s.cfg.Root, "notes"), s.cfg.snippetsDir()} {
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return nil
-			}
-			if info, err := d.Info(); err == nil {
-				fmt.Fprintf(&b, "%s %v %d\n", p, stampOf(info), info.ModTime().UnixNano())
-			}
-			return nil
-		})
-	}
-	return b.String()
-}
 
 // ServeHTTP serves the built site as production serves it (see
 // NewHandler), with a small script added to every page that reloads it

@@ -97,10 +97,10 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	if l, err := events.ReadString('\n'); err != nil || l != ": connected\n" {
 		t.Fatalf("first event line %q, %v", l, err)
 	}
-	watchCtx, stopWatch := context.WithCancel(context.Background())
-	defer stopWatch()
-	rebuilt := make(chan error, 4)
-	go srv.Watch(watchCtx, 20*time.Millisecond, func(err error) { rebuilt <- err })
+	rebuilt := watch(t, srv)
+	if l := readEvent(t, events); l != "event: reload" {
+		t.Errorf("after the first build the event is %q, want reload", l)
+	}
 
 	note := filepath.Join(root, "notes", "2020-01-02.md")
 	if err := writeAtomically(note, "# Day\n\nsecond words\n\n```go {snippet=hi}\n```\n"); err != nil {
@@ -132,6 +132,31 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	if _, page := get(t, ts.URL+"/2020-01-02/"); !strings.Contains(page, "second words") {
 		t.Error("a failed rebuild replaced the last good page")
 	}
+}
+
+// watch starts srv's Watch until the test ends, and returns what each of
+// its builds after the first returned; the first, which Watch makes as it
+// starts, must succeed.
+func watch(t *testing.T, srv *Server) <-chan error {
+	ctx, stop := context.WithCancel(context.Background())
+	rebuilt := make(chan error, 4)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Watch(ctx, func(err error) {
+			select {
+			case rebuilt <- err:
+			case <-ctx.Done():
+			}
+		}); err != nil {
+			t.Error(err)
+		}
+	}()
+	t.Cleanup(func() { stop(); <-done })
+	if err := receive(t, rebuilt); err != nil {
+		t.Fatalf("first build: %v", err)
+	}
+	return rebuilt
 }
 
 // writeAtomically replaces a note in one step, from a file written beside
@@ -425,3 +450,41 @@ func TestHandlerServesAsProduction(t *testing.T) {
 
 // noDecompression is a client that leaves a compressed body as it came.
 var noDecompression = &http.Client{Timeout: patience, Transport: &http.Transport{DisableCompression: true}}
+
+// TestServerChecksItsFolder adds a file to the output folder between two
+// of a server's builds: the second, which takes the first's output as it
+// left it, still checks the folder before writing, refuses it and keeps
+// the file.
+func TestServerChecksItsFolder(t *testing.T) {
+	root := writeFiles(t, map[string]string{"notes/2020-01-02.md": "# Day\n\nfirst words\n"})
+	out := filepath.Join(t.TempDir(), "public")
+	srv := NewServer(&Config{Root: root, Out: out, Store: openStore(t)})
+	if err := srv.Rebuild(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "mine.txt"), []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "notes", "2020-01-02.md"), []byte("# Day\n\nsecond words\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	refusedMine(t, srv.Rebuild(context.Background()), out, "2020-01-02/index.html", "second words")
+}
+
+// TestWatchSeesNewFolders makes a folder in snippets/ while a server
+// watches, then, once that was built, changes only a file inside it: that
+// too is built.
+func TestWatchSeesNewFolders(t *testing.T) {
+	root := writeFiles(t, map[string]string{"notes/2020-01-02.md": "# Day\n\nwords\n"})
+	srv := NewServer(&Config{Root: root, Out: filepath.Join(t.TempDir(), "public"), Store: openStore(t)})
+	rebuilt := watch(t, srv)
+	dir := filepath.Join(root, "snippets", "new", "deeper")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, rebuilt) // a folder without main.go may fail the build
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, rebuilt) // fails the test if the file goes unseen
+}

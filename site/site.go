@@ -162,7 +162,8 @@ type Config struct {
 	// original declared the same as its snippet is.
 	NoOriginals bool
 
-	parses *parses // see Load; set by NewServer
+	parses    *parses    // see Load; set by NewServer
+	published *published // see openOut; set by NewServer
 }
 
 // DefaultBaseURL is the site's address when Config.BaseURL is empty.

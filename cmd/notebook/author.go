@@ -55,8 +55,42 @@ Ctrl-C.`,
 				cfg.Out = filepath.Join(tmp, "public")
 			}
 			srv := site.NewServer(cfg)
-			if err := srv.Rebuild(ctx); err != nil {
-				fmt.Fprintf(e.stderr, "%v\nbuild failed; fix it and save: serve rebuilds on change\n", err)
+			// Serving ends with ctx, or when Serve or watching fails;
+			// either way the watcher and the server stop before serve
+			// returns (and removes the temporary folder they write into).
+			// Requests, the event streams that reload pages included, end
+			// with ctx.
+			var wg sync.WaitGroup
+			defer wg.Wait()
+			ctx, stop := context.WithCancel(ctx)
+			defer stop()
+			built := make(chan struct{}) // closed after the first build, or when watching failed
+			var watchErr error
+			wg.Go(func() {
+				first := true
+				watchErr = srv.Watch(ctx, func(err error) {
+					switch {
+					case first && err != nil:
+						fmt.Fprintf(e.stderr, "%v\nbuild failed; fix it and save: serve rebuilds on change\n", err)
+					case err != nil:
+						fmt.Fprintf(e.stderr, "%v\nrebuild failed; still serving the last good build\n", err)
+					case !first:
+						fmt.Fprintf(e.stderr, "rebuilt at %s\n", time.Now().Format(time.TimeOnly))
+					}
+					if first {
+						first = false
+						close(built)
+					}
+				})
+				if first {
+					close(built)
+				}
+				stop()
+			})
+			<-built
+			if ctx.Err() != nil {
+				wg.Wait()
+				return watchErr
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
@@ -66,28 +100,11 @@ Ctrl-C.`,
 			if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
 				fmt.Fprintf(e.stderr, "warning: %s is not a loopback address: anyone who can reach it can read the site\n", ip)
 			}
-			// Serving ends with ctx, or when Serve fails; either way the
-			// watcher and the server stop before serve returns (and removes
-			// the temporary folder they write into). Requests, the event
-			// streams that reload pages included, end with ctx.
-			var wg sync.WaitGroup
-			defer wg.Wait()
-			ctx, stop := context.WithCancel(ctx)
-			defer stop()
 			hs := &http.Server{
 				Handler:           srv,
 				ReadHeaderTimeout: 10 * time.Second,
 				BaseContext:       func(net.Listener) context.Context { return ctx },
 			}
-			wg.Go(func() {
-				srv.Watch(ctx, 50*time.Millisecond, func(err error) {
-					if err != nil {
-						fmt.Fprintf(e.stderr, "%v\nrebuild failed; still serving the last good build\n", err)
-					} else {
-						fmt.Fprintf(e.stderr, "rebuilt at %s\n", time.Now().Format(time.TimeOnly))
-					}
-				})
-			})
 			wg.Go(func() {
 				<-ctx.Done()
 				shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -97,7 +114,8 @@ Ctrl-C.`,
 			if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
-			return nil
+			wg.Wait()
+			return watchErr
 		},
 	}
 }
