@@ -60,6 +60,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -382,7 +383,9 @@ func (h *Hash) String(s string) *Hash { return h.Bytes([]byte(s)) }
 
 // Bytes adds b to the inputs.
 func (h *Hash) Bytes(b []byte) *Hash {
-	fmt.Fprintf(h.h, "%d:%s", len(b), b)
+	var n [24]byte
+	h.h.Write(append(strconv.AppendInt(n[:0], int64(len(b)), 10), ':'))
+	h.h.Write(b)
 	return h
 }
 
