@@ -1,8 +1,9 @@
 package site
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"os"
@@ -83,10 +84,6 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	// its notes' parses, so that a build of notes that did not change
 	// reads one output from the store, not one a note.
 	st := cfg.notes()
-	var inMemory map[store.ID]*render.Doc
-	if cfg.parses != nil && st != nil {
-		inMemory = cfg.parses.docs
-	}
 	pids := make([]store.ID, len(list))
 	all := store.NewHash("parse all")
 	for i, n := range list {
@@ -94,28 +91,25 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 		all.ID(pids[i])
 	}
 	allID := all.Sum()
-	var kept []json.RawMessage
-	if data, _, ok := st.Bytes(allID); cfg.parses != nil || !ok || json.Unmarshal(data, &kept) != nil || len(kept) != len(list) {
-		kept = nil
+	var docs []*render.Doc
+	if data, _, ok := st.Bytes(allID); ok && cfg.parses == nil {
+		docs = nb.restore(data, list...)
 	}
-	docs := make([]*render.Doc, len(list))
-	saved := make([]json.RawMessage, len(list))
+	kept := docs != nil
+	if !kept {
+		docs = make([]*render.Doc, len(list))
+	}
 	parseErrs := make([]error, len(list))
 	for i, n := range list {
-		actions = append(actions, &graph.Action{Name: "parse " + n.Path, Do: func(context.Context) error {
-			if d := inMemory[pids[i]]; d != nil {
-				docs[i] = d
+		if cfg.parses != nil && st != nil {
+			docs[i] = cfg.parses.docs[pids[i]]
+		}
+		if docs[i] == nil {
+			actions = append(actions, &graph.Action{Name: "parse " + n.Path, Do: func(context.Context) error {
+				docs[i], parseErrs[i] = nb.parse(st, pids[i], n)
 				return nil
-			}
-			if kept != nil {
-				if d, err := nb.md.Restore(n.Path, n.Body, n.BodyLine, kept[i]); err == nil {
-					docs[i] = d
-					return nil
-				}
-			}
-			docs[i], saved[i], parseErrs[i] = nb.parse(st, pids[i], n)
-			return nil
-		}})
+			}})
+		}
 	}
 	if err := graph.Run(ctx, actions, graph.Options{}); err != nil {
 		return nil, err
@@ -128,8 +122,8 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 				cfg.parses.docs[pids[i]] = d
 			}
 		}
-	case st != nil && kept == nil && !slices.ContainsFunc(saved, func(d json.RawMessage) bool { return d == nil }):
-		if data, err := json.Marshal(saved); err == nil {
+	case st != nil && !kept && errors.Join(parseErrs...) == nil:
+		if data, err := save(docs...); err == nil {
 			st.Put(allID, data)
 		}
 	}
@@ -188,24 +182,51 @@ func parseID(n *notes.Note) store.ID {
 	return store.NewHash("parse").String(n.Path).Bytes(n.Source).String(fmt.Sprint(n.BodyLine)).Sum()
 }
 
-// parse returns n's Doc and what st keeps of it under id (see parseID):
-// restored from an earlier parse of the same note, or parsed and kept
+// parse returns n's Doc: restored from what st keeps under id (see
+// parseID) of an earlier parse of the same note, or parsed and kept
 // there.
-func (nb *Notebook) parse(st *store.Store, id store.ID, n *notes.Note) (*render.Doc, []byte, error) {
+func (nb *Notebook) parse(st *store.Store, id store.ID, n *notes.Note) (*render.Doc, error) {
 	if data, _, ok := st.Bytes(id); ok {
-		if d, err := nb.md.Restore(n.Path, n.Body, n.BodyLine, data); err == nil {
-			return d, data, nil
+		if docs := nb.restore(data, n); docs != nil {
+			return docs[0], nil
 		}
 	}
 	d, err := nb.md.Parse(n.Path, n.Body, n.BodyLine)
 	if err != nil || st == nil {
-		return d, nil, err // an error is not kept: the next build reports it again
+		return d, err // an error is not kept: the next build reports it again
 	}
-	data, err := d.Save()
-	if err == nil {
+	if data, err := save(d); err == nil {
 		st.Put(id, data)
 	}
-	return d, data, nil
+	return d, nil
+}
+
+// save encodes docs in one stream, which describes their types once, for
+// restore.
+func save(docs ...*render.Doc) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := gob.NewEncoder(&buf)
+	for _, d := range docs {
+		if err := d.Save(enc); err != nil {
+			return nil, err
+		}
+	}
+	return buf.Bytes(), nil
+}
+
+// restore returns the Docs of ns that data, made by save, holds, or nil
+// if it does not hold theirs.
+func (nb *Notebook) restore(data []byte, ns ...*notes.Note) []*render.Doc {
+	dec := gob.NewDecoder(bytes.NewReader(data))
+	docs := make([]*render.Doc, len(ns))
+	for i, n := range ns {
+		d, err := nb.md.Restore(dec, n.Path, n.Body, n.BodyLine)
+		if err != nil {
+			return nil
+		}
+		docs[i] = d
+	}
+	return docs
 }
 
 // entries returns the snippets that have an entry option, by that option

@@ -1,8 +1,9 @@
 package site
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"encoding/gob"
 	"os"
 	"path/filepath"
 	"slices"
@@ -62,19 +63,15 @@ func TestLoadRestoresParsedNotes(t *testing.T) {
 		}
 		return n
 	}
-	// saved is the parse of two with another text: a Load that restores
+	// other is the parse of two with another text: a Load that restores
 	// it shows its heading; one that parsed would not.
-	saved := func(entry string) []byte {
+	other := func(entry string) *render.Doc {
 		t.Helper()
-		other, err := render.New().Parse(two, []byte("# Two\n\n### "+entry+"\n"), 1)
+		d, err := render.New().Parse(two, []byte("# Two\n\n### "+entry+"\n"), 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		data, err := other.Save()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return data
+		return d
 	}
 	load()
 
@@ -83,7 +80,11 @@ func TestLoadRestoresParsedNotes(t *testing.T) {
 	if !ok {
 		t.Fatal("Load kept no parse of the note")
 	}
-	all, err := json.Marshal([]json.RawMessage{oneData, saved("a kept notebook entry")})
+	oneDoc, err := render.New().Restore(gob.NewDecoder(bytes.NewReader(oneData)), one, note(one).Body, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := save(oneDoc, other("a kept notebook entry"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +96,11 @@ func TestLoadRestoresParsedNotes(t *testing.T) {
 	}
 
 	// With another note changed, an unchanged note's own parse is restored.
-	if _, err := st.Put(parseID(note(two)), saved("a kept entry")); err != nil {
+	saved, err := save(other("a kept entry"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Put(parseID(note(two)), saved); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(root, one), []byte("# One\n\nmore words\n"), 0o644); err != nil {
