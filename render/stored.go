@@ -26,15 +26,20 @@ type storedSection struct {
 }
 
 // Save writes to enc what Restore needs to make d again without parsing
-// its body. One encoder can take the Docs of many notes, in a stream that
-// describes their types once.
-func (d *Doc) Save(enc *gob.Encoder) error {
+// its body; without its sections' text unless text is true: the Doc
+// restored then has sections whose Text is "". One encoder can take the
+// Docs of many notes, in a stream that describes their types once.
+func (d *Doc) Save(enc *gob.Encoder, text bool) error {
 	s := stored{FirstLine: d.firstLine, Title: d.title != nil, Blocks: d.Blocks, Headings: d.Headings}
 	for _, w := range d.Warnings {
 		s.Warnings = append(s.Warnings, &fileline.Error{Path: w.Path, Line: w.Line, Msg: w.Msg})
 	}
 	for _, sec := range d.Sections {
-		s.Sections = append(s.Sections, storedSection{sec.Text, len(sec.Blocks)})
+		ss := storedSection{Blocks: len(sec.Blocks)}
+		if text {
+			ss.Text = sec.Text
+		}
+		s.Sections = append(s.Sections, ss)
 	}
 	return enc.Encode(&s)
 }

@@ -58,7 +58,7 @@ func TestSaveRestore(t *testing.T) {
 	parsed := map[string]*Doc{}
 	for _, name := range names {
 		parsed[name], _ = m.Parse("notes/x.md", notes[name], 3)
-		if err := parsed[name].Save(enc); err != nil {
+		if err := parsed[name].Save(enc, true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -92,20 +92,27 @@ func TestSaveRestore(t *testing.T) {
 	}
 }
 
-// TestRestoreRefuses checks that what Save did not write of this note is
-// refused, not restored into a Doc that is wrong.
-func TestRestoreRefuses(t *testing.T) {
-	m := New()
+// savedSeed returns the seed note, its Doc and what Save writes of it,
+// with or without its sections' text.
+func savedSeed(t *testing.T, m *Markdown, text bool) (body []byte, d *Doc, data []byte) {
+	t.Helper()
 	body, err := os.ReadFile("../notes/2018-10-30.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _ := m.Parse("notes/2018-10-30.md", body, 1)
+	d, _ = m.Parse("notes/2018-10-30.md", body, 1)
 	var buf bytes.Buffer
-	if err := d.Save(gob.NewEncoder(&buf)); err != nil {
+	if err := d.Save(gob.NewEncoder(&buf), text); err != nil {
 		t.Fatal(err)
 	}
-	data := buf.Bytes()
+	return body, d, buf.Bytes()
+}
+
+// TestRestoreRefuses checks that what Save did not write of this note is
+// refused, not restored into a Doc that is wrong.
+func TestRestoreRefuses(t *testing.T) {
+	m := New()
+	body, _, data := savedSeed(t, m, true)
 	restore := func(data []byte, firstLine int) error {
 		_, err := m.Restore(gob.NewDecoder(bytes.NewReader(data)), "notes/2018-10-30.md", body, firstLine)
 		return err
@@ -141,5 +148,32 @@ func TestRestoreRefuses(t *testing.T) {
 		bad := bytes.Clone(data)
 		bad[i] ^= 0xff
 		restore(bad, 1)
+	}
+}
+
+// TestSaveWithoutText checks that a Doc saved without its sections' text
+// is restored as it was parsed, but for that text.
+func TestSaveWithoutText(t *testing.T) {
+	m := New()
+	body, want, data := savedSeed(t, m, false)
+	got, err := m.Restore(gob.NewDecoder(bytes.NewReader(data)), "notes/2018-10-30.md", body, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := 0
+	for _, s := range want.Sections {
+		if s.Text != "" {
+			texts++
+		}
+		s.Text = ""
+	}
+	for _, w := range want.Warnings {
+		w.Err = nil
+	}
+	if texts == 0 {
+		t.Fatal("the note's sections have no text to leave out")
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("restored\n%+v\nparsed, less its text\n%+v", got, want)
 	}
 }

@@ -49,6 +49,10 @@ type Notebook struct {
 	Warnings []*fileline.Error
 
 	md *render.Markdown // parsed the notes; renders them
+	// texts, if not nil, keeps the text of the notes' sections, which
+	// their Docs lack: restored from the parse of the whole notebook,
+	// which leaves it out (see sections).
+	texts *store.Store
 }
 
 // Load reads every note and snippet of the notebook cfg names and checks
@@ -82,7 +86,9 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	// A server keeps its notes' parses in memory from one build to the
 	// next. For a single build, parsing the notebook is one action over
 	// its notes' parses, so that a build of notes that did not change
-	// reads one output from the store, not one a note.
+	// reads one output from the store, not one a note. That output leaves
+	// out the text of the notes' sections, which only search.json shows,
+	// and a build remakes it only if something else changed.
 	st := cfg.notes()
 	pids := make([]store.ID, len(list))
 	all := store.NewHash("parse all")
@@ -96,7 +102,9 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 		docs = nb.restore(data, list...)
 	}
 	kept := docs != nil
-	if !kept {
+	if kept {
+		nb.texts = st
+	} else {
 		docs = make([]*render.Doc, len(list))
 	}
 	parseErrs := make([]error, len(list))
@@ -123,7 +131,7 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 			}
 		}
 	case st != nil && !kept && errors.Join(parseErrs...) == nil:
-		if data, err := save(docs...); err == nil {
+		if data, err := save(false, docs...); err == nil {
 			st.Put(allID, data)
 		}
 	}
@@ -195,19 +203,19 @@ func (nb *Notebook) parse(st *store.Store, id store.ID, n *notes.Note) (*render.
 	if err != nil || st == nil {
 		return d, err // an error is not kept: the next build reports it again
 	}
-	if data, err := save(d); err == nil {
+	if data, err := save(true, d); err == nil {
 		st.Put(id, data)
 	}
 	return d, nil
 }
 
 // save encodes docs in one stream, which describes their types once, for
-// restore.
-func save(docs ...*render.Doc) ([]byte, error) {
+// restore; with their sections' text if text is true.
+func save(text bool, docs ...*render.Doc) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := gob.NewEncoder(&buf)
 	for _, d := range docs {
-		if err := d.Save(enc); err != nil {
+		if err := d.Save(enc, text); err != nil {
 			return nil, err
 		}
 	}
@@ -227,6 +235,24 @@ func (nb *Notebook) restore(data []byte, ns ...*notes.Note) []*render.Doc {
 		docs[i] = d
 	}
 	return docs
+}
+
+// sections returns n's sections with their text: its Doc's, or, if
+// nb.texts keeps the text, copies with the text of the note's own parse,
+// restored from there or parsed again.
+func (nb *Notebook) sections(n *Note) []*render.Section {
+	if nb.texts == nil {
+		return n.Doc.Sections
+	}
+	d, err := nb.parse(nb.texts, parseID(n.Note), n.Note)
+	if err != nil || len(d.Sections) != len(n.Doc.Sections) {
+		return n.Doc.Sections // not the note Load read: Load would have failed
+	}
+	secs := make([]*render.Section, len(d.Sections))
+	for i, s := range n.Doc.Sections {
+		secs[i] = &render.Section{Heading: s.Heading, Text: d.Sections[i].Text, Blocks: s.Blocks}
+	}
+	return secs
 }
 
 // entries returns the snippets that have an entry option, by that option

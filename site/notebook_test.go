@@ -84,7 +84,7 @@ func TestLoadRestoresParsedNotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := save(oneDoc, other("a kept notebook entry"))
+	all, err := save(false, oneDoc, other("a kept notebook entry"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestLoadRestoresParsedNotes(t *testing.T) {
 	}
 
 	// With another note changed, an unchanged note's own parse is restored.
-	saved, err := save(other("a kept entry"))
+	saved, err := save(true, other("a kept entry"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,5 +154,37 @@ func TestLoadKeepsParsesInMemory(t *testing.T) {
 	}
 	if len(cfg.parses.docs) != 2 {
 		t.Errorf("%d parses kept in memory, want 2, those of the notes", len(cfg.parses.docs))
+	}
+}
+
+// TestLoadRestoresSectionText checks that a Load that restores the parse
+// of the whole notebook, which leaves out the text of the notes'
+// sections, still gives search.json that text: the note's own.
+func TestLoadRestoresSectionText(t *testing.T) {
+	files := map[string]string{
+		"notes/2020-01-01.md": "Before any heading.\n\n# One\n\nwords of one\n\n## An entry\n\nmore *words*\n",
+		"notes/2020-01-02.md": "# Two\n\nwords of two\n",
+	}
+	cfg := &Config{Root: testfiles.Dir(t, files), Store: openStore(t)}
+	for range 2 { // the second restores what the first kept
+		nb, err := Load(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range nb.Notes {
+			want, err := render.New().Parse(n.Path, n.Body, n.BodyLine)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := nb.sections(n)
+			if len(got) != len(want.Sections) {
+				t.Fatalf("%s: %d sections, want %d", n.Path, len(got), len(want.Sections))
+			}
+			for i, s := range got {
+				if s.Text != want.Sections[i].Text || s.Heading != n.Doc.Sections[i].Heading {
+					t.Errorf("%s: section %d has text %q, heading %v; want %q, the Doc's heading", n.Path, i, s.Text, s.Heading, want.Sections[i].Text)
+				}
+			}
+		}
 	}
 }
