@@ -187,7 +187,7 @@ type parses struct {
 
 // parseID is the ID of the action that parses n.
 func parseID(n *notes.Note) store.ID {
-	return store.NewHash("parse").String(n.Path).Bytes(n.Source).String(fmt.Sprint(n.BodyLine)).Sum()
+	return store.NewHash("parse").String(n.Path).ID(store.Sum(n.Source)).String(strconv.Itoa(n.BodyLine)).Sum()
 }
 
 // parse returns n's Doc: restored from what st keeps under id (see
