@@ -6,6 +6,7 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -67,7 +68,12 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 		return nil, err
 	}
 	defer root.Close()
-	list, warnings, err := notes.Load(root.FS(), "notes")
+	fsys := root.FS()
+	if dir, err := root.OpenRoot("notes"); err == nil {
+		defer dir.Close()
+		fsys = notesFS{fsys, dir}
+	}
+	list, warnings, err := notes.Load(fsys, "notes")
 	if err != nil {
 		return nil, err
 	}
@@ -177,6 +183,27 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 		}
 	}
 	return nb, errors.Join(errs...)
+}
+
+// notesFS is the notebook's root for notes.Load, but that it reads each
+// file directly in notes/ through a root of that folder, which looks up
+// one name, not two. What that one cannot read, such as a symbolic link
+// that leads elsewhere in the notebook, the notebook's root reads, or
+// refuses.
+type notesFS struct {
+	fs.FS          // the notebook's root
+	notes *os.Root // its notes folder
+}
+
+func (f notesFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(f.FS, name) }
+
+func (f notesFS) ReadFile(name string) ([]byte, error) {
+	if base, ok := strings.CutPrefix(name, "notes/"); ok && !strings.Contains(base, "/") {
+		if data, err := f.notes.ReadFile(base); err == nil {
+			return data, nil
+		}
+	}
+	return fs.ReadFile(f.FS, name)
 }
 
 // parses are a server's parses of notes, by parse ID, kept between its

@@ -188,3 +188,42 @@ func TestLoadRestoresSectionText(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadReadsLinkedNotes checks that a note that is a symbolic link is
+// read if it leads to a file in the notebook, in the notes folder or
+// elsewhere, and refused if it leads out of it.
+func TestLoadReadsLinkedNotes(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret.md")
+	if err := os.WriteFile(outside, []byte("# Secret\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := testfiles.Dir(t, map[string]string{
+		"notes/2020-01-01.md": "# One\n",
+		"drafts/two.md":       "# Two\n",
+	})
+	link := func(name, target string) {
+		t.Helper()
+		if err := os.Symlink(target, filepath.Join(root, "notes", name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link("2020-01-02.md", "2020-01-01.md")
+	link("2020-01-03.md", filepath.Join("..", "drafts", "two.md"))
+	cfg := &Config{Root: root, Store: openStore(t)}
+	nb, err := Load(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, n := range nb.Notes {
+		titles = append(titles, n.Title)
+	}
+	if want := []string{"One", "One", "Two"}; !slices.Equal(titles, want) {
+		t.Errorf("notes titled %q; want %q", titles, want)
+	}
+	link("2020-01-04.md", outside)
+	_, err = Load(context.Background(), cfg)
+	if want := "notes/2020-01-04.md: a symbolic link out of the notebook: not read"; err == nil || err.Error() != want {
+		t.Errorf("Load with a link out of the notebook: %v; want %s", err, want)
+	}
+}
