@@ -338,18 +338,18 @@ func splitFrontMatter(data []byte) (yml, body []byte, bodyLine int, found bool) 
 // firstHeading returns the text of the first ATX level-one heading outside a
 // code fence, or "".
 func firstHeading(body []byte) string {
-	fence := ""
-	for l := range strings.SplitSeq(string(body), "\n") {
-		t := strings.TrimSpace(l)
+	var fence []byte
+	for l := range bytes.Lines(body) {
+		t := bytes.TrimSpace(l)
 		switch {
-		case fence != "":
-			if strings.HasPrefix(t, fence) {
-				fence = ""
+		case fence != nil:
+			if bytes.HasPrefix(t, fence) {
+				fence = nil
 			}
-		case strings.HasPrefix(t, "```"), strings.HasPrefix(t, "~~~"):
+		case bytes.HasPrefix(t, []byte("```")), bytes.HasPrefix(t, []byte("~~~")):
 			fence = t[:3]
-		case strings.HasPrefix(t, "# "):
-			return strings.TrimSpace(strings.TrimRight(strings.TrimSpace(t[2:]), "#"))
+		case bytes.HasPrefix(t, []byte("# ")):
+			return strings.TrimSpace(strings.TrimRight(strings.TrimSpace(string(t[2:])), "#"))
 		}
 	}
 	return ""

@@ -1,7 +1,7 @@
 package render
 
 import (
-	"encoding/json"
+	"encoding/gob"
 	"fmt"
 
 	"github.com/gonotebook/notebook/internal/fileline"
@@ -25,23 +25,33 @@ type storedSection struct {
 	Blocks int
 }
 
-// Save returns, as JSON, what Restore needs to make d again without
-// parsing its body.
-func (d *Doc) Save() ([]byte, error) {
-	s := stored{FirstLine: d.firstLine, Title: d.title != nil, Blocks: d.Blocks, Headings: d.Headings, Warnings: d.Warnings}
-	for _, sec := range d.Sections {
-		s.Sections = append(s.Sections, storedSection{sec.Text, len(sec.Blocks)})
+// Save writes to enc what Restore needs to make d again without parsing
+// its body; without its sections' text unless text is true: the Doc
+// restored then has sections whose Text is "". One encoder can take the
+// Docs of many notes, in a stream that describes their types once.
+func (d *Doc) Save(enc *gob.Encoder, text bool) error {
+	s := stored{FirstLine: d.firstLine, Title: d.title != nil, Blocks: d.Blocks, Headings: d.Headings}
+	for _, w := range d.Warnings {
+		s.Warnings = append(s.Warnings, &fileline.Error{Path: w.Path, Line: w.Line, Msg: w.Msg})
 	}
-	return json.Marshal(s)
+	for _, sec := range d.Sections {
+		ss := storedSection{Blocks: len(sec.Blocks)}
+		if text {
+			ss.Text = sec.Text
+		}
+		s.Sections = append(s.Sections, ss)
+	}
+	return enc.Encode(&s)
 }
 
-// Restore returns the Doc that Save saved of the note path, whose body and
-// first line are given, as Parse returned it, with its warnings' messages
-// but not the errors beneath them. An error says that data is not what
-// Save wrote of this note: the caller parses the note instead.
-func (m *Markdown) Restore(path string, body []byte, firstLine int, data []byte) (*Doc, error) {
+// Restore reads from dec the next Doc that Save wrote, that of the note
+// path, whose body and first line are given, as Parse returned it, with
+// its warnings' messages but not the errors beneath them. An error says
+// that what dec holds is not what Save wrote of this note: the caller
+// parses the note instead.
+func (m *Markdown) Restore(dec *gob.Decoder, path string, body []byte, firstLine int) (*Doc, error) {
 	var s stored
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err := dec.Decode(&s); err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	headless := len(s.Sections) - len(s.Headings) // 1 if a section comes before the first heading

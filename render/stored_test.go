@@ -2,9 +2,12 @@ package render
 
 import (
 	"bytes"
+	"encoding/gob"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -44,19 +47,27 @@ func savedNotes(t *testing.T) map[string][]byte {
 }
 
 // TestSaveRestore checks that a restored Doc is the parsed one, less the
-// errors beneath its warnings, and renders the same.
+// errors beneath its warnings, and renders the same, with every note
+// saved in one stream and restored from it in turn.
 func TestSaveRestore(t *testing.T) {
 	m := New()
-	for name, body := range savedNotes(t) {
-		want, _ := m.Parse("notes/x.md", body, 3)
-		data, err := want.Save()
-		if err != nil {
+	notes := savedNotes(t)
+	names := slices.Sorted(maps.Keys(notes))
+	var buf bytes.Buffer
+	enc := gob.NewEncoder(&buf)
+	parsed := map[string]*Doc{}
+	for _, name := range names {
+		parsed[name], _ = m.Parse("notes/x.md", notes[name], 3)
+		if err := parsed[name].Save(enc, true); err != nil {
 			t.Fatal(err)
 		}
-		got, err := m.Restore("notes/x.md", body, 3, data)
+	}
+	dec := gob.NewDecoder(&buf)
+	for _, name := range names {
+		want := parsed[name]
+		got, err := m.Restore(dec, "notes/x.md", notes[name], 3)
 		if err != nil {
-			t.Errorf("%s: Restore: %v", name, err)
-			continue
+			t.Fatalf("%s: Restore: %v", name, err)
 		}
 		for _, w := range want.Warnings {
 			w.Err = nil
@@ -76,32 +87,59 @@ func TestSaveRestore(t *testing.T) {
 			t.Errorf("%s: the restored Doc renders otherwise", name)
 		}
 	}
+	if _, err := m.Restore(dec, "notes/x.md", nil, 3); err == nil {
+		t.Errorf("Restore past the last Doc saved gave no error")
+	}
+}
+
+// savedSeed returns the seed note, its Doc and what Save writes of it,
+// with or without its sections' text.
+func savedSeed(t *testing.T, m *Markdown, text bool) (body []byte, d *Doc, data []byte) {
+	t.Helper()
+	body, err := os.ReadFile("../notes/2018-10-30.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ = m.Parse("notes/2018-10-30.md", body, 1)
+	var buf bytes.Buffer
+	if err := d.Save(gob.NewEncoder(&buf), text); err != nil {
+		t.Fatal(err)
+	}
+	return body, d, buf.Bytes()
 }
 
 // TestRestoreRefuses checks that what Save did not write of this note is
 // refused, not restored into a Doc that is wrong.
 func TestRestoreRefuses(t *testing.T) {
 	m := New()
-	body, err := os.ReadFile("../notes/2018-10-30.md")
-	if err != nil {
-		t.Fatal(err)
+	body, _, data := savedSeed(t, m, true)
+	restore := func(data []byte, firstLine int) error {
+		_, err := m.Restore(gob.NewDecoder(bytes.NewReader(data)), "notes/2018-10-30.md", body, firstLine)
+		return err
 	}
-	d, _ := m.Parse("notes/2018-10-30.md", body, 1)
-	data, err := d.Save()
-	if err != nil {
-		t.Fatal(err)
+	encode := func(s stored) []byte {
+		var buf bytes.Buffer
+		if err := gob.NewEncoder(&buf).Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
 	}
+	block := &Block{Line: 3, Code: "x\n"}
+	heading := &Heading{Level: 1, Text: "T", ID: "t", Line: 1}
 	for name, bad := range map[string][]byte{
-		"empty":      nil,
-		"cut short":  data[:len(data)-3],
-		"extra byte": append(bytes.Clone(data), 0),
-		"bad title":  bytes.Replace(data, []byte(`"Title":`), []byte(`"Title":99`), 1),
+		"empty":                 nil,
+		"cut short":             data[:len(data)-3],
+		"title without heading": encode(stored{FirstLine: 1, Title: true}),
+		"blocks not counted":    encode(stored{FirstLine: 1, Blocks: []*Block{block}}),
+		"blocks counted twice":  encode(stored{FirstLine: 1, Blocks: []*Block{block}, Sections: []storedSection{{"", 1}, {"", 1}}}),
+		"two headless sections": encode(stored{FirstLine: 1, Headings: []*Heading{heading}, Sections: []storedSection{{}, {}, {}}}),
+		"negative count":        encode(stored{FirstLine: 1, Blocks: []*Block{block}, Sections: []storedSection{{"", 2}, {"", -1}}}),
 	} {
-		if _, err := m.Restore("notes/2018-10-30.md", body, 1, bad); err == nil {
+		if err := restore(bad, 1); err == nil {
 			t.Errorf("%s: Restore gave no error", name)
 		}
 	}
-	if _, err := m.Restore("notes/2018-10-30.md", body, 2, data); err == nil {
+	if err := restore(data, 2); err == nil {
 		t.Errorf("Restore with another first line gave no error")
 	}
 	// Every byte changed in turn either is refused or gives a Doc, never a
@@ -109,6 +147,33 @@ func TestRestoreRefuses(t *testing.T) {
 	for i := range data {
 		bad := bytes.Clone(data)
 		bad[i] ^= 0xff
-		m.Restore("notes/2018-10-30.md", body, 1, bad)
+		restore(bad, 1)
+	}
+}
+
+// TestSaveWithoutText checks that a Doc saved without its sections' text
+// is restored as it was parsed, but for that text.
+func TestSaveWithoutText(t *testing.T) {
+	m := New()
+	body, want, data := savedSeed(t, m, false)
+	got, err := m.Restore(gob.NewDecoder(bytes.NewReader(data)), "notes/2018-10-30.md", body, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := 0
+	for _, s := range want.Sections {
+		if s.Text != "" {
+			texts++
+		}
+		s.Text = ""
+	}
+	for _, w := range want.Warnings {
+		w.Err = nil
+	}
+	if texts == 0 {
+		t.Fatal("the note's sections have no text to leave out")
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("restored\n%+v\nparsed, less its text\n%+v", got, want)
 	}
 }

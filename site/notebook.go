@@ -1,10 +1,12 @@
 package site
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"encoding/gob"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -48,6 +50,10 @@ type Notebook struct {
 	Warnings []*fileline.Error
 
 	md *render.Markdown // parsed the notes; renders them
+	// texts, if not nil, keeps the text of the notes' sections, which
+	// their Docs lack: restored from the parse of the whole notebook,
+	// which leaves it out (see sections).
+	texts *store.Store
 }
 
 // Load reads every note and snippet of the notebook cfg names and checks
@@ -62,7 +68,12 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 		return nil, err
 	}
 	defer root.Close()
-	list, warnings, err := notes.Load(root.FS(), "notes")
+	fsys := root.FS()
+	if dir, err := root.OpenRoot("notes"); err == nil {
+		defer dir.Close()
+		fsys = notesFS{fsys, dir}
+	}
+	list, warnings, err := notes.Load(fsys, "notes")
 	if err != nil {
 		return nil, err
 	}
@@ -81,12 +92,10 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	// A server keeps its notes' parses in memory from one build to the
 	// next. For a single build, parsing the notebook is one action over
 	// its notes' parses, so that a build of notes that did not change
-	// reads one output from the store, not one a note.
+	// reads one output from the store, not one a note. That output leaves
+	// out the text of the notes' sections, which only search.json shows,
+	// and a build remakes it only if something else changed.
 	st := cfg.notes()
-	var inMemory map[store.ID]*render.Doc
-	if cfg.parses != nil && st != nil {
-		inMemory = cfg.parses.docs
-	}
 	pids := make([]store.ID, len(list))
 	all := store.NewHash("parse all")
 	for i, n := range list {
@@ -94,28 +103,27 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 		all.ID(pids[i])
 	}
 	allID := all.Sum()
-	var kept []json.RawMessage
-	if data, _, ok := st.Bytes(allID); cfg.parses != nil || !ok || json.Unmarshal(data, &kept) != nil || len(kept) != len(list) {
-		kept = nil
+	var docs []*render.Doc
+	if data, _, ok := st.Bytes(allID); ok && cfg.parses == nil {
+		docs = nb.restore(data, list...)
 	}
-	docs := make([]*render.Doc, len(list))
-	saved := make([]json.RawMessage, len(list))
+	kept := docs != nil
+	if kept {
+		nb.texts = st
+	} else {
+		docs = make([]*render.Doc, len(list))
+	}
 	parseErrs := make([]error, len(list))
 	for i, n := range list {
-		actions = append(actions, &graph.Action{Name: "parse " + n.Path, Do: func(context.Context) error {
-			if d := inMemory[pids[i]]; d != nil {
-				docs[i] = d
+		if cfg.parses != nil && st != nil {
+			docs[i] = cfg.parses.docs[pids[i]]
+		}
+		if docs[i] == nil {
+			actions = append(actions, &graph.Action{Name: "parse " + n.Path, Do: func(context.Context) error {
+				docs[i], parseErrs[i] = nb.parse(st, pids[i], n)
 				return nil
-			}
-			if kept != nil {
-				if d, err := nb.md.Restore(n.Path, n.Body, n.BodyLine, kept[i]); err == nil {
-					docs[i] = d
-					return nil
-				}
-			}
-			docs[i], saved[i], parseErrs[i] = nb.parse(st, pids[i], n)
-			return nil
-		}})
+			}})
+		}
 	}
 	if err := graph.Run(ctx, actions, graph.Options{}); err != nil {
 		return nil, err
@@ -128,8 +136,8 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 				cfg.parses.docs[pids[i]] = d
 			}
 		}
-	case st != nil && kept == nil && !slices.ContainsFunc(saved, func(d json.RawMessage) bool { return d == nil }):
-		if data, err := json.Marshal(saved); err == nil {
+	case st != nil && !kept && errors.Join(parseErrs...) == nil:
+		if data, err := save(false, docs...); err == nil {
 			st.Put(allID, data)
 		}
 	}
@@ -177,6 +185,27 @@ func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	return nb, errors.Join(errs...)
 }
 
+// notesFS is the notebook's root for notes.Load, but that it reads each
+// file directly in notes/ through a root of that folder, which looks up
+// one name, not two. What that one cannot read, such as a symbolic link
+// that leads elsewhere in the notebook, the notebook's root reads, or
+// refuses.
+type notesFS struct {
+	fs.FS          // the notebook's root
+	notes *os.Root // its notes folder
+}
+
+func (f notesFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(f.FS, name) }
+
+func (f notesFS) ReadFile(name string) ([]byte, error) {
+	if base, ok := strings.CutPrefix(name, "notes/"); ok && !strings.Contains(base, "/") {
+		if data, err := f.notes.ReadFile(base); err == nil {
+			return data, nil
+		}
+	}
+	return fs.ReadFile(f.FS, name)
+}
+
 // parses are a server's parses of notes, by parse ID, kept between its
 // builds.
 type parses struct {
@@ -185,27 +214,72 @@ type parses struct {
 
 // parseID is the ID of the action that parses n.
 func parseID(n *notes.Note) store.ID {
-	return store.NewHash("parse").String(n.Path).Bytes(n.Source).String(fmt.Sprint(n.BodyLine)).Sum()
+	return store.NewHash("parse").String(n.Path).ID(store.Sum(n.Source)).String(strconv.Itoa(n.BodyLine)).Sum()
 }
 
-// parse returns n's Doc and what st keeps of it under id (see parseID):
-// restored from an earlier parse of the same note, or parsed and kept
+// parse returns n's Doc: restored from what st keeps under id (see
+// parseID) of an earlier parse of the same note, or parsed and kept
 // there.
-func (nb *Notebook) parse(st *store.Store, id store.ID, n *notes.Note) (*render.Doc, []byte, error) {
+func (nb *Notebook) parse(st *store.Store, id store.ID, n *notes.Note) (*render.Doc, error) {
 	if data, _, ok := st.Bytes(id); ok {
-		if d, err := nb.md.Restore(n.Path, n.Body, n.BodyLine, data); err == nil {
-			return d, data, nil
+		if docs := nb.restore(data, n); docs != nil {
+			return docs[0], nil
 		}
 	}
 	d, err := nb.md.Parse(n.Path, n.Body, n.BodyLine)
 	if err != nil || st == nil {
-		return d, nil, err // an error is not kept: the next build reports it again
+		return d, err // an error is not kept: the next build reports it again
 	}
-	data, err := d.Save()
-	if err == nil {
+	if data, err := save(true, d); err == nil {
 		st.Put(id, data)
 	}
-	return d, data, nil
+	return d, nil
+}
+
+// save encodes docs in one stream, which describes their types once, for
+// restore; with their sections' text if text is true.
+func save(text bool, docs ...*render.Doc) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := gob.NewEncoder(&buf)
+	for _, d := range docs {
+		if err := d.Save(enc, text); err != nil {
+			return nil, err
+		}
+	}
+	return buf.Bytes(), nil
+}
+
+// restore returns the Docs of ns that data, made by save, holds, or nil
+// if it does not hold theirs.
+func (nb *Notebook) restore(data []byte, ns ...*notes.Note) []*render.Doc {
+	dec := gob.NewDecoder(bytes.NewReader(data))
+	docs := make([]*render.Doc, len(ns))
+	for i, n := range ns {
+		d, err := nb.md.Restore(dec, n.Path, n.Body, n.BodyLine)
+		if err != nil {
+			return nil
+		}
+		docs[i] = d
+	}
+	return docs
+}
+
+// sections returns n's sections with their text: its Doc's, or, if
+// nb.texts keeps the text, copies with the text of the note's own parse,
+// restored from there or parsed again.
+func (nb *Notebook) sections(n *Note) []*render.Section {
+	if nb.texts == nil {
+		return n.Doc.Sections
+	}
+	d, err := nb.parse(nb.texts, parseID(n.Note), n.Note)
+	if err != nil || len(d.Sections) != len(n.Doc.Sections) {
+		return n.Doc.Sections // not the note Load read: Load would have failed
+	}
+	secs := make([]*render.Section, len(d.Sections))
+	for i, s := range n.Doc.Sections {
+		secs[i] = &render.Section{Heading: s.Heading, Text: d.Sections[i].Text, Blocks: s.Blocks}
+	}
+	return secs
 }
 
 // entries returns the snippets that have an entry option, by that option

@@ -1,8 +1,9 @@
 package site
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"encoding/gob"
 	"os"
 	"path/filepath"
 	"slices"
@@ -62,19 +63,15 @@ func TestLoadRestoresParsedNotes(t *testing.T) {
 		}
 		return n
 	}
-	// saved is the parse of two with another text: a Load that restores
+	// other is the parse of two with another text: a Load that restores
 	// it shows its heading; one that parsed would not.
-	saved := func(entry string) []byte {
+	other := func(entry string) *render.Doc {
 		t.Helper()
-		other, err := render.New().Parse(two, []byte("# Two\n\n### "+entry+"\n"), 1)
+		d, err := render.New().Parse(two, []byte("# Two\n\n### "+entry+"\n"), 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		data, err := other.Save()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return data
+		return d
 	}
 	load()
 
@@ -83,7 +80,11 @@ func TestLoadRestoresParsedNotes(t *testing.T) {
 	if !ok {
 		t.Fatal("Load kept no parse of the note")
 	}
-	all, err := json.Marshal([]json.RawMessage{oneData, saved("a kept notebook entry")})
+	oneDoc, err := render.New().Restore(gob.NewDecoder(bytes.NewReader(oneData)), one, note(one).Body, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := save(false, oneDoc, other("a kept notebook entry"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +96,11 @@ func TestLoadRestoresParsedNotes(t *testing.T) {
 	}
 
 	// With another note changed, an unchanged note's own parse is restored.
-	if _, err := st.Put(parseID(note(two)), saved("a kept entry")); err != nil {
+	saved, err := save(true, other("a kept entry"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Put(parseID(note(two)), saved); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(root, one), []byte("# One\n\nmore words\n"), 0o644); err != nil {
@@ -149,5 +154,76 @@ func TestLoadKeepsParsesInMemory(t *testing.T) {
 	}
 	if len(cfg.parses.docs) != 2 {
 		t.Errorf("%d parses kept in memory, want 2, those of the notes", len(cfg.parses.docs))
+	}
+}
+
+// TestLoadRestoresSectionText checks that a Load that restores the parse
+// of the whole notebook, which leaves out the text of the notes'
+// sections, still gives search.json that text: the note's own.
+func TestLoadRestoresSectionText(t *testing.T) {
+	files := map[string]string{
+		"notes/2020-01-01.md": "Before any heading.\n\n# One\n\nwords of one\n\n## An entry\n\nmore *words*\n",
+		"notes/2020-01-02.md": "# Two\n\nwords of two\n",
+	}
+	cfg := &Config{Root: testfiles.Dir(t, files), Store: openStore(t)}
+	for range 2 { // the second restores what the first kept
+		nb, err := Load(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range nb.Notes {
+			want, err := render.New().Parse(n.Path, n.Body, n.BodyLine)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := nb.sections(n)
+			if len(got) != len(want.Sections) {
+				t.Fatalf("%s: %d sections, want %d", n.Path, len(got), len(want.Sections))
+			}
+			for i, s := range got {
+				if s.Text != want.Sections[i].Text || s.Heading != n.Doc.Sections[i].Heading {
+					t.Errorf("%s: section %d has text %q, heading %v; want %q, the Doc's heading", n.Path, i, s.Text, s.Heading, want.Sections[i].Text)
+				}
+			}
+		}
+	}
+}
+
+// TestLoadReadsLinkedNotes checks that a note that is a symbolic link is
+// read if it leads to a file in the notebook, in the notes folder or
+// elsewhere, and refused if it leads out of it.
+func TestLoadReadsLinkedNotes(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret.md")
+	if err := os.WriteFile(outside, []byte("# Secret\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := testfiles.Dir(t, map[string]string{
+		"notes/2020-01-01.md": "# One\n",
+		"drafts/two.md":       "# Two\n",
+	})
+	link := func(name, target string) {
+		t.Helper()
+		if err := os.Symlink(target, filepath.Join(root, "notes", name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link("2020-01-02.md", "2020-01-01.md")
+	link("2020-01-03.md", filepath.Join("..", "drafts", "two.md"))
+	cfg := &Config{Root: root, Store: openStore(t)}
+	nb, err := Load(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, n := range nb.Notes {
+		titles = append(titles, n.Title)
+	}
+	if want := []string{"One", "One", "Two"}; !slices.Equal(titles, want) {
+		t.Errorf("notes titled %q; want %q", titles, want)
+	}
+	link("2020-01-04.md", outside)
+	_, err = Load(context.Background(), cfg)
+	if want := "notes/2020-01-04.md: a symbolic link out of the notebook: not read"; err == nil || err.Error() != want {
+		t.Errorf("Load with a link out of the notebook: %v; want %s", err, want)
 	}
 }

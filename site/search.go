@@ -49,7 +49,7 @@ func (b *build) writeSearchIndex() error {
 func searchEntries(nb *Notebook, n *Note) []searchEntry {
 	var entries []searchEntry
 	title := n.titleHeading()
-	for _, s := range n.Doc.Sections {
+	for _, s := range nb.sections(n) {
 		e := searchEntry{Title: n.Title, Note: n.Title, Date: n.DateString(), URL: n.URL(), Tags: n.Tags}
 		if s.Heading != nil && s.Heading != title {
 			e.Title = s.Heading.Text
