@@ -245,24 +245,36 @@ type OriginalRun struct {
 // Writing, above). The Built is returned whenever the notebook loaded, so
 // that the caller can show its warnings.
 func Build(ctx context.Context, cfg *Config) (*Built, error) {
-	out, err := openOut(cfg) // refused before anything runs
-	if err != nil {
-		return nil, err
+	// The output folder is checked while the notebook loads, which runs
+	// nothing; one it refuses is refused before anything runs.
+	type opened struct {
+		out *outDir
+		err error
 	}
-	defer out.Abort()
-	return run(ctx, cfg, out)
+	open := make(chan opened, 1)
+	go func() {
+		out, err := openOut(cfg)
+		open <- opened{out, err}
+	}()
+	nb, err := Load(ctx, cfg)
+	o := <-open
+	if o.err != nil {
+		return nil, o.err
+	}
+	defer o.out.Abort()
+	return run(ctx, cfg, o.out, nb, err)
 }
 
 // Check loads the notebook, runs every linked snippet and original and
 // checks each result, as Build does, but writes nothing.
 func Check(ctx context.Context, cfg *Config) (*Built, error) {
-	return run(ctx, cfg, nil)
+	nb, err := Load(ctx, cfg)
+	return run(ctx, cfg, nil, nb, err)
 }
 
-// run loads the notebook, plans the build's graph, runs it and, if out
-// is not nil, publishes the site there.
-func run(ctx context.Context, cfg *Config, out *outDir) (*Built, error) {
-	nb, err := Load(ctx, cfg)
+// run plans the build's graph of nb, which Load returned with err, runs
+// it and, if out is not nil, publishes the site there.
+func run(ctx context.Context, cfg *Config, out *outDir, nb *Notebook, err error) (*Built, error) {
 	if nb == nil {
 		return nil, err
 	}

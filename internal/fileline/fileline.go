@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -90,13 +91,13 @@ func NotYAML(path string, first int, text []byte, err error) *Error {
 // errors joined.
 func Each(n int, f func(i int) error) error {
 	errs := make([]error, n)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i := range n {
-		cores <- struct{}{}
+	for range min(n, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
-			errs[i] = f(i)
-			<-cores
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				errs[i] = f(i)
+			}
 		})
 	}
 	wg.Wait()
