@@ -367,46 +367,52 @@ func TestAccessibility(t *testing.T) {
 	browserCtx := startBrowser(t)
 	real, fixture := builtSites(t)
 	tb := newTab(t, browserCtx)
+	// Each page, and each state of the seed note, is checked in both
+	// themes: the system's preference switches the page's colours, and
+	// its theme toggle, as it is shown.
 	check := func(where string) {
 		t.Helper()
-		for _, v := range tb.axe(src) {
-			t.Errorf("%s: %s (%s): %s: %s", where, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, ", "))
-		}
-	}
-	for _, scheme := range []string{"light", "dark"} {
-		tb.media(scheme)
-		for _, s := range []*builtSite{real, fixture} {
-			for _, p := range append(slices.Clone(s.pages), "no/such/page/") {
-				tb.do(chromedp.Navigate(s.url + p))
-				if p == "search/" {
-					tb.waitFor(`document.getElementById("search-status").textContent === ""`)
-				}
-				check(fmt.Sprintf("%s%s (%s)", s.url, p, scheme))
+		for _, scheme := range []string{"light", "dark"} {
+			tb.media(scheme)
+			if !eval[bool](tb, fmt.Sprintf(`matchMedia("(prefers-color-scheme: %s)").matches`, scheme)) {
+				t.Fatalf("%s: the page does not see the %s scheme", where, scheme)
+			}
+			for _, v := range tb.axe(src) {
+				t.Errorf("%s (%s): %s (%s): %s: %s", where, scheme, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, ", "))
 			}
 		}
-		tb.do(chromedp.Navigate(real.url + "search/?q=subprocess"))
-		tb.waitFor(`document.querySelectorAll("#search-results mark").length > 0`)
-		check(fmt.Sprintf("%ssearch/?q=subprocess (%s)", real.url, scheme))
-		tb.do(chromedp.Navigate(real.url + seedNote))
-		p := tb.player(0)
-		if _, status, _ := p.run(); status != "exit status 0" {
-			t.Errorf("Run on the seed note: %s", status)
-		}
-		check(fmt.Sprintf("%s%s after Run (%s)", real.url, seedNote, scheme))
-		p.edit("package main\n\nfunc main() {\n\tundefined()\n}\n")
-		check(fmt.Sprintf("%s%s with the editor open (%s)", real.url, seedNote, scheme))
-		if _, status, _ := p.run(); status != "compile error" {
-			t.Errorf("a program that does not compile: %s", status)
-		}
-		check(fmt.Sprintf("%s%s after a compile error (%s)", real.url, seedNote, scheme))
-		p.press("Reset")
-		p.edit("package main\n\nfunc main() {\n\tvar m map[string]int\n\tm[\"x\"] = 1\n}\n")
-		if _, status, _ := p.run(); status != "exit status 2" {
-			t.Errorf("a program that panics: %s", status)
-		}
-		check(fmt.Sprintf("%s%s after a panic (%s)", real.url, seedNote, scheme))
-		p.press("Reset")
 	}
+	for _, s := range []*builtSite{real, fixture} {
+		for _, p := range append(slices.Clone(s.pages), "no/such/page/") {
+			tb.do(chromedp.Navigate(s.url + p))
+			if p == "search/" {
+				tb.waitFor(`document.getElementById("search-status").textContent === ""`)
+			}
+			check(s.url + p)
+		}
+	}
+	tb.do(chromedp.Navigate(real.url + "search/?q=subprocess"))
+	tb.waitFor(`document.querySelectorAll("#search-results mark").length > 0`)
+	check(real.url + "search/?q=subprocess")
+	tb.do(chromedp.Navigate(real.url + seedNote))
+	p := tb.player(0)
+	if _, status, _ := p.run(); status != "exit status 0" {
+		t.Errorf("Run on the seed note: %s", status)
+	}
+	check(real.url + seedNote + " after Run")
+	p.edit("package main\n\nfunc main() {\n\tundefined()\n}\n")
+	check(real.url + seedNote + " with the editor open")
+	if _, status, _ := p.run(); status != "compile error" {
+		t.Errorf("a program that does not compile: %s", status)
+	}
+	check(real.url + seedNote + " after a compile error")
+	p.press("Reset")
+	p.edit("package main\n\nfunc main() {\n\tvar m map[string]int\n\tm[\"x\"] = 1\n}\n")
+	if _, status, _ := p.run(); status != "exit status 2" {
+		t.Errorf("a program that panics: %s", status)
+	}
+	check(real.url + seedNote + " after a panic")
+	p.press("Reset")
 	tb.media("")
 }
 
