@@ -348,13 +348,27 @@ func (tb *tab) media(scheme string) {
 	}
 }
 
+// screenshot saves what the tab shows as name in the artifacts folder.
+// With full it saves the whole page instead, at half its size: enough to
+// see the page's layout, where a note tens of thousands of pixels high
+// takes seconds to draw at full size.
 func (tb *tab) screenshot(name string, full bool) {
 	tb.t.Helper()
-	shot := chromedp.CaptureScreenshot()
+	var png []byte
+	var err error
 	if full {
-		shot = chromedp.FullScreenshot(100)
+		size := eval[[2]float64](tb, `[document.documentElement.scrollWidth, document.documentElement.scrollHeight]`)
+		yes := true
+		var r page.CaptureScreenshotResult
+		r, err = chromedp.Call(tb.ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+			CaptureBeyondViewport: &yes,
+			FromSurface:           &yes,
+			Clip:                  &page.Viewport{Width: size[0], Height: size[1], Scale: 0.5},
+		})
+		png = r.Data
+	} else {
+		png, err = chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
 	}
-	png, err := chromedp.Run(tb.ctx, shot)
 	if err != nil {
 		tb.t.Fatal(err)
 	}
