@@ -73,7 +73,15 @@ func TestScripts(t *testing.T) {
 	// output on a busy machine.
 	engine.Cmds["exec"] = script.Exec(func(cmd *exec.Cmd) error { return cmd.Process.Signal(os.Interrupt) }, 5*time.Second)
 	engine.Conds["CI"] = script.BoolCondition("the CI variable is set", os.Getenv("CI") != "")
-	env := append([]string{mainEnv + "=1", "NOTEBOOK_CACHE=" + shared, "GOVERSION=" + runtime.Version()}, goEnv()...)
+	// The compiles of native snippets keep their own build cache, and
+	// alone runs their lock, in the user's cache folder: a script has it
+	// as every build on this machine does, rather than one of its own that
+	// compiles the standard library afresh.
+	cacheHome, err := os.UserCacheDir()
+	if err != nil {
+		cacheHome = t.TempDir()
+	}
+	env := append([]string{mainEnv + "=1", "NOTEBOOK_CACHE=" + shared, "GOVERSION=" + runtime.Version(), "XDG_CACHE_HOME=" + cacheHome}, goEnv()...)
 
 	// A script's commands end a little before the test's deadline, so
 	// that what they printed is still reported.

@@ -104,18 +104,12 @@ func evalWithin[T any](tb *tab, d time.Duration, expr string) T {
 // resets it, stops a loop, and checks that nothing of the interpreter is
 // fetched before the first Run.
 func TestPlay(t *testing.T) {
-	browserCtx := startBrowser(t)
+	t.Parallel()
 	real, _ := builtSites(t)
-	if real.requests == nil {
-		t.Fatal("no request log")
-	}
+	// Other tests ask for these files too: this one counts its own.
+	real = real.own(t)
 	ids := eligible(t, real)
-	// Other tests may have asked for these files: count from here.
-	names := []string{".wasm", "/assets/play", "/assets/wasm_exec"}
-	before := map[string]int{}
-	for _, name := range names {
-		before[name] = real.requests.matching(name)
-	}
+	browserCtx := startBrowser(t)
 	tb := newTab(t, browserCtx)
 	tb.do(chromedp.Navigate(real.url + seedNote))
 
@@ -133,8 +127,8 @@ func TestPlay(t *testing.T) {
 	if !eval[bool](tb, `[...document.querySelectorAll(".play-why")].some(p => p.textContent === "starts a subprocess: runs only when the site is built")`) {
 		t.Errorf("the subprocess snippets do not say that they start a subprocess")
 	}
-	for _, name := range names {
-		if n := real.requests.matching(name) - before[name]; n != 0 {
+	for _, name := range []string{".wasm", "/assets/play", "/assets/wasm_exec"} {
+		if n := real.requests.matching(name); n != 0 {
 			t.Fatalf("%d requests for %s before any Run", n, name)
 		}
 	}
@@ -169,7 +163,7 @@ func TestPlay(t *testing.T) {
 			t.Logf("%s, run %d: first output after %d ms", id, pass+1, ms)
 		}
 	}
-	if n := real.requests.matching(".wasm") - before[".wasm"]; n != 1 {
+	if n := real.requests.matching(".wasm"); n != 1 {
 		t.Errorf("the interpreter was fetched %d times, want once", n)
 	}
 	slices.Sort(later)
@@ -368,50 +362,57 @@ func (tb *tab) axe(src string) []axeViolation {
 // a Run, with the editor open, and after a run that failed to compile and
 // one that panicked: it must find nothing.
 func TestAccessibility(t *testing.T) {
+	t.Parallel()
 	src := axeSource(t)
 	browserCtx := startBrowser(t)
 	real, fixture := builtSites(t)
 	tb := newTab(t, browserCtx)
+	// Each page, and each state of the seed note, is checked in both
+	// themes: the system's preference switches the page's colours, and
+	// its theme toggle, as it is shown.
 	check := func(where string) {
 		t.Helper()
-		for _, v := range tb.axe(src) {
-			t.Errorf("%s: %s (%s): %s: %s", where, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, ", "))
-		}
-	}
-	for _, scheme := range []string{"light", "dark"} {
-		tb.media(scheme)
-		for _, s := range []*builtSite{real, fixture} {
-			for _, p := range append(slices.Clone(s.pages), "no/such/page/") {
-				tb.do(chromedp.Navigate(s.url + p))
-				if p == "search/" {
-					tb.waitFor(`document.getElementById("search-status").textContent === ""`)
-				}
-				check(fmt.Sprintf("%s%s (%s)", s.url, p, scheme))
+		for _, scheme := range []string{"light", "dark"} {
+			tb.media(scheme)
+			if !eval[bool](tb, fmt.Sprintf(`matchMedia("(prefers-color-scheme: %s)").matches`, scheme)) {
+				t.Fatalf("%s: the page does not see the %s scheme", where, scheme)
+			}
+			for _, v := range tb.axe(src) {
+				t.Errorf("%s (%s): %s (%s): %s: %s", where, scheme, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, ", "))
 			}
 		}
-		tb.do(chromedp.Navigate(real.url + "search/?q=subprocess"))
-		tb.waitFor(`document.querySelectorAll("#search-results mark").length > 0`)
-		check(fmt.Sprintf("%ssearch/?q=subprocess (%s)", real.url, scheme))
-		tb.do(chromedp.Navigate(real.url + seedNote))
-		p := tb.player(0)
-		if _, status, _ := p.run(); status != "exit status 0" {
-			t.Errorf("Run on the seed note: %s", status)
-		}
-		check(fmt.Sprintf("%s%s after Run (%s)", real.url, seedNote, scheme))
-		p.edit("package main\n\nfunc main() {\n\tundefined()\n}\n")
-		check(fmt.Sprintf("%s%s with the editor open (%s)", real.url, seedNote, scheme))
-		if _, status, _ := p.run(); status != "compile error" {
-			t.Errorf("a program that does not compile: %s", status)
-		}
-		check(fmt.Sprintf("%s%s after a compile error (%s)", real.url, seedNote, scheme))
-		p.press("Reset")
-		p.edit("package main\n\nfunc main() {\n\tvar m map[string]int\n\tm[\"x\"] = 1\n}\n")
-		if _, status, _ := p.run(); status != "exit status 2" {
-			t.Errorf("a program that panics: %s", status)
-		}
-		check(fmt.Sprintf("%s%s after a panic (%s)", real.url, seedNote, scheme))
-		p.press("Reset")
 	}
+	for _, s := range []*builtSite{real, fixture} {
+		for _, p := range append(slices.Clone(s.pages), "no/such/page/") {
+			tb.do(chromedp.Navigate(s.url + p))
+			if p == "search/" {
+				tb.waitFor(`document.getElementById("search-status").textContent === ""`)
+			}
+			check(s.url + p)
+		}
+	}
+	tb.do(chromedp.Navigate(real.url + "search/?q=subprocess"))
+	tb.waitFor(`document.querySelectorAll("#search-results mark").length > 0`)
+	check(real.url + "search/?q=subprocess")
+	tb.do(chromedp.Navigate(real.url + seedNote))
+	p := tb.player(0)
+	if _, status, _ := p.run(); status != "exit status 0" {
+		t.Errorf("Run on the seed note: %s", status)
+	}
+	check(real.url + seedNote + " after Run")
+	p.edit("package main\n\nfunc main() {\n\tundefined()\n}\n")
+	check(real.url + seedNote + " with the editor open")
+	if _, status, _ := p.run(); status != "compile error" {
+		t.Errorf("a program that does not compile: %s", status)
+	}
+	check(real.url + seedNote + " after a compile error")
+	p.press("Reset")
+	p.edit("package main\n\nfunc main() {\n\tvar m map[string]int\n\tm[\"x\"] = 1\n}\n")
+	if _, status, _ := p.run(); status != "exit status 2" {
+		t.Errorf("a program that panics: %s", status)
+	}
+	check(real.url + seedNote + " after a panic")
+	p.press("Reset")
 	tb.media("")
 }
 
@@ -439,6 +440,7 @@ func (tb *tab) frame(d time.Duration) float64 {
 // in a box of bounded height that says the rest was cut, and Stop or
 // Escape end the run at any point. A single write of 2 MiB is cut too.
 func TestPlayFlood(t *testing.T) {
+	t.Parallel()
 	browserCtx := startBrowser(t)
 	real, _ := builtSites(t)
 	eligible(t, real)
@@ -523,6 +525,7 @@ func TestPlayFlood(t *testing.T) {
 // TestPlayErrors runs programs that go wrong: each says so as Go would,
 // in the reader's own run, labelled as theirs, and the page logs no error.
 func TestPlayErrors(t *testing.T) {
+	t.Parallel()
 	browserCtx := startBrowser(t)
 	real, _ := builtSites(t)
 	eligible(t, real)
