@@ -68,9 +68,8 @@ type builtSite struct {
 	dir      string
 	url      string // ends in "/"
 	nb       *site.Built
-	pages    []string     // every HTML page, from the site root ("", "2018-10-30/", "404.html")
-	handler  http.Handler // serves the site, as notebook serve does
-	requests *requestLog  // the server's requests, on a server of a test's own (see own)
+	pages    []string // every HTML page, from the site root ("", "2018-10-30/", "404.html")
+	requests *requestLog
 }
 
 // A requestLog records the path of every request a server answered.
@@ -117,9 +116,6 @@ func TestMain(m *testing.M) {
 		os.Exit(code)
 	}
 	code := m.Run()
-	for _, cancel := range chrome.cancel {
-		cancel()
-	}
 	for _, srv := range sites.servers {
 		srv.Close()
 	}
@@ -169,10 +165,10 @@ func build(t *testing.T, root, tmp string, cfg *netlify.Config) (*builtSite, err
 		return nil, fmt.Errorf("building %s: %v", root, err)
 	}
 	t.Logf("built %s in %v", root, time.Since(start).Round(time.Millisecond))
-	s := &builtSite{dir: c.OutDir(), nb: nb, handler: site.NewHandler(c.OutDir(), cfg)}
-	srv := httptest.NewServer(s.handler)
+	log := &requestLog{}
+	srv := httptest.NewServer(log.wrap(site.NewHandler(c.OutDir(), cfg)))
 	sites.servers = append(sites.servers, srv)
-	s.url = srv.URL + "/"
+	s := &builtSite{dir: c.OutDir(), url: srv.URL + "/", nb: nb, requests: log}
 	err = fs.WalkDir(os.DirFS(s.dir), ".", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && strings.HasSuffix(p, ".html") {
 			u := &url.URL{Path: strings.TrimSuffix(p, "index.html")}
@@ -183,22 +179,10 @@ func build(t *testing.T, root, tmp string, cfg *netlify.Config) (*builtSite, err
 	return s, err
 }
 
-// own returns s served on a server of the test's own, until it ends, whose
-// request log holds the test's requests alone.
-func (s *builtSite) own(t *testing.T) *builtSite {
-	own := *s
-	own.requests = &requestLog{}
-	srv := httptest.NewServer(own.requests.wrap(s.handler))
-	t.Cleanup(srv.Close)
-	own.url = srv.URL + "/"
-	return &own
-}
-
 // TestLinks checks the built sites, the repository's notebook among them,
 // without a browser: every page is well-formed HTML, every internal link
 // and #anchor resolves, nothing is inline or from another host.
 func TestLinks(t *testing.T) {
-	t.Parallel()
 	real, fixture := builtSites(t)
 	for _, s := range []*builtSite{real, fixture} {
 		probs, err := checkLinks(os.DirFS(s.dir), linkOptions{})
@@ -394,57 +378,31 @@ func testStore() *store.Store {
 	return st
 }
 
-// The browser, headless Chromium started once for every test of the
-// package, on first use, and stopped by TestMain.
-var chrome struct {
-	once   sync.Once
-	ctx    context.Context
-	cancel []context.CancelFunc
-	err    error
-}
-
-// startBrowser returns a context for one test in the package's browser: a
-// browser context of the test's own (its own cookies, storage and cache,
-// as a browser of its own would have), closed when the test ends. Tabs are
-// opened in it with newTab.
+// startBrowser starts headless Chromium for one test and returns its
+// context; tabs are opened in it with newTab.
 func startBrowser(t *testing.T) context.Context {
 	t.Helper()
 	exe := chromium(t)
-	chrome.once.Do(func() {
-		dir, err := os.MkdirTemp("", "notebook-chromium-")
-		if err != nil {
-			chrome.err = err
-			return
-		}
-		opts := append(chromedp.DefaultExecAllocatorOptions[:],
-			chromedp.ExecPath(exe),
-			chromedp.NoSandbox,
-			chromedp.DisableGPU,
-			chromedp.Flag("disable-quic", true),
-			chromedp.Flag("disable-component-update", true),
-			chromedp.UserDataDir(dir),
-			chromedp.WindowSize(1280, 900),
-		)
-		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-		browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-		chrome.ctx, chrome.cancel = browserCtx, []context.CancelFunc{cancelBrowser, cancelAlloc, func() { os.RemoveAll(dir) }}
-		if err := chromedp.Do(browserCtx); err != nil {
-			chrome.err = fmt.Errorf("starting %s: %v", exe, err)
-		}
-	})
-	if chrome.err != nil {
-		t.Fatal(chrome.err)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	if err := chromedp.Do(browserCtx); err != nil {
+		t.Fatalf("starting %s: %v", exe, err)
 	}
-	ctx, cancel := chromedp.NewContext(chrome.ctx, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("opening a browser context: %v", err)
-	}
-	return ctx
+	return browserCtx
 }
 
 func TestBrowser(t *testing.T) {
-	t.Parallel()
 	browserCtx := startBrowser(t)
 	real, fixture := builtSites(t)
 
@@ -528,8 +486,6 @@ func TestBrowser(t *testing.T) {
 				Permission: &browser.PermissionDescriptor{Name: name, AllowWithoutSanitization: true},
 				Setting:    browser.PermissionSettingGranted,
 				Origin:     origin,
-				// The test's own browser context (see startBrowser).
-				BrowserContextID: chromedp.FromContext(tb.ctx).BrowserContextID,
 			}); err != nil {
 				t.Fatal(err)
 			}
@@ -703,7 +659,6 @@ func TestBrowser(t *testing.T) {
 // netlify.toml's policy, its own type, the caching netlify.toml gives it,
 // and compressed; the interpreter decompresses to the file the build wrote.
 func TestServedAsProduction(t *testing.T) {
-	t.Parallel()
 	real, _ := builtSites(t)
 	rules, err := netlify.Load(filepath.Join("..", "..", "netlify.toml"))
 	if err != nil {

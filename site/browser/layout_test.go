@@ -17,7 +17,6 @@ import (
 // one under the other. It logs the page's height, its count of elements,
 // and its bytes with its style sheet and scripts, compressed.
 func TestPairs(t *testing.T) {
-	t.Parallel()
 	browserCtx := startBrowser(t)
 	real, _ := builtSites(t)
 	tb := newTab(t, browserCtx)

@@ -104,12 +104,18 @@ func evalWithin[T any](tb *tab, d time.Duration, expr string) T {
 // resets it, stops a loop, and checks that nothing of the interpreter is
 // fetched before the first Run.
 func TestPlay(t *testing.T) {
-	t.Parallel()
-	real, _ := builtSites(t)
-	// Other tests ask for these files too: this one counts its own.
-	real = real.own(t)
-	ids := eligible(t, real)
 	browserCtx := startBrowser(t)
+	real, _ := builtSites(t)
+	if real.requests == nil {
+		t.Fatal("no request log")
+	}
+	ids := eligible(t, real)
+	// Other tests may have asked for these files: count from here.
+	names := []string{".wasm", "/assets/play", "/assets/wasm_exec"}
+	before := map[string]int{}
+	for _, name := range names {
+		before[name] = real.requests.matching(name)
+	}
 	tb := newTab(t, browserCtx)
 	tb.do(chromedp.Navigate(real.url + seedNote))
 
@@ -127,8 +133,8 @@ func TestPlay(t *testing.T) {
 	if !eval[bool](tb, `[...document.querySelectorAll(".play-why")].some(p => p.textContent === "starts a subprocess: runs only when the site is built")`) {
 		t.Errorf("the subprocess snippets do not say that they start a subprocess")
 	}
-	for _, name := range []string{".wasm", "/assets/play", "/assets/wasm_exec"} {
-		if n := real.requests.matching(name); n != 0 {
+	for _, name := range names {
+		if n := real.requests.matching(name) - before[name]; n != 0 {
 			t.Fatalf("%d requests for %s before any Run", n, name)
 		}
 	}
@@ -163,7 +169,7 @@ func TestPlay(t *testing.T) {
 			t.Logf("%s, run %d: first output after %d ms", id, pass+1, ms)
 		}
 	}
-	if n := real.requests.matching(".wasm"); n != 1 {
+	if n := real.requests.matching(".wasm") - before[".wasm"]; n != 1 {
 		t.Errorf("the interpreter was fetched %d times, want once", n)
 	}
 	slices.Sort(later)
@@ -362,7 +368,6 @@ func (tb *tab) axe(src string) []axeViolation {
 // a Run, with the editor open, and after a run that failed to compile and
 // one that panicked: it must find nothing.
 func TestAccessibility(t *testing.T) {
-	t.Parallel()
 	src := axeSource(t)
 	browserCtx := startBrowser(t)
 	real, fixture := builtSites(t)
@@ -440,7 +445,6 @@ func (tb *tab) frame(d time.Duration) float64 {
 // in a box of bounded height that says the rest was cut, and Stop or
 // Escape end the run at any point. A single write of 2 MiB is cut too.
 func TestPlayFlood(t *testing.T) {
-	t.Parallel()
 	browserCtx := startBrowser(t)
 	real, _ := builtSites(t)
 	eligible(t, real)
@@ -525,7 +529,6 @@ func TestPlayFlood(t *testing.T) {
 // TestPlayErrors runs programs that go wrong: each says so as Go would,
 // in the reader's own run, labelled as theirs, and the page logs no error.
 func TestPlayErrors(t *testing.T) {
-	t.Parallel()
 	browserCtx := startBrowser(t)
 	real, _ := builtSites(t)
 	eligible(t, real)
