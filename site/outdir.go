@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -172,18 +173,35 @@ func (o *outDir) madeBy(rel string, a store.ID) {
 // sum, and writes it into the temporary folder unless the output folder
 // already holds these bytes.
 func (o *outDir) Write(rel string, data []byte, sum store.ID) error {
+	return o.WriteWith(rel, sum, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteWith is Write for contents that write writes, so that a large file
+// need not be held in memory.
+func (o *outDir) WriteWith(rel string, sum store.ID, write func(io.Writer) error) error {
 	if o.Keep(rel, sum) {
 		return nil
+	}
+	p := filepath.Join(o.tmp, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(write(f), f.Close()); err != nil {
+		os.Remove(p)
+		return err
 	}
 	o.mu.Lock()
 	o.files[rel] = listed{sums: []store.ID{sum}}
 	o.moved = append(o.moved, rel)
 	o.mu.Unlock()
-	p := filepath.Join(o.tmp, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(p, data, 0o644)
+	return nil
 }
 
 // Written returns the files written, sorted.

@@ -463,14 +463,7 @@ func (b *build) writePlay(ctx context.Context) error {
 	}
 	files := in.Files(func(plain string, sum store.ID) string { return fingerprintSum("assets/"+plain, sum) })
 	for _, f := range files {
-		if b.out.Keep(f.Name, f.Sum) {
-			continue
-		}
-		data, err := f.Data()
-		if err != nil {
-			return err
-		}
-		if err := b.out.Write(f.Name, data, f.Sum); err != nil {
+		if err := b.out.WriteWith(f.Name, f.Sum, f.CopyTo); err != nil {
 			return err
 		}
 	}

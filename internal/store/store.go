@@ -219,6 +219,31 @@ func (s *Store) Output(o ID) ([]byte, bool) {
 	return data, true
 }
 
+// CopyOutput copies the bytes of output o to w, a few at a time, and
+// returns an error unless the store holds them intact; w then holds bytes
+// to throw away. One whose bytes no longer hash to o is removed.
+func (s *Store) CopyOutput(o ID, w io.Writer) error {
+	if s == nil {
+		return fs.ErrNotExist
+	}
+	name := s.file(o, "-d")
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(w, h), f); err != nil {
+		return err
+	}
+	if ID(h.Sum(nil)) != o {
+		os.Remove(name)
+		return fmt.Errorf("%s was changed in the store", name)
+	}
+	used(name)
+	return nil
+}
+
 // Put stores data as the output of action a and returns its entry.
 func (s *Store) Put(a ID, data []byte) (Entry, error) {
 	e := Entry{Output: Sum(data), Size: int64(len(data))}

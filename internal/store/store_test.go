@@ -124,24 +124,44 @@ func TestForgedEntry(t *testing.T) {
 	}
 }
 
-// TestDamagedOutput changes an output's bytes: Bytes refuses and removes
-// it.
+// TestDamagedOutput changes an output's bytes: Bytes and CopyOutput
+// refuse it and remove it.
 func TestDamagedOutput(t *testing.T) {
-	s := open(t)
-	a := NewHash("test").Sum()
-	e, err := s.Put(a, []byte("real"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := s.file(e.Output, "-d")
-	if err := os.WriteFile(name, []byte("fake"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if data, _, ok := s.Bytes(a); ok {
-		t.Fatalf("accepted a damaged output: %q", data)
-	}
-	if _, err := os.Stat(name); !os.IsNotExist(err) {
-		t.Errorf("the damaged output is still there (%v)", err)
+	for _, read := range []struct {
+		name string
+		get  func(s *Store, a ID, e Entry) ([]byte, bool)
+	}{
+		{"Bytes", func(s *Store, a ID, _ Entry) ([]byte, bool) {
+			data, _, ok := s.Bytes(a)
+			return data, ok
+		}},
+		{"CopyOutput", func(s *Store, _ ID, e Entry) ([]byte, bool) {
+			var b bytes.Buffer
+			err := s.CopyOutput(e.Output, &b)
+			return b.Bytes(), err == nil
+		}},
+	} {
+		t.Run(read.name, func(t *testing.T) {
+			s := open(t)
+			a := NewHash("test").Sum()
+			e, err := s.Put(a, []byte("real"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if data, ok := read.get(s, a, e); !ok || string(data) != "real" {
+				t.Fatalf("read back %q, %v; want what was put", data, ok)
+			}
+			name := s.file(e.Output, "-d")
+			if err := os.WriteFile(name, []byte("fake"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if data, ok := read.get(s, a, e); ok {
+				t.Fatalf("accepted a damaged output: %q", data)
+			}
+			if _, err := os.Stat(name); !os.IsNotExist(err) {
+				t.Errorf("the damaged output is still there (%v)", err)
+			}
+		})
 	}
 }
 

@@ -5,8 +5,8 @@ import (
 	"cmp"
 	"context"
 	_ "embed"
-	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path"
@@ -115,16 +115,16 @@ type File struct {
 	st   *store.Store // where the interpreter is kept
 }
 
-// Data returns the file's contents.
-func (f *File) Data() ([]byte, error) {
+// CopyTo writes the file's contents to w.
+func (f *File) CopyTo(w io.Writer) error {
 	if f.data != nil {
-		return f.data, nil
+		_, err := w.Write(f.data)
+		return err
 	}
-	data, ok := f.st.Output(f.Sum)
-	if !ok {
-		return nil, errors.New("the interpreter is no longer in the store, or was changed there: build again")
+	if err := f.st.CopyOutput(f.Sum, w); err != nil {
+		return fmt.Errorf("the interpreter is no longer in the store, or was changed there (%v): build again", err)
 	}
-	return data, nil
+	return nil
 }
 
 // Files returns the interpreter, wasm_exec.js and the worker, in that

@@ -94,10 +94,11 @@ func TestFiles(t *testing.T) {
 	if len(files) != 3 || files[0].Name != "assets/"+wasmName || files[1].Name != "assets/"+exec || !strings.HasPrefix(files[2].Name, "assets/play-worker.js-") {
 		t.Fatalf("files named %v; want %s, %s and the worker", []string{files[0].Name, files[1].Name, files[2].Name}, wasmName, exec)
 	}
-	data, err := files[2].Data()
-	if err != nil {
+	var buf bytes.Buffer
+	if err := files[2].CopyTo(&buf); err != nil {
 		t.Fatal(err)
 	}
+	data := buf.Bytes()
 	for _, want := range []string{`var EXEC = "` + exec + `";`, `var WASM = "` + wasmName + `";`} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("the worker lacks %s", want)
@@ -134,9 +135,9 @@ func TestBuild(t *testing.T) {
 		t.Fatalf("second build: cached %v, held %d bytes, sum %v; want the first's, unread, from the store", again.Cached, len(again.wasm), again.Sum)
 	}
 	files := again.Files(func(plain string, sum store.ID) string { return plain })
-	data, err := files[0].Data()
-	if err != nil || !bytes.Equal(data, first.wasm) {
-		t.Errorf("the stored interpreter reads back as %d bytes (%v), want the %d built", len(data), err, len(first.wasm))
+	var data bytes.Buffer
+	if err := files[0].CopyTo(&data); err != nil || !bytes.Equal(data.Bytes(), first.wasm) {
+		t.Errorf("the stored interpreter reads back as %d bytes (%v), want the %d built", data.Len(), err, len(first.wasm))
 	}
 }
 
