@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/gonotebook/notebook/internal/fileline"
 	"go.yaml.in/yaml/v3"
@@ -90,20 +91,18 @@ func (d *decoder) decode(name string, n *yaml.Node, v reflect.Value) error {
 		if n.Kind != yaml.MappingNode {
 			return fileline.Errorf(d.path, n.Line, "%swant keys and values, as in timeout: 10s", at)
 		}
-		// The key of each field, those of an embedded struct's too; "" for none.
-		var fields []string
-		all := reflect.VisibleFields(v.Type())
-		for _, f := range all {
-			fields = append(fields, f.Tag.Get("yaml"))
-		}
+		fields := keysOf(v.Type())
 		var errs []error
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, key := n.Content[i], strings.TrimPrefix(name+"."+n.Content[i].Value, ".")
-			if f := slices.Index(fields, k.Value); f >= 0 && k.Value != "" {
-				errs = append(errs, d.decode(key, n.Content[i+1], v.FieldByIndex(all[f].Index)))
+			if f := slices.IndexFunc(fields, func(f field) bool { return f.key == k.Value }); f >= 0 {
+				errs = append(errs, d.decode(key, n.Content[i+1], v.FieldByIndex(fields[f].index)))
 				continue
 			}
-			keys := slices.DeleteFunc(slices.Clone(fields), func(k string) bool { return k == "" })
+			var keys []string
+			for _, f := range fields {
+				keys = append(keys, f.key)
+			}
 			suggest := ""
 			if near := Nearest(k.Value, keys); near != "" {
 				suggest = fmt.Sprintf(" (did you mean %q?)", near)
@@ -119,6 +118,10 @@ func (d *decoder) decode(name string, n *yaml.Node, v reflect.Value) error {
 		}
 		return errors.Join(errs...)
 	}
+	if v.Kind() == reflect.String && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && !v.Addr().Type().Implements(unmarshaler) {
+		v.SetString(n.Value) // as Decode would, without making a decoder
+		return nil
+	}
 	err := n.Decode(v.Addr().Interface())
 	if _, ok := errors.AsType[*yaml.TypeError](err); ok {
 		return fileline.Errorf(d.path, n.Line, "%swant %s, not %q", at, kindName(v.Type()), n.Value)
@@ -133,6 +136,33 @@ func (d *decoder) decode(name string, n *yaml.Node, v reflect.Value) error {
 	}
 	return nil
 }
+
+// A field is a struct field that a key of YAML sets.
+type field struct {
+	key   string // its yaml tag
+	index []int  // for reflect.Value.FieldByIndex
+}
+
+// keysOf returns the fields of the struct type t that YAML keys set,
+// those of an embedded struct's too, in order. Every snippet.yaml asks
+// for the same few types, so each is looked at once.
+func keysOf(t reflect.Type) []field {
+	if f, ok := structKeys.Load(t); ok {
+		return f.([]field)
+	}
+	var fields []field
+	for _, f := range reflect.VisibleFields(t) {
+		if key := f.Tag.Get("yaml"); key != "" {
+			fields = append(fields, field{key, f.Index})
+		}
+	}
+	structKeys.Store(t, fields)
+	return fields
+}
+
+var structKeys sync.Map // reflect.Type → []field
+
+var unmarshaler = reflect.TypeFor[yaml.Unmarshaler]()
 
 // kindNames say in words how a value of each kind is written.
 var kindNames = map[reflect.Kind]string{reflect.Bool: "true or false", reflect.Int: "a whole number", reflect.String: "text"}
