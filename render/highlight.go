@@ -65,6 +65,25 @@ func (m *Markdown) LanguageName(lang string) string {
 // plain text (see plainTokens). An unknown or empty language gives plain, escaped
 // text; highlighting never fails a build.
 func (m *Markdown) Code(lang, code string) template.HTML {
+	m.mu.Lock()
+	remember := m.used != nil
+	h, ok := m.used[[2]string{lang, code}]
+	if !ok {
+		h, ok = m.kept[[2]string{lang, code}]
+	}
+	m.mu.Unlock()
+	if !ok {
+		h = m.highlight(lang, code)
+	}
+	if remember {
+		m.mu.Lock()
+		m.used[[2]string{lang, code}] = h
+		m.mu.Unlock()
+	}
+	return h
+}
+
+func (m *Markdown) highlight(lang, code string) template.HTML {
 	const start, end = `<pre class="hl-chroma"><code>`, `</code></pre>`
 	l := m.lexer(lang)
 	if l == nil {

@@ -76,6 +76,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"regexp"
 	"strings"
@@ -96,6 +97,22 @@ import (
 type Markdown struct {
 	gm     goldmark.Markdown
 	lexers sync.Map // lower-case language → chroma.Lexer, nil if chroma knows none
+
+	mu sync.Mutex
+	// used and kept, if not nil, hold what Code returned since the last
+	// call of Again and before it (see Again).
+	used, kept map[[2]string]template.HTML
+}
+
+// Again tells m that the same notes are rendered again, as a server does
+// after each edit: from then on, Code returns what it returned since the
+// previous call of Again, or before it, for the same language and code,
+// without highlighting it afresh. What went unused since the previous
+// call is forgotten.
+func (m *Markdown) Again() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.kept, m.used = m.used, map[[2]string]template.HTML{}
 }
 
 // New returns a Markdown: goldmark with GitHub-flavoured Markdown and this

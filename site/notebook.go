@@ -63,6 +63,13 @@ type Notebook struct {
 // (see parse).
 func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
 	nb := &Notebook{md: render.New(), Snippets: map[string]*snippets.Snippet{}}
+	if p := cfg.parses; p != nil { // a server's: each build renders much the same code
+		if p.md == nil {
+			p.md = render.New()
+		}
+		nb.md = p.md
+		nb.md.Again()
+	}
 	root, err := os.OpenRoot(cfg.Root)
 	if err != nil {
 		return nil, err
@@ -210,6 +217,7 @@ func (f notesFS) ReadFile(name string) ([]byte, error) {
 // builds.
 type parses struct {
 	docs map[store.ID]*render.Doc
+	md   *render.Markdown // the Markdown that parsed them, which every build uses
 }
 
 // parseID is the ID of the action that parses n.

@@ -50,7 +50,7 @@ func get(t *testing.T, url string) (int, string) {
 
 func TestServerRebuildsAndReloads(t *testing.T) {
 	root := writeFiles(t, map[string]string{
-		"notes/2020-01-02.md":          "# Day\n\nfirst words\n\n```go {snippet=hi}\n```\n",
+		"notes/2020-01-02.md":          "# Day\n\nfirst words\n\n```go {snippet=hi}\n```\n\n```python {snippet=none}\nfirst_name\n```\n",
 		"snippets/hi/main.go":          "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n",
 		"snippets/hi/expected.txt":     "hi\n",
 		"snippets/unused/main.go":      "package main\n\nfunc main() {}\n",
@@ -103,7 +103,7 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	}
 
 	note := filepath.Join(root, "notes", "2020-01-02.md")
-	if err := writeAtomically(note, "# Day\n\nsecond words\n\n```go {snippet=hi}\n```\n"); err != nil {
+	if err := writeAtomically(note, "# Day\n\nsecond words\n\n```go {snippet=hi}\n```\n\n```python {snippet=none}\nsecond_name\n```\n"); err != nil {
 		t.Fatal(err)
 	}
 	if err := receive(t, rebuilt); err != nil {
@@ -112,8 +112,8 @@ func TestServerRebuildsAndReloads(t *testing.T) {
 	if l := readEvent(t, events); l != "event: reload" {
 		t.Errorf("after a good rebuild the event is %q, want reload", l)
 	}
-	if _, page := get(t, ts.URL+"/2020-01-02/"); !strings.Contains(page, "second words") {
-		t.Errorf("the page was not rebuilt:\n%s", page)
+	if _, page := get(t, ts.URL+"/2020-01-02/"); !strings.Contains(page, "second words") || !strings.Contains(page, "second_name") || strings.Contains(page, "first_name") {
+		t.Errorf("the page was not rebuilt, its code included:\n%s", page)
 	}
 
 	// A broken link fails the rebuild: pages are told, the last good site stays.
