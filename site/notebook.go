@@ -62,8 +62,10 @@ type Notebook struct {
 // refused; a note that did not change since any build is not parsed again
 // (see parse).
 func Load(ctx context.Context, cfg *Config) (*Notebook, error) {
-	nb := &Notebook{md: render.New(), Snippets: map[string]*snippets.Snippet{}}
-	if p := cfg.parses; p != nil { // a server's: each build renders much the same code
+	nb := &Notebook{Snippets: map[string]*snippets.Snippet{}}
+	if p := cfg.parses; p == nil {
+		nb.md = render.New()
+	} else { // a server's: each build renders much the same code
 		if p.md == nil {
 			p.md = render.New()
 		}
