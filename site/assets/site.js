@@ -401,7 +401,8 @@
 	// Stop while a program runs, and Edit becomes Reset while the editor is
 	// open, so that the button pressed keeps the focus. Stop, Escape, and
 	// the snippet's time limit (data-timeout, in ms), end the worker, at
-	// once whatever the program does; the next Run starts another.
+	// once whatever the program does; the next Run starts another, given
+	// the interpreter as the first worker compiled it.
 	//
 	// What the program writes reaches the page in batches (see worker.js),
 	// and is appended at most once a frame, in blocks of whole lines, to a
@@ -409,12 +410,20 @@
 	function setupPlay() {
 		var boxes = document.querySelectorAll(".play[data-worker]");
 		var worker = null, current = null, seq = 0;
+		// The interpreter, once a worker has compiled it: a worker started
+		// after Stop gets it, and need not compile it again.
+		var module = null;
 
 		function startWorker(url) {
 			worker = new Worker(url);
+			if (module) {
+				worker.postMessage({ module: module });
+			}
 			worker.onmessage = function (e) {
 				var m = e.data;
-				if (m.type === "ready") {
+				if (m.type === "module") {
+					module = m.module;
+				} else if (m.type === "ready") {
 					root.setAttribute("data-play-ready", "");
 				} else if (current && current.id === m.id) {
 					current.message(m);

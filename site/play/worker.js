@@ -3,7 +3,10 @@
 // by the page on the first Run and fetches the interpreter then; the page
 // ends it to stop a program.
 //
-// Messages from the page: {id, code}. To the page: {id, type: "output",
+// Messages from the page: {module}, the interpreter as an earlier worker
+// of the page compiled it, if there was one, and then {id, code}. To the
+// page: {type: "module", module} once this worker has compiled the
+// interpreter itself, so that the next worker need not; {id, type: "output",
 // text} as the program writes, in batches past the first few writes of a
 // frame (see collect); {id, type: "cut", limit} once, when the output
 // reaches the limit of what a run shows; then {id, type: "done", exit,
@@ -113,6 +116,9 @@ function compile() {
 				return WebAssembly.compile(b);
 			});
 		});
+		compiled.then(function (mod) {
+			self.postMessage({ type: "module", module: mod });
+		}, function () {});
 	}
 	return compiled;
 }
@@ -172,6 +178,10 @@ function finish(exit, compileError) {
 
 self.onmessage = function (e) {
 	var m = e.data;
+	if (m.module) {
+		compiled = compiled || Promise.resolve(m.module);
+		return;
+	}
 	(instance || start()).then(function () {
 		begin(m.id);
 		globalThis.notebookRun(m.code, finish);
