@@ -46,7 +46,12 @@
 //     the generated corpus, each command on its own copy; once it prints
 //     where it serves, an event stream is opened, and -runs times one
 //     note's prose is edited: the time from the edit to the "reload" event
-//     and to the GET of the note's page that shows the edit.
+//     and to the GET of the note's page that shows the edit;
+//   - tests, only when -parts names it: go test -count=1 ./... in each
+//     command's source tree, warm (after one unmeasured run, so that Go's
+//     build cache, the test binaries and the store the tests use are
+//     filled) and cold (with an empty Go build cache and store), with CI
+//     set, as .ci/run runs it. Each tree runs its own tests.
 //
 // Each measurement is the median of -runs runs: the wall time and the peak
 // resident memory of the process and its children (getrusage's maxrss).
@@ -92,7 +97,7 @@ func main() {
 	flag.BoolVar(&b.tame, "tame", false, "generate no info strings the notebook's contract does not own")
 	flag.IntVar(&b.linkedNotes, "linked-notes", 1000, "notes in the corpus with linked blocks")
 	flag.IntVar(&b.linked, "linked", 10, "linked blocks per note in that corpus")
-	flag.StringVar(&parts, "parts", strings.Join(allParts, ","), "which `parts` to run, comma-separated")
+	flag.StringVar(&parts, "parts", strings.Join(defaultParts, ","), "which `parts` to run, comma-separated, of "+strings.Join(allParts, ", "))
 	flag.StringVar(&report, "o", "", "also write the report, with how to make it again, to `file`")
 	flag.Parse()
 	if flag.NArg() > 0 || b.runs < 1 {
@@ -118,8 +123,12 @@ func main() {
 	}
 }
 
-// allParts are the parts of a run, in order.
-var allParts = []string{"corpus", "seed", "linked", "cold-seed", "serve"}
+// allParts are the parts a run may have, in order; defaultParts those it
+// has unless -parts says otherwise.
+var (
+	allParts     = []string{"corpus", "seed", "linked", "cold-seed", "serve", "tests"}
+	defaultParts = allParts[:5]
+)
 
 // bench is one benchmark run: its settings and where it writes.
 type bench struct {
@@ -148,6 +157,7 @@ type tool struct {
 	rev  string // the baseline's commit
 	bin  string // the command
 	dir  string // its own folder below -dir: its outputs and stores
+	src  string // the source tree it was built from
 }
 
 // path returns the file name in t's folder.
@@ -200,7 +210,7 @@ func (b *bench) run(ctx context.Context, parts []string) error {
 	}
 	// The notebook command is its own box: a snippet runs in a copy of
 	// it, re-executed.
-	nb := &tool{name: "notebook", dir: filepath.Join(b.dir, "notebook")}
+	nb := &tool{name: "notebook", dir: filepath.Join(b.dir, "notebook"), src: b.repo}
 	nb.bin = nb.path("bin/notebook")
 	b.logf("building %s", nb.bin)
 	if s := b.measure(ctx, b.repo, nil, "go", "build", "-o", nb.bin, "./cmd/notebook"); s.err != nil {
@@ -224,6 +234,8 @@ func (b *bench) run(ctx context.Context, parts []string) error {
 			err = b.coldSeed(ctx)
 		case "serve":
 			err = b.serve(ctx)
+		case "tests":
+			err = b.tests(ctx)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, err)
@@ -249,8 +261,8 @@ func (b *bench) buildBaseline(ctx context.Context) (t *tool, remove func(), err 
 	if err != nil {
 		return nil, nil, fmt.Errorf("git rev-parse: %v", err)
 	}
-	t = &tool{name: "baseline", rev: strings.TrimSpace(string(out)), dir: filepath.Join(b.dir, "baseline")}
 	src := filepath.Join(b.dir, "baseline-src")
+	t = &tool{name: "baseline", rev: strings.TrimSpace(string(out)), dir: filepath.Join(b.dir, "baseline"), src: src}
 	b.seedRoot = src
 	// A worktree that an earlier run left is gone with -dir's files:
 	// prune forgets it.
@@ -684,7 +696,9 @@ func (b *bench) measure(ctx context.Context, dir string, env []string, name stri
 // error.
 func (b *bench) measureCmd(cmd *exec.Cmd) sample {
 	var stderr bytes.Buffer
-	cmd.Stdout = io.Discard
+	if cmd.Stdout == nil {
+		cmd.Stdout = io.Discard
+	}
 	cmd.Stderr = &stderr
 	start := time.Now()
 	err := cmd.Run()

@@ -37,6 +37,9 @@ store included, so that no build reuses what another run left):
 - serve: notebook serve on a copy of the repository's notebook and on the
   generated corpus; the time from an edit to one note's prose to the
   reload event open pages get, and to the reloaded page showing the edit.
+- tests, when -parts names it: go test -count=1 ./... in each command's
+  source tree, warm (after an unmeasured run) and cold (empty Go build
+  cache and store).
 
 Each figure is the median of the runs: the wall time and the peak resident
 memory of the process and its children. With -baseline, "baseline" is the
