@@ -76,7 +76,7 @@ func (b *bench) tests(ctx context.Context) error {
 	if b.base() != nil {
 		heads = append(heads, "notebook/baseline")
 	}
-	fmt.Fprintf(b.stdout, "### The test suites, go test -count=1 ./... with CI set (%d warm runs, 1 cold)\n\n", b.runs)
+	fmt.Fprintf(b.stdout, "### The test suites, go test -count=1 ./... with CI set (warm: median of %d, cold: 1)\n\n", b.runs)
 	table(b.stdout, heads,
 		row("warm: Go's build cache and the tests' store filled by a run before", w),
 		row("cold: empty Go build cache and store", c))
