@@ -1,14 +1,12 @@
 package render
 
 import (
-	"fmt"
 	"html/template"
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 )
 
 // formatter is chroma's HTML formatter with CSS classes rather than inline
@@ -17,6 +15,11 @@ import (
 // elements around every line, which only line numbers and highlighted
 // lines need.
 var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-"), chromahtml.PreventSurroundingPre(true))
+
+// noStyle is the style formatter is given: with classes, it writes the
+// same HTML whatever the style. The colours are the site's style sheet's
+// (see package site).
+var noStyle = chroma.MustNewStyle("none", chroma.StyleEntries{})
 
 // plainTokens returns the tokens of it with every token drawn in the
 // text's own colour, as the site's styles (and most others) draw them,
@@ -94,29 +97,11 @@ func (m *Markdown) highlight(lang, code string) template.HTML {
 	b.WriteString(start)
 	it, err := l.Tokenise(nil, code)
 	if err == nil {
-		err = formatter.Format(&b, styles.Fallback, plainTokens(it))
+		err = formatter.Format(&b, noStyle, plainTokens(it))
 	}
 	if err != nil {
 		return template.HTML(start + template.HTMLEscapeString(code) + end)
 	}
 	b.WriteString(end)
 	return template.HTML(b.String())
-}
-
-// CSS returns chroma's style sheet for the named style, every rule prefixed
-// by scope (for example `[data-theme="dark"]`), or unscoped if scope is "".
-func CSS(style, scope string) (string, error) {
-	st := styles.Get(style)
-	if st == nil || (st == styles.Fallback && style != st.Name) {
-		return "", fmt.Errorf("no chroma style %q", style)
-	}
-	var b strings.Builder
-	if err := formatter.WriteCSS(&b, st); err != nil {
-		return "", err
-	}
-	css := b.String()
-	if scope != "" {
-		css = strings.ReplaceAll(css, "*/ .hl-", "*/ "+scope+" .hl-") // each rule is "/* Keyword */ .hl-chroma .hl-k { ... }"
-	}
-	return css, nil
 }

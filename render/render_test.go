@@ -139,19 +139,6 @@ func TestCodeUnknownLanguage(t *testing.T) {
 	}
 }
 
-func TestCSS(t *testing.T) {
-	css, err := CSS("github-dark", `[data-theme="dark"]`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(css, `[data-theme="dark"] .hl-chroma .hl-k `) {
-		t.Errorf("scoped CSS lacks the scoped keyword rule:\n%.400s", css)
-	}
-	if _, err := CSS("no-such-style", ""); err == nil {
-		t.Error("CSS of a missing style: no error")
-	}
-}
-
 // TestRenderConcurrent renders one Doc from many goroutines, with
 // different options, through one Markdown, as a build does; run it with
 // -race.

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/gonotebook/notebook/render"
 )
 
 // TestContrast checks that text colours of both palettes, and chroma's code
@@ -47,11 +45,7 @@ func TestContrast(t *testing.T) {
 			}
 		}
 		style := []string{lightStyle, darkStyle}[i]
-		code, err := render.CSS(style, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for line := range strings.SplitSeq(code, "\n") {
+		for line := range strings.SplitSeq(styleCSS(t, style, ""), "\n") {
 			m := regexp.MustCompile(`\.hl-([a-z0-9]+) \{ color: (#[0-9a-f]{6})(;|\s*\})`).FindStringSubmatch(line)
 			if m == nil || m[1] == "w" || strings.Contains(line, "background") || strings.Contains(line, "/* Line") {
 				continue
