@@ -48,10 +48,10 @@
 //     note's prose is edited: the time from the edit to the "reload" event
 //     and to the GET of the note's page that shows the edit;
 //   - tests, only when -parts names it: go test -count=1 ./... in each
-//     command's source tree, warm (after one unmeasured run, so that Go's
-//     build cache, the test binaries and the store the tests use are
-//     filled) and cold (with an empty Go build cache and store), with CI
-//     set, as .ci/run runs it. Each tree runs its own tests.
+//     command's source tree, once warm (after one unmeasured run, so that
+//     Go's build cache, the test binaries and the store the tests use are
+//     filled) and once cold (with an empty Go build cache and store), with
+//     CI set, as .ci/run runs it. Each tree runs its own tests.
 //
 // Each measurement is the median of -runs runs: the wall time and the peak
 // resident memory of the process and its children (getrusage's maxrss).

@@ -38,8 +38,8 @@ store included, so that no build reuses what another run left):
   generated corpus; the time from an edit to one note's prose to the
   reload event open pages get, and to the reloaded page showing the edit.
 - tests, when -parts names it: go test -count=1 ./... in each command's
-  source tree, warm (after an unmeasured run) and cold (empty Go build
-  cache and store).
+  source tree, once warm (after an unmeasured run) and once cold (empty
+  Go build cache and store).
 
 Each figure is the median of the runs: the wall time and the peak resident
 memory of the process and its children. With -baseline, "baseline" is the
