@@ -227,7 +227,7 @@ func (s *Store) CopyOutput(o ID, w io.Writer) error {
 		return fs.ErrNotExist
 	}
 	name := s.file(o, "-d")
-	f, err := os.Open(name)
+	f, _, err := openUsed(name)
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,6 @@ func (s *Store) CopyOutput(o ID, w io.Writer) error {
 		os.Remove(name)
 		return fmt.Errorf("%s was changed in the store", name)
 	}
-	used(name)
 	return nil
 }
 
@@ -251,8 +250,8 @@ func (s *Store) Put(a ID, data []byte) (Entry, error) {
 		return e, nil
 	}
 	out := s.file(e.Output, "-d")
-	if _, err := os.Stat(out); err == nil {
-		used(out)
+	if info, err := os.Stat(out); err == nil {
+		used(out, info)
 	} else if err := place(out, data); err != nil {
 		return e, err
 	}
@@ -311,32 +310,40 @@ func writeTemp(dir string, data []byte) (string, error) {
 	return f.Name(), nil
 }
 
-// read reads the file name, and marks it used (see used).
+// read reads the file name of the store (see openUsed).
 func read(name string) ([]byte, error) {
-	f, err := os.Open(name)
+	f, size, err := openUsed(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	data := make([]byte, info.Size())
+	data := make([]byte, size)
 	if _, err := io.ReadFull(f, data); err != nil {
 		return nil, err
-	}
-	if time.Since(info.ModTime()) > usedEvery {
-		now := time.Now()
-		os.Chtimes(name, now, now)
 	}
 	return data, nil
 }
 
-// used marks the file name used now, for Trim, if it was last marked
-// over an hour ago.
-func used(name string) {
-	if info, err := os.Stat(name); err == nil && time.Since(info.ModTime()) > usedEvery {
+// openUsed opens the file name of the store, returns its size, and marks it
+// used (see used).
+func openUsed(name string) (*os.File, int64, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	used(name, info)
+	return f, info.Size(), nil
+}
+
+// used marks the file name, of the given metadata, used now, for Trim,
+// if it was last marked over an hour ago.
+func used(name string, info fs.FileInfo) {
+	if time.Since(info.ModTime()) > usedEvery {
 		now := time.Now()
 		os.Chtimes(name, now, now)
 	}
