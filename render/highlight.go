@@ -14,7 +14,11 @@ import (
 // tokens alone: Code adds the <pre> around them, without chroma's two
 // elements around every line, which only line numbers and highlighted
 // lines need.
-var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-"), chromahtml.PreventSurroundingPre(true))
+var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix(ClassPrefix), chromahtml.PreventSurroundingPre(true))
+
+// ClassPrefix starts every class of highlighted code, so that the site's
+// style sheet for chroma's classes cannot clash with its own.
+const ClassPrefix = "hl-"
 
 // noStyle is the style formatter is given: with classes, it writes the
 // same HTML whatever the style. The colours are the site's style sheet's
@@ -87,7 +91,7 @@ func (m *Markdown) Code(lang, code string) template.HTML {
 }
 
 func (m *Markdown) highlight(lang, code string) template.HTML {
-	const start, end = `<pre class="hl-chroma"><code>`, `</code></pre>`
+	const start, end = `<pre class="` + ClassPrefix + `chroma"><code>`, `</code></pre>`
 	l := m.lexer(lang)
 	if l == nil {
 		l = lexers.Fallback

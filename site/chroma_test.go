@@ -8,6 +8,8 @@ import (
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/styles"
+
+	"github.com/gonotebook/notebook/render"
 )
 
 // Chroma styles for the two themes.
@@ -75,13 +77,13 @@ func styleCSS(t *testing.T, style, scope string) string {
 		t.Fatalf("no chroma style %q", style)
 	}
 	var b strings.Builder
-	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-"))
+	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix(render.ClassPrefix))
 	if err := f.WriteCSS(&b, st); err != nil {
 		t.Fatal(err)
 	}
 	css := b.String()
 	if scope != "" {
-		css = strings.ReplaceAll(css, "*/ .hl-", "*/ "+scope+" .hl-") // each rule is "/* Keyword */ .hl-chroma .hl-k { ... }"
+		css = strings.ReplaceAll(css, "*/ ."+render.ClassPrefix, "*/ "+scope+" ."+render.ClassPrefix) // each rule is "/* Keyword */ .hl-chroma .hl-k { ... }"
 	}
 	return css
 }
