@@ -267,6 +267,15 @@ func (b *build) planSite() error {
 		{Name: "assets", Do: func(context.Context) error { return b.writeAssets() }},
 		{Name: "interpreter", Do: b.writePlay},
 	}
+	// The files made from every note come before the pages, so that they
+	// start first: each is one action as long as many pages, which would
+	// otherwise keep one core busy after the others are done, with its
+	// memory (search.json's is the largest of the build) on top of theirs.
+	b.actions = append(b.actions,
+		&graph.Action{Name: "search.json", Deps: ready, Do: func(context.Context) error { return b.writeSearchIndex() }},
+		&graph.Action{Name: "lists", Deps: ready, Do: func(context.Context) error { return b.writeLists() }},
+		&graph.Action{Name: "sitemap.xml", Deps: ready, Do: func(context.Context) error { return b.writeSitemap() }},
+	)
 	for i, n := range b.notes {
 		b.actions = append(b.actions, &graph.Action{Name: "page " + n.Path, Deps: append(b.shows(n), ready...),
 			Do: func(context.Context) error { return b.writeNote(i) }})
@@ -276,12 +285,7 @@ func (b *build) planSite() error {
 	for _, n := range feed {
 		feedDeps = append(feedDeps, b.shows(n)...)
 	}
-	b.actions = append(b.actions,
-		&graph.Action{Name: "feed.xml", Deps: feedDeps, Do: func(context.Context) error { return b.writeFeed(feed) }},
-		&graph.Action{Name: "lists", Deps: ready, Do: func(context.Context) error { return b.writeLists() }},
-		&graph.Action{Name: "search.json", Deps: ready, Do: func(context.Context) error { return b.writeSearchIndex() }},
-		&graph.Action{Name: "sitemap.xml", Deps: ready, Do: func(context.Context) error { return b.writeSitemap() }},
-	)
+	b.actions = append(b.actions, &graph.Action{Name: "feed.xml", Deps: feedDeps, Do: func(context.Context) error { return b.writeFeed(feed) }})
 	return nil
 }
 
