@@ -25,15 +25,15 @@ import (
 // A build is one build's plan and what its actions found; it never
 // writes to its Notebook but for warnings, when done.
 type build struct {
-	cfg     *Config
-	nb      *Notebook
-	r       *runner.Runner
-	st      *store.Store
-	out     *outDir // nil for a check, which writes nothing
-	actions []*graph.Action
+	cfg      *Config
+	nb       *Notebook
+	r        *runner.Runner
+	progress *progress // nil if the build reports no progress
+	st       *store.Store
+	out      *outDir // nil for a check, which writes nothing
+	actions  []*graph.Action
 
 	runs      map[string]*runner.Run   // by snippet id
-	results   *graph.Action            // takes every run's result from the store at once
 	resultsID store.ID                 // the ID of every run's result, if not taken at once
 	checked   map[string]*graph.Action // by snippet id: its result checked
 	originals map[*render.Block]*original
@@ -80,13 +80,9 @@ func plan(cfg *Config, nb *Notebook, out *outDir) (*build, error) {
 		originals: map[*render.Block]*original{},
 		reports:   map[*graph.Action]report{},
 	}
-	b.results = &graph.Action{Name: "results", Do: func(context.Context) error {
-		id, ok := b.r.CachedAll(b.sortedRuns())
-		if !ok {
-			b.resultsID = id
-		}
-		return nil
-	}}
+	if cfg.Progress != nil {
+		b.progress = &progress{w: cfg.Progress}
+	}
 	for _, n := range nb.Notes {
 		for _, f := range n.programs {
 			if b.runs[f.Snippet.ID] == nil {
@@ -95,6 +91,20 @@ func plan(cfg *Config, nb *Notebook, out *outDir) (*build, error) {
 			if f.Block != nil && f.Snippet.Options.Original.Runs() {
 				b.planOriginal(f)
 			}
+		}
+	}
+	// With nothing changed since the build that kept them, every result
+	// is taken from the store at once, and no run needs an action of its
+	// own: only its check.
+	if id, ok := b.r.CachedAll(b.sortedRuns()); !ok {
+		b.resultsID = id
+	}
+	for id, run := range b.runs {
+		if run.Result == nil {
+			prepare, exec := b.r.Actions(run)
+			b.checked[id].Deps = []*graph.Action{exec}
+			b.reports[prepare] = report{what: id}
+			b.reports[exec] = report{what: id}
 		}
 	}
 	if out == nil {
@@ -107,13 +117,12 @@ func plan(cfg *Config, nb *Notebook, out *outDir) (*build, error) {
 	return b, b.planSite()
 }
 
-// planRun adds the actions that run s and check its result.
+// planRun adds the action that checks the result of s's run; plan adds
+// those that run it, if its result is not in the store.
 func (b *build) planRun(s *snippets.Snippet) {
 	id := s.ID
 	run := b.r.NewRun(s, "")
-	prepare, exec := b.r.Actions(run)
-	prepare.Deps = append(prepare.Deps, b.results)
-	check := &graph.Action{Name: "check " + id, Deps: []*graph.Action{exec}, Do: func(context.Context) error {
+	check := &graph.Action{Name: "check " + id, Do: func(context.Context) error {
 		if err := runner.Verdict(run.Snippet, run.Result); err != nil {
 			return b.failure(id, err)
 		}
@@ -121,8 +130,6 @@ func (b *build) planRun(s *snippets.Snippet) {
 	}}
 	b.runs[id], b.checked[id] = run, check
 	b.reports[check] = report{what: id, run: func() *runner.Result { return run.Result }}
-	b.reports[prepare] = report{what: id}
-	b.reports[exec] = report{what: id}
 	b.total++
 	b.actions = append(b.actions, check)
 }
@@ -137,7 +144,7 @@ func (b *build) sortedRuns() []*runner.Run {
 }
 
 // keepResults keeps every run's result at once, for the next build's
-// results action, unless they were taken at once.
+// plan, unless they were taken at once.
 func (b *build) keepResults() {
 	if b.resultsID != (store.ID{}) {
 		b.r.KeepAll(b.resultsID, b.sortedRuns())
@@ -201,7 +208,7 @@ func (b *build) warn(w *fileline.Error) {
 // done writes a progress line for each run that ended.
 func (b *build) done(a *graph.Action) {
 	rep, ok := b.reports[a]
-	if !ok || b.cfg.Progress == nil || rep.run == nil && a.Err() == nil {
+	if !ok || b.progress == nil || rep.run == nil && a.Err() == nil {
 		return
 	}
 	b.finished++
@@ -212,7 +219,7 @@ func (b *build) done(a *graph.Action) {
 			status = "FAIL"
 		}
 	}
-	io.WriteString(b.cfg.Progress, progressLine(b.finished, b.total, status, rep.what, res))
+	io.WriteString(b.progress, progressLine(b.finished, b.total, status, rep.what, res))
 }
 
 // progressLine is the line that tells of a finished run: "[3/20] ok
@@ -226,6 +233,64 @@ func progressLine(done, total int, status, what string, res *runner.Result) stri
 		}
 	}
 	return line + "\n"
+}
+
+// progressEvery is how often a build writes its lines of progress, at
+// most.
+const progressEvery = 100 * time.Millisecond
+
+// A progress passes a build's lines of progress on to w: a line at once
+// if none was written within progressEvery, else with those that follow
+// it within progressEvery, and every one left when the build ends
+// (Flush). A build that takes thousands of results from the store checks
+// thousands of runs at once, and writing each line on its own took longer
+// than checking them.
+type progress struct {
+	w     io.Writer
+	mu    sync.Mutex // guards buf and timer
+	buf   []byte
+	timer *time.Timer // while running, lines wait for it
+}
+
+func (p *progress) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.buf = append(p.buf, b...)
+	if p.timer == nil {
+		p.flush()
+		p.timer = time.AfterFunc(progressEvery, p.tick)
+	}
+	return len(b), nil
+}
+
+// tick writes the lines that waited, if any, and else stops the wait.
+func (p *progress) tick() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.buf) == 0 {
+		p.timer = nil
+		return
+	}
+	p.flush()
+	p.timer.Reset(progressEvery)
+}
+
+// Flush writes every line not yet written.
+func (p *progress) Flush() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.timer != nil {
+		p.timer.Stop()
+		p.timer = nil
+	}
+	p.flush()
+}
+
+func (p *progress) flush() {
+	if len(p.buf) > 0 {
+		p.w.Write(p.buf)
+		p.buf = p.buf[:0]
+	}
 }
 
 // built returns what the build did.
@@ -462,8 +527,8 @@ func (b *build) writePlay(ctx context.Context) error {
 	case err != nil:
 		b.warn(&fileline.Error{Path: "site/play", Msg: fmt.Sprintf("the in-browser Go interpreter could not be built, so no page has Run: %v", err)})
 		return nil
-	case !in.Cached && b.cfg.Progress != nil:
-		fmt.Fprintf(b.cfg.Progress, "built the in-browser Go interpreter (%d bytes) in %v\n", in.Size, time.Since(start).Round(time.Millisecond))
+	case !in.Cached && b.progress != nil:
+		fmt.Fprintf(b.progress, "built the in-browser Go interpreter (%d bytes) in %v\n", in.Size, time.Since(start).Round(time.Millisecond))
 	}
 	files := in.Files(func(plain string, sum store.ID) string { return fingerprintSum("assets/"+plain, sum) })
 	for _, f := range files {

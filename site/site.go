@@ -141,7 +141,8 @@ type Config struct {
 	Fresh bool
 	// Runner runs the snippets; a zero Runner if nil.
 	Runner *runner.Runner
-	// Progress receives a line per snippet run; nothing is written if nil.
+	// Progress receives a line per snippet run, a few lines at a time;
+	// nothing is written if nil.
 	Progress io.Writer
 	// Drafts includes notes marked draft in the site.
 	Drafts bool
@@ -286,6 +287,9 @@ func run(ctx context.Context, cfg *Config, out *outDir, nb *Notebook, err error)
 		return &Built{Notebook: nb}, err
 	}
 	err = graph.Run(ctx, b.actions, graph.Options{Done: b.done})
+	if b.progress != nil {
+		b.progress.Flush()
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return b.built(), err
 	}

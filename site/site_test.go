@@ -18,6 +18,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/gonotebook/notebook/internal/store"
+	"github.com/gonotebook/notebook/internal/testfiles"
 	"github.com/gonotebook/notebook/runner"
 	"github.com/gonotebook/notebook/snippets"
 )
@@ -580,5 +581,29 @@ func TestProgressLine(t *testing.T) {
 		if got := progressLine(c.done, c.total, c.status, c.what, c.res); got != c.want {
 			t.Errorf("progressLine = %q, want %q", got, c.want)
 		}
+	}
+}
+
+// TestProgress checks that a line of progress after a quiet spell is
+// written at once, that the lines after it are written without a Flush
+// too, and that Flush writes what is left.
+func TestProgress(t *testing.T) {
+	var w testfiles.Buffer
+	p := &progress{w: &w}
+	p.Write([]byte("a\n"))
+	if got := w.String(); got != "a\n" {
+		t.Fatalf("the first line: got %q written, want it at once", got)
+	}
+	p.Write([]byte("b\n"))
+	for deadline := time.Now().Add(10 * time.Second); w.String() != "a\nb\n"; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("a line that came within %v of the first: got %q written after 10s, want %q", progressEvery, w.String(), "a\nb\n")
+		}
+	}
+	p.Write([]byte("c\n"))
+	p.Write([]byte("d\n"))
+	p.Flush()
+	if got := w.String(); got != "a\nb\nc\nd\n" {
+		t.Errorf("after Flush: got %q written, want every line", got)
 	}
 }

@@ -1,9 +1,12 @@
-// Package testfiles writes the files a test works on.
+// Package testfiles writes the files a test works on, and holds what
+// tests share besides.
 package testfiles
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -29,4 +32,22 @@ func Dir(t testing.TB, files map[string]string) string {
 	root := t.TempDir()
 	Write(t, root, files)
 	return root
+}
+
+// A Buffer is a bytes.Buffer that goroutines may write and read at once.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }

@@ -6,31 +6,13 @@ import (
 	"go/ast"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/gonotebook/notebook/internal/testfiles"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 )
-
-// syncBuffer is a bytes.Buffer that goroutines may write at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // browser reports whether the browser's interpreter has a package: these
 // tests give yaegi the whole standard library but os, as the browser's
@@ -42,7 +24,7 @@ func browser(path string) bool { return path != "os" && path != "os/exec" }
 // output and error together, and its exit status.
 func run(t *testing.T, src string) (string, int) {
 	t.Helper()
-	var out syncBuffer
+	var out testfiles.Buffer
 	exited := make(chan int, 1)
 	tr := &Tracker{Stderr: &out, Exit: func(code int) { exited <- code }}
 	i := interp.New(interp.Options{Stdout: &out, Stderr: io.Discard})
